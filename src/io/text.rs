@@ -1,0 +1,402 @@
+//! Column text: decoding, comment and separator rules, number syntax, and where the data block
+//! starts.
+//!
+//! Rules, for every text reader:
+//! - comments start with `#`, `!`, `;` or `%` (after leading spaces) and are never data;
+//! - fields are separated by whitespace, or by `,` or `;` when the first data-looking lines use
+//!   them (with `;` a decimal comma `1,5` is read as 1.5);
+//! - numbers use Rust float syntax plus Fortran `D` exponents (`1.0D+01`); `nan` and `inf` parse,
+//!   and the readers then report them as non-finite rather than using them;
+//! - the data block starts at the first numeric row followed by four more numeric rows with the
+//!   same column count (or by the end of the file); everything above it is header;
+//! - inside the block, a row that is not numeric or has a different column count is reported with
+//!   its line number and skipped; a row cut short at the end of a file without a final newline is
+//!   reported as truncated.
+
+use std::path::Path;
+
+use crate::model::Diagnostic;
+
+/// Field separator of a data block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    Whitespace,
+    Comma,
+    Semicolon,
+}
+
+/// Decodes file bytes as text. Fails (with the reason) on binary content.
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    if bytes.is_empty() {
+        return Err("empty file".into());
+    }
+    let probe = &bytes[..bytes.len().min(65536)];
+    if let Some(pos) = probe.iter().position(|&b| b == 0) {
+        return Err(format!("binary file (NUL byte at offset {pos}): not a text pattern"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
+        Err(_) => {
+            // Latin-1 headers (°, Å) are common; mostly-invalid bytes mean binary.
+            let bad = probe
+                .iter()
+                .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+                .count();
+            if bad * 20 > probe.len() {
+                return Err(format!(
+                    "binary file ({bad} control bytes in the first {} bytes): not a text pattern",
+                    probe.len()
+                ));
+            }
+            Ok(std::borrow::Cow::Owned(
+                bytes.iter().map(|&b| b as char).collect::<String>(),
+            ))
+        }
+    }
+}
+
+/// Splits text into lines without their `\n` / `\r\n` / `\r` endings.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    // Old Mac line endings: a single line holding carriage returns.
+    if lines.len() == 1 && lines[0].contains('\r') {
+        return lines[0].split('\r').collect();
+    }
+    lines
+}
+
+/// Whether a line is a comment line (after leading whitespace).
+pub fn is_comment(line: &str) -> bool {
+    matches!(
+        line.trim_start().as_bytes().first(),
+        Some(b'#' | b'!' | b';' | b'%')
+    )
+}
+
+/// Text of a comment line without its comment characters and the spaces between them.
+pub fn strip_comment(line: &str) -> &str {
+    // Dioptas doubles the prefix (`# # Wavelength: …`).
+    line.trim_start_matches(['#', '!', ';', '%', ' ', '\t']).trim()
+}
+
+/// Parses one number field: Rust float syntax, Fortran `D` exponent, and (for semicolon files)
+/// a decimal comma.
+pub fn parse_number(field: &str, sep: Separator) -> Option<f64> {
+    if let Ok(v) = field.parse::<f64>() {
+        return Some(v);
+    }
+    if field.is_empty() || field.len() > 64 {
+        return None;
+    }
+    let mut fixed = String::with_capacity(field.len());
+    let mut changed = false;
+    for c in field.chars() {
+        match c {
+            'D' | 'd' => {
+                fixed.push('E');
+                changed = true;
+            }
+            ',' if sep == Separator::Semicolon => {
+                fixed.push('.');
+                changed = true;
+            }
+            _ => fixed.push(c),
+        }
+    }
+    if changed { fixed.parse().ok() } else { None }
+}
+
+/// Calls `f` on each field of a data line.
+pub fn for_each_field<'a>(line: &'a str, sep: Separator, mut f: impl FnMut(&'a str)) {
+    match sep {
+        Separator::Whitespace => line.split_ascii_whitespace().for_each(f),
+        Separator::Comma | Separator::Semicolon => {
+            let c = if sep == Separator::Comma { ',' } else { ';' };
+            let mut fields = line.split(c).map(str::trim).peekable();
+            while let Some(field) = fields.next() {
+                // A trailing separator (`1,2,`) is not an empty column.
+                if field.is_empty() && fields.peek().is_none() {
+                    break;
+                }
+                f(field);
+            }
+        }
+    }
+}
+
+/// Splits a line into owned fields (for headers; data rows use [`for_each_field`]).
+pub fn fields(line: &str, sep: Separator) -> Vec<&str> {
+    let mut out = Vec::new();
+    for_each_field(line, sep, |f| out.push(f));
+    out
+}
+
+/// Number of fields when every field is a number, else None.
+fn numeric_width(line: &str, sep: Separator) -> Option<usize> {
+    let mut n = 0usize;
+    let mut ok = true;
+    for_each_field(line, sep, |f| {
+        if ok && parse_number(f, sep).is_some() {
+            n += 1;
+        } else {
+            ok = false;
+        }
+    });
+    (ok && n > 0).then_some(n)
+}
+
+fn looks_numeric_start(line: &str) -> bool {
+    matches!(
+        line.trim_start().as_bytes().first(),
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+    )
+}
+
+/// Guesses the separator from the first lines that start like numbers.
+pub fn detect_separator(lines: &[&str]) -> Separator {
+    let mut semicolon = 0;
+    let mut comma = 0;
+    let mut seen = 0;
+    for line in lines.iter().filter(|l| !is_comment(l) && looks_numeric_start(l)) {
+        if line.contains(';') {
+            semicolon += 1;
+        } else if line.contains(',') {
+            comma += 1;
+        }
+        seen += 1;
+        if seen >= 8 {
+            break;
+        }
+    }
+    if semicolon * 2 > seen {
+        Separator::Semicolon
+    } else if comma * 2 > seen {
+        Separator::Comma
+    } else {
+        Separator::Whitespace
+    }
+}
+
+/// Rows needed (after the first) to accept a numeric run as the data block.
+const RUN_CONFIRM: usize = 4;
+
+/// Index of the first line of the data block at or after `from`, and its column count.
+pub fn find_data_start(lines: &[&str], from: usize, sep: Separator) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.trim().is_empty() || is_comment(line) {
+            i += 1;
+            continue;
+        }
+        if let Some(n) = numeric_width(line, sep) {
+            let mut confirmed = 0;
+            let mut j = i + 1;
+            let mut broke = false;
+            while j < lines.len() && confirmed < RUN_CONFIRM {
+                let l = lines[j];
+                j += 1;
+                if l.trim().is_empty() || is_comment(l) {
+                    continue;
+                }
+                if numeric_width(l, sep) == Some(n) {
+                    confirmed += 1;
+                } else {
+                    broke = true;
+                    break;
+                }
+            }
+            if confirmed >= RUN_CONFIRM || !broke {
+                return Some((i, n));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The numeric block of a file: one vector per column, and the 1-based line of each row.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub columns: Vec<Vec<f64>>,
+    pub lines: Vec<usize>,
+}
+
+impl Table {
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+}
+
+/// Parses rows `lines[start..]` with `width` columns. Bad rows become diagnostics.
+/// `ends_with_newline` tells whether a short last row may be a truncation.
+pub fn parse_block(
+    path: &Path,
+    lines: &[&str],
+    start: usize,
+    width: usize,
+    sep: Separator,
+    ends_with_newline: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Table {
+    let cap = lines.len().saturating_sub(start);
+    let mut table = Table {
+        columns: (0..width).map(|_| Vec::with_capacity(cap)).collect(),
+        lines: Vec::with_capacity(cap),
+    };
+    let mut row: Vec<f64> = Vec::with_capacity(width + 1);
+    let last = lines.len().saturating_sub(1);
+    for (offset, line) in lines[start..].iter().enumerate() {
+        let idx = start + offset;
+        let line_no = idx + 1;
+        if line.trim().is_empty() || is_comment(line) {
+            continue;
+        }
+        row.clear();
+        let mut bad: Option<&str> = None;
+        let mut count = 0usize;
+        for_each_field(line, sep, |f| {
+            count += 1;
+            if bad.is_some() {
+                return;
+            }
+            match parse_number(f, sep) {
+                Some(v) => row.push(v),
+                None => bad = Some(f),
+            }
+        });
+        let truncated = idx == last && !ends_with_newline;
+        if let Some(field) = bad {
+            let shown: String = field.chars().take(24).collect();
+            let reason = if truncated {
+                format!("truncated last row (file ends mid-line): `{}`", clip(line))
+            } else if field.is_empty() {
+                "empty field: row skipped".to_string()
+            } else {
+                format!("not a number: `{shown}`: row skipped")
+            };
+            diags.push(Diagnostic::new(path, Some(line_no), reason));
+            continue;
+        }
+        if count != width {
+            let reason = if truncated && count < width {
+                format!(
+                    "truncated last row (file ends mid-line): {count} of {width} columns: row skipped"
+                )
+            } else {
+                format!("expected {width} columns, found {count}: row skipped")
+            };
+            diags.push(Diagnostic::new(path, Some(line_no), reason));
+            continue;
+        }
+        for (col, v) in table.columns.iter_mut().zip(row.iter()) {
+            col.push(*v);
+        }
+        table.lines.push(line_no);
+    }
+    table
+}
+
+/// A line cut to a readable length for messages.
+pub fn clip(line: &str) -> String {
+    let t = line.trim();
+    if t.chars().count() > 40 {
+        let head: String = t.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_accept_fortran_exponents_and_decimal_comma() {
+        assert_eq!(parse_number("1.0D+01", Separator::Whitespace), Some(10.0));
+        assert_eq!(parse_number("2.5d-1", Separator::Whitespace), Some(0.25));
+        assert_eq!(parse_number("1,5", Separator::Semicolon), Some(1.5));
+        assert_eq!(parse_number("1,5", Separator::Comma), None);
+        assert_eq!(parse_number("abc", Separator::Whitespace), None);
+        assert!(parse_number("NaN", Separator::Whitespace).is_some_and(f64::is_nan));
+        assert_eq!(parse_number("-inf", Separator::Whitespace), Some(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn separators_are_detected_from_numeric_lines() {
+        assert_eq!(detect_separator(&["Q,S", "1,2", "3,4"]), Separator::Comma);
+        assert_eq!(detect_separator(&["# a;b", "1;2", "3;4"]), Separator::Semicolon);
+        assert_eq!(detect_separator(&["1\t2", "3 4"]), Separator::Whitespace);
+        assert_eq!(fields("1, 2 ,3,", Separator::Comma), vec!["1", "2", "3"]);
+    }
+
+    #[test]
+    fn data_start_skips_bare_header_lines_and_short_runs() {
+        let lines = [
+            "title line",
+            "1 2 3 4",
+            "x label",
+            "0.1 1",
+            "0.2 2",
+            "0.3 3",
+            "0.4 4",
+            "0.5 5",
+            "0.6 6",
+        ];
+        assert_eq!(find_data_start(&lines, 0, Separator::Whitespace), Some((3, 2)));
+        // A short file whose whole tail is numeric is accepted.
+        let short = ["# h", "1 2", "3 4"];
+        assert_eq!(find_data_start(&short, 0, Separator::Whitespace), Some((1, 2)));
+        assert_eq!(find_data_start(&["a", "b"], 0, Separator::Whitespace), None);
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_line_numbers() {
+        let lines = ["1 10", "2 20", "3 x", "4", "5 50", "6 6"];
+        let mut diags = Vec::new();
+        let t = parse_block(
+            Path::new("f.xy"),
+            &lines,
+            0,
+            2,
+            Separator::Whitespace,
+            false,
+            &mut diags,
+        );
+        assert_eq!(t.columns[0], vec![1.0, 2.0, 5.0, 6.0]);
+        assert_eq!(t.lines, vec![1, 2, 5, 6]);
+        assert_eq!(diags.len(), 2);
+        assert_eq!(diags[0].line, Some(3));
+        assert!(diags[0].message.contains("not a number: `x`"));
+        assert_eq!(diags[1].line, Some(4));
+        assert!(diags[1].message.contains("expected 2 columns, found 1"));
+    }
+
+    #[test]
+    fn truncated_last_row_is_named() {
+        let lines = ["1 10", "2 20", "3"];
+        let mut diags = Vec::new();
+        let t = parse_block(Path::new("f"), &lines, 0, 2, Separator::Whitespace, false, &mut diags);
+        assert_eq!(t.rows(), 2);
+        assert!(diags[0].message.contains("truncated"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn binary_and_empty_input_are_refused() {
+        assert!(decode(b"").is_err());
+        assert!(decode(b"1 2\n\0\0").unwrap_err().contains("binary"));
+        let latin1 = b"# T = 300 \xb0C\n1 2\n";
+        assert!(decode(latin1).is_ok_and(|s| s.contains("°C")));
+    }
+}
