@@ -138,7 +138,9 @@ impl DemoConfig {
             return vec![self.t_start];
         }
         let n = ((self.t_end - self.t_start) / self.t_step + 1e-9).floor() as usize + 1;
-        (0..n).map(|i| self.t_start + self.t_step * i as f64).collect()
+        (0..n)
+            .map(|i| self.t_start + self.t_step * i as f64)
+            .collect()
     }
 
     pub fn q_grid(&self) -> Vec<f64> {
@@ -233,7 +235,11 @@ impl StructureModel {
         let basis = |q: f64, c: f64| {
             let unit = StructureModel {
                 rho0: self.rho0,
-                shells: vec![Shell { amplitude: 1.0, centre: c, width: WIDTH }],
+                shells: vec![Shell {
+                    amplitude: 1.0,
+                    centre: c,
+                    width: WIDTH,
+                }],
                 core_radius: 0.0,
                 core_width: 1.0,
             };
@@ -258,7 +264,11 @@ impl StructureModel {
         }
         if let Some(amplitudes) = solve_dense(ata, atb) {
             for (c, a) in centres.iter().zip(amplitudes) {
-                self.shells.push(Shell { amplitude: a, centre: *c, width: WIDTH });
+                self.shells.push(Shell {
+                    amplitude: a,
+                    centre: *c,
+                    width: WIDTH,
+                });
             }
         }
     }
@@ -280,8 +290,8 @@ impl StructureModel {
             })
             .sum();
         let (rc, w) = (self.core_radius, self.core_width);
-        let core = -((q * rc).sin() - q * rc * (q * rc).cos()) / (q * q)
-            * (-(q * q * w * w) / 2.0).exp();
+        let core =
+            -((q * rc).sin() - q * rc * (q * rc).cos()) / (q * q) * (-(q * q * w * w) / 2.0).exp();
         1.0 + pref * (shells + core)
     }
 }
@@ -327,7 +337,8 @@ pub fn connection_fractions(sample: &DemoSample, t: f64) -> [f64; 4] {
 pub fn distance_scale(sample: &DemoSample, t: f64) -> f64 {
     const ALPHA_GLASS: f64 = 1.0e-5;
     const ALPHA_LIQUID: f64 = 3.0e-5;
-    let expansion = 1.0 + ALPHA_GLASS * (t - 300.0) + (ALPHA_LIQUID - ALPHA_GLASS) * (t - sample.t_g).max(0.0);
+    let expansion =
+        1.0 + ALPHA_GLASS * (t - 300.0) + (ALPHA_LIQUID - ALPHA_GLASS) * (t - sample.t_g).max(0.0);
     let contraction = sample.kappa * (t.min(sample.t_g) - sample.t_r).max(0.0);
     expansion - contraction
 }
@@ -353,23 +364,48 @@ pub fn structure_at(sample: &DemoSample, t: f64) -> StructureModel {
     let amorphous = 1.0 - x_c;
 
     let mut shells = vec![
-        Shell { amplitude: 1.75, centre: 2.74, width: 0.135 },
-        Shell { amplitude: 0.95, centre: 3.12, width: 0.17 },
+        Shell {
+            amplitude: 1.75,
+            centre: 2.74,
+            width: 0.135,
+        },
+        Shell {
+            amplitude: 0.95,
+            centre: 3.12,
+            width: 0.17,
+        },
         // First minimum between the first and second shells.
-        Shell { amplitude: -0.62, centre: 3.78, width: 0.26 },
+        Shell {
+            amplitude: -0.62,
+            centre: 3.78,
+            width: 0.26,
+        },
     ];
     let r = CLUSTER_RADIUS;
-    let mode_centres = [2.0 * r, 3f64.sqrt() * r, (8.0f64 / 3.0).sqrt() * r, 2f64.sqrt() * r];
+    let mode_centres = [
+        2.0 * r,
+        3f64.sqrt() * r,
+        (8.0f64 / 3.0).sqrt() * r,
+        2f64.sqrt() * r,
+    ];
     let fractions = connection_fractions(sample, t);
     for (c, f) in mode_centres.iter().zip(fractions) {
-        shells.push(Shell { amplitude: 1.05 * f * mro, centre: *c, width: 0.26 });
+        shells.push(Shell {
+            amplitude: 1.05 * f * mro,
+            centre: *c,
+            width: 0.26,
+        });
     }
     // Medium-range tail: alternating troughs and crests, period 2.42 Å, decay length 3.6 Å.
     for n in 0..12 {
         let centre = 6.45 + 1.21 * n as f64;
         let sign = if n % 2 == 0 { -1.0 } else { 1.0 };
         let amplitude = sign * 0.22 * mro * (-(centre - 6.45) / 3.6).exp();
-        shells.push(Shell { amplitude, centre, width: 0.42 + 0.015 * n as f64 });
+        shells.push(Shell {
+            amplitude,
+            centre,
+            width: 0.42 + 0.015 * n as f64,
+        });
     }
     for s in &mut shells {
         s.centre *= scale;
@@ -457,7 +493,8 @@ pub fn demo_series(sample: &DemoSample, config: &DemoConfig) -> HeatingSeries {
         .map(|(i, &t)| {
             let mut y = structure_factor(sample, t, &q);
             if config.noise {
-                let mut rng = SplitMix64(sample.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+                let mut rng =
+                    SplitMix64(sample.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
                 for (yi, qi) in y.iter_mut().zip(&q) {
                     *yi += (0.002 + 0.0004 * qi) * rng.normal();
                 }
@@ -525,7 +562,10 @@ mod tests {
         for q in [0.8, 1.7, 2.55, 3.3, 4.4, 5.2, 7.9, 12.0, 20.0] {
             let a = model.s(q);
             let b = numeric_s(&model, q);
-            assert!((a - b).abs() < 2e-6, "Q = {q}: closed form {a}, numeric {b}");
+            assert!(
+                (a - b).abs() < 2e-6,
+                "Q = {q}: closed form {a}, numeric {b}"
+            );
         }
     }
 
@@ -544,10 +584,16 @@ mod tests {
         assert!((2.4..2.7).contains(&q[imax]), "FSDP at {}", q[imax]);
         assert!(smax > 2.0 && smax < 3.5, "S(Q1) = {smax}");
         // g(r) never meaningfully negative.
-        let gmin = (0..2000).map(|i| model.g(0.01 * i as f64)).fold(f64::MAX, f64::min);
+        let gmin = (0..2000)
+            .map(|i| model.g(0.01 * i as f64))
+            .fold(f64::MAX, f64::min);
         assert!(gmin > -0.06, "g(r) min {gmin}");
         // The low-Q plateau of a dense glass.
-        assert!((-0.1..0.3).contains(&model.s(0.5)), "S(0.5) = {}", model.s(0.5));
+        assert!(
+            (-0.1..0.3).contains(&model.s(0.5)),
+            "S(0.5) = {}",
+            model.s(0.5)
+        );
         // At least six positive lobes of G(r) beyond 1.5 Å within 20 Å.
         let mut lobes = 0;
         let mut inside = false;

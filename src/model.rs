@@ -309,7 +309,11 @@ pub struct HeatingSeries {
 
 impl HeatingSeries {
     /// Builds a series and flags segments and repeated temperatures.
-    pub fn new(sample: impl Into<String>, composition: Option<String>, patterns: Vec<Pattern>) -> Self {
+    pub fn new(
+        sample: impl Into<String>,
+        composition: Option<String>,
+        patterns: Vec<Pattern>,
+    ) -> Self {
         let mut series = HeatingSeries {
             sample: sample.into(),
             composition,
@@ -336,7 +340,9 @@ impl HeatingSeries {
                 _ => Segment::Start,
             };
             p.repeated_temperature = match t {
-                Some(b) => seen.iter().any(|a| (b - a).abs() <= TEMPERATURE_TOLERANCE_K),
+                Some(b) => seen
+                    .iter()
+                    .any(|a| (b - a).abs() <= TEMPERATURE_TOLERANCE_K),
                 None => false,
             };
             if let Some(b) = t {
@@ -391,7 +397,11 @@ impl HeatingSeries {
             .iter()
             .filter(|p| p.segment == Segment::Cooling)
             .count();
-        let repeated = self.patterns.iter().filter(|p| p.repeated_temperature).count();
+        let repeated = self
+            .patterns
+            .iter()
+            .filter(|p| p.repeated_temperature)
+            .count();
         (cooling, repeated)
     }
 
@@ -399,7 +409,10 @@ impl HeatingSeries {
     pub fn grids_identical(&self) -> bool {
         match self.patterns.first() {
             None => true,
-            Some(first) => self.patterns.iter().all(|p| p.x == first.x && p.x_unit == first.x_unit),
+            Some(first) => self
+                .patterns
+                .iter()
+                .all(|p| p.x == first.x && p.x_unit == first.x_unit),
         }
     }
 
@@ -431,7 +444,13 @@ impl HeatingSeries {
             }
             let mut row = y.row_mut(i);
             let mut out = 0;
-            interpolate_into(&p.x, &p.y, &x, row.as_slice_mut().unwrap_or(&mut []), &mut out);
+            interpolate_into(
+                &p.x,
+                &p.y,
+                &x,
+                row.as_slice_mut().unwrap_or(&mut []),
+                &mut out,
+            );
             outside[i] = out;
         }
         CommonGrid {
@@ -462,7 +481,11 @@ pub fn interpolate_into(xs: &[f64], ys: &[f64], at: &[f64], out: &mut [f64], out
             ys[n - 1]
         } else {
             let (x0, x1, y0, y1) = (xs[j - 1], xs[j], ys[j - 1], ys[j]);
-            if x1 == x0 { y0 } else { y0 + (y1 - y0) * (q - x0) / (x1 - x0) }
+            if x1 == x0 {
+                y0
+            } else {
+                y0 + (y1 - y0) * (q - x0) / (x1 - x0)
+            }
         };
     }
 }
@@ -554,7 +577,10 @@ mod tests {
         let s = HeatingSeries::new("s", None, patterns);
         let seg: Vec<Segment> = s.patterns.iter().map(|p| p.segment).collect();
         use Segment::*;
-        assert_eq!(seg, vec![Start, Heating, Heating, Hold, Cooling, Cooling, Heating]);
+        assert_eq!(
+            seg,
+            vec![Start, Heating, Heating, Hold, Cooling, Cooling, Heating]
+        );
         let rep: Vec<bool> = s.patterns.iter().map(|p| p.repeated_temperature).collect();
         assert_eq!(rep, vec![false, false, false, true, false, true, false]);
         assert_eq!(s.cooling_and_repeated(), (2, 2));
@@ -575,7 +601,11 @@ mod tests {
 
     #[test]
     fn common_grid_interpolates_and_marks_outside_points() {
-        let a = pattern(vec![1.0, 2.0, 3.0, 4.0], vec![10.0, 20.0, 30.0, 40.0], Some(300.0));
+        let a = pattern(
+            vec![1.0, 2.0, 3.0, 4.0],
+            vec![10.0, 20.0, 30.0, 40.0],
+            Some(300.0),
+        );
         let b = pattern(vec![1.5, 2.5, 3.5], vec![0.0, 1.0, 2.0], Some(310.0));
         let s = HeatingSeries::new("s", None, vec![a, b]);
         assert!(!s.grids_identical());
@@ -588,7 +618,10 @@ mod tests {
         assert_eq!(g.differs, vec![1]);
         assert_eq!(g.outside, vec![0, 2]);
         let text = g.summary().unwrap_or_default();
-        assert!(text.contains("1 pattern(s) are on a different grid"), "{text}");
+        assert!(
+            text.contains("1 pattern(s) are on a different grid"),
+            "{text}"
+        );
 
         let user = s.common_grid(Some(&[2.0, 3.0]));
         assert_eq!(user.y.row(0).to_vec(), vec![20.0, 30.0]);
@@ -600,7 +633,10 @@ mod tests {
         assert_eq!(Quantity::parse("G(r)"), Some(Quantity::ReducedPdf));
         assert_eq!(Quantity::parse("g(r)"), Some(Quantity::PairDistribution));
         assert_eq!(Quantity::parse("S(Q)"), Some(Quantity::StructureFactor));
-        assert_eq!(Quantity::parse("fq"), Some(Quantity::ReducedStructureFunction));
+        assert_eq!(
+            Quantity::parse("fq"),
+            Some(Quantity::ReducedStructureFunction)
+        );
         assert_eq!(Quantity::parse("I"), Some(Quantity::Intensity));
         assert_eq!(Quantity::parse("banana"), None);
     }

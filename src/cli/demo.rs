@@ -48,7 +48,10 @@ pub fn write_demo(
                 ),
                 ("T".to_string(), format!("{kelvin} K")),
                 ("time".to_string(), format!("{time} s")),
-                ("source".to_string(), "Glassray synthetic demo model (glassray::demo)".to_string()),
+                (
+                    "source".to_string(),
+                    "Glassray synthetic demo model (glassray::demo)".to_string(),
+                ),
             ];
             let text = write::pattern_text(p, &header);
             let path = dir.join(&name);

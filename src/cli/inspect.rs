@@ -18,7 +18,10 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode, UsageError> {
     if let Some(log) = &opts.temperature_log
         && !log.is_file()
     {
-        return Err(UsageError(format!("temperature log {} does not exist", log.display())));
+        return Err(UsageError(format!(
+            "temperature log {} does not exist",
+            log.display()
+        )));
     }
     let loads = io::load_inputs(&args.paths, &opts);
     let stdout = std::io::stdout();
@@ -26,7 +29,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode, UsageError> {
     let written = if args.csv {
         write_csv(&mut out, &loads)
     } else {
-        write_table(&mut out, &loads)
+        write_table(&mut out, &loads, args.verbose)
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -45,7 +48,11 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode, UsageError> {
         }
     }
     let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn problems_text(p: &Pattern) -> String {
@@ -60,7 +67,11 @@ fn problems_text(p: &Pattern) -> String {
 }
 
 fn number(v: f64) -> String {
-    if v.is_nan() { String::new() } else { format!("{v}") }
+    if v.is_nan() {
+        String::new()
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Writes the CSV: one row per pattern, and a row per skipped file (empty fields, the reason in
@@ -102,7 +113,11 @@ pub fn write_csv(out: &mut dyn Write, loads: &[SeriesLoad]) -> std::io::Result<(
 }
 
 /// Writes the human-readable table and summaries.
-pub fn write_table(out: &mut dyn Write, loads: &[SeriesLoad]) -> std::io::Result<()> {
+pub fn write_table(
+    out: &mut dyn Write,
+    loads: &[SeriesLoad],
+    verbose: bool,
+) -> std::io::Result<()> {
     for (n, load) in loads.iter().enumerate() {
         if n > 0 {
             writeln!(out)?;
@@ -111,9 +126,16 @@ pub fn write_table(out: &mut dyn Write, loads: &[SeriesLoad]) -> std::io::Result
         writeln!(
             out,
             "== {} ({}){}",
-            if s.sample.is_empty() { "series" } else { &s.sample },
+            if s.sample.is_empty() {
+                "series"
+            } else {
+                &s.sample
+            },
             load.origin,
-            s.composition.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+            s.composition
+                .as_deref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default()
         )?;
         let header = [
             "index", "file", "format", "quantity", "T (K)", "T source", "x range", "x unit",
@@ -128,7 +150,11 @@ pub fn write_table(out: &mut dyn Write, loads: &[SeriesLoad]) -> std::io::Result
                     Some(t) => (format!("{:.2}", t.kelvin), t.source.to_string()),
                     None => ("-".into(), "none".into()),
                 };
-                let problems = if p.problems.is_empty() { "-".to_string() } else { problems_text(p) };
+                let problems = if p.problems.is_empty() {
+                    "-".to_string()
+                } else {
+                    problems_text(p)
+                };
                 [
                     p.index.to_string(),
                     p.display_name(),
@@ -170,8 +196,13 @@ pub fn write_table(out: &mut dyn Write, loads: &[SeriesLoad]) -> std::io::Result
         };
         let header_cells: Vec<String> = header.iter().map(|h| h.to_string()).collect();
         writeln!(out, "{}", line(&header_cells))?;
-        for r in &rows {
+        for (r, p) in rows.iter().zip(&s.patterns) {
             writeln!(out, "{}", line(r))?;
+            if verbose {
+                for n in &p.notes {
+                    writeln!(out, "       · {n}")?;
+                }
+            }
         }
         for f in &load.failed {
             writeln!(out, "skipped: {f}")?;
@@ -222,7 +253,11 @@ pub fn summary(load: &SeriesLoad) -> String {
         parts.push(format!("log {}", file_name(log)));
     }
     if !s.is_empty() {
-        parts.push(if s.grids_identical() { "one x grid".into() } else { "x grids differ".into() });
+        parts.push(if s.grids_identical() {
+            "one x grid".into()
+        } else {
+            "x grids differ".into()
+        });
     }
     let with_problems = s.patterns.iter().filter(|p| !p.problems.is_empty()).count();
     parts.push(format!("{with_problems} pattern(s) with problems"));

@@ -81,6 +81,9 @@ pub struct InspectArgs {
     /// index,file,format,quantity,T_K,T_source,x_min,x_max,x_unit,points,problems on stdout.
     #[arg(long)]
     pub csv: bool,
+    /// Also print the reader's decisions for each pattern (units assumed, columns not used, …).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,9 +19,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::LoadError;
 use super::header::{self, HeaderEntry, XLabel};
 use super::text::{self, Separator};
-use super::LoadError;
 use crate::model::{Diagnostic, Pattern, Quantity, Segment, Temperature, TemperatureSource, XUnit};
 
 /// A file layout Glassray reads.
@@ -100,7 +100,9 @@ impl std::str::FromStr for XUnitOverride {
             "q-nm" | "q_nm" | "1/nm" | "nm^-1" => Ok(XUnitOverride::QInvNm),
             "2theta" | "2th" | "tth" | "2theta-deg" => Ok(XUnitOverride::TwoThetaDeg),
             "r" | "r-a" | "a" => Ok(XUnitOverride::RAngstrom),
-            _ => Err(format!("unknown x unit `{s}` (one of: q-A, q-nm, 2theta, r)")),
+            _ => Err(format!(
+                "unknown x unit `{s}` (one of: q-A, q-nm, 2theta, r)"
+            )),
         }
     }
 }
@@ -200,10 +202,11 @@ fn is_bank_line(line: &str) -> bool {
     f.next() == Some("BANK") && f.next().is_some_and(|n| n.parse::<u32>().is_ok())
 }
 
+/// Fit2D's four header lines (title, x label, y label, count), with or without `#`.
 fn is_fit2d_header(lines: &[&str]) -> bool {
     lines.len() >= 5
-        && lines[3].trim().parse::<usize>().is_ok()
-        && text::fields(lines[1], Separator::Whitespace)
+        && text::strip_comment(lines[3]).parse::<usize>().is_ok()
+        && text::fields(text::strip_comment(lines[1]), Separator::Whitespace)
             .iter()
             .any(|f| text::parse_number(f, Separator::Whitespace).is_none())
 }
@@ -314,15 +317,23 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     let names = column_names(&lines[..start], width, sep);
     let (fit2d_x_label, fit2d_y_label, fit2d_count) = if format == Format::Fit2dChi {
         (
-            Some(lines[1].trim().to_string()),
-            Some(lines[2].trim().to_string()),
-            lines[3].trim().parse::<usize>().ok(),
+            Some(text::strip_comment(lines[1]).to_string()),
+            Some(text::strip_comment(lines[2]).to_string()),
+            text::strip_comment(lines[3]).parse::<usize>().ok(),
         )
     } else {
         (None, None, None)
     };
 
-    let table = text::parse_block(path, &lines, start, width, sep, ends_with_newline, &mut problems);
+    let table = text::parse_block(
+        path,
+        &lines,
+        start,
+        width,
+        sep,
+        ends_with_newline,
+        &mut problems,
+    );
     if let Some(declared) = fit2d_count
         && declared != table.rows()
     {
@@ -332,7 +343,11 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
             format!(
                 "header declares {declared} points, file has {} data rows{}",
                 table.rows(),
-                if table.rows() < declared { " (truncated?)" } else { "" }
+                if table.rows() < declared {
+                    " (truncated?)"
+                } else {
+                    ""
+                }
             ),
         ));
     }
@@ -351,10 +366,15 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     let x_label_text: Option<String> = fit2d_x_label
         .clone()
         .or_else(|| names.as_ref().map(|n| n[0].clone()));
-    let label_line = names_line(&lines[..start]).map(|i| i + 1).or(fit2d_x_label.as_ref().map(|_| 2));
+    let label_line = match fit2d_x_label {
+        Some(_) => Some(2),
+        None => names_line(&lines[..start]).map(|i| i + 1),
+    };
 
     // Quantity: user, then the y label, then the header, then the extension/format.
-    let y_label_text = fit2d_y_label.clone().or_else(|| names.as_ref().map(|n| n[1].clone()));
+    let y_label_text = fit2d_y_label
+        .clone()
+        .or_else(|| names.as_ref().map(|n| n[1].clone()));
     let from_label = y_label_text.as_deref().and_then(header::y_label);
     let from_header = entries
         .iter()
@@ -370,14 +390,19 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         .or(from_header)
         .or(from_format)
         .unwrap_or(Quantity::Unknown);
-    if opts.quantity.is_none() && from_label.is_none() && from_header.is_none() && from_format.is_none()
+    if opts.quantity.is_none()
+        && from_label.is_none()
+        && from_header.is_none()
+        && from_format.is_none()
     {
         notes.push("quantity not stated (no column label, header key or known extension)".into());
     }
 
     // x unit: user, then the label, then what the quantity implies.
     let x_label = x_label_text.as_deref().and_then(header::x_label);
-    let wavelength_header = entries.iter().find_map(|e| header::wavelength_entry(e).map(|w| (w, e.line)));
+    let wavelength_header = entries
+        .iter()
+        .find_map(|e| header::wavelength_entry(e).map(|w| (w, e.line)));
     let wavelength = opts.wavelength.or(wavelength_header.map(|w| w.0));
     if let (Some(user), Some((h, line))) = (opts.wavelength, wavelength_header)
         && (user - h).abs() > 1e-6 * h.max(1e-9)
@@ -394,6 +419,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         None => match x_label {
             Some(l) => l,
             None if format == Format::Gsas => XLabel::TwoThetaDeg,
+            // Gudrun writes Q in Å⁻¹ and r in Å.
+            None if format == Format::Gudrun && !quantity.is_real_space() => XLabel::QInvAngstrom,
             None if quantity.is_real_space() => XLabel::RAngstrom,
             None => {
                 notes.push("x unit not stated: Q in Å⁻¹ assumed".into());
@@ -411,7 +438,11 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     } else {
         uncertainty_column(names.as_deref(), width, format, &ext)
     };
-    let y_cols: Vec<usize> = if format == Format::WideTable { (1..width).collect() } else { vec![1] };
+    let y_cols: Vec<usize> = if format == Format::WideTable {
+        (1..width).collect()
+    } else {
+        vec![1]
+    };
     if format != Format::WideTable {
         let unused: Vec<String> = (2..width)
             .filter(|c| Some(*c) != dy_col)
@@ -427,14 +458,21 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
 
     // Drop rows with non-finite values in the columns used, naming each line.
     let mut keep: Vec<bool> = vec![true; table.rows()];
-    let used: Vec<usize> = std::iter::once(0).chain(y_cols.iter().copied()).chain(dy_col).collect();
+    let used: Vec<usize> = std::iter::once(0)
+        .chain(y_cols.iter().copied())
+        .chain(dy_col)
+        .collect();
     for (r, k) in keep.iter_mut().enumerate() {
         if let Some(&c) = used.iter().find(|&&c| !table.columns[c][r].is_finite()) {
             *k = false;
             problems.push(Diagnostic::new(
                 path,
                 Some(table.lines[r]),
-                format!("non-finite value ({}) in column {}: row skipped", table.columns[c][r], c + 1),
+                format!(
+                    "non-finite value ({}) in column {}: row skipped",
+                    table.columns[c][r],
+                    c + 1
+                ),
             ));
         }
     }
@@ -491,7 +529,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     if x.len() < 2 {
         return Err(invalid(
             path,
-            format!("only {} usable data row(s): a pattern needs at least 2", x.len()),
+            format!(
+                "only {} usable data row(s): a pattern needs at least 2",
+                x.len()
+            ),
         ));
     }
 
@@ -506,7 +547,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     } else if let Some(i) = x.windows(2).position(|w| !(w[1] > w[0])) {
         let line = row_lines[i + 1];
         let reason = if x[i + 1] == x[i] {
-            format!("x repeats ({} on lines {} and {line}): not a single pattern", x[i], row_lines[i])
+            format!(
+                "x repeats ({} on lines {} and {line}): not a single pattern",
+                x[i], row_lines[i]
+            )
         } else {
             format!(
                 "x decreases ({} after {} on line {}): not a single monotonic pattern",
@@ -550,8 +594,13 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
                         *v = 4.0 * std::f64::consts::PI * (*v * to_rad / 2.0).sin() / lambda;
                     });
                     notes.push(format!(
-                        "2θ converted to Q with λ = {lambda} Å ({})",
-                        if opts.wavelength.is_some() { "user" } else { "header" }
+                        "2θ converted to Q with λ = {} Å ({})",
+                        (lambda * 1e7).round() / 1e7,
+                        if opts.wavelength.is_some() {
+                            "user"
+                        } else {
+                            "header"
+                        }
                     ));
                     XUnit::QInvAngstrom
                 }
@@ -586,7 +635,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
 
     // Plausibility of the Q unit: Å⁻¹ data stop below ~50 with peaks below ~12.
     if x_unit == XUnit::QInvAngstrom
-        && !matches!(unit_in, XLabel::QInvNm | XLabel::TwoThetaDeg | XLabel::TwoThetaRad)
+        && !matches!(
+            unit_in,
+            XLabel::QInvNm | XLabel::TwoThetaDeg | XLabel::TwoThetaRad
+        )
     {
         let xmax = *x.last().unwrap_or(&0.0);
         let peak_at = argmax_x(&x, &ys[0]);
@@ -601,7 +653,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         }
     }
     // A label g(r) on data that go far below zero and settle at 0 is really G(r) (fullrmc does this).
-    if quantity == Quantity::PairDistribution && opts.quantity.is_none() && looks_like_big_g(&ys[0]) {
+    if quantity == Quantity::PairDistribution && opts.quantity.is_none() && looks_like_big_g(&ys[0])
+    {
         quantity = Quantity::ReducedPdf;
         problems.push(Diagnostic::new(
             path,
@@ -652,9 +705,15 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file_name_temperature = header::temperature_from_file_name(&stem);
-    let metadata: Vec<(String, String)> = entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+    let metadata: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e.key.clone(), e.value.clone()))
+        .collect();
 
-    let make = |y: Vec<f64>, dy: Option<Vec<f64>>, column: Option<String>, t: Option<Temperature>| Pattern {
+    let make = |y: Vec<f64>,
+                dy: Option<Vec<f64>>,
+                column: Option<String>,
+                t: Option<Temperature>| Pattern {
         index: 0,
         source: path.to_path_buf(),
         column,
@@ -705,14 +764,23 @@ fn numeric_row_width(line: &str, sep: Separator) -> Option<usize> {
 
 fn list_lines(lines: &[usize]) -> String {
     if lines.len() <= 6 {
-        lines.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+        lines
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     } else {
         format!("{}, {}, … {}", lines[0], lines[1], lines[lines.len() - 1])
     }
 }
 
+fn is_spec_names_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("#L ") || t.starts_with("#L\t")
+}
+
 fn names_line(header: &[&str]) -> Option<usize> {
-    if let Some(i) = header.iter().rposition(|l| l.trim_start().starts_with("#L")) {
+    if let Some(i) = header.iter().rposition(|l| is_spec_names_line(l)) {
         return Some(i);
     }
     header.iter().rposition(|l| !l.trim().is_empty())
@@ -723,7 +791,11 @@ fn names_line(header: &[&str]) -> Option<usize> {
 fn column_names(header: &[&str], width: usize, sep: Separator) -> Option<Vec<String>> {
     let i = names_line(header)?;
     let raw = header[i].trim_start();
-    let body = raw.strip_prefix("#L").unwrap_or_else(|| text::strip_comment(raw));
+    let body = if is_spec_names_line(raw) {
+        &raw[2..]
+    } else {
+        text::strip_comment(raw)
+    };
     // LiquidDiffract separates names with `|`: `#Q|S(Q)|i(Q)*M(Q)`.
     let mut names: Vec<&str> = if body.contains('|') {
         body.split('|').map(str::trim).collect()
@@ -747,7 +819,12 @@ fn column_names(header: &[&str], width: usize, sep: Separator) -> Option<Vec<Str
     Some(names.iter().map(|s| s.to_string()).collect())
 }
 
-fn uncertainty_column(names: Option<&[String]>, width: usize, format: Format, ext: &str) -> Option<usize> {
+fn uncertainty_column(
+    names: Option<&[String]>,
+    width: usize,
+    format: Format,
+    ext: &str,
+) -> Option<usize> {
     if width < 3 {
         return None;
     }
@@ -778,7 +855,10 @@ fn uncertainty_column(names: Option<&[String]>, width: usize, format: Format, ex
     // Gudrun's w_int files (and .soq) carry a standard deviation; its diagnostic r-space files
     // (.gofr, .dofr, .mgor01, .mdor01) carry an unrelated third column.
     let gudrun_error = format == Format::Gudrun
-        && matches!(ext, "int01" | "mint01" | "mdcs01" | "mdcsd01" | "mdcsw01" | "dcs01" | "soq");
+        && matches!(
+            ext,
+            "int01" | "mint01" | "mdcs01" | "mdcsd01" | "mdcsw01" | "dcs01" | "soq"
+        );
     (gudrun_error || ext == "xye" || ext == "fxye").then_some(2)
 }
 
@@ -822,13 +902,20 @@ fn no_data_reason(path: &Path, lines: &[&str], from: usize, sep: Separator) -> L
             let t = l.trim();
             t.starts_with('[') && t.ends_with(']') && t.len() > 2
         });
-        let key_values = lines.iter().filter(|l| l.contains('=') || l.contains(':')).count();
+        let key_values = lines
+            .iter()
+            .filter(|l| l.contains('=') || l.contains(':'))
+            .count();
         if sections || key_values * 2 >= lines.iter().filter(|l| !l.trim().is_empty()).count() {
             return LoadError::NotPattern {
                 path: path.to_path_buf(),
                 reason: format!(
                     "text with no numeric data rows ({}): a settings or parameter file, not a pattern",
-                    if sections { "INI-style [sections]" } else { "key/value lines" }
+                    if sections {
+                        "INI-style [sections]"
+                    } else {
+                        "key/value lines"
+                    }
                 ),
             };
         }
@@ -849,6 +936,8 @@ fn no_data_reason(path: &Path, lines: &[&str], from: usize, sep: Separator) -> L
     }
     invalid(
         path,
-        format!("{numeric_rows} numeric row(s) but no block of 5 consecutive rows with the same column count"),
+        format!(
+            "{numeric_rows} numeric row(s) but no block of 5 consecutive rows with the same column count"
+        ),
     )
 }

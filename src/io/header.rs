@@ -30,8 +30,8 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
     let mut keys: Vec<(usize, usize, usize)> = Vec::new(); // (key_start, key_end, eq_pos)
     for (ci, &(bpos, c)) in chars.iter().enumerate() {
         // `==` is decoration (`# == pyFAI calibration ==`), not an assignment.
-        let doubled = chars.get(ci + 1).is_some_and(|n| n.1 == '=')
-            || (ci > 0 && chars[ci - 1].1 == '=');
+        let doubled =
+            chars.get(ci + 1).is_some_and(|n| n.1 == '=') || (ci > 0 && chars[ci - 1].1 == '=');
         if c != '=' || doubled {
             continue;
         }
@@ -40,7 +40,11 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
         while k > 0 && chars[k - 1].1 == ' ' {
             k -= 1;
         }
-        let end = if k > 0 { chars[k - 1].0 + chars[k - 1].1.len_utf8() } else { 0 };
+        let end = if k > 0 {
+            chars[k - 1].0 + chars[k - 1].1.len_utf8()
+        } else {
+            0
+        };
         // Allow a parenthesised unit: `temperature (K) =`.
         let mut s = k;
         if s > 0 && chars[s - 1].1 == ')' {
@@ -56,7 +60,12 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
             s -= 1;
         }
         let start = if s < chars.len() { chars[s].0 } else { bpos };
-        if start < end && t[start..end].chars().next().is_some_and(|c| c.is_alphabetic()) {
+        if start < end
+            && t[start..end]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic())
+        {
             keys.push((start, end, bpos));
         }
     }
@@ -66,7 +75,8 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
             if !k.is_empty()
                 && k.len() <= 48
                 && k.chars().next().is_some_and(|c| c.is_alphabetic())
-                && k.chars().all(|c| is_key_char(c) || c == ' ' || c == '(' || c == ')')
+                && k.chars()
+                    .all(|c| is_key_char(c) || c == ' ' || c == '(' || c == ')')
             {
                 out.push(HeaderEntry {
                     key: k.to_string(),
@@ -96,7 +106,8 @@ pub fn leading_number(value: &str) -> Option<(f64, &str)> {
         .find(|&(i, c)| {
             !(c.is_ascii_digit()
                 || c == '.'
-                || ((c == '-' || c == '+') && (i == 0 || matches!(v.as_bytes()[i - 1], b'e' | b'E')))
+                || ((c == '-' || c == '+')
+                    && (i == 0 || matches!(v.as_bytes()[i - 1], b'e' | b'E')))
                 || ((c == 'e' || c == 'E') && i > 0))
         })
         .map_or(v.len(), |(i, _)| i);
@@ -187,7 +198,12 @@ pub fn wavelength_entry(entry: &HeaderEntry) -> Option<f64> {
     let key = entry.key.to_ascii_lowercase();
     let key_nm = key.contains("(nm)") || key.ends_with("_nm");
     let key_m = key.contains("(m)") || key.ends_with("_m");
-    let base = key.split(['(', '_']).next().unwrap_or("").trim().to_string();
+    let base = key
+        .split(['(', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     if !(base == "wavelength" || base == "lambda" || base == "wavelength_a") {
         return None;
     }
@@ -251,7 +267,11 @@ pub fn x_label(label: &str) -> Option<XLabel> {
         || l.contains("2θ")
         || l.starts_with("tth");
     if theta {
-        return Some(if l.contains("rad") { XLabel::TwoThetaRad } else { XLabel::TwoThetaDeg });
+        return Some(if l.contains("rad") {
+            XLabel::TwoThetaRad
+        } else {
+            XLabel::TwoThetaDeg
+        });
     }
     let nm = l.contains("nm^-1")
         || l.contains("nm-1")
@@ -282,7 +302,11 @@ pub fn x_label(label: &str) -> Option<XLabel> {
         });
     }
     if l == "r" || l.starts_with("r(") || l.starts_with("r_") || l.starts_with("r[") {
-        return Some(if l.contains("nm") { XLabel::RNm } else { XLabel::RAngstrom });
+        return Some(if l.contains("nm") {
+            XLabel::RNm
+        } else {
+            XLabel::RAngstrom
+        });
     }
     None
 }
@@ -292,7 +316,10 @@ pub fn y_label(label: &str) -> Option<crate::model::Quantity> {
     use crate::model::Quantity;
     let raw = label.trim();
     // PDFgetX3 writes `G($\AA^{-2}$)`, `S`, `F($\AA^{-1}$)`, `I`.
-    let head: String = raw.chars().take_while(|c| *c != '(' && *c != '[').collect();
+    let head: String = raw
+        .chars()
+        .take_while(|c| !matches!(c, '(' | '[' | '_' | ' '))
+        .collect();
     let head = head.trim();
     if let Some(q) = Quantity::parse(raw) {
         return Some(q);
@@ -333,7 +360,9 @@ pub fn temperature_from_file_name(stem: &str) -> Option<f64> {
         }
         let before_ok = start == 0 || {
             let p = b[start - 1];
-            !p.is_ascii_alphanumeric() || ((p == b'T' || p == b't') && (start < 2 || !b[start - 2].is_ascii_alphanumeric()))
+            !p.is_ascii_alphanumeric()
+                || ((p == b'T' || p == b't')
+                    && (start < 2 || !b[start - 2].is_ascii_alphanumeric()))
         };
         let number = &stem[start..i];
         let mut j = i;
@@ -353,7 +382,11 @@ pub fn temperature_from_file_name(stem: &str) -> Option<f64> {
         if let (true, Some(u), true) = (before_ok, unit, after_ok)
             && let Ok(x) = number.trim_end_matches('.').parse::<f64>()
         {
-            let k = if u == TempUnit::Celsius { x + 273.15 } else { x };
+            let k = if u == TempUnit::Celsius {
+                x + 273.15
+            } else {
+                x
+            };
             if k > 0.0 && k < 10_000.0 && !found.iter().any(|f| (f - k).abs() < 1e-9) {
                 found.push(k);
             }
@@ -380,11 +413,20 @@ mod tests {
             entries("temp=308     runTitle=Run 1018: LMO - RT (before), HIPPO-furnace"),
             vec![
                 ("temp".into(), "308".into()),
-                ("runTitle".into(), "Run 1018: LMO - RT (before), HIPPO-furnace".into())
+                (
+                    "runTitle".into(),
+                    "Run 1018: LMO - RT (before), HIPPO-furnace".into()
+                )
             ]
         );
-        assert_eq!(entries("# T = 351.5 K"), vec![("T".into(), "351.5 K".into())]);
-        assert_eq!(entries("# Wavelength: 3.1e-11"), vec![("Wavelength".into(), "3.1e-11".into())]);
+        assert_eq!(
+            entries("# T = 351.5 K"),
+            vec![("T".into(), "351.5 K".into())]
+        );
+        assert_eq!(
+            entries("# Wavelength: 3.1e-11"),
+            vec![("Wavelength".into(), "3.1e-11".into())]
+        );
         assert_eq!(
             entries("temperature (C) = 25"),
             vec![("temperature (C)".into(), "25".into())]
@@ -409,20 +451,34 @@ mod tests {
 
     #[test]
     fn temperatures_from_file_names() {
-        assert_eq!(temperature_from_file_name("x0_20171023-040426__210.0K_001"), Some(210.0));
+        assert_eq!(
+            temperature_from_file_name("x0_20171023-040426__210.0K_001"),
+            Some(210.0)
+        );
         assert_eq!(temperature_from_file_name("sample_350C"), Some(623.15));
         assert_eq!(temperature_from_file_name("300K"), Some(300.0));
         assert_eq!(temperature_from_file_name("a_210K"), Some(210.0));
         assert_eq!(temperature_from_file_name("run_T450K"), Some(450.0));
         assert_eq!(temperature_from_file_name("Zr50Cu50_0001"), None);
-        assert_eq!(temperature_from_file_name("from_300K_to_350K"), None, "ambiguous");
+        assert_eq!(
+            temperature_from_file_name("from_300K_to_350K"),
+            None,
+            "ambiguous"
+        );
         assert_eq!(temperature_from_file_name("Ni-xray"), None);
     }
 
     #[test]
     fn wavelengths_in_several_units() {
-        let e = |k: &str, v: &str| HeaderEntry { key: k.into(), value: v.into(), line: 1 };
-        assert_eq!(wavelength_entry(&e("Wavelength", "3.1e-11")), Some(0.31000000000000005));
+        let e = |k: &str, v: &str| HeaderEntry {
+            key: k.into(),
+            value: v.into(),
+            line: 1,
+        };
+        assert_eq!(
+            wavelength_entry(&e("Wavelength", "3.1e-11")),
+            Some(0.31000000000000005)
+        );
         assert_eq!(wavelength_entry(&e("wavelength", "0.1173")), Some(0.1173));
         let nm = wavelength_entry(&e("lambda (nm)", "0.01173")).unwrap();
         assert!((nm - 0.1173).abs() < 1e-12);
@@ -436,7 +492,10 @@ mod tests {
         assert_eq!(x_label("q_nm^-1"), Some(XLabel::QInvNm));
         assert_eq!(x_label("2th_deg"), Some(XLabel::TwoThetaDeg));
         assert_eq!(x_label("Q (Inverse Nanometres)"), Some(XLabel::QInvNm));
-        assert_eq!(x_label("2-Theta Angle (Degrees)"), Some(XLabel::TwoThetaDeg));
+        assert_eq!(
+            x_label("2-Theta Angle (Degrees)"),
+            Some(XLabel::TwoThetaDeg)
+        );
         assert_eq!(x_label("r($\\AA$)"), Some(XLabel::RAngstrom));
         assert_eq!(x_label("Q($\\AA^{-1}$)"), Some(XLabel::QInvAngstrom));
         assert_eq!(x_label("q"), Some(XLabel::QNoUnit));
@@ -453,6 +512,7 @@ mod tests {
         assert_eq!(y_label("S"), Some(Quantity::StructureFactor));
         assert_eq!(y_label("I"), Some(Quantity::Intensity));
         assert_eq!(y_label("dG(r)"), None);
+        assert_eq!(y_label("G_none_A-2"), Some(Quantity::ReducedPdf));
     }
 
     #[test]

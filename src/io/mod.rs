@@ -108,7 +108,12 @@ impl SeriesLoad {
     pub fn problem_count(&self) -> usize {
         self.failed.len()
             + self.log_problems.len()
-            + self.series.patterns.iter().map(|p| p.problems.len()).sum::<usize>()
+            + self
+                .series
+                .patterns
+                .iter()
+                .map(|p| p.problems.len())
+                .sum::<usize>()
     }
 }
 
@@ -129,11 +134,17 @@ fn ignore_reason(path: &Path) -> Option<String> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let kind = match ext.as_str() {
-        "json" | "yaml" | "yml" | "toml" | "ini" | "cfg" | "poni" | "xml" => "settings or metadata file",
-        "zip" | "gz" | "tgz" | "bz2" | "xz" | "7z" | "rar" | "tar" | "zst" => "archive (unpack it first)",
+        "json" | "yaml" | "yml" | "toml" | "ini" | "cfg" | "poni" | "xml" => {
+            "settings or metadata file"
+        }
+        "zip" | "gz" | "tgz" | "bz2" | "xz" | "7z" | "rar" | "tar" | "zst" => {
+            "archive (unpack it first)"
+        }
         "png" | "jpg" | "jpeg" | "gif" | "bmp" | "svg" | "webp" => "image",
         "tif" | "tiff" | "edf" | "cbf" | "mccd" | "img" | "mar3450" | "mar2300" | "h5" | "hdf5"
-        | "nxs" | "nx5" => "detector image or HDF5 container (integrate it to I(Q) first, e.g. with pyFAI)",
+        | "nxs" | "nx5" => {
+            "detector image or HDF5 container (integrate it to I(Q) first, e.g. with pyFAI)"
+        }
         "npy" | "npz" | "pkl" | "pickle" | "mat" => "binary array file (save it as text columns)",
         "md" | "rst" | "html" | "htm" | "pdf" | "doc" | "docx" | "odt" | "xls" | "xlsx" | "ods" => {
             "document"
@@ -235,6 +246,14 @@ pub fn load_inputs(paths: &[PathBuf], opts: &LoadOptions) -> Vec<SeriesLoad> {
     if !loose.is_empty() || !missing.is_empty() {
         let mut load = load_files(&loose, opts, "files given".into());
         load.failed.extend(missing);
+        if load.series.sample.is_empty() {
+            let parents: Vec<String> = loose
+                .iter()
+                .filter_map(|p| p.parent().map(file_name))
+                .filter(|n| !n.is_empty())
+                .collect();
+            load.series.sample = agreed(&parents).unwrap_or_else(|| "series".into());
+        }
         out.push(load);
     }
     out
@@ -377,10 +396,14 @@ pub fn assemble(
     }
     let (cooling, repeated) = series.cooling_and_repeated();
     if cooling > 0 {
-        notes.push(format!("{cooling} pattern(s) in cooling segments (kept in acquisition order)"));
+        notes.push(format!(
+            "{cooling} pattern(s) in cooling segments (kept in acquisition order)"
+        ));
     }
     if repeated > 0 {
-        notes.push(format!("{repeated} pattern(s) repeat an earlier temperature (kept)"));
+        notes.push(format!(
+            "{repeated} pattern(s) repeat an earlier temperature (kept)"
+        ));
     }
     series.notes = notes;
     SeriesLoad {

@@ -43,11 +43,19 @@ impl std::str::FromStr for Ramp {
     type Err = String;
     /// `T0:RATE/UNIT`, e.g. `300:20/min`, `300:0.333/s`, `300:2/pattern`.
     fn from_str(s: &str) -> Result<Self, String> {
-        let err = || format!("ramp `{s}` must look like T0:RATE/UNIT, e.g. 300:20/min, 300:0.5/s or 300:2/pattern");
+        let err = || {
+            format!(
+                "ramp `{s}` must look like T0:RATE/UNIT, e.g. 300:20/min, 300:0.5/s or 300:2/pattern"
+            )
+        };
         let (t0, rest) = s.split_once(':').ok_or_else(err)?;
         let (rate, unit) = rest.split_once('/').ok_or_else(err)?;
         let start_k: f64 = t0.trim().trim_end_matches('K').parse().map_err(|_| err())?;
-        let rate: f64 = rate.trim().trim_end_matches('K').parse().map_err(|_| err())?;
+        let rate: f64 = rate
+            .trim()
+            .trim_end_matches('K')
+            .parse()
+            .map_err(|_| err())?;
         let per = match unit.trim() {
             "s" | "sec" => RampPer::Second,
             "min" => RampPer::Minute,
@@ -141,7 +149,10 @@ pub fn log_columns(names: &[String]) -> Option<LogColumns> {
 }
 
 fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    let first = bytes.split(|&b| b == b'\n').find(|l| !l.starts_with(b"#")).unwrap_or(b"");
+    let first = bytes
+        .split(|&b| b == b'\n')
+        .find(|l| !l.starts_with(b"#"))
+        .unwrap_or(b"");
     let delimiter = if first.contains(&b';') {
         b';'
     } else if first.contains(&b'\t') && !first.contains(&b',') {
@@ -246,7 +257,10 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<TemperatureLog, LoadError>
             },
             _ => None,
         };
-        let file = cols.file.map(|c| field(c).to_string()).filter(|f| !f.is_empty());
+        let file = cols
+            .file
+            .map(|c| field(c).to_string())
+            .filter(|f| !f.is_empty());
         rows.push(LogRow {
             line,
             index,
@@ -276,7 +290,9 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<TemperatureLog, LoadError>
             by_stem.entry(stem).or_insert(i);
         }
         if let Some(ix) = r.index {
-            by_index.entry(if one_based { ix - 1 } else { ix }).or_insert(i);
+            by_index
+                .entry(if one_based { ix - 1 } else { ix })
+                .or_insert(i);
         }
     }
     Ok(TemperatureLog {
@@ -308,11 +324,17 @@ impl TemperatureLog {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let i = self.by_file.get(&name).or_else(|| self.by_stem.get(&stem))?;
+            let i = self
+                .by_file
+                .get(&name)
+                .or_else(|| self.by_stem.get(&stem))?;
             return self.rows.get(*i);
         }
         if !self.by_index.is_empty() {
-            return self.by_index.get(&pattern.index).and_then(|&i| self.rows.get(i));
+            return self
+                .by_index
+                .get(&pattern.index)
+                .and_then(|&i| self.rows.get(i));
         }
         None
     }
@@ -474,15 +496,25 @@ pub fn resolve(
         .enumerate()
         .map(|(i, p)| {
             let c = cands.get(i).unwrap_or(&empty);
-            ALL_KINDS.iter().map(|&k| candidate(k, p, c, log, ramp)).collect()
+            ALL_KINDS
+                .iter()
+                .map(|&k| candidate(k, p, c, log, ramp))
+                .collect()
         })
         .collect();
-    let column = |k: SourceKind| -> Vec<f64> {
-        let ki = kind_index(k);
-        values.iter().filter_map(|v| v[ki].as_ref().map(|t| t.kelvin)).collect()
+    // Values of two sources on the patterns where both exist.
+    let paired = |k: SourceKind, o: SourceKind| -> (Vec<f64>, Vec<f64>) {
+        let (ki, oi) = (kind_index(k), kind_index(o));
+        values
+            .iter()
+            .filter_map(|v| match (&v[ki], &v[oi]) {
+                (Some(a), Some(b)) => Some((a.kelvin, b.kelvin)),
+                _ => None,
+            })
+            .unzip()
     };
     let is_constant = |v: &[f64]| v.len() >= 2 && v.iter().all(|x| (x - v[0]).abs() < 1e-9);
-    let varies = |v: &[f64]| v.len() >= 2 && v.iter().any(|x| (x - v[0]).abs() > 1e-9);
+    let varies = |v: &[f64]| v.iter().any(|x| (x - v[0]).abs() > 1e-9);
 
     let mut order: Vec<SourceKind> = match prefer {
         Some(k) => vec![k],
@@ -491,42 +523,43 @@ pub fn resolve(
     let mut demoted: Vec<SourceKind> = Vec::new();
     if prefer.is_none() {
         for k in [SourceKind::Log, SourceKind::Header, SourceKind::FileName] {
-            let v = column(k);
-            if !is_constant(&v) {
+            let stale = ALL_KINDS.iter().copied().filter(|&o| o != k).find_map(|o| {
+                let (kv, ov) = paired(k, o);
+                (is_constant(&kv) && varies(&ov)).then_some((o, kv, ov))
+            });
+            let Some((other, kv, ov)) = stale else {
                 continue;
-            }
-            if let Some(other) = ALL_KINDS
+            };
+            let (lo, hi) = ov
                 .iter()
-                .copied()
-                .find(|&o| o != k && varies(&column(o)))
-            {
-                let ov = column(other);
-                let (lo, hi) = ov.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
-                let key = match k {
-                    SourceKind::Header => values
-                        .iter()
-                        .find_map(|v| match &v[kind_index(k)] {
-                            Some(Temperature {
-                                source: TemperatureSource::Header { key, .. },
-                                ..
-                            }) => Some(format!(" `{key}`")),
-                            _ => None,
-                        })
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                };
-                notes.push(format!(
-                    "{}{key} give {} K for all {} patterns while {} vary ({lo}–{hi} K): using {} (a constant value is stale)",
-                    k.describe(),
-                    v[0],
-                    v.len(),
-                    other.describe(),
-                    other.describe()
-                ));
-                order.retain(|&o| o != k);
-                order.push(k);
-                demoted.push(k);
-            }
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                });
+            let key = match k {
+                SourceKind::Header => values
+                    .iter()
+                    .find_map(|v| match &v[kind_index(k)] {
+                        Some(Temperature {
+                            source: TemperatureSource::Header { key, .. },
+                            ..
+                        }) => Some(format!(" (`{key}`)")),
+                        _ => None,
+                    })
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            notes.push(format!(
+                "{}{key} give {} K for all {} patterns that {} also date, while {} vary ({lo}–{hi} K): using {} (the constant value is stale)",
+                k.describe(),
+                kv[0],
+                kv.len(),
+                other.describe(),
+                other.describe(),
+                other.describe()
+            ));
+            order.retain(|&o| o != k);
+            order.push(k);
+            demoted.push(k);
         }
     }
 
@@ -544,7 +577,10 @@ pub fn resolve(
             p.problems.push(Diagnostic::new(
                 &p.source,
                 None,
-                format!("temperature log {} has no entry for this pattern", file_name(&log.path)),
+                format!(
+                    "temperature log {} has no entry for this pattern",
+                    file_name(&log.path)
+                ),
             ));
         }
         match chosen {

@@ -32,7 +32,9 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
     }
     let probe = &bytes[..bytes.len().min(65536)];
     if let Some(pos) = probe.iter().position(|&b| b == 0) {
-        return Err(format!("binary file (NUL byte at offset {pos}): not a text pattern"));
+        return Err(format!(
+            "binary file (NUL byte at offset {pos}): not a text pattern"
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
@@ -82,7 +84,8 @@ pub fn is_comment(line: &str) -> bool {
 /// Text of a comment line without its comment characters and the spaces between them.
 pub fn strip_comment(line: &str) -> &str {
     // Dioptas doubles the prefix (`# # Wavelength: …`).
-    line.trim_start_matches(['#', '!', ';', '%', ' ', '\t']).trim()
+    line.trim_start_matches(['#', '!', ';', '%', ' ', '\t'])
+        .trim()
 }
 
 /// Parses one number field: Rust float syntax, Fortran `D` exponent, and (for semicolon files)
@@ -163,7 +166,10 @@ pub fn detect_separator(lines: &[&str]) -> Separator {
     let mut semicolon = 0;
     let mut comma = 0;
     let mut seen = 0;
-    for line in lines.iter().filter(|l| !is_comment(l) && looks_numeric_start(l)) {
+    for line in lines
+        .iter()
+        .filter(|l| !is_comment(l) && looks_numeric_start(l))
+    {
         if line.contains(';') {
             semicolon += 1;
         } else if line.contains(',') {
@@ -183,11 +189,39 @@ pub fn detect_separator(lines: &[&str]) -> Separator {
     }
 }
 
-/// Rows needed (after the first) to accept a numeric run as the data block.
-const RUN_CONFIRM: usize = 4;
+/// Rows a numeric run needs to be taken as the data block without looking further.
+const RUN_ACCEPT: usize = 5;
+
+/// Length of the run of numeric rows of width `n` starting at line `i` (blank and comment lines
+/// do not break it), and the index after its last row.
+fn run_length(lines: &[&str], i: usize, n: usize, sep: Separator) -> (usize, usize) {
+    let mut len = 0;
+    let mut j = i;
+    let mut end = i;
+    while j < lines.len() {
+        let l = lines[j];
+        j += 1;
+        if l.trim().is_empty() || is_comment(l) {
+            continue;
+        }
+        if numeric_width(l, sep) == Some(n) {
+            len += 1;
+            end = j;
+        } else {
+            break;
+        }
+    }
+    (len, end)
+}
 
 /// Index of the first line of the data block at or after `from`, and its column count.
+///
+/// The block is the first run of at least five numeric rows with one column count, else the
+/// longest run. It then grows upwards over rows with the same count and over single
+/// non-numeric lines sitting between such rows, so a bad row near the top is reported as a bad
+/// row rather than swallowed into the header.
 pub fn find_data_start(lines: &[&str], from: usize, sep: Separator) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None; // (start, width, len)
     let mut i = from;
     while i < lines.len() {
         let line = lines[i];
@@ -195,30 +229,40 @@ pub fn find_data_start(lines: &[&str], from: usize, sep: Separator) -> Option<(u
             i += 1;
             continue;
         }
-        if let Some(n) = numeric_width(line, sep) {
-            let mut confirmed = 0;
-            let mut j = i + 1;
-            let mut broke = false;
-            while j < lines.len() && confirmed < RUN_CONFIRM {
-                let l = lines[j];
-                j += 1;
-                if l.trim().is_empty() || is_comment(l) {
-                    continue;
-                }
-                if numeric_width(l, sep) == Some(n) {
-                    confirmed += 1;
-                } else {
-                    broke = true;
+        match numeric_width(line, sep) {
+            Some(n) => {
+                let (len, end) = run_length(lines, i, n, sep);
+                if len >= RUN_ACCEPT {
+                    best = Some((i, n, len));
                     break;
                 }
+                if best.is_none_or(|b| len > b.2) {
+                    best = Some((i, n, len));
+                }
+                i = end.max(i + 1);
             }
-            if confirmed >= RUN_CONFIRM || !broke {
-                return Some((i, n));
-            }
+            None => i += 1,
         }
-        i += 1;
     }
-    None
+    let (mut start, width, _) = best?;
+    // Grow upwards.
+    let prev_data = |k: usize| -> Option<usize> {
+        (from..k)
+            .rev()
+            .find(|&j| !lines[j].trim().is_empty() && !is_comment(lines[j]))
+    };
+    while let Some(j) = prev_data(start) {
+        if numeric_width(lines[j], sep) == Some(width) {
+            start = j;
+            continue;
+        }
+        // A lone bad line with data rows of the same width above it.
+        match prev_data(j) {
+            Some(k) if numeric_width(lines[k], sep) == Some(width) => start = k,
+            _ => break,
+        }
+    }
+    Some((start, width))
 }
 
 /// The numeric block of a file: one vector per column, and the 1-based line of each row.
@@ -330,13 +374,19 @@ mod tests {
         assert_eq!(parse_number("1,5", Separator::Comma), None);
         assert_eq!(parse_number("abc", Separator::Whitespace), None);
         assert!(parse_number("NaN", Separator::Whitespace).is_some_and(f64::is_nan));
-        assert_eq!(parse_number("-inf", Separator::Whitespace), Some(f64::NEG_INFINITY));
+        assert_eq!(
+            parse_number("-inf", Separator::Whitespace),
+            Some(f64::NEG_INFINITY)
+        );
     }
 
     #[test]
     fn separators_are_detected_from_numeric_lines() {
         assert_eq!(detect_separator(&["Q,S", "1,2", "3,4"]), Separator::Comma);
-        assert_eq!(detect_separator(&["# a;b", "1;2", "3;4"]), Separator::Semicolon);
+        assert_eq!(
+            detect_separator(&["# a;b", "1;2", "3;4"]),
+            Separator::Semicolon
+        );
         assert_eq!(detect_separator(&["1\t2", "3 4"]), Separator::Whitespace);
         assert_eq!(fields("1, 2 ,3,", Separator::Comma), vec!["1", "2", "3"]);
     }
@@ -354,10 +404,30 @@ mod tests {
             "0.5 5",
             "0.6 6",
         ];
-        assert_eq!(find_data_start(&lines, 0, Separator::Whitespace), Some((3, 2)));
+        assert_eq!(
+            find_data_start(&lines, 0, Separator::Whitespace),
+            Some((3, 2))
+        );
         // A short file whose whole tail is numeric is accepted.
         let short = ["# h", "1 2", "3 4"];
-        assert_eq!(find_data_start(&short, 0, Separator::Whitespace), Some((1, 2)));
+        assert_eq!(
+            find_data_start(&short, 0, Separator::Whitespace),
+            Some((1, 2))
+        );
+        // A bad row near the top stays inside the block (to be reported), not in the header.
+        let bad_top = [
+            "# Q S", "1 2", "2 3", "3 x", "4 5", "5 6", "6 7", "7 8", "8 9",
+        ];
+        assert_eq!(
+            find_data_start(&bad_top, 0, Separator::Whitespace),
+            Some((1, 2))
+        );
+        // A truncated last line does not hide the rows above it.
+        let cut = ["# Q S", "1 2", "2 3", "3 4", "4"];
+        assert_eq!(
+            find_data_start(&cut, 0, Separator::Whitespace),
+            Some((1, 2))
+        );
         assert_eq!(find_data_start(&["a", "b"], 0, Separator::Whitespace), None);
     }
 
@@ -387,9 +457,21 @@ mod tests {
     fn truncated_last_row_is_named() {
         let lines = ["1 10", "2 20", "3"];
         let mut diags = Vec::new();
-        let t = parse_block(Path::new("f"), &lines, 0, 2, Separator::Whitespace, false, &mut diags);
+        let t = parse_block(
+            Path::new("f"),
+            &lines,
+            0,
+            2,
+            Separator::Whitespace,
+            false,
+            &mut diags,
+        );
         assert_eq!(t.rows(), 2);
-        assert!(diags[0].message.contains("truncated"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("truncated"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]

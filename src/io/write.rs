@@ -30,7 +30,10 @@ pub fn pattern_text(pattern: &Pattern, header: &[(String, String)]) -> String {
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename,
 /// so a crash never leaves a half-written file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -1,0 +1,195 @@
+//! The `glassray` command line, run as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+use glassray::model::TemperatureSource;
+
+use super::{fixture, load, shared};
+
+fn glassray(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_glassray"))
+        .args(args)
+        .output()
+        .expect("run glassray")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn inspect_csv_has_exactly_the_documented_columns() {
+    let dir = shared("diffpy-morph-SrFe2As2-Tseries");
+    let out = glassray(&["inspect", "--csv", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("index,file,format,quantity,T_K,T_source,x_min,x_max,x_unit,points,problems")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(
+        rows[0],
+        "0,a_210K.gr,pdfgetx3,G(r),210,header,0,100,A,10001,"
+    );
+    assert_eq!(
+        rows[6],
+        "6,g_174K.gr,pdfgetx3,G(r),174,header,0,100,A,10001,"
+    );
+    assert!(
+        text(&out.stderr).contains("ignored: "),
+        "the README is listed as ignored on stderr"
+    );
+}
+
+#[test]
+fn inspect_table_reads_the_lamno3_series() {
+    let dir = shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni");
+    let out = glassray(&["inspect", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("1150K.gr"));
+    assert!(stdout.contains("1150.00  file name"), "{stdout}");
+    assert!(
+        stdout.contains("summary: 16 pattern(s) loaded, 0 skipped, 2 ignored"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn exit_code_one_when_files_are_skipped_and_each_is_listed() {
+    let out = glassray(&["inspect", fixture("bad").to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    for name in [
+        "binary.xy",
+        "empty.xy",
+        "non_monotonic.xy:5",
+        "repeated_x.xy:5",
+        "single_column.xy:2",
+    ] {
+        assert!(
+            stdout.contains(&format!("skipped: ")) && stdout.contains(name),
+            "{name}\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn exit_code_two_on_bad_usage() {
+    assert_eq!(
+        glassray(&["inspect"]).status.code(),
+        Some(2),
+        "a PATH is required"
+    );
+    let bad_unit = glassray(&["inspect", "--x-unit", "furlongs", "."]);
+    assert_eq!(bad_unit.status.code(), Some(2));
+    assert!(text(&bad_unit.stderr).contains("unknown x unit `furlongs`"));
+    let bad_ramp = glassray(&["inspect", "--ramp", "fast", "."]);
+    assert_eq!(bad_ramp.status.code(), Some(2));
+    assert_eq!(glassray(&["frobnicate"]).status.code(), Some(2));
+    let missing_log = glassray(&["inspect", "--temps", "/nonexistent/log.csv", "."]);
+    assert_eq!(missing_log.status.code(), Some(2));
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let out = glassray(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for needle in [
+        "inspect",
+        "demo",
+        "Examples:",
+        "glassray inspect data/run42/",
+    ] {
+        assert!(help.contains(needle), "{needle}\n{help}");
+    }
+    let inspect = text(&glassray(&["inspect", "--help"]).stdout);
+    for needle in ["--temps", "--ramp", "--csv", "--wavelength", "T0:RATE/UNIT"] {
+        assert!(inspect.contains(needle), "{needle}\n{inspect}");
+    }
+}
+
+#[test]
+fn ramp_gives_temperatures_by_index() {
+    let dir = fixture("bad");
+    let out = glassray(&[
+        "inspect",
+        "--csv",
+        "--ramp",
+        "300:2/pattern",
+        "--temperature-source",
+        "ramp",
+        dir.to_str().expect("utf-8 path"),
+    ]);
+    let stdout = text(&out.stdout);
+    let temps: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with(','))
+        .map(|l| l.split(',').nth(4).unwrap_or(""))
+        .collect();
+    assert_eq!(temps, vec!["300", "302", "304", "306"]);
+    assert!(stdout.lines().nth(1).is_some_and(|l| l.contains(",ramp,")));
+}
+
+#[test]
+fn demo_round_trips_temperatures_and_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("d");
+    let out = glassray(&["demo", "--out", out_dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("wrote 453 patterns of 3 samples"));
+
+    let inspect = glassray(&[
+        "inspect",
+        "--csv",
+        out_dir.join("HPT").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(inspect.status.code(), Some(0), "{}", text(&inspect.stderr));
+    let csv = text(&inspect.stdout);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 151);
+    assert_eq!(
+        rows[0],
+        "0,HPT_0000.xy,columns,S(Q),300,log,0.5,25.48,1/A,1250,"
+    );
+    assert!(rows[150].starts_with("150,HPT_0150.xy,columns,S(Q),750,log,"));
+
+    // Values and temperatures come back bit for bit.
+    let reference = demo_series(&SAMPLES[2], &DemoConfig::default());
+    let loaded = load(&[out_dir.join("HPT")]);
+    assert_eq!(loaded.series.len(), 151);
+    assert_eq!(loaded.series.sample, "HPT");
+    assert_eq!(
+        loaded.series.composition.as_deref(),
+        Some(glassray::demo::COMPOSITION)
+    );
+    for (a, b) in loaded.series.patterns.iter().zip(&reference.patterns) {
+        assert_eq!(a.x, b.x);
+        assert_eq!(a.y, b.y);
+        assert_eq!(a.kelvin(), b.kelvin());
+        assert_eq!(a.time_s, b.time_s);
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert!(matches!(
+            a.temperature.as_ref().map(|t| &t.source),
+            Some(TemperatureSource::Log { .. })
+        ));
+    }
+    // Without the log, the headers give the same temperatures.
+    std::fs::remove_file(out_dir.join("HPT/temperatures.csv")).expect("rm log");
+    let loaded = load(&[out_dir.join("HPT")]);
+    for (a, b) in loaded.series.patterns.iter().zip(&reference.patterns) {
+        assert_eq!(a.kelvin(), b.kelvin());
+        assert!(matches!(
+            a.temperature.as_ref().map(|t| &t.source),
+            Some(TemperatureSource::Header { .. })
+        ));
+    }
+    assert!(Path::new(&out_dir.join("AC/AC_0000.xy")).exists());
+}

@@ -1,0 +1,43 @@
+mod bad_input;
+mod cli;
+mod formats;
+mod real_data;
+
+use std::path::{Path, PathBuf};
+
+use glassray::io::{self, LoadOptions, SeriesLoad};
+
+/// `tests/data/<rel>`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+/// `../shared/data/<rel>` (the measured data sets beside the repository).
+pub fn shared(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(rel);
+    assert!(
+        p.exists(),
+        "measured data missing: {} (shared/ must sit beside the repository)",
+        p.display()
+    );
+    p
+}
+
+/// Loads paths with default options and returns the single series load.
+pub fn load(paths: &[PathBuf]) -> SeriesLoad {
+    load_with(paths, &LoadOptions::default())
+}
+
+pub fn load_with(paths: &[PathBuf], opts: &LoadOptions) -> SeriesLoad {
+    let mut loads = io::load_inputs(paths, opts);
+    assert_eq!(loads.len(), 1, "expected one series");
+    loads.remove(0)
+}
+
+pub fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}

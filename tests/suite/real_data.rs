@@ -1,0 +1,207 @@
+//! The measured data in ../shared/data: values read, not just "it loaded".
+
+use glassray::model::{Quantity, Segment, TemperatureSource, XUnit};
+
+use super::{close, load, shared};
+
+#[test]
+fn lamno3_series_takes_temperatures_from_names_not_the_stale_header() {
+    let s = load(&[shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni")]);
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    let names: Vec<String> = s.series.patterns.iter().map(|p| p.display_name()).collect();
+    assert_eq!(names.len(), 16);
+    assert_eq!(names[0], "300K.gr");
+    assert_eq!(names[13], "1150K.gr");
+    let expected = [
+        300.0, 550.0, 650.0, 700.0, 720.0, 730.0, 740.0, 750.0, 800.0, 880.0, 980.0, 1050.0,
+        1100.0, 1150.0,
+    ];
+    for (p, t) in s.series.patterns.iter().zip(expected) {
+        let temp = p.temperature.as_ref().expect("T");
+        assert_eq!(temp.kelvin, t, "{}", p.display_name());
+        assert_eq!(
+            temp.source,
+            TemperatureSource::FileName,
+            "{}",
+            p.display_name()
+        );
+        assert_eq!(p.format, "pdfgetn");
+        assert_eq!(p.quantity, Quantity::ReducedPdf);
+        assert_eq!(p.x.len(), 2000);
+        assert_eq!(p.x_range(), (0.01, 20.0));
+        assert!(p.dy.is_some(), "dG(r) column read");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+    }
+    assert_eq!(s.series.patterns[0].y[0], 0.086);
+    // The Ni files have no temperature in their names: their headers say 300 K.
+    let ni = &s.series.patterns[15];
+    assert_eq!(ni.display_name(), "Ni-xray.gr");
+    assert_eq!(ni.format, "pdfgetx2");
+    assert_eq!(ni.kelvin(), Some(300.0));
+    assert!(
+        s.series
+            .notes
+            .iter()
+            .any(|n| n.contains("`temp`") && n.contains("308") && n.contains("stale")),
+        "{:?}",
+        s.series.notes
+    );
+    let ignored: Vec<String> = s
+        .ignored
+        .iter()
+        .map(|i| glassray::model::file_name(&i.path))
+        .collect();
+    assert_eq!(ignored, vec!["Ni.stru", "PROVENANCE.md"]);
+}
+
+#[test]
+fn srfe2as2_series_reads_the_header_temperature() {
+    let s = load(&[shared("diffpy-morph-SrFe2As2-Tseries")]);
+    let temps: Vec<f64> = s
+        .series
+        .patterns
+        .iter()
+        .filter_map(|p| p.kelvin())
+        .collect();
+    assert_eq!(temps, vec![210.0, 204.0, 198.0, 192.0, 186.0, 180.0, 174.0]);
+    for p in &s.series.patterns {
+        assert_eq!(p.format, "pdfgetx3");
+        assert_eq!(p.x.len(), 10001);
+        assert_eq!(p.x_range(), (0.0, 100.0));
+        assert!(matches!(p.temperature.as_ref().map(|t| &t.source),
+            Some(TemperatureSource::Header { key, line: 3 }) if key == "temperature"));
+        // The name agrees with the header, so no problem is raised.
+        assert!(p.problems.is_empty());
+    }
+    assert_eq!(s.series.composition.as_deref(), Some("SrFe2As2"));
+    // Named a..g from 210 K down: a cooling series, kept in that order and flagged.
+    assert!(
+        s.series.patterns[1..]
+            .iter()
+            .all(|p| p.segment == Segment::Cooling)
+    );
+    assert_eq!(s.series.patterns[0].y[1], 0.000223153);
+}
+
+#[test]
+fn fullrmc_nickel_titanium_glass() {
+    let s = load(&[shared("fullrmc-NiTi-amorphous")]);
+    let p = &s.series.patterns;
+    assert_eq!(p[0].display_name(), "experimental.fq");
+    assert_eq!(p[0].quantity, Quantity::ReducedStructureFunction);
+    assert_eq!(p[0].x.len(), 3094);
+    assert_eq!(p[0].x_range(), (1.20153, 22.00558));
+    assert_eq!(p[0].y[0], -0.94746);
+    // Labelled g(r), really G(r): read as G(r) and said so, on the label line.
+    assert_eq!(p[1].quantity, Quantity::ReducedPdf);
+    assert_eq!(p[1].x.len(), 1999);
+    assert_eq!(p[1].problems[0].line, Some(1));
+    // Our own reference CSV: r then G_none (NaN only in unused columns of the first row).
+    assert_eq!(p[2].display_name(), "reference_Gr.csv");
+    assert_eq!(p[2].quantity, Quantity::ReducedPdf);
+    assert_eq!(p[2].x.len(), 2001);
+    assert_eq!(p[2].y[1], -0.052593566);
+}
+
+#[test]
+fn cerium_glass_intensity_and_its_parameter_file() {
+    let s = load(&[shared("amorpheus-Ce-metallic-glass")]);
+    let cerium = s
+        .series
+        .patterns
+        .iter()
+        .find(|p| p.display_name() == "Cerium.dat")
+        .expect("Cerium");
+    assert_eq!(cerium.x.len(), 2500);
+    assert!(close(cerium.x[0], 0.6, 1e-15) && cerium.x[2499] == 8.0);
+    assert_eq!(cerium.y[0], 1.0134684999999999e4);
+    let init = s
+        .ignored
+        .iter()
+        .find(|i| i.path.ends_with("Init.txt"))
+        .expect("Init.txt ignored");
+    assert!(init.reason.contains("INI"), "{}", init.reason);
+    assert!(s.failed.is_empty());
+}
+
+#[test]
+fn glassure_raw_patterns_and_units() {
+    let s = load(&[shared("glassure-test-data")]);
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    let by = |n: &str| {
+        s.series
+            .patterns
+            .iter()
+            .find(|p| p.display_name() == n)
+            .expect(n)
+    };
+    // Fit2D, Q in nm⁻¹: converted to Å⁻¹.
+    let ar = by("Argon_1GPa.chi");
+    assert_eq!((ar.format.as_str(), ar.x.len()), ("fit2d-chi", 2048));
+    assert!(close(ar.x[0], 0.0026720984, 1e-12));
+    // pyFAI q_A^-1 header.
+    let mg = by("Mg2SiO4_ambient.xy");
+    assert_eq!(
+        (mg.format.as_str(), mg.x_unit),
+        ("pyfai", XUnit::QInvAngstrom)
+    );
+    assert!(close(mg.x[0], 1.2352, 1e-4));
+    // No header, unit unknown: read as Q in Å⁻¹ and the assumption is noted.
+    let fe = by("Fe81S19.chi");
+    assert_eq!((fe.x.len(), fe.x[0], fe.x[2499]), (2500, 3.0, 25.0));
+    assert!(fe.notes.iter().any(|n| n.contains("assumed")));
+}
+
+#[test]
+fn dissolve_structure_factors() {
+    let s = load(&[shared("dissolve-examples")]);
+    let by = |n: &str| {
+        s.series
+            .patterns
+            .iter()
+            .find(|p| p.display_name() == n)
+            .expect(n)
+    };
+    let sio2 = by("SiO2_NIMROD.mint01");
+    assert_eq!(sio2.format, "gudrun");
+    // The zero-padding rows (Q = 0 and the last two) are dropped and said so.
+    assert_eq!(sio2.x.len(), 999);
+    assert_eq!(sio2.x_range(), (0.025, 49.925));
+    assert!(
+        sio2.notes
+            .iter()
+            .any(|n| n.contains("3 Gudrun padding row(s)")),
+        "{:?}",
+        sio2.notes
+    );
+    let ar = by("yarnell.sq");
+    assert_eq!(ar.quantity, Quantity::StructureFactor);
+    assert_eq!(ar.x.len(), 400);
+    let (i, max) =
+        ar.y.iter()
+            .enumerate()
+            .fold((0, f64::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+    assert_eq!((ar.x[i], max), (1.9971, 2.7013));
+}
+
+#[test]
+fn liquid_gallium_and_srmise_pdfs() {
+    let s = load(&[shared("liquiddiffract-Ga-liquid")]);
+    let ga = &s.series.patterns[0];
+    assert_eq!((ga.x.len(), ga.x[0], ga.x[849]), (850, 0.03715, 12.4318));
+    assert!(
+        s.ignored
+            .iter()
+            .any(|i| i.path.ends_with("reference_outputs") && i.reason.contains("folder"))
+    );
+
+    let s = load(&[shared("diffpy-srmise-examples")]);
+    let ag = &s.series.patterns[0];
+    assert_eq!(ag.display_name(), "Ag-nyquist-qmax30.gr");
+    assert_eq!(
+        (ag.format.as_str(), ag.quantity, ag.x.len()),
+        ("pdfgetx2", Quantity::ReducedPdf, 334)
+    );
+    assert!(close(ag.x[0], 0.1047, 1e-4));
+    assert_eq!(ag.kelvin(), Some(300.0));
+}
