@@ -6,9 +6,25 @@ fn main() -> ExitCode {
     let cli = glassray::cli::Cli::parse();
     match cli.command {
         Some(command) => glassray::cli::run(command),
-        None => {
-            eprintln!("the explorer window is not built yet; see `glassray --help`");
-            ExitCode::from(2)
+        None => open_explorer(cli.paths),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_explorer(paths: Vec<std::path::PathBuf>) -> ExitCode {
+    match glassray::ui::run(paths) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
         }
     }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_explorer(_paths: Vec<std::path::PathBuf>) -> ExitCode {
+    eprintln!(
+        "error: this glassray was built without the `gui` feature; use a command (see `glassray --help`)"
+    );
+    ExitCode::from(2)
 }

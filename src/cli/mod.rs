@@ -18,14 +18,19 @@ use crate::model::Quantity;
 /// With no command, opens the explorer window on the embedded demo (or on PATHs given to it).
 #[derive(Debug, Parser)]
 #[command(name = "glassray", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Files or folders to open in the explorer (default: the embedded demo).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 const EXAMPLES: &str = "\
 Examples:
   glassray                                   open the explorer on the embedded demo
+  glassray data/run42/                       open the explorer on a series folder
   glassray inspect data/run42/               list every pattern of a folder with its temperature
   glassray inspect *.chi --temps log.csv     read temperatures from a log CSV
   glassray inspect scan_*.xy --ramp 300:20/min --csv > patterns.csv

@@ -423,13 +423,13 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
             None if format == Format::Gudrun && !quantity.is_real_space() => XLabel::QInvAngstrom,
             None if quantity.is_real_space() => XLabel::RAngstrom,
             None => {
-                notes.push("x unit not stated: Q in Å⁻¹ assumed".into());
+                notes.push("x unit not stated: Q in 1/Å assumed".into());
                 XLabel::QInvAngstrom
             }
         },
     };
     if unit_in == XLabel::QNoUnit {
-        notes.push("x column labelled Q without a unit: Å⁻¹ assumed".into());
+        notes.push("x column labelled Q without a unit: 1/Å assumed".into());
     }
 
     // Columns used: x = 0, the y column(s), and an uncertainty column when named or implied.
@@ -573,7 +573,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         XLabel::QInvAngstrom | XLabel::QNoUnit => XUnit::QInvAngstrom,
         XLabel::QInvNm => {
             x.iter_mut().for_each(|v| *v *= 0.1);
-            notes.push("Q in nm⁻¹ converted to Å⁻¹ (×0.1)".into());
+            notes.push("Q in 1/nm converted to 1/Å (×0.1)".into());
             XUnit::QInvAngstrom
         }
         XLabel::RAngstrom => XUnit::RAngstrom,
@@ -647,7 +647,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
                 path,
                 label_line.or(row_lines.first().copied()),
                 format!(
-                    "Q labelled or assumed Å⁻¹ reaches {xmax:.4} with its maximum at {peak_at:.3}: looks like nm⁻¹ (use --x-unit q-nm to convert)"
+                    "Q labelled or assumed 1/Å reaches {xmax:.4} with its maximum at {peak_at:.3}: looks like 1/nm (use --x-unit q-nm to convert)"
                 ),
             ));
         }

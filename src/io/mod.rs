@@ -104,6 +104,18 @@ pub struct SeriesLoad {
 }
 
 impl SeriesLoad {
+    /// A load that is just a series (the embedded demo).
+    pub fn from_series(series: HeatingSeries) -> Self {
+        SeriesLoad {
+            origin: format!("embedded demo ({})", series.sample),
+            series,
+            failed: Vec::new(),
+            ignored: Vec::new(),
+            log: None,
+            log_problems: Vec::new(),
+        }
+    }
+
     /// Every problem of the load: failed files, log rows, and per-pattern problems.
     pub fn problem_count(&self) -> usize {
         self.failed.len()
@@ -226,48 +238,25 @@ fn trim_zeros(d: &[u8]) -> &[u8] {
     &d[k.min(d.len().saturating_sub(1))..]
 }
 
-/// Loads every input: one series per folder, one for the loose files (in the order given).
-pub fn load_inputs(paths: &[PathBuf], opts: &LoadOptions) -> Vec<SeriesLoad> {
-    let mut out = Vec::new();
-    let mut loose: Vec<PathBuf> = Vec::new();
-    let mut missing: Vec<LoadError> = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            out.push(load_folder(p, opts));
-        } else if p.exists() {
-            loose.push(p.clone());
-        } else {
-            missing.push(LoadError::Io {
-                path: p.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            });
-        }
-    }
-    if !loose.is_empty() || !missing.is_empty() {
-        let mut load = load_files(&loose, opts, "files given".into());
-        load.failed.extend(missing);
-        if load.series.sample.is_empty() {
-            let parents: Vec<String> = loose
-                .iter()
-                .filter_map(|p| p.parent().map(file_name))
-                .filter(|n| !n.is_empty())
-                .collect();
-            load.series.sample = agreed(&parents).unwrap_or_else(|| "series".into());
-        }
-        out.push(load);
-    }
-    out
+/// Progress of a load: called with (files read so far, files to read) from worker threads.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// One series to be: the files of a folder, or the loose files.
+struct Group {
+    files: Vec<PathBuf>,
+    origin: String,
+    folder: Option<PathBuf>,
+    failed: Vec<LoadError>,
 }
 
-/// Loads a folder as one series.
-pub fn load_folder(dir: &Path, opts: &LoadOptions) -> SeriesLoad {
-    let mut entries: Vec<PathBuf> = Vec::new();
+fn list_folder(dir: &Path) -> Group {
+    let mut files: Vec<PathBuf> = Vec::new();
     let mut failed = Vec::new();
     match std::fs::read_dir(dir) {
         Ok(rd) => {
             for e in rd {
                 match e {
-                    Ok(e) => entries.push(e.path()),
+                    Ok(e) => files.push(e.path()),
                     Err(source) => failed.push(LoadError::Io {
                         path: dir.to_path_buf(),
                         source,
@@ -280,13 +269,113 @@ pub fn load_folder(dir: &Path, opts: &LoadOptions) -> SeriesLoad {
             source,
         }),
     }
-    entries.sort_by(|a, b| natural_cmp(&file_name(a), &file_name(b)));
-    let mut load = load_files(&entries, opts, dir.display().to_string());
-    load.failed.extend(failed);
-    if load.series.sample.is_empty() {
-        load.series.sample = file_name(dir);
+    files.sort_by(|a, b| natural_cmp(&file_name(a), &file_name(b)));
+    Group {
+        files,
+        origin: dir.display().to_string(),
+        folder: Some(dir.to_path_buf()),
+        failed,
     }
-    load
+}
+
+fn groups(paths: &[PathBuf]) -> Vec<Group> {
+    let mut out = Vec::new();
+    let mut loose = Group {
+        files: Vec::new(),
+        origin: "files given".into(),
+        folder: None,
+        failed: Vec::new(),
+    };
+    for p in paths {
+        if p.is_dir() {
+            out.push(list_folder(p));
+        } else if p.exists() {
+            loose.files.push(p.clone());
+        } else {
+            loose.failed.push(LoadError::Io {
+                path: p.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            });
+        }
+    }
+    if !loose.files.is_empty() || !loose.failed.is_empty() {
+        out.push(loose);
+    }
+    out
+}
+
+/// Loads every input: one series per folder, one for the loose files (in the order given).
+pub fn load_inputs(paths: &[PathBuf], opts: &LoadOptions) -> Vec<SeriesLoad> {
+    load_inputs_with_progress(paths, opts, &|_, _| {})
+}
+
+/// [`load_inputs`], reporting progress after each file.
+pub fn load_inputs_with_progress(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    progress: Progress<'_>,
+) -> Vec<SeriesLoad> {
+    let groups = groups(paths);
+    let classified: Vec<(Vec<PathBuf>, Vec<PathBuf>, Vec<Ignored>)> = groups
+        .iter()
+        .map(|g| {
+            let (mut patterns, mut logs, mut ignored) = (Vec::new(), Vec::new(), Vec::new());
+            for f in &g.files {
+                match classify(f) {
+                    Entry::Pattern(p) => patterns.push(p),
+                    Entry::Log(p) => logs.push(p),
+                    Entry::Ignored(i) => ignored.push(i),
+                }
+            }
+            (patterns, logs, ignored)
+        })
+        .collect();
+    let total: usize = classified.iter().map(|c| c.0.len()).sum();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut out = Vec::new();
+    for (group, (patterns, logs, ignored)) in groups.into_iter().zip(classified) {
+        let results: Vec<Result<FileData, LoadError>> = patterns
+            .par_iter()
+            .map(|f| {
+                let r = read_file(f, &opts.read);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+                r
+            })
+            .collect();
+        let mut load = assemble(results, logs, ignored, opts, group.origin);
+        load.failed.extend(group.failed);
+        if load.series.sample.is_empty() {
+            load.series.sample = match &group.folder {
+                Some(dir) => file_name(dir),
+                None => {
+                    let parents: Vec<String> = group
+                        .files
+                        .iter()
+                        .filter_map(|p| p.parent().map(file_name))
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    agreed(&parents).unwrap_or_else(|| "series".into())
+                }
+            };
+        }
+        out.push(load);
+    }
+    out
+}
+
+/// Loads a folder as one series.
+pub fn load_folder(dir: &Path, opts: &LoadOptions) -> SeriesLoad {
+    let mut loads = load_inputs(&[dir.to_path_buf()], opts);
+    loads.pop().unwrap_or_else(|| {
+        assemble(
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            opts,
+            dir.display().to_string(),
+        )
+    })
 }
 
 /// Loads files (in the order given) as one series.

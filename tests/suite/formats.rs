@@ -82,7 +82,7 @@ fn nm_inverse_q_is_scaled_to_inverse_angstrom() {
         assert!(close(p.x[0], 0.5, 1e-12), "{name}: {}", p.x[0]);
         assert!(close(*p.x.last().expect("x"), 20.0, 1e-12), "{name}");
         assert!(
-            p.notes.iter().any(|n| n.contains("nm⁻¹")),
+            p.notes.iter().any(|n| n.contains("1/nm")),
             "{name}: {:?}",
             p.notes
         );

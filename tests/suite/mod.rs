@@ -2,6 +2,8 @@ mod bad_input;
 mod cli;
 mod formats;
 mod real_data;
+#[cfg(feature = "gui")]
+mod ui;
 
 use std::path::{Path, PathBuf};
 

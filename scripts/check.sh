@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# What CI runs (.ci/run calls this): formatting, lints with and without the GUI, tests, docs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (gui)"
+cargo clippy --locked --all-targets -- -D warnings
+
+step "clippy (no gui)"
+cargo clippy --locked --all-targets --no-default-features -- -D warnings
+
+step "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps
+
+step "tests without the gui feature (library, CLI, engine)"
+cargo test --locked --no-default-features --all-targets
+
+step "doc tests"
+cargo test --locked --doc
+
+# Last, so the closing line of the log counts the full test suite.
+step "tests (everything, including the headless UI tests)"
+cargo test --locked --all-targets

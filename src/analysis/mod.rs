@@ -1,0 +1,80 @@
+//! Analyses of a heating series. Pure functions on plain data: no egui, no threads.
+//!
+//! - [`difference_from_reference`]: ΔS(Q, T) = S(Q, T) − S(Q, T_ref), on the pattern's own grid.
+//!   The reference is linearly interpolated onto that grid when the grids differ; points outside
+//!   the reference's Q range are NaN (never extrapolated). Empty input gives an empty result.
+
+use crate::model::{Pattern, interpolate_into};
+
+/// ΔS(Q) = S(Q) − S_ref(Q) on `pattern`'s grid (NaN where the reference does not reach).
+pub fn difference_from_reference(pattern: &Pattern, reference: &Pattern) -> Vec<f64> {
+    if pattern.x == reference.x {
+        return pattern
+            .y
+            .iter()
+            .zip(&reference.y)
+            .map(|(a, b)| a - b)
+            .collect();
+    }
+    let mut reference_on_grid = vec![f64::NAN; pattern.x.len()];
+    let mut outside = 0;
+    interpolate_into(
+        &reference.x,
+        &reference.y,
+        &pattern.x,
+        &mut reference_on_grid,
+        &mut outside,
+    );
+    pattern
+        .y
+        .iter()
+        .zip(&reference_on_grid)
+        .map(|(a, b)| a - b)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Quantity, Segment, XUnit};
+
+    fn pattern(x: Vec<f64>, y: Vec<f64>) -> Pattern {
+        Pattern {
+            index: 0,
+            source: "p".into(),
+            column: None,
+            format: "xy".into(),
+            quantity: Quantity::StructureFactor,
+            x_unit: XUnit::QInvAngstrom,
+            x,
+            y,
+            dy: None,
+            temperature: None,
+            time_s: None,
+            metadata: Vec::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            segment: Segment::Start,
+            repeated_temperature: false,
+        }
+    }
+
+    #[test]
+    fn difference_on_the_same_grid_is_pointwise() {
+        let a = pattern(vec![1.0, 2.0, 3.0], vec![1.5, 2.0, 0.5]);
+        let r = pattern(vec![1.0, 2.0, 3.0], vec![1.0, 2.5, 0.5]);
+        assert_eq!(difference_from_reference(&a, &r), vec![0.5, -0.5, 0.0]);
+    }
+
+    #[test]
+    fn reference_on_another_grid_is_interpolated_not_extrapolated() {
+        // Reference S = 1 + 0.1 Q is linear, so interpolation is exact.
+        let r = pattern(vec![1.0, 2.0, 3.0], vec![1.1, 1.2, 1.3]);
+        let a = pattern(vec![1.5, 2.5, 3.5], vec![1.0, 1.0, 1.0]);
+        let d = difference_from_reference(&a, &r);
+        assert!((d[0] - (1.0 - 1.15)).abs() < 1e-12);
+        assert!((d[1] - (1.0 - 1.25)).abs() < 1e-12);
+        assert!(d[2].is_nan());
+        assert!(difference_from_reference(&pattern(vec![], vec![]), &r).is_empty());
+    }
+}
