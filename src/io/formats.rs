@@ -153,6 +153,10 @@ fn quantity_from_extension(ext: &str) -> Option<Quantity> {
 }
 
 fn is_marker(line: &str) -> bool {
+    // Cheap rejection first: this runs on every line of every file.
+    if !line.as_bytes().iter().take(8).any(|&b| b == b'#') {
+        return false;
+    }
     let t = line.trim_start();
     t.starts_with("###") && t.to_ascii_lowercase().contains("start data")
 }
@@ -198,6 +202,9 @@ fn detect(path: &Path, lines: &[&str], marker: Option<usize>) -> Format {
 }
 
 fn is_bank_line(line: &str) -> bool {
+    if !line.trim_start().starts_with("BANK") {
+        return false;
+    }
     let mut f = line.split_ascii_whitespace();
     f.next() == Some("BANK") && f.next().is_some_and(|n| n.parse::<u32>().is_ok())
 }
@@ -266,7 +273,11 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     let format = opts.format.unwrap_or_else(|| detect(path, &lines, marker));
     let sep = text::detect_separator(&lines);
 
-    let bank = lines.iter().position(|l| is_bank_line(l));
+    let bank = if format == Format::Gsas {
+        lines.iter().position(|l| is_bank_line(l))
+    } else {
+        None
+    };
     let from = match format {
         Format::Fit2dChi => 4.min(lines.len()),
         Format::Gsas => bank.map_or(0, |b| b + 1),

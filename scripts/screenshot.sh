@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates screenshots/ from the real app in a virtual X display.
+# Needs: apt-get install -y xvfb xauth xdotool imagemagick
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked
+display=:97
+Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp &
+xvfb=$!
+trap 'kill $app $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=$display XDG_RUNTIME_DIR
+XDG_RUNTIME_DIR=$(mktemp -d)
+sleep 1
+target/release/glassray &
+app=$!
+sleep 6
+# Drag the temperature slider to about 600 K so every panel shows a change from the reference.
+xdotool mousemove 700 823 mousedown 1 sleep 0.2 mousemove 800 823 sleep 0.2 mouseup 1
+sleep 1
+mkdir -p screenshots
+import -window root screenshots/main-window.png
+echo "wrote screenshots/main-window.png"
