@@ -93,7 +93,7 @@ pub struct InspectArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Output folder; each sample goes to OUT/<sample>/.
+    /// Output folder; each sample goes to `OUT/<sample>/`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }

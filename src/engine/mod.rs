@@ -42,7 +42,7 @@ impl LoadJob {
                 shared.done.store(done, Ordering::Relaxed);
                 shared.total.store(total, Ordering::Relaxed);
                 // Waking the UI for every file of a 2,000-file series is wasteful: every 1 %.
-                if total < 100 || done % (total / 100).max(1) == 0 {
+                if total < 100 || done.is_multiple_of((total / 100).max(1)) {
                     repaint();
                 }
             };

@@ -555,7 +555,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
             d.reverse();
         }
         notes.push("x was descending: reversed".into());
-    } else if let Some(i) = x.windows(2).position(|w| !(w[1] > w[0])) {
+    } else if let Some(i) = x.windows(2).position(|w| w[1] <= w[0]) {
         let line = row_lines[i + 1];
         let reason = if x[i + 1] == x[i] {
             format!(

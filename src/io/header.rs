@@ -4,7 +4,7 @@
 //! Temperature keys (ASCII case-insensitive): `T`, `temp`, `temperature`, `sample_temperature`,
 //! `Temp` (GSAS), with a unit suffix `_K`/`_C` or `(K)`/`(C)` allowed. The value is a number with
 //! an optional unit (`K`, `C`, `°C`, `degC`, `celsius`, `kelvin`); without a unit it is kelvin.
-//! Celsius is converted with T[K] = T[°C] + 273.15.
+//! Celsius is converted with T(K) = T(°C) + 273.15.
 
 /// A `key = value` (or `key: value`) found in a header, with its 1-based line.
 #[derive(Debug, Clone, PartialEq)]
@@ -286,8 +286,7 @@ pub fn x_label(label: &str) -> Option<XLabel> {
         || l.contains("\\aa")
         || l.contains("{-1}")
         || l.contains("inverseangstrom");
-    if l.starts_with('q') {
-        let rest = &l[1..];
+    if let Some(rest) = l.strip_prefix('q') {
         return Some(if nm {
             XLabel::QInvNm
         } else if ang {

@@ -73,7 +73,7 @@ fn exit_code_one_when_files_are_skipped_and_each_is_listed() {
         "single_column.xy:2",
     ] {
         assert!(
-            stdout.contains(&format!("skipped: ")) && stdout.contains(name),
+            stdout.contains("skipped: ") && stdout.contains(name),
             "{name}\n{stdout}"
         );
     }
