@@ -140,7 +140,11 @@ impl Default for DemoConfig {
 impl DemoConfig {
     /// Temperatures of the patterns, in order.
     pub fn temperatures(&self) -> Vec<f64> {
-        if self.t_step.is_nan() || self.t_step <= 0.0 || self.t_end.is_nan() || self.t_end < self.t_start {
+        if self.t_step.is_nan()
+            || self.t_step <= 0.0
+            || self.t_end.is_nan()
+            || self.t_end < self.t_start
+        {
             return vec![self.t_start];
         }
         let n = ((self.t_end - self.t_start) / self.t_step + 1e-9).floor() as usize + 1;

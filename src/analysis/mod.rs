@@ -4,6 +4,11 @@
 //!   The reference is linearly interpolated onto that grid when the grids differ; points outside
 //!   the reference's Q range are NaN (never extrapolated). Empty input gives an empty result.
 
+pub mod fit;
+pub mod fsdp;
+pub mod lobes;
+pub mod transform;
+
 use crate::model::{Pattern, interpolate_into};
 
 /// ΔS(Q) = S(Q) − S_ref(Q) on `pattern`'s grid (NaN where the reference does not reach).

@@ -1,0 +1,780 @@
+//! Connection-mode fit of the second peak of g(r).
+//!
+//! Model on a window (default 3.9–6.6 Å): g(r) ≈ b + Σᵢ Aᵢ exp(−(r − cᵢ)²/(2sᵢ²)), four Gaussians
+//! for clusters sharing 1, 2, 3 or 4 atoms, seeded at 2R, √3R, √(8/3)R and √2R (R = 2.969 Å), each
+//! centre bounded to ±0.1 Å of its seed, Aᵢ ≥ 0, widths in [0.05, 0.60] Å. The fraction of mode i
+//! is its area share Aᵢsᵢ / Σ Aⱼsⱼ (= Aᵢ/ΣA with a shared width).
+//!
+//! **Why one shared width is the default:** the 3-atom (√(8/3)R = 4.848 Å) and 2-atom
+//! (√3R = 5.142 Å) centres are only 0.29 Å apart, about one peak width. With a free width each,
+//! a broad Gaussian at one centre and a narrow one at the other describe the data equally well,
+//! so their split is not identifiable and the fractions wander between temperatures. One shared
+//! width (plus a constant baseline b) keeps the problem well posed; free widths remain an option.
+//!
+//! Method: the amplitudes and baseline are linear, so the start is the best non-negative linear
+//! least-squares fit at the seed centres for each width on a 0.01 Å scan; then all parameters
+//! are refined by a bounded Levenberg–Marquardt (projected steps; parameters pinned at a bound
+//! with the gradient pushing outwards are held) with the analytic Jacobian. Standard errors come
+//! from (JᵀJ)⁻¹ · RSS/(n − p) at the solution (a parameter held at a bound gets error 0, as in
+//! MPFIT). A fit that hits the iteration limit or has too few points is returned with
+//! `converged = false` and a message — never dropped.
+
+use serde::{Deserialize, Serialize};
+
+/// Seeds at 2R, √3R, √(8/3)R, √2R: 1-, 2-, 3-, 4-atom connections.
+pub fn default_seeds(cluster_radius: f64) -> [f64; 4] {
+    [
+        2.0 * cluster_radius,
+        3f64.sqrt() * cluster_radius,
+        (8.0f64 / 3.0).sqrt() * cluster_radius,
+        2f64.sqrt() * cluster_radius,
+    ]
+}
+
+/// Names of the four modes, in parameter order.
+pub const MODE_NAMES: [&str; 4] = ["1-atom", "2-atom", "3-atom", "4-atom"];
+
+/// Fit settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FitOptions {
+    pub window: (f64, f64),
+    pub seeds: [f64; 4],
+    /// Each centre stays within ± this of its seed (Å).
+    pub tolerance: f64,
+    pub free_widths: bool,
+    pub baseline: bool,
+    pub width_bounds: (f64, f64),
+    pub max_iterations: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            window: (3.9, 6.6),
+            seeds: default_seeds(2.969),
+            tolerance: 0.1,
+            free_widths: false,
+            baseline: true,
+            width_bounds: (0.05, 0.60),
+            max_iterations: 200,
+        }
+    }
+}
+
+/// The result of one fit. Arrays are in mode order (1-, 2-, 3-, 4-atom).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModeFit {
+    pub centres: [f64; 4],
+    pub centre_errors: [f64; 4],
+    pub widths: [f64; 4],
+    pub width_errors: [f64; 4],
+    pub amplitudes: [f64; 4],
+    pub amplitude_errors: [f64; 4],
+    pub baseline: f64,
+    pub baseline_error: f64,
+    pub fractions: [f64; 4],
+    pub fraction_errors: [f64; 4],
+    pub rmse: f64,
+    pub points: usize,
+    pub iterations: usize,
+    pub converged: bool,
+    /// Why the fit is flagged, when it is.
+    pub message: Option<String>,
+}
+
+impl ModeFit {
+    fn failed(message: String, points: usize) -> Self {
+        let nan4 = [f64::NAN; 4];
+        ModeFit {
+            centres: nan4,
+            centre_errors: nan4,
+            widths: nan4,
+            width_errors: nan4,
+            amplitudes: nan4,
+            amplitude_errors: nan4,
+            baseline: f64::NAN,
+            baseline_error: f64::NAN,
+            fractions: nan4,
+            fraction_errors: nan4,
+            rmse: f64::NAN,
+            points,
+            iterations: 0,
+            converged: false,
+            message: Some(message),
+        }
+    }
+
+    /// Model value at r.
+    pub fn model(&self, r: f64) -> f64 {
+        self.baseline_or_zero() + (0..4).map(|i| self.component(i, r)).sum::<f64>()
+    }
+
+    /// Gaussian i alone at r (no baseline).
+    pub fn component(&self, i: usize, r: f64) -> f64 {
+        let s = self.widths[i];
+        self.amplitudes[i] * (-(r - self.centres[i]).powi(2) / (2.0 * s * s)).exp()
+    }
+
+    fn baseline_or_zero(&self) -> f64 {
+        if self.baseline.is_finite() {
+            self.baseline
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Parameter layout: [A1..A4, c1..c4, s1 (or s1..s4), b?].
+struct Layout {
+    free_widths: bool,
+    baseline: bool,
+}
+
+impl Layout {
+    fn len(&self) -> usize {
+        8 + if self.free_widths { 4 } else { 1 } + usize::from(self.baseline)
+    }
+    fn width_index(&self, i: usize) -> usize {
+        if self.free_widths { 8 + i } else { 8 }
+    }
+    fn baseline_index(&self) -> Option<usize> {
+        self.baseline.then(|| self.len() - 1)
+    }
+}
+
+fn evaluate(
+    layout: &Layout,
+    p: &[f64],
+    r: &[f64],
+    y: &[f64],
+    residual: &mut [f64],
+    jac: Option<&mut [f64]>,
+) {
+    let np = layout.len();
+    let base = layout.baseline_index().map_or(0.0, |b| p[b]);
+    let mut jac = jac;
+    for (k, (&rk, &yk)) in r.iter().zip(y).enumerate() {
+        let mut model = base;
+        let row = jac.as_deref_mut().map(|j| &mut j[k * np..(k + 1) * np]);
+        let mut row = row;
+        if let Some(row) = row.as_deref_mut() {
+            row.fill(0.0);
+            if let Some(b) = layout.baseline_index() {
+                row[b] = 1.0;
+            }
+        }
+        for i in 0..4 {
+            let (a, c, s) = (p[i], p[4 + i], p[layout.width_index(i)]);
+            let d = rk - c;
+            let e = (-(d * d) / (2.0 * s * s)).exp();
+            model += a * e;
+            if let Some(row) = row.as_deref_mut() {
+                row[i] = e;
+                row[4 + i] = a * e * d / (s * s);
+                row[layout.width_index(i)] += a * e * d * d / (s * s * s);
+            }
+        }
+        residual[k] = model - yk;
+    }
+}
+
+/// Solves the symmetric positive (semi)definite system `a x = b` by Cholesky; None if singular.
+fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut sum = a[i * n + j];
+            for k in 0..j {
+                sum -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if !(sum > 0.0) {
+                    return None;
+                }
+                l[i * n + i] = sum.sqrt();
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    }
+    let mut z = vec![0.0; n];
+    for i in 0..n {
+        let mut sum = b[i];
+        for k in 0..i {
+            sum -= l[i * n + k] * z[k];
+        }
+        z[i] = sum / l[i * n + i];
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        let mut sum = z[i];
+        for k in i + 1..n {
+            sum -= l[k * n + i] * x[k];
+        }
+        x[i] = sum / l[i * n + i];
+    }
+    Some(x)
+}
+
+/// Inverse of a symmetric positive definite matrix (columns solved one by one).
+fn invert_spd(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut inv = vec![0.0; n * n];
+    for col in 0..n {
+        let mut e = vec![0.0; n];
+        e[col] = 1.0;
+        let x = cholesky_solve(a, &e, n)?;
+        for row in 0..n {
+            inv[row * n + col] = x[row];
+        }
+    }
+    Some(inv)
+}
+
+/// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
+fn linear_start(
+    r: &[f64],
+    y: &[f64],
+    centres: &[f64; 4],
+    width: f64,
+    baseline: bool,
+) -> ([f64; 4], f64, f64) {
+    let mut active = [true; 4];
+    loop {
+        let cols: Vec<usize> = (0..4).filter(|&i| active[i]).collect();
+        let n = cols.len() + usize::from(baseline);
+        let basis = |k: usize, j: usize| -> f64 {
+            if j < cols.len() {
+                let c = centres[cols[j]];
+                (-(r[k] - c).powi(2) / (2.0 * width * width)).exp()
+            } else {
+                1.0
+            }
+        };
+        let mut ata = vec![0.0; n * n];
+        let mut aty = vec![0.0; n];
+        for k in 0..r.len() {
+            for i in 0..n {
+                let bi = basis(k, i);
+                aty[i] += bi * y[k];
+                for j in 0..n {
+                    ata[i * n + j] += bi * basis(k, j);
+                }
+            }
+        }
+        for i in 0..n {
+            ata[i * n + i] *= 1.0 + 1e-12;
+        }
+        let x = cholesky_solve(&ata, &aty, n).unwrap_or_else(|| vec![0.0; n]);
+        if let Some(worst) = (0..cols.len())
+            .filter(|&j| x[j] < 0.0)
+            .min_by(|&a, &b| x[a].total_cmp(&x[b]))
+        {
+            active[cols[worst]] = false;
+            continue;
+        }
+        let mut amps = [0.0; 4];
+        for (j, &c) in cols.iter().enumerate() {
+            amps[c] = x[j];
+        }
+        let b = if baseline { x[n - 1] } else { 0.0 };
+        let rss: f64 = (0..r.len())
+            .map(|k| {
+                let m = b
+                    + (0..4)
+                        .map(|i| {
+                            amps[i] * (-(r[k] - centres[i]).powi(2) / (2.0 * width * width)).exp()
+                        })
+                        .sum::<f64>();
+                (m - y[k]).powi(2)
+            })
+            .sum();
+        return (amps, b, rss);
+    }
+}
+
+/// Fits the four connection modes to g(r) on `opts.window`. `start` (a previous temperature's
+/// result, for sequential fitting) replaces the linear start when it is finite.
+pub fn fit_connection_modes(
+    r: &[f64],
+    g: &[f64],
+    opts: &FitOptions,
+    start: Option<&ModeFit>,
+) -> ModeFit {
+    let (lo, hi) = opts.window;
+    let (rw, yw): (Vec<f64>, Vec<f64>) = r
+        .iter()
+        .zip(g)
+        .filter(|(x, v)| **x >= lo && **x <= hi && v.is_finite())
+        .map(|(x, v)| (*x, *v))
+        .unzip();
+    let layout = Layout {
+        free_widths: opts.free_widths,
+        baseline: opts.baseline,
+    };
+    let np = layout.len();
+    let n = rw.len();
+    if n < np + 2 {
+        return ModeFit::failed(
+            format!(
+                "fit window {lo}–{hi} Å holds {n} finite points; {np} parameters need at least {}",
+                np + 2
+            ),
+            n,
+        );
+    }
+    let (smin, smax) = opts.width_bounds;
+    let mut lower = vec![0.0; np];
+    let mut upper = vec![f64::INFINITY; np];
+    for i in 0..4 {
+        lower[4 + i] = opts.seeds[i] - opts.tolerance;
+        upper[4 + i] = opts.seeds[i] + opts.tolerance;
+        lower[layout.width_index(i)] = smin;
+        upper[layout.width_index(i)] = smax;
+    }
+    if let Some(b) = layout.baseline_index() {
+        lower[b] = f64::NEG_INFINITY;
+    }
+
+    // Start: the previous result, or the best linear fit at the seeds over a width scan.
+    let mut p = vec![0.0; np];
+    let usable_start = start.filter(|s| {
+        s.amplitudes
+            .iter()
+            .chain(&s.centres)
+            .chain(&s.widths)
+            .all(|v| v.is_finite())
+    });
+    if let Some(s) = usable_start {
+        for i in 0..4 {
+            p[i] = s.amplitudes[i];
+            p[4 + i] = s.centres[i];
+            p[layout.width_index(i)] = s.widths[i];
+        }
+        if let Some(b) = layout.baseline_index() {
+            p[b] = if s.baseline.is_finite() {
+                s.baseline
+            } else {
+                0.0
+            };
+        }
+    } else {
+        let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
+        let steps = ((smax - smin) / 0.01).round().max(0.0) as usize;
+        for k in 0..=steps {
+            let w = (smin + 0.01 * k as f64).min(smax);
+            let (amps, b, rss) = linear_start(&rw, &yw, &opts.seeds, w, opts.baseline);
+            if rss < best.0 {
+                best = (rss, amps, b, w);
+            }
+        }
+        for i in 0..4 {
+            p[i] = best.1[i];
+            p[4 + i] = opts.seeds[i];
+            p[layout.width_index(i)] = best.3;
+        }
+        if let Some(b) = layout.baseline_index() {
+            p[b] = best.2;
+        }
+    }
+    for i in 0..np {
+        p[i] = p[i].clamp(lower[i], upper[i]);
+    }
+
+    // Bounded Levenberg–Marquardt.
+    let mut residual = vec![0.0; n];
+    let mut jac = vec![0.0; n * np];
+    evaluate(&layout, &p, &rw, &yw, &mut residual, Some(&mut jac));
+    let mut cost: f64 = residual.iter().map(|v| v * v).sum();
+    let mut lambda = 1e-3;
+    let mut converged = false;
+    let mut iterations = 0;
+    let mut trial = vec![0.0; np];
+    let mut trial_residual = vec![0.0; n];
+    while iterations < opts.max_iterations {
+        iterations += 1;
+        // Normal equations and gradient.
+        let mut jtj = vec![0.0; np * np];
+        let mut grad = vec![0.0; np];
+        for k in 0..n {
+            let row = &jac[k * np..(k + 1) * np];
+            for i in 0..np {
+                grad[i] += row[i] * residual[k];
+                for j in i..np {
+                    jtj[i * np + j] += row[i] * row[j];
+                }
+            }
+        }
+        for i in 0..np {
+            for j in 0..i {
+                jtj[i * np + j] = jtj[j * np + i];
+            }
+        }
+        // Hold parameters at a bound whose gradient pushes them outwards.
+        let held: Vec<bool> = (0..np)
+            .map(|i| (p[i] <= lower[i] && grad[i] > 0.0) || (p[i] >= upper[i] && grad[i] < 0.0))
+            .collect();
+        let free: Vec<usize> = (0..np).filter(|&i| !held[i]).collect();
+        let gnorm = free.iter().map(|&i| grad[i].abs()).fold(0.0, f64::max);
+        if gnorm <= 1e-14 * (1.0 + cost) {
+            converged = true;
+            break;
+        }
+        let nf = free.len();
+        let mut improved = false;
+        for _ in 0..30 {
+            let mut a = vec![0.0; nf * nf];
+            let mut b = vec![0.0; nf];
+            for (ii, &i) in free.iter().enumerate() {
+                b[ii] = -grad[i];
+                for (jj, &j) in free.iter().enumerate() {
+                    a[ii * nf + jj] = jtj[i * np + j];
+                }
+                a[ii * nf + ii] += lambda * jtj[i * np + i].max(1e-12);
+            }
+            let Some(step) = cholesky_solve(&a, &b, nf) else {
+                lambda *= 10.0;
+                continue;
+            };
+            trial.copy_from_slice(&p);
+            for (ii, &i) in free.iter().enumerate() {
+                trial[i] = (p[i] + step[ii]).clamp(lower[i], upper[i]);
+            }
+            evaluate(&layout, &trial, &rw, &yw, &mut trial_residual, None);
+            let trial_cost: f64 = trial_residual.iter().map(|v| v * v).sum();
+            if trial_cost <= cost {
+                let change = (cost - trial_cost) / cost.max(1e-300);
+                let step_size = free
+                    .iter()
+                    .map(|&i| (trial[i] - p[i]).abs() / (p[i].abs() + 1e-8))
+                    .fold(0.0, f64::max);
+                p.copy_from_slice(&trial);
+                cost = trial_cost;
+                lambda = (lambda / 3.0).max(1e-12);
+                improved = true;
+                if change < 1e-14 || step_size < 1e-12 {
+                    converged = true;
+                }
+                break;
+            }
+            lambda *= 4.0;
+        }
+        evaluate(&layout, &p, &rw, &yw, &mut residual, Some(&mut jac));
+        if converged || !improved {
+            // No step lowers the cost: a (bounded) minimum to working precision.
+            converged = true;
+            break;
+        }
+    }
+
+    // Standard errors from the free parameters' covariance.
+    let mut jtj = vec![0.0; np * np];
+    for k in 0..n {
+        let row = &jac[k * np..(k + 1) * np];
+        for i in 0..np {
+            for j in 0..np {
+                jtj[i * np + j] += row[i] * row[j];
+            }
+        }
+    }
+    let at_bound: Vec<bool> = (0..np)
+        .map(|i| {
+            (p[i] - lower[i]).abs() <= 1e-12 * (1.0 + p[i].abs())
+                || (upper[i] - p[i]).abs() <= 1e-12 * (1.0 + p[i].abs())
+        })
+        .collect();
+    let free: Vec<usize> = (0..np).filter(|&i| !at_bound[i]).collect();
+    let dof = n.saturating_sub(free.len()).max(1);
+    let sigma2 = cost / dof as f64;
+    let mut cov = vec![0.0; np * np];
+    let nf = free.len();
+    let mut sub = vec![0.0; nf * nf];
+    for (ii, &i) in free.iter().enumerate() {
+        for (jj, &j) in free.iter().enumerate() {
+            sub[ii * nf + jj] = jtj[i * np + j];
+        }
+    }
+    let mut message = None;
+    match invert_spd(&sub, nf) {
+        Some(inv) => {
+            for (ii, &i) in free.iter().enumerate() {
+                for (jj, &j) in free.iter().enumerate() {
+                    cov[i * np + j] = inv[ii * nf + jj] * sigma2;
+                }
+            }
+        }
+        None => {
+            cov.fill(f64::NAN);
+            message = Some("singular Jacobian: standard errors unavailable".to_string());
+        }
+    }
+    let err = |i: usize| cov[i * np + i].max(0.0).sqrt();
+
+    let mut fit = ModeFit::failed(String::new(), n);
+    for i in 0..4 {
+        fit.amplitudes[i] = p[i];
+        fit.amplitude_errors[i] = err(i);
+        fit.centres[i] = p[4 + i];
+        fit.centre_errors[i] = err(4 + i);
+        fit.widths[i] = p[layout.width_index(i)];
+        fit.width_errors[i] = err(layout.width_index(i));
+    }
+    if let Some(b) = layout.baseline_index() {
+        fit.baseline = p[b];
+        fit.baseline_error = err(b);
+    } else {
+        fit.baseline = 0.0;
+        fit.baseline_error = 0.0;
+    }
+    // Fractions by area share aᵢ = Aᵢ sᵢ, with delta-method errors.
+    let areas: Vec<f64> = (0..4).map(|i| fit.amplitudes[i] * fit.widths[i]).collect();
+    let total: f64 = areas.iter().sum();
+    for i in 0..4 {
+        fit.fractions[i] = if total > 0.0 {
+            areas[i] / total
+        } else {
+            f64::NAN
+        };
+        if total > 0.0 {
+            // ∂fᵢ/∂Aⱼ and ∂fᵢ/∂s (shared or own width).
+            let mut gradient = vec![0.0; np];
+            for j in 0..4 {
+                let d_area = if i == j {
+                    1.0 / total - areas[i] / (total * total)
+                } else {
+                    -areas[i] / (total * total)
+                };
+                gradient[j] += d_area * fit.widths[j];
+                gradient[layout.width_index(j)] += d_area * fit.amplitudes[j];
+            }
+            let mut var = 0.0;
+            for a in 0..np {
+                for b in 0..np {
+                    var += gradient[a] * cov[a * np + b] * gradient[b];
+                }
+            }
+            fit.fraction_errors[i] = var.max(0.0).sqrt();
+        }
+    }
+    fit.rmse = (cost / n as f64).sqrt();
+    fit.iterations = iterations;
+    fit.converged = converged;
+    fit.message = if converged {
+        message
+    } else {
+        Some(format!(
+            "did not converge in {} iterations",
+            opts.max_iterations
+        ))
+    };
+    fit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planted(
+        r: &[f64],
+        amps: [f64; 4],
+        centres: [f64; 4],
+        widths: [f64; 4],
+        baseline: f64,
+    ) -> Vec<f64> {
+        r.iter()
+            .map(|&x| {
+                baseline
+                    + (0..4)
+                        .map(|i| {
+                            amps[i]
+                                * (-(x - centres[i]).powi(2) / (2.0 * widths[i] * widths[i])).exp()
+                        })
+                        .sum::<f64>()
+            })
+            .collect()
+    }
+
+    fn grid() -> Vec<f64> {
+        (0..=500).map(|i| 3.5 + 0.01 * i as f64).collect()
+    }
+
+    #[test]
+    fn noiseless_planted_modes_are_recovered_to_1e_6() {
+        let opts = FitOptions::default();
+        let seeds = opts.seeds;
+        let centres = [
+            seeds[0] - 0.06,
+            seeds[1] + 0.04,
+            seeds[2] - 0.03,
+            seeds[3] + 0.08,
+        ];
+        let amps = [0.12, 0.30, 0.36, 0.10];
+        let r = grid();
+        let g = planted(&r, amps, centres, [0.27; 4], 0.95);
+        let fit = fit_connection_modes(&r, &g, &opts, None);
+        assert!(fit.converged, "{:?}", fit.message);
+        for i in 0..4 {
+            assert!(
+                (fit.centres[i] - centres[i]).abs() < 1e-6,
+                "centre {i}: {} vs {}",
+                fit.centres[i],
+                centres[i]
+            );
+            assert!((fit.amplitudes[i] - amps[i]).abs() < 1e-6, "amp {i}");
+            assert!((fit.widths[i] - 0.27).abs() < 1e-6);
+            let expected = amps[i] / amps.iter().sum::<f64>();
+            assert!((fit.fractions[i] - expected).abs() < 1e-6);
+        }
+        assert!((fit.baseline - 0.95).abs() < 1e-6);
+        assert!(fit.rmse < 1e-8);
+    }
+
+    #[test]
+    fn noisy_planted_modes_fall_within_their_stated_errors() {
+        let opts = FitOptions::default();
+        let seeds = opts.seeds;
+        let centres = [
+            seeds[0] + 0.05,
+            seeds[1] - 0.02,
+            seeds[2] + 0.03,
+            seeds[3] - 0.05,
+        ];
+        let amps = [0.15, 0.32, 0.40, 0.12];
+        let r = grid();
+        let clean = planted(&r, amps, centres, [0.26; 4], 1.0);
+        let mut state = 99u64;
+        let mut normal = || {
+            let mut u = || {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+            };
+            let (a, b) = (u(), u());
+            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+        };
+        let noisy: Vec<f64> = clean.iter().map(|v| v + 0.004 * normal()).collect();
+        let fit = fit_connection_modes(&r, &noisy, &opts, None);
+        assert!(fit.converged);
+        for i in 0..4 {
+            let f = amps[i] / amps.iter().sum::<f64>();
+            assert!(
+                (fit.fractions[i] - f).abs() < 3.0 * fit.fraction_errors[i],
+                "fraction {i}: {} ± {} vs {f}",
+                fit.fractions[i],
+                fit.fraction_errors[i]
+            );
+            assert!(
+                (fit.amplitudes[i] - amps[i]).abs() < 3.0 * fit.amplitude_errors[i],
+                "amp {i}"
+            );
+            assert!(fit.fraction_errors[i] > 0.0 && fit.fraction_errors[i] < 0.2);
+        }
+        assert!((fit.rmse - 0.004).abs() < 0.001, "rmse {}", fit.rmse);
+    }
+
+    #[test]
+    fn centres_stay_within_tolerance_and_amplitudes_non_negative() {
+        let opts = FitOptions::default();
+        let r = grid();
+        // Data with a peak far from every seed: the centres must stop at their bounds.
+        let g: Vec<f64> = r
+            .iter()
+            .map(|x| 1.0 + 0.5 * (-(x - 6.4).powi(2) / 0.02).exp())
+            .collect();
+        let fit = fit_connection_modes(&r, &g, &opts, None);
+        for i in 0..4 {
+            assert!((fit.centres[i] - opts.seeds[i]).abs() <= opts.tolerance + 1e-12);
+            assert!(fit.amplitudes[i] >= 0.0);
+            assert!(fit.widths[i] >= 0.05 && fit.widths[i] <= 0.6);
+        }
+    }
+
+    #[test]
+    fn bad_cases_are_flagged_not_dropped() {
+        let opts = FitOptions {
+            window: (30.0, 40.0),
+            ..Default::default()
+        };
+        let r = grid();
+        let g = vec![1.0; r.len()];
+        let fit = fit_connection_modes(&r, &g, &opts, None);
+        assert!(!fit.converged);
+        assert!(
+            fit.message
+                .as_deref()
+                .is_some_and(|m| m.contains("holds 0 finite points"))
+        );
+
+        let opts = FitOptions {
+            max_iterations: 1,
+            ..Default::default()
+        };
+        let seeds = opts.seeds;
+        let g = planted(
+            &r,
+            [0.1, 0.3, 0.3, 0.1],
+            [
+                seeds[0] + 0.09,
+                seeds[1] - 0.09,
+                seeds[2] + 0.09,
+                seeds[3] - 0.09,
+            ],
+            [0.2; 4],
+            1.0,
+        );
+        let fit = fit_connection_modes(&r, &g, &opts, None);
+        assert!(!fit.converged);
+        assert!(
+            fit.message
+                .as_deref()
+                .is_some_and(|m| m.contains("did not converge"))
+        );
+        assert!(
+            fit.amplitudes.iter().all(|a| a.is_finite()),
+            "results are still reported"
+        );
+    }
+
+    #[test]
+    fn free_widths_and_no_baseline_options() {
+        let seeds = default_seeds(2.969);
+        let centres = [seeds[0], seeds[1] + 0.05, seeds[2] - 0.05, seeds[3]];
+        let widths = [0.30, 0.22, 0.25, 0.20];
+        let amps = [0.2, 0.3, 0.4, 0.15];
+        let r = grid();
+        let g = planted(&r, amps, centres, widths, 0.0);
+        let opts = FitOptions {
+            free_widths: true,
+            baseline: false,
+            ..Default::default()
+        };
+        let fit = fit_connection_modes(&r, &g, &opts, None);
+        assert!(fit.converged);
+        assert_eq!(fit.baseline, 0.0);
+        let areas: Vec<f64> = (0..4).map(|i| amps[i] * widths[i]).collect();
+        let total: f64 = areas.iter().sum();
+        for i in 0..4 {
+            assert!(
+                (fit.widths[i] - widths[i]).abs() < 1e-5,
+                "width {i}: {}",
+                fit.widths[i]
+            );
+            assert!((fit.fractions[i] - areas[i] / total).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn a_previous_result_is_a_valid_start() {
+        let opts = FitOptions::default();
+        let r = grid();
+        let g = planted(&r, [0.1, 0.3, 0.35, 0.1], opts.seeds, [0.25; 4], 1.0);
+        let first = fit_connection_modes(&r, &g, &opts, None);
+        let again = fit_connection_modes(&r, &g, &opts, Some(&first));
+        assert!(again.converged);
+        assert!(again.iterations <= 3, "{}", again.iterations);
+        for i in 0..4 {
+            assert!((again.amplitudes[i] - first.amplitudes[i]).abs() < 1e-8);
+        }
+    }
+}
