@@ -80,14 +80,21 @@ mod tests {
     fn lobes_of_a_sine_are_its_positive_half_periods() {
         // G = sin(π(r − 0.005)): positive on (2k + 0.005, 2k + 1.005), zeros between grid points.
         let r: Vec<f64> = (0..=2000).map(|i| 0.01 * i as f64).collect();
-        let g: Vec<f64> = r.iter().map(|x| (std::f64::consts::PI * (x - 0.005)).sin()).collect();
+        let g: Vec<f64> = r
+            .iter()
+            .map(|x| (std::f64::consts::PI * (x - 0.005)).sin())
+            .collect();
         let lobes = shell_lobes(&r, &g, 1.5);
         assert_eq!(lobes.len(), 9, "(2, 3), (4, 5), … (18, 19)");
         assert!((lobes[0].r_start - 2.01).abs() < 1e-9 && (lobes[0].r_end - 3.0).abs() < 1e-9);
         assert!((lobes[5].r_start - 12.01).abs() < 1e-9);
         // Each lobe integrates to 2/π, less the two slivers of 0.005 Å outside its points.
         for l in &lobes {
-            assert!((l.area - 2.0 / std::f64::consts::PI).abs() < 2e-4, "{}", l.area);
+            assert!(
+                (l.area - 2.0 / std::f64::consts::PI).abs() < 2e-4,
+                "{}",
+                l.area
+            );
         }
         assert!((lobe_area(&lobes, 6) - lobes[5].area).abs() < 1e-15);
         assert!(lobe_area(&lobes, 12).is_nan());

@@ -7,7 +7,9 @@
 pub mod fit;
 pub mod fsdp;
 pub mod lobes;
+pub mod series;
 pub mod transform;
+pub mod transitions;
 
 use crate::model::{Pattern, interpolate_into};
 

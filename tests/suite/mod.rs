@@ -1,3 +1,4 @@
+mod analysis;
 mod bad_input;
 mod cli;
 mod formats;

@@ -1,0 +1,456 @@
+//! The whole analysis of a heating series, stage by stage, parallel over patterns (rayon).
+//!
+//! Per pattern: S(Q) → ΔS(Q) summary, FSDP, G(r) (one shared [`TransformPlan`]), g(r), shell
+//! lobes, connection-mode fit. Per series: lobe areas relative to their mean, T_x from the FSDP
+//! area, T_r and T_g from the FSDP first moment below T_x; user overrides replace detected values
+//! and are what later steps use. A pattern that cannot be analysed (I(Q), NaN in the Q range, an
+//! empty window) keeps its row with NaN and a message: it is flagged, never dropped.
+//!
+//! Real-space patterns (G(r), g(r), g(r) − 1, RDF) skip the transform and the FSDP: lobes and
+//! fits use their own r grid.
+//!
+//! Defaults: reference pattern 0; all Q points; M(Q) = 1; ρ0 from the header (`rho`, `rho0`,
+//! `numberdensity`) or 0.0545 Å⁻³; r = 0.01…20.00 Å by 0.01; FSDP window 2.2–3.0 Å⁻¹; lobes from
+//! 1.5 Å; fit window 3.9–6.6 Å with seeds from R = 2.969 Å ± 0.1 Å, shared width, baseline, each
+//! temperature fitted independently.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::fit::{FitOptions, ModeFit, fit_connection_modes};
+use super::fsdp::{Fsdp, fsdp};
+use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
+use super::transform::{
+    Modification, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
+    structure_factor,
+};
+use super::transitions::{Transition, crystallization_onset, three_segment_fit};
+use crate::model::{HeatingSeries, Pattern, Quantity, XUnit};
+
+/// Default number density of BAM-11 (Å⁻³).
+pub const DEFAULT_RHO0: f64 = 0.0545;
+
+/// Every parameter of the analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalysisParams {
+    /// Index of the ΔS reference pattern.
+    pub reference: usize,
+    pub q_min: Option<f64>,
+    pub q_max: Option<f64>,
+    pub modification: Modification,
+    /// Number density (Å⁻³); None: from the header, else [`DEFAULT_RHO0`].
+    pub rho0: Option<f64>,
+    pub r_min: f64,
+    pub r_max: f64,
+    pub dr: f64,
+    pub transform_path: TransformPath,
+    pub fsdp_window: (f64, f64),
+    pub lobe_r_min: f64,
+    pub fit: FitOptions,
+    /// Each temperature's fit starts from the previous result.
+    pub sequential: bool,
+    pub t_r_override: Option<f64>,
+    pub t_g_override: Option<f64>,
+    pub t_x_override: Option<f64>,
+}
+
+impl Default for AnalysisParams {
+    fn default() -> Self {
+        AnalysisParams {
+            reference: 0,
+            q_min: None,
+            q_max: None,
+            modification: Modification::None,
+            rho0: None,
+            r_min: 0.01,
+            r_max: 20.0,
+            dr: 0.01,
+            transform_path: TransformPath::Auto,
+            fsdp_window: (2.2, 3.0),
+            lobe_r_min: 1.5,
+            fit: FitOptions::default(),
+            sequential: false,
+            t_r_override: None,
+            t_g_override: None,
+            t_x_override: None,
+        }
+    }
+}
+
+/// The real-space curves of one pattern (kept for plotting and G(r) export).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealSpace {
+    pub r: Arc<Vec<f64>>,
+    pub big_g: Vec<f64>,
+    pub g: Vec<f64>,
+    pub rho0: f64,
+}
+
+/// Everything computed for one pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternAnalysis {
+    pub index: usize,
+    pub kelvin: Option<f64>,
+    pub fsdp: Fsdp,
+    /// Root-mean-square of ΔS(Q) over the transform's Q range (NaN without S(Q)).
+    pub delta_s_rms: f64,
+    pub lobes: Vec<Lobe>,
+    pub real_space: Option<RealSpace>,
+    pub fit: ModeFit,
+    /// Why parts of the analysis are missing for this pattern.
+    pub messages: Vec<String>,
+}
+
+impl PatternAnalysis {
+    pub fn r1(&self) -> f64 {
+        lobe_area(&self.lobes, 1)
+    }
+    pub fn r6(&self) -> f64 {
+        lobe_area(&self.lobes, 6)
+    }
+}
+
+/// The transition temperatures used, detected and overridden.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Transitions {
+    pub t_r: Option<Transition>,
+    pub t_g: Option<Transition>,
+    pub t_x: Option<Transition>,
+    /// What was detected, before any override.
+    pub detected_t_r: Option<Transition>,
+    pub detected_t_g: Option<Transition>,
+    pub detected_t_x: Option<Transition>,
+}
+
+/// The analysis of a whole series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesAnalysis {
+    pub patterns: Vec<PatternAnalysis>,
+    pub r1_relative: Vec<f64>,
+    pub r6_relative: Vec<f64>,
+    pub transitions: Transitions,
+    pub params: AnalysisParams,
+    /// Series-level messages (plan failures, transform path used).
+    pub messages: Vec<String>,
+}
+
+/// ρ0 for a pattern: the parameter, else a plausible header value, else the default.
+pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
+    if let Some(r) = params.rho0 {
+        return r;
+    }
+    for key in [
+        "rho0",
+        "rho",
+        "numberdensity",
+        "number_density",
+        "numDensity",
+    ] {
+        if let Some(v) = p.metadata_value(key)
+            && let Some((x, _)) = crate::io::header::leading_number(v)
+            && (0.005..0.5).contains(&x)
+        {
+            return x;
+        }
+    }
+    DEFAULT_RHO0
+}
+
+/// Builds the transform plan for a series (from the reference pattern's Q grid).
+pub fn plan_for(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+) -> Result<Arc<TransformPlan>, String> {
+    let q = series
+        .patterns
+        .iter()
+        .find(|p| p.x_unit == XUnit::QInvAngstrom && !p.quantity.is_real_space())
+        .map(|p| p.x.clone())
+        .ok_or("no reciprocal-space pattern")?;
+    TransformPlan::new(
+        &q,
+        params.q_min,
+        params.q_max,
+        params.modification,
+        r_grid(params.r_min, params.r_max, params.dr),
+        params.transform_path,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Stage 1 for one pattern: S(Q) → FSDP, ΔS summary and G(r)/g(r) (or the real-space input).
+pub fn real_space_stage(
+    p: &Pattern,
+    reference: Option<&Pattern>,
+    plan: Option<&TransformPlan>,
+    r_shared: &Arc<Vec<f64>>,
+    params: &AnalysisParams,
+) -> (Fsdp, f64, Option<RealSpace>, Vec<String>) {
+    let mut messages = Vec::new();
+    let rho0 = rho0_for(p, params);
+    let nan_fsdp = Fsdp {
+        first_moment: f64::NAN,
+        area: f64::NAN,
+        points: 0,
+    };
+    if p.quantity.is_real_space() {
+        let r = Arc::new(p.x.clone());
+        let (big_g, g) = match p.quantity {
+            Quantity::ReducedPdf => (p.y.clone(), g_from_big_g(&p.x, &p.y, rho0)),
+            Quantity::PairDistribution => (big_g_from_g(&p.x, &p.y, rho0), p.y.clone()),
+            Quantity::TotalCorrelation => {
+                let g: Vec<f64> = p.y.iter().map(|h| h + 1.0).collect();
+                (big_g_from_g(&p.x, &g, rho0), g)
+            }
+            _ => {
+                // RDF = 4π r² ρ0 g.
+                let g: Vec<f64> =
+                    p.x.iter()
+                        .zip(&p.y)
+                        .map(|(r, v)| {
+                            if *r > 0.0 {
+                                v / (4.0 * std::f64::consts::PI * r * r * rho0)
+                            } else {
+                                f64::NAN
+                            }
+                        })
+                        .collect();
+                (big_g_from_g(&p.x, &g, rho0), g)
+            }
+        };
+        messages.push("real-space data: no S(Q), so no FSDP".into());
+        return (
+            nan_fsdp,
+            f64::NAN,
+            Some(RealSpace { r, big_g, g, rho0 }),
+            messages,
+        );
+    }
+    let s = match structure_factor(p) {
+        Ok(s) => s,
+        Err(e) => {
+            messages.push(e);
+            return (nan_fsdp, f64::NAN, None, messages);
+        }
+    };
+    let (qa, qb) = params.fsdp_window;
+    let f = fsdp(&p.x, &s, qa, qb);
+    if f.points < 2 {
+        messages.push(format!(
+            "FSDP window {qa}–{qb} 1/Å holds {} data point(s)",
+            f.points
+        ));
+    } else if !f.area.is_finite() {
+        messages.push("NaN inside the FSDP window".into());
+    }
+    let delta_rms = reference
+        .and_then(|r| structure_factor(r).ok().map(|rs| (r, rs)))
+        .map_or(f64::NAN, |(r, rs)| {
+            let mut rp = r.clone();
+            rp.y = rs;
+            let mut pp = p.clone();
+            pp.y = s.clone();
+            let d = super::difference_from_reference(&pp, &rp);
+            let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
+            if finite.is_empty() {
+                f64::NAN
+            } else {
+                (finite.iter().map(|v| v * v).sum::<f64>() / finite.len() as f64).sqrt()
+            }
+        });
+    let real = match plan {
+        Some(plan) if p.x.len() >= plan.last => {
+            let big_g = plan.reduced_pdf(&s);
+            if big_g.iter().all(|v| v.is_nan()) {
+                messages.push("NaN in S(Q) inside the transform range: no G(r)".into());
+                None
+            } else {
+                let g = g_from_big_g(r_shared, &big_g, rho0);
+                Some(RealSpace {
+                    r: Arc::clone(r_shared),
+                    big_g,
+                    g,
+                    rho0,
+                })
+            }
+        }
+        Some(_) => {
+            messages.push("pattern is shorter than the series' Q grid: no G(r)".into());
+            None
+        }
+        None => None,
+    };
+    (f, delta_rms, real, messages)
+}
+
+/// Analyses a whole series.
+pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
+    let mut messages = Vec::new();
+    let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
+    let plan = if needs_plan {
+        match plan_for(series, params) {
+            Ok(plan) => {
+                messages.push(format!(
+                    "G(r) by the {} path over {} Q points",
+                    match plan.path {
+                        TransformPath::Fft => "FFT (chirp-z)",
+                        _ => "direct sine-table",
+                    },
+                    plan.q_points()
+                ));
+                Some(plan)
+            }
+            Err(e) => {
+                messages.push(format!("no transform: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
+    let reference = series.patterns.get(params.reference);
+    let stage1: Vec<(Fsdp, f64, Option<RealSpace>, Vec<String>)> = series
+        .patterns
+        .par_iter()
+        .map(|p| real_space_stage(p, reference, plan.as_deref(), &r_shared, params))
+        .collect();
+    let fits = fit_stage(
+        &stage1.iter().map(|s| s.2.as_ref()).collect::<Vec<_>>(),
+        params,
+    );
+    let patterns: Vec<PatternAnalysis> = series
+        .patterns
+        .iter()
+        .zip(stage1)
+        .zip(fits)
+        .map(|((p, (f, drms, real, mut msgs)), fit)| {
+            let lobes = real
+                .as_ref()
+                .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
+                .unwrap_or_default();
+            if let Some(m) = &fit.message {
+                msgs.push(format!("fit: {m}"));
+            }
+            PatternAnalysis {
+                index: p.index,
+                kelvin: p.kelvin(),
+                fsdp: f,
+                delta_s_rms: drms,
+                lobes,
+                real_space: real,
+                fit,
+                messages: msgs,
+            }
+        })
+        .collect();
+    finish(series, patterns, params.clone(), messages)
+}
+
+/// Fits every pattern's g(r): in parallel, or in order when sequential.
+pub fn fit_stage(real: &[Option<&RealSpace>], params: &AnalysisParams) -> Vec<ModeFit> {
+    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| match rs {
+        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
+        None => fit_connection_modes(&[], &[], &params.fit, None),
+    };
+    if params.sequential {
+        let mut out: Vec<ModeFit> = Vec::with_capacity(real.len());
+        for rs in real {
+            let start = out.last().filter(|f| f.converged);
+            let fit = one(*rs, start);
+            out.push(fit);
+        }
+        out
+    } else {
+        real.par_iter().map(|rs| one(*rs, None)).collect()
+    }
+}
+
+/// Series-level results from per-pattern results: relative lobes and transitions.
+pub fn finish(
+    series: &HeatingSeries,
+    patterns: Vec<PatternAnalysis>,
+    params: AnalysisParams,
+    messages: Vec<String>,
+) -> SeriesAnalysis {
+    let r1: Vec<f64> = patterns.iter().map(PatternAnalysis::r1).collect();
+    let r6: Vec<f64> = patterns.iter().map(PatternAnalysis::r6).collect();
+    let t: Vec<f64> = series.axis_values();
+    let area: Vec<f64> = patterns.iter().map(|p| p.fsdp.area).collect();
+    let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
+    let transitions = transitions(&t, &moment, &area, &params);
+    SeriesAnalysis {
+        r1_relative: relative_to_mean(&r1),
+        r6_relative: relative_to_mean(&r6),
+        patterns,
+        transitions,
+        params,
+        messages,
+    }
+}
+
+/// Detects T_x, then T_r and T_g below it; overrides win and feed the later steps.
+pub fn transitions(
+    t: &[f64],
+    moment: &[f64],
+    area: &[f64],
+    params: &AnalysisParams,
+) -> Transitions {
+    let mut out = Transitions::default();
+    if let Some((tx, du, _)) = crystallization_onset(t, area) {
+        out.detected_t_x = Some(Transition {
+            kelvin: tx,
+            uncertainty: du,
+            method: "last pattern before the FSDP area leaves the straight line through the previous 20 points by more than max(10σ, 0.5 %)".into(),
+        });
+    }
+    out.t_x = match params.t_x_override {
+        Some(k) => Some(Transition {
+            kelvin: k,
+            uncertainty: 0.0,
+            method: "user".into(),
+        }),
+        None => out.detected_t_x.clone(),
+    };
+    let limit = out.t_x.as_ref().map_or(f64::INFINITY, |x| x.kelvin);
+    let (tb, yb): (Vec<f64>, Vec<f64>) = t
+        .iter()
+        .zip(moment)
+        .filter(|(a, _)| **a < limit)
+        .map(|(a, b)| (*a, *b))
+        .unzip();
+    if let Some(h) = three_segment_fit(&tb, &yb, 15.0, 20.0) {
+        let method =
+            "continuous three-segment piecewise-linear fit of the FSDP first moment below T_x";
+        out.detected_t_r = Some(Transition {
+            kelvin: h.first_break,
+            uncertainty: h.first_uncertainty,
+            method: format!("{method} (first breakpoint)"),
+        });
+        out.detected_t_g = Some(Transition {
+            kelvin: h.second_break,
+            uncertainty: h.second_uncertainty,
+            method: format!("{method} (second breakpoint)"),
+        });
+    }
+    out.t_r = match params.t_r_override {
+        Some(k) => Some(Transition {
+            kelvin: k,
+            uncertainty: 0.0,
+            method: "user".into(),
+        }),
+        None => out.detected_t_r.clone(),
+    };
+    out.t_g = match params.t_g_override {
+        Some(k) => Some(Transition {
+            kelvin: k,
+            uncertainty: 0.0,
+            method: "user".into(),
+        }),
+        None => out.detected_t_g.clone(),
+    };
+    out
+}

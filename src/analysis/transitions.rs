@@ -1,0 +1,385 @@
+//! Transition temperatures from the series itself.
+//!
+//! - **T_r and T_g**: a continuous three-segment piecewise-linear fit of the FSDP first moment
+//!   versus T, y = a + c T + d₁ (T − b₁)₊ + d₂ (T − b₂)₊, over the patterns below T_x.
+//!   Breakpoints lie at least 15 K inside the data range and at least 20 K apart. They are found
+//!   exhaustively on the grid of measured temperatures (each pair costs O(1) through suffix sums,
+//!   since the model is linear once b₁, b₂ are fixed), then refined on a 0.1 K grid around the
+//!   best pair. T_r = b₁ (where Q̄1 leaves its low-temperature trend), T_g = b₂. The uncertainty
+//!   of each is the half-width of the region where the profiled residual sum of squares stays
+//!   within one σ̂² of its minimum (Δχ² = 1, σ̂² = RSS/(n − 6)).
+//! - **T_x**: the last pattern before the FSDP area leaves the straight line through the previous
+//!   points (a least-squares line through the previous 20, at least 8) by more than
+//!   max(10σ, 0.5 %), with σ estimated robustly from the scatter of first differences
+//!   (σ = 1.4826 · MAD(ΔA)/√2). Its uncertainty is the temperature step at the departure.
+//!
+//! Fewer than 8 usable points, or a range too short for the breakpoint constraints, give None.
+
+use serde::{Deserialize, Serialize};
+
+/// A transition temperature with how it was obtained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transition {
+    pub kelvin: f64,
+    pub uncertainty: f64,
+    pub method: String,
+}
+
+/// The best three-segment fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HingeFit {
+    pub first_break: f64,
+    pub second_break: f64,
+    pub first_uncertainty: f64,
+    pub second_uncertainty: f64,
+    /// Slopes of the three segments (per K).
+    pub slopes: [f64; 3],
+    pub rss: f64,
+    pub points: usize,
+}
+
+/// Prefix sums over points sorted by t (t centred and scaled for conditioning).
+struct Sums {
+    t: Vec<f64>,
+    // Suffix sums from index k to the end: Σ1, Σt, Σt², Σy, Σty.
+    s0: Vec<f64>,
+    s1: Vec<f64>,
+    s2: Vec<f64>,
+    sy0: Vec<f64>,
+    sy1: Vec<f64>,
+    yy: f64,
+}
+
+impl Sums {
+    fn new(t: &[f64], y: &[f64]) -> Self {
+        let n = t.len();
+        let mut s = Sums {
+            t: t.to_vec(),
+            s0: vec![0.0; n + 1],
+            s1: vec![0.0; n + 1],
+            s2: vec![0.0; n + 1],
+            sy0: vec![0.0; n + 1],
+            sy1: vec![0.0; n + 1],
+            yy: y.iter().map(|v| v * v).sum(),
+        };
+        for k in (0..n).rev() {
+            s.s0[k] = s.s0[k + 1] + 1.0;
+            s.s1[k] = s.s1[k + 1] + t[k];
+            s.s2[k] = s.s2[k + 1] + t[k] * t[k];
+            s.sy0[k] = s.sy0[k + 1] + y[k];
+            s.sy1[k] = s.sy1[k + 1] + t[k] * y[k];
+        }
+        s
+    }
+
+    /// First index with t > b.
+    fn above(&self, b: f64) -> usize {
+        self.t.partition_point(|&v| v <= b)
+    }
+
+    /// RSS of the continuous two-hinge model with breakpoints b1 < b2 (scaled units), and the
+    /// coefficients [a, c, d1, d2].
+    fn rss(&self, b1: f64, b2: f64) -> Option<(f64, [f64; 4])> {
+        let (k1, k2) = (self.above(b1), self.above(b2));
+        let h = |k: usize, b: f64| {
+            // Σh, Σh², Σt h, Σy h for h = (t − b)₊.
+            (
+                self.s1[k] - b * self.s0[k],
+                self.s2[k] - 2.0 * b * self.s1[k] + b * b * self.s0[k],
+                self.s2[k] - b * self.s1[k],
+                self.sy1[k] - b * self.sy0[k],
+            )
+        };
+        let (h1, h1h1, th1, yh1) = h(k1, b1);
+        let (h2, h2h2, th2, yh2) = h(k2, b2);
+        let h1h2 = self.s2[k2] - (b1 + b2) * self.s1[k2] + b1 * b2 * self.s0[k2];
+        let a = [
+            [self.s0[0], self.s1[0], h1, h2],
+            [self.s1[0], self.s2[0], th1, th2],
+            [h1, th1, h1h1, h1h2],
+            [h2, th2, h1h2, h2h2],
+        ];
+        let rhs = [self.sy0[0], self.sy1[0], yh1, yh2];
+        let beta = solve4(a, rhs)?;
+        let fitted: f64 = (0..4).map(|i| beta[i] * rhs[i]).sum();
+        Some(((self.yy - fitted).max(0.0), beta))
+    }
+}
+
+/// Solves a 4×4 linear system by Gaussian elimination with partial pivoting.
+fn solve4(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
+    for col in 0..4 {
+        let pivot = (col..4).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..4 {
+            let f = a[row][col] / a[col][col];
+            for k in col..4 {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0.0; 4];
+    for row in (0..4).rev() {
+        let s: f64 = (row + 1..4).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - s) / a[row][row];
+    }
+    Some(x)
+}
+
+/// Continuous three-segment fit of y(t) (points in any order; NaN skipped).
+pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Option<HingeFit> {
+    let mut pts: Vec<(f64, f64)> = t
+        .iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    if pts.len() < 8 {
+        return None;
+    }
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (tmin, tmax) = (pts[0].0, pts[pts.len() - 1].0);
+    let centre = 0.5 * (tmin + tmax);
+    let scale = (0.5 * (tmax - tmin)).max(1e-9);
+    let ts: Vec<f64> = pts.iter().map(|p| (p.0 - centre) / scale).collect();
+    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
+    let sums = Sums::new(&ts, &ys);
+    let to_scaled = |k: f64| (k - centre) / scale;
+    let lo = tmin + margin;
+    let hi = tmax - margin;
+    let mut candidates: Vec<f64> = pts
+        .iter()
+        .map(|p| p.0)
+        .filter(|&v| v >= lo && v <= hi)
+        .collect();
+    candidates.dedup();
+    let mut best: Option<(f64, f64, f64)> = None;
+    for (i, &b1) in candidates.iter().enumerate() {
+        for &b2 in &candidates[i + 1..] {
+            if b2 - b1 < min_gap {
+                continue;
+            }
+            if let Some((rss, _)) = sums.rss(to_scaled(b1), to_scaled(b2))
+                && best.is_none_or(|b| rss < b.0)
+            {
+                best = Some((rss, b1, b2));
+            }
+        }
+    }
+    let (_, g1, g2) = best?;
+    // Refine on a 0.1 K grid within one data step around the grid optimum.
+    let step = pts
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .filter(|d| *d > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let step = if step.is_finite() { step.max(0.1) } else { 1.0 };
+    let fine = |centre_k: f64, half: f64| -> Vec<f64> {
+        let n = (half / 0.1).round() as i64;
+        (-n..=n)
+            .map(|i| centre_k + 0.1 * i as f64)
+            .filter(|&v| v >= lo && v <= hi)
+            .collect()
+    };
+    let eval = |b1: f64, b2: f64| -> f64 {
+        if b2 - b1 < min_gap {
+            return f64::INFINITY;
+        }
+        sums.rss(to_scaled(b1), to_scaled(b2))
+            .map_or(f64::INFINITY, |r| r.0)
+    };
+    let mut refined = (eval(g1, g2), g1, g2);
+    for b1 in fine(g1, step) {
+        for b2 in fine(g2, step) {
+            let rss = eval(b1, b2);
+            if rss < refined.0 {
+                refined = (rss, b1, b2);
+            }
+        }
+    }
+    let (rss_min, b1, b2) = refined;
+    let n = pts.len();
+    let sigma2 = rss_min / (n.saturating_sub(6).max(1)) as f64;
+    let threshold = rss_min + sigma2.max(1e-300);
+    // Profile each breakpoint over a window of ±(10 steps) on the 0.1 K grid (the other profiled
+    // on a coarser 0.5 K grid for speed).
+    let profile = |first: bool| -> f64 {
+        let (own, other) = if first { (b1, b2) } else { (b2, b1) };
+        let mut inside: Vec<f64> = Vec::new();
+        let others: Vec<f64> = {
+            let half = 10.0 * step;
+            let n = (half / 0.5).round() as i64;
+            (-n..=n)
+                .map(|i| other + 0.5 * i as f64)
+                .filter(|&v| v >= lo && v <= hi)
+                .chain(std::iter::once(other))
+                .collect()
+        };
+        for v in fine(own, 10.0 * step) {
+            let m = others
+                .iter()
+                .map(|&o| if first { eval(v, o) } else { eval(o, v) })
+                .fold(f64::INFINITY, f64::min);
+            if m <= threshold {
+                inside.push(v);
+            }
+        }
+        match (inside.first(), inside.last()) {
+            (Some(a), Some(b)) => (0.5 * (b - a)).max(0.05),
+            _ => 0.05,
+        }
+    };
+    let (_, beta) = sums.rss(to_scaled(b1), to_scaled(b2))?;
+    let slope0 = beta[1] / scale;
+    Some(HingeFit {
+        first_break: b1,
+        second_break: b2,
+        first_uncertainty: profile(true),
+        second_uncertainty: profile(false),
+        slopes: [
+            slope0,
+            slope0 + beta[2] / scale,
+            slope0 + (beta[2] + beta[3]) / scale,
+        ],
+        rss: rss_min,
+        points: n,
+    })
+}
+
+/// The crystallization onset from the FSDP area in acquisition order: (T_x, uncertainty,
+/// index of the last pattern before the departure).
+pub fn crystallization_onset(t: &[f64], area: &[f64]) -> Option<(f64, f64, usize)> {
+    let pts: Vec<(usize, f64, f64)> = t
+        .iter()
+        .zip(area)
+        .enumerate()
+        .filter(|(_, (a, b))| a.is_finite() && b.is_finite())
+        .map(|(i, (a, b))| (i, *a, *b))
+        .collect();
+    if pts.len() < 10 {
+        return None;
+    }
+    let mut diffs: Vec<f64> = pts.windows(2).map(|w| w[1].2 - w[0].2).collect();
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let m = v.len() / 2;
+        if v.len() % 2 == 0 {
+            0.5 * (v[m - 1] + v[m])
+        } else {
+            v[m]
+        }
+    };
+    let med = median(&mut diffs);
+    let mut dev: Vec<f64> = diffs.iter().map(|d| (d - med).abs()).collect();
+    let sigma = 1.4826 * median(&mut dev) / std::f64::consts::SQRT_2;
+    const MIN_PREVIOUS: usize = 8;
+    const WINDOW: usize = 20;
+    for k in MIN_PREVIOUS..pts.len() {
+        let from = k.saturating_sub(WINDOW);
+        let prev = &pts[from..k];
+        let n = prev.len() as f64;
+        let mt = prev.iter().map(|p| p.1).sum::<f64>() / n;
+        let my = prev.iter().map(|p| p.2).sum::<f64>() / n;
+        let stt: f64 = prev.iter().map(|p| (p.1 - mt).powi(2)).sum();
+        let sty: f64 = prev.iter().map(|p| (p.1 - mt) * (p.2 - my)).sum();
+        let slope = if stt > 0.0 { sty / stt } else { 0.0 };
+        let predicted = my + slope * (pts[k].1 - mt);
+        let threshold = (10.0 * sigma).max(0.005 * predicted.abs());
+        if (pts[k].2 - predicted).abs() > threshold {
+            let (i, tk, _) = pts[k - 1];
+            return Some((tk, (pts[k].1 - tk).abs(), i));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noise(seed: u64) -> impl FnMut() -> f64 {
+        let mut state = seed;
+        move || {
+            let mut u = || {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+            };
+            let (a, b) = (u(), u());
+            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+        }
+    }
+
+    #[test]
+    fn planted_hinges_are_recovered_within_one_temperature_step() {
+        let t: Vec<f64> = (0..131).map(|i| 300.0 + 3.0 * i as f64).collect(); // 300..690 K
+        let (b1, b2) = (523.0, 641.0);
+        let model = |x: f64| {
+            2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - b1).max(0.0) - 9e-5 * (x - b2).max(0.0)
+        };
+        let mut n = noise(3);
+        let y: Vec<f64> = t.iter().map(|&x| model(x) + 2e-5 * n()).collect();
+        let fit = three_segment_fit(&t, &y, 15.0, 20.0).expect("fit");
+        assert!(
+            (fit.first_break - b1).abs() <= 3.0,
+            "T_r {}",
+            fit.first_break
+        );
+        assert!(
+            (fit.second_break - b2).abs() <= 3.0,
+            "T_g {}",
+            fit.second_break
+        );
+        assert!((fit.slopes[0] + 3e-5).abs() < 5e-6);
+        assert!(fit.first_uncertainty > 0.0 && fit.first_uncertainty < 30.0);
+        // Noiseless: exact to the refinement grid.
+        let y: Vec<f64> = t.iter().map(|&x| model(x)).collect();
+        let fit = three_segment_fit(&t, &y, 15.0, 20.0).expect("fit");
+        assert!(
+            (fit.first_break - b1).abs() < 0.051 && (fit.second_break - b2).abs() < 0.051,
+            "{fit:?}"
+        );
+    }
+
+    #[test]
+    fn breakpoint_constraints_are_respected() {
+        let t: Vec<f64> = (0..40).map(|i| 300.0 + 2.0 * i as f64).collect();
+        let y: Vec<f64> = t.iter().map(|x| (x - 300.0).powi(2)).collect();
+        let fit = three_segment_fit(&t, &y, 15.0, 20.0).expect("fit");
+        assert!(fit.first_break >= 315.0 && fit.second_break <= 363.0);
+        assert!(fit.second_break - fit.first_break >= 20.0);
+        assert!(three_segment_fit(&t[..5], &y[..5], 15.0, 20.0).is_none());
+        let short: Vec<f64> = (0..10).map(|i| 300.0 + i as f64).collect();
+        assert!(
+            three_segment_fit(&short, &short, 15.0, 20.0).is_none(),
+            "range too short"
+        );
+    }
+
+    #[test]
+    fn crystallization_is_the_last_pattern_before_the_jump() {
+        let t: Vec<f64> = (0..100).map(|i| 600.0 + 2.0 * i as f64).collect();
+        let mut n = noise(11);
+        let area: Vec<f64> = t
+            .iter()
+            .map(|&x| {
+                1.40 + 2e-4 * (x - 600.0)
+                    + if x > 721.0 { 0.05 * (x - 721.0) } else { 0.0 }
+                    + 5e-4 * n()
+            })
+            .collect();
+        let (tx, du, i) = crystallization_onset(&t, &area).expect("T_x");
+        assert_eq!(tx, 720.0);
+        assert_eq!(i, 60);
+        assert_eq!(du, 2.0);
+        // No jump, no T_x.
+        let flat: Vec<f64> = t.iter().map(|&x| 1.4 + 2e-4 * (x - 600.0)).collect();
+        assert!(crystallization_onset(&t, &flat).is_none());
+    }
+}

@@ -1,0 +1,39 @@
+//! The analysis on the demo and on measured data.
+
+use glassray::analysis::series::{AnalysisParams, analyze};
+use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+
+use super::{load, shared};
+
+#[test]
+fn demo_relaxation_onset_is_lowest_for_hpt_and_highest_for_ac() {
+    let params = AnalysisParams::default();
+    let mut t_r = Vec::new();
+    for sample in &SAMPLES {
+        let series = demo_series(sample, &DemoConfig::default());
+        let a = analyze(&series, &params);
+        let tr = a.transitions.t_r.as_ref().expect("T_r");
+        let tg = a.transitions.t_g.as_ref().expect("T_g");
+        let tx = a.transitions.t_x.as_ref().expect("T_x");
+        println!(
+            "{}: T_r {:.1} ± {:.1} (model {}), T_g {:.1} ± {:.1} (model {}), T_x {:.1} (model {})",
+            sample.name, tr.kelvin, tr.uncertainty, sample.t_r, tg.kelvin, tg.uncertainty, sample.t_g, tx.kelvin, sample.t_x
+        );
+        assert!((tx.kelvin - sample.t_x).abs() <= 9.0, "{}: T_x {}", sample.name, tx.kelvin);
+        assert!(a.patterns.iter().all(|p| p.fit.converged || p.kelvin.is_some_and(|t| t > sample.t_x)));
+        t_r.push(tr.kelvin);
+    }
+    assert!(t_r[2] < t_r[1] && t_r[1] < t_r[0], "T_r AC {} CR {} HPT {}", t_r[0], t_r[1], t_r[2]);
+}
+
+#[test]
+fn measured_g_of_r_series_are_analysed() {
+    let s = load(&[shared("diffpy-morph-SrFe2As2-Tseries")]);
+    let a = analyze(&s.series, &AnalysisParams::default());
+    assert_eq!(a.patterns.len(), 7);
+    for p in &a.patterns {
+        assert!(p.fsdp.first_moment.is_nan(), "G(r) data have no FSDP");
+        assert!(p.r1().is_finite() && p.r1() > 0.0);
+        assert!(p.lobes.len() >= 6);
+    }
+}
