@@ -286,8 +286,21 @@ pub fn real_space_stage(
     (f, delta_rms, real, messages)
 }
 
-/// Analyses a whole series.
-pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
+/// Stage-1 output of one pattern: FSDP, ΔS rms, real-space curves, messages.
+pub type Stage1 = (Fsdp, f64, Option<RealSpace>, Vec<String>);
+
+/// Checked between temperatures: true stops the work (a newer request arrived).
+pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
+/// Called after each temperature with (done, total).
+pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
+
+/// Stage 1 for every pattern, in parallel. None when stopped.
+pub fn stage1_all(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    stop: Stop<'_>,
+    progress: Progress<'_>,
+) -> Option<(Vec<Stage1>, Vec<String>)> {
     let mut messages = Vec::new();
     let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
     let plan = if needs_plan {
@@ -313,60 +326,103 @@ pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysi
     };
     let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
     let reference = series.patterns.get(params.reference);
-    let stage1: Vec<(Fsdp, f64, Option<RealSpace>, Vec<String>)> = series
+    let out: Option<Vec<Stage1>> = series
         .patterns
         .par_iter()
-        .map(|p| real_space_stage(p, reference, plan.as_deref(), &r_shared, params))
+        .map(|p| {
+            if stop() {
+                return None;
+            }
+            let r = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
+            progress(1);
+            Some(r)
+        })
         .collect();
-    let fits = fit_stage(
-        &stage1.iter().map(|s| s.2.as_ref()).collect::<Vec<_>>(),
-        params,
-    );
+    out.map(|o| (o, messages))
+}
+
+/// Fits every pattern's g(r): in parallel, or in order (each from the previous converged
+/// result) when sequential. None when stopped.
+pub fn fits_all(
+    stage1: &[Stage1],
+    params: &AnalysisParams,
+    stop: Stop<'_>,
+    progress: Progress<'_>,
+) -> Option<Vec<ModeFit>> {
+    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| match rs {
+        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
+        None => fit_connection_modes(&[], &[], &params.fit, None),
+    };
+    if params.sequential {
+        let mut out: Vec<ModeFit> = Vec::with_capacity(stage1.len());
+        for s in stage1 {
+            if stop() {
+                return None;
+            }
+            let start = out.last().filter(|f| f.converged);
+            let fit = one(s.2.as_ref(), start);
+            out.push(fit);
+            progress(1);
+        }
+        Some(out)
+    } else {
+        stage1
+            .par_iter()
+            .map(|s| {
+                if stop() {
+                    return None;
+                }
+                let f = one(s.2.as_ref(), None);
+                progress(1);
+                Some(f)
+            })
+            .collect()
+    }
+}
+
+/// Per-pattern results from the stages, then the series-level results.
+pub fn combine(
+    series: &HeatingSeries,
+    stage1: &[Stage1],
+    fits: &[ModeFit],
+    params: &AnalysisParams,
+    messages: Vec<String>,
+) -> SeriesAnalysis {
     let patterns: Vec<PatternAnalysis> = series
         .patterns
         .iter()
         .zip(stage1)
         .zip(fits)
-        .map(|((p, (f, drms, real, mut msgs)), fit)| {
-            let lobes = real
-                .as_ref()
-                .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
-                .unwrap_or_default();
+        .map(|((p, (f, drms, real, msgs)), fit)| {
+            let mut messages = msgs.clone();
             if let Some(m) = &fit.message {
-                msgs.push(format!("fit: {m}"));
+                messages.push(format!("fit: {m}"));
             }
             PatternAnalysis {
                 index: p.index,
                 kelvin: p.kelvin(),
-                fsdp: f,
-                delta_s_rms: drms,
-                lobes,
-                real_space: real,
-                fit,
-                messages: msgs,
+                fsdp: *f,
+                delta_s_rms: *drms,
+                lobes: real
+                    .as_ref()
+                    .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
+                    .unwrap_or_default(),
+                real_space: real.clone(),
+                fit: fit.clone(),
+                messages,
             }
         })
         .collect();
     finish(series, patterns, params.clone(), messages)
 }
 
-/// Fits every pattern's g(r): in parallel, or in order when sequential.
-pub fn fit_stage(real: &[Option<&RealSpace>], params: &AnalysisParams) -> Vec<ModeFit> {
-    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| match rs {
-        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
-        None => fit_connection_modes(&[], &[], &params.fit, None),
-    };
-    if params.sequential {
-        let mut out: Vec<ModeFit> = Vec::with_capacity(real.len());
-        for rs in real {
-            let start = out.last().filter(|f| f.converged);
-            let fit = one(*rs, start);
-            out.push(fit);
-        }
-        out
-    } else {
-        real.par_iter().map(|rs| one(*rs, None)).collect()
-    }
+/// Analyses a whole series (no caching: see `engine::Analyzer` for the cached, cancellable run).
+pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
+    let never = || false;
+    let quiet = |_| {};
+    let (stage1, messages) = stage1_all(series, params, &never, &quiet).unwrap_or_default();
+    let fits = fits_all(&stage1, params, &never, &quiet).unwrap_or_default();
+    combine(series, &stage1, &fits, params, messages)
 }
 
 /// Series-level results from per-pattern results: relative lobes and transitions.

@@ -17,13 +17,36 @@ fn demo_relaxation_onset_is_lowest_for_hpt_and_highest_for_ac() {
         let tx = a.transitions.t_x.as_ref().expect("T_x");
         println!(
             "{}: T_r {:.1} ± {:.1} (model {}), T_g {:.1} ± {:.1} (model {}), T_x {:.1} (model {})",
-            sample.name, tr.kelvin, tr.uncertainty, sample.t_r, tg.kelvin, tg.uncertainty, sample.t_g, tx.kelvin, sample.t_x
+            sample.name,
+            tr.kelvin,
+            tr.uncertainty,
+            sample.t_r,
+            tg.kelvin,
+            tg.uncertainty,
+            sample.t_g,
+            tx.kelvin,
+            sample.t_x
         );
-        assert!((tx.kelvin - sample.t_x).abs() <= 9.0, "{}: T_x {}", sample.name, tx.kelvin);
-        assert!(a.patterns.iter().all(|p| p.fit.converged || p.kelvin.is_some_and(|t| t > sample.t_x)));
+        assert!(
+            (tx.kelvin - sample.t_x).abs() <= 9.0,
+            "{}: T_x {}",
+            sample.name,
+            tx.kelvin
+        );
+        assert!(
+            a.patterns
+                .iter()
+                .all(|p| p.fit.converged || p.kelvin.is_some_and(|t| t > sample.t_x))
+        );
         t_r.push(tr.kelvin);
     }
-    assert!(t_r[2] < t_r[1] && t_r[1] < t_r[0], "T_r AC {} CR {} HPT {}", t_r[0], t_r[1], t_r[2]);
+    assert!(
+        t_r[2] < t_r[1] && t_r[1] < t_r[0],
+        "T_r AC {} CR {} HPT {}",
+        t_r[0],
+        t_r[1],
+        t_r[2]
+    );
 }
 
 #[test]
