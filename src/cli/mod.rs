@@ -2,6 +2,7 @@
 //! exit code: 0 when everything loaded, 1 when some files were skipped (each listed with its
 //! reason), 2 on bad usage.
 
+pub mod analyze;
 mod demo;
 mod inspect;
 
@@ -34,6 +35,8 @@ Examples:
   glassray inspect data/run42/               list every pattern of a folder with its temperature
   glassray inspect *.chi --temps log.csv     read temperatures from a log CSV
   glassray inspect scan_*.xy --ramp 300:20/min --csv > patterns.csv
+  glassray analyze --out results             analyse the embedded demo (AC, CR, HPT)
+  glassray analyze data/run42/ --lorch --out results
   glassray demo --out demo-data              write the synthetic AC, CR and HPT series as files";
 
 #[derive(Debug, Subcommand)]
@@ -41,9 +44,73 @@ pub enum Command {
     /// List the patterns a set of files or folders holds: format, quantity, temperature and its
     /// source, x range, points and problems, then a summary.
     Inspect(InspectArgs),
+    /// Analyse series: ΔS, G(r)/g(r), FSDP, shell lobes, connection-mode fits and T_r/T_g/T_x;
+    /// writes metrics.csv, summary.json and gr/ (per sample when there are several). With no
+    /// PATH, analyses the embedded demo.
+    Analyze(AnalyzeArgs),
     /// Write the embedded synthetic heating series (AC, CR, HPT) as pattern files plus a
     /// temperatures.csv log per sample.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Pattern files and/or folders (each folder is one series); none: the embedded demo.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Lowest Q used in the transform (1/Å; default: the first point).
+    #[arg(long, value_name = "Q")]
+    pub qmin: Option<f64>,
+    /// Highest Q used in the transform (1/Å; default: the last point).
+    #[arg(long, value_name = "Q")]
+    pub qmax: Option<f64>,
+    /// Damp termination ripples with the Lorch function.
+    #[arg(long)]
+    pub lorch: bool,
+    /// Largest r of G(r) (Å; default 20).
+    #[arg(long, value_name = "R")]
+    pub rmax: Option<f64>,
+    /// r step of G(r) (Å; default 0.01).
+    #[arg(long, value_name = "DR")]
+    pub dr: Option<f64>,
+    /// Number density ρ0 (atoms/Å³; default: the header's, else 0.0545).
+    #[arg(long, value_name = "RHO")]
+    pub rho0: Option<f64>,
+    /// FSDP window (1/Å; default 2.2:3.0).
+    #[arg(long, value_name = "A:B")]
+    pub fsdp: Option<String>,
+    /// Window of the connection-mode fit of g(r) (Å; default 3.9:6.6).
+    #[arg(long, value_name = "A:B")]
+    pub fit_window: Option<String>,
+    /// Average cluster radius R; seeds at 2R, √3R, √(8/3)R, √2R (Å; default 2.969).
+    #[arg(long, value_name = "R")]
+    pub cluster_radius: Option<f64>,
+    /// How far each centre may move from its seed (Å; default 0.1).
+    #[arg(long, value_name = "D")]
+    pub seed_tolerance: Option<f64>,
+    /// One width per Gaussian instead of one shared width.
+    #[arg(long)]
+    pub free_widths: bool,
+    /// No constant baseline under the four Gaussians.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Start each temperature's fit from the previous result.
+    #[arg(long)]
+    pub sequential: bool,
+    /// Use this T_r (K) instead of the detected one.
+    #[arg(long, value_name = "K")]
+    pub tr: Option<f64>,
+    /// Use this T_g (K), e.g. from calorimetry.
+    #[arg(long, value_name = "K")]
+    pub tg: Option<f64>,
+    /// Use this T_x (K), e.g. from calorimetry; T_r and T_g are fitted below it.
+    #[arg(long, value_name = "K")]
+    pub tx: Option<f64>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Options shared by every command that reads patterns.
@@ -148,6 +215,7 @@ impl LoadArgs {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Analyze(args) => analyze::run(&args),
         Command::Demo(args) => demo::run(&args),
     };
     match result {

@@ -193,3 +193,105 @@ fn demo_round_trips_temperatures_and_values() {
     }
     assert!(Path::new(&out_dir.join("AC/AC_0000.xy")).exists());
 }
+
+#[test]
+fn analyze_writes_metrics_summary_and_readable_gr_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("srfe");
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let run = glassray(&[
+        "analyze",
+        data.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).expect("metrics.csv");
+    let mut lines = metrics.lines();
+    let header = lines.next().expect("header");
+    assert!(header.starts_with(
+        "index,filename,T_K,fsdp_first_moment,fsdp_area,r1_area,r6_area,frac_1atom,frac_2atom,frac_3atom,frac_4atom,fit_rmse,fit_converged"
+    ));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 7);
+    assert!(
+        rows[0].starts_with("0,a_210K.gr,210,,,"),
+        "no FSDP for G(r) input: {}",
+        rows[0]
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["patterns"], 7);
+    assert!(summary["parameters"]["fit"]["window"][0].as_f64() == Some(3.9));
+    // The G(r) files carry a PDFgetX3 header with the temperature and read back as G(r).
+    let gr = out.join("gr/a_210K.gr");
+    let back = load(&[gr]);
+    let p = &back.series.patterns[0];
+    assert_eq!(p.format, "pdfgetx3");
+    assert_eq!(p.quantity, glassray::model::Quantity::ReducedPdf);
+    assert_eq!(p.kelvin(), Some(210.0));
+}
+
+#[test]
+fn analyze_on_the_demo_orders_the_relaxation_onsets_like_the_study() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = glassray(&["analyze", "--out", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let t_r = |s: &str| -> f64 {
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(s).join("summary.json")).expect("summary"),
+        )
+        .expect("json");
+        json["T_r"]
+            .as_f64()
+            .expect("T_r is a number at the top level")
+    };
+    let (ac, cr, hpt) = (t_r("AC"), t_r("CR"), t_r("HPT"));
+    assert!(hpt < cr && cr < ac, "AC {ac} CR {cr} HPT {hpt}");
+    let rows = std::fs::read_to_string(dir.path().join("HPT/metrics.csv"))
+        .expect("metrics")
+        .lines()
+        .count();
+    assert_eq!(rows, 152);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("HPT/gr"))
+            .expect("gr")
+            .count(),
+        151
+    );
+}
+
+#[test]
+fn analyze_rejects_bad_windows_and_overrides_win() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = dir.path().to_str().expect("utf-8");
+    assert_eq!(
+        glassray(&["analyze", "--fsdp", "3:2", "--out", o])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        glassray(&["analyze", "--rho0", "-1", "--out", o])
+            .status
+            .code(),
+        Some(2)
+    );
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let run = glassray(&[
+        "analyze",
+        data.to_str().expect("utf-8"),
+        "--tg",
+        "190",
+        "--out",
+        o,
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    assert_eq!(json["T_g"].as_f64(), Some(190.0));
+    assert_eq!(json["T_g_method"], "user");
+}

@@ -1,0 +1,63 @@
+//! Analysis speed: a whole 150-pattern × 1,250-point series (2,000 r points, FSDP, lobes,
+//! 150 fits, transitions; target < 30 ms on 2 cores), 2,000 × 5,000 (target < 1 s), and one
+//! temperature's refit after a seed move (target < 2 ms).
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use glassray::analysis::series::{AnalysisParams, analyze};
+use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+use glassray::engine::{Analyzer, CancelToken};
+
+fn bench_analysis(c: &mut Criterion) {
+    let mut group = c.benchmark_group("analysis");
+    group.sample_size(10);
+    let params = AnalysisParams::default();
+
+    let small = demo_series(
+        &SAMPLES[2],
+        &DemoConfig {
+            t_end: 747.0,
+            ..Default::default()
+        },
+    );
+    assert_eq!(small.len(), 150);
+    group.bench_function("series_150x1250", |b| {
+        b.iter(|| analyze(black_box(&small), &params))
+    });
+
+    let small = Arc::new(small);
+    let mut analyzer = Analyzer::new(Arc::clone(&small));
+    let token = CancelToken::default();
+    let generation = token.renew();
+    analyzer
+        .run(&params, &token, generation, &|_, _| {})
+        .expect("runs");
+    let mut moved = params.clone();
+    moved.fit.seeds[1] += 0.04;
+    group.bench_function("refit_one_after_seed_move", |b| {
+        b.iter(|| analyzer.refit_one(black_box(75), &moved).expect("refit"))
+    });
+
+    if std::env::var("SKIP_LARGE").is_err() {
+        let large = demo_series(
+            &SAMPLES[2],
+            &DemoConfig {
+                t_step: 0.225,
+                t_end: 300.0 + 0.225 * 1999.0,
+                q_step: 0.005,
+                q_points: 5000,
+                ..Default::default()
+            },
+        );
+        assert_eq!(large.len(), 2000);
+        group.bench_function("series_2000x5000", |b| {
+            b.iter(|| analyze(black_box(&large), &params))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_analysis);
+criterion_main!(benches);
