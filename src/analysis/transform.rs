@@ -68,7 +68,8 @@ pub fn structure_factor(p: &Pattern) -> Result<Vec<f64>, String> {
 
 /// The r grid r_min, r_min + dr, …, up to r_max (inclusive within dr/1000).
 pub fn r_grid(r_min: f64, r_max: f64, dr: f64) -> Vec<f64> {
-    if !(dr > 0.0) || !(r_max >= r_min) || !r_min.is_finite() || !r_max.is_finite() {
+    let valid = dr > 0.0 && r_max >= r_min && r_min.is_finite() && r_max.is_finite();
+    if !valid {
         return Vec::new();
     }
     let n = ((r_max - r_min) / dr + 1e-3).floor() as usize + 1;

@@ -7,13 +7,17 @@
 //!   since the model is linear once b₁, b₂ are fixed), then refined on a 0.1 K grid around the
 //!   best pair. T_r = b₁ (where Q̄1 leaves its low-temperature trend), T_g = b₂. The uncertainty
 //!   of each is the half-width of the region where the profiled residual sum of squares stays
-//!   within one σ̂² of its minimum (Δχ² = 1, σ̂² = RSS/(n − 6)).
+//!   within one σ̂² of its minimum (Δχ² = 1, σ̂² = RSS/(n − 6)), on a 0.25 K grid (so never
+//!   below 0.125 K).
 //! - **T_x**: the last pattern before the FSDP area leaves the straight line through the previous
 //!   points (a least-squares line through the previous 20, at least 8) by more than
 //!   max(10σ, 0.5 %), with σ estimated robustly from the scatter of first differences
 //!   (σ = 1.4826 · MAD(ΔA)/√2). Its uncertainty is the temperature step at the departure.
 //!
 //! Fewer than 8 usable points, or a range too short for the breakpoint constraints, give None.
+
+// Small dense linear algebra reads clearest with explicit indices.
+#![allow(clippy::needless_range_loop)]
 
 use serde::{Deserialize, Serialize};
 
@@ -206,8 +210,8 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
     let n = pts.len();
     let sigma2 = rss_min / (n.saturating_sub(6).max(1)) as f64;
     let threshold = rss_min + sigma2.max(1e-300);
-    // Profile each breakpoint over a window of ±(10 steps) on the 0.1 K grid (the other profiled
-    // on a coarser 0.5 K grid for speed).
+    // Profile each breakpoint over ±10 data steps on a 0.25 K grid, the other breakpoint
+    // profiled on a 1 K grid (and at its optimum).
     let profile = |first: bool| -> f64 {
         let (own, other) = if first { (b1, b2) } else { (b2, b1) };
         let mut inside: Vec<f64> = Vec::new();
@@ -220,7 +224,13 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
                 .chain(std::iter::once(other))
                 .collect()
         };
-        for v in fine(own, 10.0 * step) {
+        let half = 10.0 * step;
+        let n = (half / 0.25).round() as i64;
+        let grid: Vec<f64> = (-n..=n)
+            .map(|i| own + 0.25 * i as f64)
+            .filter(|&v| v >= lo && v <= hi)
+            .collect();
+        for v in grid {
             let m = others
                 .iter()
                 .map(|&o| if first { eval(v, o) } else { eval(o, v) })
@@ -230,8 +240,8 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
             }
         }
         match (inside.first(), inside.last()) {
-            (Some(a), Some(b)) => (0.5 * (b - a)).max(0.05),
-            _ => 0.05,
+            (Some(a), Some(b)) => (0.5 * (b - a)).max(0.125),
+            _ => 0.125,
         }
     };
     let (_, beta) = sums.rss(to_scaled(b1), to_scaled(b2))?;
@@ -268,7 +278,7 @@ pub fn crystallization_onset(t: &[f64], area: &[f64]) -> Option<(f64, f64, usize
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         let m = v.len() / 2;
-        if v.len() % 2 == 0 {
+        if v.len().is_multiple_of(2) {
             0.5 * (v[m - 1] + v[m])
         } else {
             v[m]

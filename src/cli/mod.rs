@@ -47,7 +47,7 @@ pub enum Command {
     /// Analyse series: ΔS, G(r)/g(r), FSDP, shell lobes, connection-mode fits and T_r/T_g/T_x;
     /// writes metrics.csv, summary.json and gr/ (per sample when there are several). With no
     /// PATH, analyses the embedded demo.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Write the embedded synthetic heating series (AC, CR, HPT) as pattern files plus a
     /// temperatures.csv log per sample.
     Demo(DemoArgs),
