@@ -297,11 +297,11 @@ pub fn structure_at(sample: &DemoSample, t: f64) -> StructureModel {
             centre: 3.12,
             width: 0.17,
         },
-        // First minimum between the first and second shells.
+        // First minimum between the first and second shells, just below the fit window.
         Shell {
-            amplitude: -0.62,
-            centre: 3.78,
-            width: 0.26,
+            amplitude: -0.60,
+            centre: 3.58,
+            width: 0.17,
         },
     ];
     let r = CLUSTER_RADIUS;
@@ -319,15 +319,16 @@ pub fn structure_at(sample: &DemoSample, t: f64) -> StructureModel {
             width: 0.26,
         });
     }
-    // Medium-range tail: alternating troughs and crests, period 2.42 Å, decay length 3.6 Å.
+    // Medium-range tail: alternating troughs and crests, period 2.42 Å, decay length 3.6 Å,
+    // starting with the minimum that closes the second shell at the end of the fit window.
     for n in 0..12 {
-        let centre = 6.45 + 1.21 * n as f64;
+        let centre = 6.75 + 1.21 * n as f64;
         let sign = if n % 2 == 0 { -1.0 } else { 1.0 };
-        let amplitude = sign * 0.22 * mro * (-(centre - 6.45) / 3.6).exp();
+        let amplitude = sign * 0.22 * mro * (-(centre - 6.75) / 3.6).exp();
         shells.push(Shell {
             amplitude,
             centre,
-            width: 0.42 + 0.015 * n as f64,
+            width: 0.30 + 0.02 * n as f64,
         });
     }
     for s in &mut shells {

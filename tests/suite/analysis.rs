@@ -60,3 +60,29 @@ fn measured_g_of_r_series_are_analysed() {
         assert!(p.lobes.len() >= 6);
     }
 }
+
+#[test]
+fn demo_shows_the_two_to_three_atom_transition_above_t_r() {
+    let s = demo_series(&SAMPLES[2], &DemoConfig::default());
+    let a = analyze(&s, &AnalysisParams::default());
+    let at = |t: f64| {
+        a.patterns
+            .iter()
+            .find(|p| p.kelvin == Some(t))
+            .map(|p| p.fit.clone())
+            .expect("pattern at T")
+    };
+    let (before, after) = (at(480.0), at(660.0));
+    assert!(before.converged && after.converged);
+    // Weight moves from the 2-atom (edge) to the 3-atom (face) mode, well beyond the errors.
+    let gain3 = after.fractions[2] - before.fractions[2];
+    let loss2 = before.fractions[1] - after.fractions[1];
+    assert!(
+        gain3 > 3.0 * (after.fraction_errors[2] + before.fraction_errors[2]),
+        "3-atom {gain3}"
+    );
+    assert!(
+        loss2 > 3.0 * (after.fraction_errors[1] + before.fraction_errors[1]),
+        "2-atom {loss2}"
+    );
+}
