@@ -8,6 +8,7 @@ pub mod fit;
 pub mod fsdp;
 pub mod lobes;
 pub mod series;
+pub mod spline;
 pub mod transform;
 pub mod transitions;
 

@@ -78,6 +78,7 @@ impl AnalyzeArgs {
             t_r_override: self.tr,
             t_g_override: self.tg,
             t_x_override: self.tx,
+            smoothing: positive(self.smoothing, "--smoothing")?,
             ..Default::default()
         };
         if let (Some(a), Some(b)) = (self.qmin, self.qmax)
@@ -367,6 +368,23 @@ fn metrics_csv(series: &HeatingSeries, a: &SeriesAnalysis) -> String {
         row.push(lobe(5).map_or(String::new(), |l| num(l.r_end)));
         row.push(num(pa.delta_s_rms));
         row.push(pa.fsdp.points.to_string());
+        for name in [
+            "fsdp_first_moment",
+            "fsdp_area",
+            "r1_relative",
+            "r6_relative",
+            "frac_1atom",
+            "frac_2atom",
+            "frac_3atom",
+            "frac_4atom",
+        ] {
+            let v = a
+                .curves
+                .iter()
+                .find(|c| c.name == name)
+                .map_or(f64::NAN, |c| c.smoothed[i]);
+            row.push(num(v));
+        }
         row.push(field(&pa.messages.join("; ")));
         out.push_str(&row.join(","));
         out.push('\n');

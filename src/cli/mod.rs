@@ -108,6 +108,10 @@ pub struct AnalyzeArgs {
     /// Use this T_x (K), e.g. from calorimetry; T_r and T_g are fitted below it.
     #[arg(long, value_name = "K")]
     pub tx: Option<f64>,
+    /// Smoothing parameter λ of the versus-T splines (default: chosen by generalized
+    /// cross-validation for each quantity).
+    #[arg(long, value_name = "LAMBDA")]
+    pub smoothing: Option<f64>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -172,6 +172,7 @@ mod analyzer {
         AnalysisParams {
             fit: Default::default(),
             sequential: false,
+            smoothing: None,
             t_r_override: None,
             t_g_override: None,
             t_x_override: None,
@@ -183,6 +184,7 @@ mod analyzer {
     /// The parameters the fits depend on (everything but the transition overrides).
     fn fit_key(p: &AnalysisParams) -> AnalysisParams {
         AnalysisParams {
+            smoothing: None,
             t_r_override: None,
             t_g_override: None,
             t_x_override: None,

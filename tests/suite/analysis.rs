@@ -86,3 +86,42 @@ fn demo_shows_the_two_to_three_atom_transition_above_t_r() {
         "2-atom {loss2}"
     );
 }
+
+#[test]
+fn versus_t_curves_carry_gcv_smoothing_splines() {
+    let s = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let a = analyze(&s, &AnalysisParams::default());
+    let moment = a
+        .curves
+        .iter()
+        .find(|c| c.name == "fsdp_first_moment")
+        .expect("curve");
+    assert_eq!(moment.smoothed.len(), 151);
+    assert!(moment.lambda > 0.0 && moment.edf > 2.0 && moment.edf < 151.0);
+    // The spline follows the data within the scatter of the data.
+    let resid: Vec<f64> = moment
+        .values
+        .iter()
+        .zip(&moment.smoothed)
+        .map(|(a, b)| a - b)
+        .collect();
+    let rms = (resid.iter().map(|v| v * v).sum::<f64>() / resid.len() as f64).sqrt();
+    assert!(rms < 1e-3, "{rms}");
+    let fixed = analyze(
+        &s,
+        &AnalysisParams {
+            smoothing: Some(1e12),
+            ..Default::default()
+        },
+    );
+    let stiff = fixed
+        .curves
+        .iter()
+        .find(|c| c.name == "fsdp_first_moment")
+        .expect("curve");
+    assert!(
+        (stiff.edf - 2.0).abs() < 0.1,
+        "a huge λ gives a straight line: {}",
+        stiff.edf
+    );
+}
