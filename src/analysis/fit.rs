@@ -553,7 +553,7 @@ pub fn fit_connection_modes(
                 cost = trial_cost;
                 lambda = (lambda / 3.0).max(1e-12);
                 improved = true;
-                if change < 1e-12 || step_size < 1e-10 {
+                if change < 1e-10 || step_size < 1e-8 {
                     converged = true;
                 }
                 break;

@@ -260,10 +260,9 @@ impl SmoothingSpline {
                         _ => f64::INFINITY,
                     }
                 };
-                // Log grid over 16 decades around the natural scale, then golden refinement.
-                let grid: Vec<f64> = (0..=80)
-                    .map(|k| scale * 10f64.powf(-10.0 + 0.2 * k as f64))
-                    .collect();
+                // Log grid over 16 decades around the natural scale (0.4-decade steps), then a
+                // golden-section search (one new evaluation per step) between the neighbours.
+                let grid: Vec<f64> = (0..=40).map(|k| scale * 10f64.powf(-10.0 + 0.4 * k as f64)).collect();
                 let (mut best_k, mut best) = (0, f64::INFINITY);
                 for (k, &l) in grid.iter().enumerate() {
                     let v = gcv(l);
@@ -277,13 +276,21 @@ impl SmoothingSpline {
                     grid[(best_k + 1).min(grid.len() - 1)].ln(),
                 );
                 let phi = 0.5 * (5f64.sqrt() - 1.0);
-                for _ in 0..40 {
-                    let c = b - phi * (b - a);
-                    let d = a + phi * (b - a);
-                    if gcv(c.exp()) < gcv(d.exp()) {
+                let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
+                let (mut fc, mut fd) = (gcv(c.exp()), gcv(d.exp()));
+                for _ in 0..30 {
+                    if fc < fd {
                         b = d;
+                        d = c;
+                        fd = fc;
+                        c = b - phi * (b - a);
+                        fc = gcv(c.exp());
                     } else {
                         a = c;
+                        c = d;
+                        fc = fd;
+                        d = a + phi * (b - a);
+                        fd = gcv(d.exp());
                     }
                 }
                 (0.5 * (a + b)).exp()
