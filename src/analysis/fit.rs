@@ -553,7 +553,8 @@ pub fn fit_connection_modes(
                 cost = trial_cost;
                 lambda = (lambda / 3.0).max(1e-12);
                 improved = true;
-                if change < 1e-10 || step_size < 1e-8 {
+                // scipy.optimize.least_squares defaults: ftol = xtol = 1e-8.
+                if change < 1e-8 || step_size < 1e-8 {
                     converged = true;
                 }
                 break;

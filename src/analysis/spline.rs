@@ -262,7 +262,9 @@ impl SmoothingSpline {
                 };
                 // Log grid over 16 decades around the natural scale (0.4-decade steps), then a
                 // golden-section search (one new evaluation per step) between the neighbours.
-                let grid: Vec<f64> = (0..=40).map(|k| scale * 10f64.powf(-10.0 + 0.4 * k as f64)).collect();
+                let grid: Vec<f64> = (0..=40)
+                    .map(|k| scale * 10f64.powf(-10.0 + 0.4 * k as f64))
+                    .collect();
                 let (mut best_k, mut best) = (0, f64::INFINITY);
                 for (k, &l) in grid.iter().enumerate() {
                     let v = gcv(l);
