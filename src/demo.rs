@@ -390,8 +390,9 @@ pub fn structure_factor(sample: &DemoSample, t: f64, q: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// SplitMix64: a tiny, fixed, portable random stream for reproducible noise.
-struct SplitMix64(u64);
+/// SplitMix64: a tiny, fixed, portable random stream for reproducible noise (also the noise
+/// source of the crate's tests).
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
     fn next_u64(&mut self) -> u64 {
@@ -402,12 +403,12 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
     /// Standard normal by Box–Muller.
-    fn normal(&mut self) -> f64 {
+    pub(crate) fn normal(&mut self) -> f64 {
         let (u1, u2) = (self.uniform(), self.uniform());
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }

@@ -287,6 +287,34 @@ impl Pattern {
     }
 }
 
+#[cfg(test)]
+impl Pattern {
+    /// An S(Q) pattern on `x` with values `y` and an optional synthetic temperature.
+    pub(crate) fn for_test(x: Vec<f64>, y: Vec<f64>, t: Option<f64>) -> Pattern {
+        Pattern {
+            index: 0,
+            source: PathBuf::from("p.xy"),
+            column: None,
+            format: "xy".into(),
+            quantity: Quantity::StructureFactor,
+            x_unit: XUnit::QInvAngstrom,
+            x,
+            y,
+            dy: None,
+            temperature: t.map(|kelvin| Temperature {
+                kelvin,
+                source: TemperatureSource::Synthetic,
+            }),
+            time_s: None,
+            metadata: Vec::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            segment: Segment::Start,
+            repeated_temperature: false,
+        }
+    }
+}
+
 /// What the series' temperature axis is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TemperatureAxis {
@@ -544,27 +572,7 @@ mod tests {
     use super::*;
 
     fn pattern(x: Vec<f64>, y: Vec<f64>, t: Option<f64>) -> Pattern {
-        Pattern {
-            index: 0,
-            source: PathBuf::from("p.xy"),
-            column: None,
-            format: "xy".into(),
-            quantity: Quantity::StructureFactor,
-            x_unit: XUnit::QInvAngstrom,
-            x,
-            y,
-            dy: None,
-            temperature: t.map(|kelvin| Temperature {
-                kelvin,
-                source: TemperatureSource::Synthetic,
-            }),
-            time_s: None,
-            metadata: Vec::new(),
-            problems: Vec::new(),
-            notes: Vec::new(),
-            segment: Segment::Start,
-            repeated_temperature: false,
-        }
+        Pattern::for_test(x, y, t)
     }
 
     #[test]

@@ -768,18 +768,8 @@ mod tests {
         let amps = [0.15, 0.32, 0.40, 0.12];
         let r = grid();
         let clean = planted(&r, amps, centres, [0.26; 4], 1.0);
-        let mut state = 99u64;
-        let mut normal = || {
-            let mut u = || {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-            };
-            let (a, b) = (u(), u());
-            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-        };
-        let noisy: Vec<f64> = clean.iter().map(|v| v + 0.004 * normal()).collect();
+        let mut rng = crate::demo::SplitMix64(99);
+        let noisy: Vec<f64> = clean.iter().map(|v| v + 0.004 * rng.normal()).collect();
         let fit = fit_connection_modes(&r, &noisy, &opts, None);
         assert!(fit.converged);
         for i in 0..4 {

@@ -44,27 +44,9 @@ pub fn difference_from_reference(pattern: &Pattern, reference: &Pattern) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Quantity, Segment, XUnit};
 
     fn pattern(x: Vec<f64>, y: Vec<f64>) -> Pattern {
-        Pattern {
-            index: 0,
-            source: "p".into(),
-            column: None,
-            format: "xy".into(),
-            quantity: Quantity::StructureFactor,
-            x_unit: XUnit::QInvAngstrom,
-            x,
-            y,
-            dy: None,
-            temperature: None,
-            time_s: None,
-            metadata: Vec::new(),
-            problems: Vec::new(),
-            notes: Vec::new(),
-            segment: Segment::Start,
-            repeated_temperature: false,
-        }
+        Pattern::for_test(x, y, None)
     }
 
     #[test]

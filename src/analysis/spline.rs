@@ -340,20 +340,10 @@ mod tests {
     use super::*;
 
     fn noisy_sine(n: usize, sigma: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        let mut state = 5u64;
-        let mut normal = move || {
-            let mut u = || {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-            };
-            let (a, b) = (u(), u());
-            (-2.0 * a.ln()).sqrt() * (std::f64::consts::TAU * b).cos()
-        };
+        let mut rng = crate::demo::SplitMix64(5);
         let x: Vec<f64> = (0..n).map(|i| 300.0 + 3.0 * i as f64).collect();
         let truth: Vec<f64> = x.iter().map(|t| (t / 60.0).sin()).collect();
-        let y: Vec<f64> = truth.iter().map(|v| v + sigma * normal()).collect();
+        let y: Vec<f64> = truth.iter().map(|v| v + sigma * rng.normal()).collect();
         (x, y, truth)
     }
 

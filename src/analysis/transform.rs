@@ -410,15 +410,9 @@ mod tests {
 
     #[test]
     fn fft_path_matches_direct_path_on_random_input() {
-        let mut state = 7u64;
-        let mut rnd = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut rng = crate::demo::SplitMix64(7);
         let q: Vec<f64> = (0..1250).map(|i| 0.5 + 0.02 * i as f64).collect();
-        let s: Vec<f64> = q.iter().map(|_| 1.0 + rnd()).collect();
+        let s: Vec<f64> = q.iter().map(|_| 0.5 + rng.uniform()).collect();
         let r = r_grid(0.01, 20.0, 0.01);
         for m in [Modification::None, Modification::Lorch] {
             let direct = TransformPlan::new(
