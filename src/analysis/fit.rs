@@ -12,7 +12,7 @@
 //! width (plus a constant baseline b) keeps the problem well posed; free widths remain an option.
 //!
 //! Method: the amplitudes and baseline are linear, so the start is the best non-negative linear
-//! least-squares fit at the seed centres for each width on a 0.01 Å scan; then all parameters
+//! least-squares fit at the seed centres for each width on a 0.05 Å scan; then all parameters
 //! are refined by a bounded Levenberg–Marquardt (projected steps; parameters pinned at a bound
 //! with the gradient pushing outwards are held) with the analytic Jacobian. Standard errors come
 //! from (JᵀJ)⁻¹ · RSS/(n − p) at the solution (a parameter held at a bound gets error 0, as in
@@ -446,7 +446,7 @@ pub fn fit_connection_modes(
             };
         }
     } else {
-        // Width scan: every 0.05 Å, then every 0.01 Å around the best.
+        // Width scan every 0.05 Å; the refinement below adjusts the width continuously.
         let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
         let try_width = |w: f64, best: &mut (f64, [f64; 4], f64, f64)| {
             let (amps, b, rss) = linear_start(&rw, grid_step, &yw, &opts.seeds, w, opts.baseline);
@@ -457,13 +457,6 @@ pub fn fit_connection_modes(
         let coarse = ((smax - smin) / 0.05).ceil().max(0.0) as usize;
         for k in 0..=coarse {
             try_width((smin + 0.05 * k as f64).min(smax), &mut best);
-        }
-        let centre = best.3;
-        for k in -4..=4 {
-            let w = centre + 0.01 * f64::from(k);
-            if k != 0 && (smin..=smax).contains(&w) {
-                try_width(w, &mut best);
-            }
         }
         for i in 0..4 {
             p[i] = best.1[i];

@@ -211,7 +211,7 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
     let sigma2 = rss_min / (n.saturating_sub(6).max(1)) as f64;
     let threshold = rss_min + sigma2.max(1e-300);
     // Profile each breakpoint over ±10 data steps on a 0.25 K grid, the other breakpoint
-    // profiled on a 1 K grid (and at its optimum).
+    // profiled over ±5 K around its optimum on a 1 K grid (and at the optimum itself).
     let profile = |first: bool| -> f64 {
         let (own, other) = if first { (b1, b2) } else { (b2, b1) };
         let mut inside: Vec<f64> = Vec::new();
