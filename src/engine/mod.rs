@@ -156,6 +156,69 @@ pub struct Cancelled;
 
 pub use analyzer::Analyzer;
 
+/// Analyses of several series running in the background (one after the other, each parallel
+/// inside), cancellable through a shared token.
+pub struct AnalysisJob {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    result: Arc<Mutex<Option<Vec<crate::analysis::series::SeriesAnalysis>>>>,
+}
+
+impl AnalysisJob {
+    /// Starts analysing `series` with `params`; a newer `cancel.renew()` stops it.
+    pub fn spawn(
+        series: Vec<Arc<crate::model::HeatingSeries>>,
+        params: crate::analysis::series::AnalysisParams,
+        cancel: CancelToken,
+        repaint: RepaintHook,
+    ) -> Self {
+        let generation = cancel.renew();
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(series.iter().map(|s| 2 * s.len()).sum()));
+        let result = Arc::new(Mutex::new(None));
+        let (d, r) = (Arc::clone(&done), Arc::clone(&result));
+        std::thread::spawn(move || {
+            let mut out = Vec::with_capacity(series.len());
+            let mut offset = 0;
+            for s in series {
+                let n = s.len();
+                let mut analyzer = Analyzer::new(s);
+                let progress = |k: usize, _: usize| {
+                    d.store(offset + k, Ordering::Relaxed);
+                };
+                match analyzer.run(&params, &cancel, generation, &progress) {
+                    Ok(a) => out.push(a),
+                    Err(Cancelled) => return,
+                }
+                offset += 2 * n;
+                repaint();
+            }
+            if let Ok(mut slot) = r.lock() {
+                *slot = Some(out);
+            }
+            repaint();
+        });
+        AnalysisJob {
+            done,
+            total,
+            result,
+        }
+    }
+
+    /// (temperatures × stages done, total).
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The analyses, once, when finished.
+    pub fn take(&self) -> Option<Vec<crate::analysis::series::SeriesAnalysis>> {
+        self.result.lock().ok().and_then(|mut r| r.take())
+    }
+}
+
 mod analyzer {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

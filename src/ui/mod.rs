@@ -7,13 +7,15 @@
 
 mod panels;
 mod problems;
+mod realspace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::engine::{LoadJob, RepaintHook};
+use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
+use crate::engine::{AnalysisJob, CancelToken, LoadJob, RepaintHook};
 use crate::io::{LoadOptions, SeriesLoad};
 use crate::model::HeatingSeries;
 
@@ -27,16 +29,32 @@ const SAMPLE_COLOURS: [egui::Color32; 6] = [
     egui::Color32::from_rgb(213, 94, 0),
 ];
 
-/// One loaded sample in the explorer.
+/// One loaded sample in the explorer. The series itself moves out of `load` into a shared
+/// `Arc` so the engine can analyse it without copying.
 pub struct SampleView {
     pub load: SeriesLoad,
+    series: Arc<HeatingSeries>,
     pub colour: egui::Color32,
     pub visible: bool,
+    /// The latest finished analysis of this sample.
+    pub analysis: Option<Arc<SeriesAnalysis>>,
 }
 
 impl SampleView {
+    fn new(mut load: SeriesLoad, colour: egui::Color32) -> Self {
+        let placeholder = HeatingSeries::new(load.series.sample.clone(), None, Vec::new());
+        let series = Arc::new(std::mem::replace(&mut load.series, placeholder));
+        SampleView {
+            load,
+            series,
+            colour,
+            visible: true,
+            analysis: None,
+        }
+    }
+
     pub fn series(&self) -> &HeatingSeries {
-        &self.load.series
+        &self.series
     }
 }
 
@@ -55,6 +73,12 @@ pub struct GlassrayApp {
     /// Temperature log attached to the next load.
     pub log_input: String,
     pub status: String,
+    /// Analysis parameters used for every sample.
+    pub params: AnalysisParams,
+    analysis_job: Option<AnalysisJob>,
+    cancel: CancelToken,
+    /// Real-space panel shows g(r) instead of G(r).
+    pub show_pair_g: bool,
     repaint: RepaintHook,
 }
 
@@ -78,7 +102,42 @@ impl GlassrayApp {
             job: Some(job),
             path_input: String::new(),
             log_input: String::new(),
+            params: AnalysisParams::default(),
+            analysis_job: None,
+            cancel: CancelToken::default(),
+            show_pair_g: false,
             repaint,
+        }
+    }
+
+    /// Whether an analysis is still running.
+    pub fn is_analysing(&self) -> bool {
+        self.analysis_job.is_some()
+    }
+
+    /// Starts analysing every sample in the background (cancelling any analysis in flight).
+    pub fn analyse_all(&mut self) {
+        let series: Vec<Arc<HeatingSeries>> =
+            self.samples.iter().map(|s| Arc::clone(&s.series)).collect();
+        if series.is_empty() {
+            return;
+        }
+        self.analysis_job = Some(AnalysisJob::spawn(
+            series,
+            self.params.clone(),
+            self.cancel.clone(),
+            Arc::clone(&self.repaint),
+        ));
+    }
+
+    fn poll_analysis(&mut self) {
+        let Some(job) = &self.analysis_job else {
+            return;
+        };
+        let Some(results) = job.take() else { return };
+        self.analysis_job = None;
+        for (s, a) in self.samples.iter_mut().zip(results) {
+            s.analysis = Some(Arc::new(a));
         }
     }
 
@@ -127,11 +186,7 @@ impl GlassrayApp {
         self.samples = loads
             .into_iter()
             .enumerate()
-            .map(|(i, load)| SampleView {
-                load,
-                colour: SAMPLE_COLOURS[i % SAMPLE_COLOURS.len()],
-                visible: true,
-            })
+            .map(|(i, load)| SampleView::new(load, SAMPLE_COLOURS[i % SAMPLE_COLOURS.len()]))
             .collect();
         self.active = self
             .samples
@@ -140,6 +195,7 @@ impl GlassrayApp {
             .unwrap_or(0);
         self.cursor = 0;
         self.playing = false;
+        self.analyse_all();
     }
 
     /// Patterns in the active sample.
@@ -380,6 +436,7 @@ impl eframe::App for GlassrayApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll_job();
+        self.poll_analysis();
         self.handle_input(&ctx);
         self.advance_playback(&ctx);
 
@@ -413,8 +470,18 @@ impl eframe::App for GlassrayApp {
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.sample_list(ui));
             });
+        let busy = self.is_analysing();
+        let analysis = self
+            .samples
+            .get(self.active)
+            .and_then(|s| s.analysis.clone());
+        let (samples, active, cursor) = (&self.samples, self.active, self.cursor);
+        let show_pair_g = &mut self.show_pair_g;
         egui::CentralPanel::default().show(ui, |ui| {
-            panels::ui(ui, &self.samples, self.active, self.cursor);
+            ui.columns(2, |cols| {
+                panels::ui(&mut cols[0], samples, active, cursor);
+                realspace::ui(&mut cols[1], analysis.as_deref(), cursor, show_pair_g, busy);
+            });
         });
     }
 }

@@ -18,7 +18,7 @@ pub struct ProblemRow {
 pub fn rows(samples: &[SampleView]) -> Vec<ProblemRow> {
     let mut out = Vec::new();
     for s in samples {
-        let sample = s.load.series.sample.clone();
+        let sample = s.series().sample.clone();
         for f in &s.load.failed {
             let line = match f {
                 crate::io::LoadError::Parse { line, .. } => Some(*line),
@@ -43,7 +43,7 @@ pub fn rows(samples: &[SampleView]) -> Vec<ProblemRow> {
                 reason: d.message.clone(),
             });
         }
-        for p in &s.load.series.patterns {
+        for p in &s.series().patterns {
             for d in &p.problems {
                 out.push(ProblemRow {
                     sample: sample.clone(),

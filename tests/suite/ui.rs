@@ -64,7 +64,7 @@ fn a_bad_folder_fills_the_problems_panel_and_the_app_keeps_running() {
     wait_loaded(&mut h);
     let state = h.state();
     assert_eq!(state.samples.len(), 1);
-    assert_eq!(state.samples[0].load.series.len(), 4);
+    assert_eq!(state.samples[0].series().len(), 4);
     assert!(h.query_by_label_contains("Problems (").is_some());
     // File, line and reason of a skipped file, and a per-pattern problem, all in one list.
     assert!(h.query_by_label("non_monotonic.xy").is_some());
@@ -109,4 +109,61 @@ fn play_sweeps_the_series() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert_eq!(h.state().cursor, paused, "pause stops the sweep");
+}
+
+/// Steps frames until the background analysis has been collected.
+fn wait_analysed(h: &mut Harness<'static, GlassrayApp>) {
+    for _ in 0..6000 {
+        h.step();
+        if !h.state().is_analysing() && h.state().samples.iter().all(|s| s.analysis.is_some()) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("analysis did not finish");
+}
+
+#[test]
+fn real_space_and_fit_panels_follow_the_slider() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    assert!(
+        h.query_by_label_contains("r1 = ").is_some(),
+        "lobe r1 labelled"
+    );
+    assert!(
+        h.query_by_label_contains("r6 = ").is_some(),
+        "lobe r6 labelled"
+    );
+    let fraction_text = |h: &Harness<'static, GlassrayApp>| {
+        let state = h.state();
+        let fit = &state.samples[state.active]
+            .analysis
+            .as_ref()
+            .expect("analysed")
+            .patterns[state.cursor]
+            .fit;
+        format!(
+            "3-atom: {:.3} ± {:.3}",
+            fit.fractions[2], fit.fraction_errors[2]
+        )
+    };
+    let at_300 = fraction_text(&h);
+    assert!(h.query_by_label(&at_300).is_some(), "{at_300} shown");
+    h.get_by_role_and_label(Role::Slider, "T")
+        .set_value_accesskit(120.0);
+    h.step();
+    h.step();
+    let at_660 = fraction_text(&h);
+    assert_ne!(at_300, at_660);
+    assert!(
+        h.query_by_label(&at_660).is_some(),
+        "{at_660} shown after the move"
+    );
+    // The G(r)/g(r) toggle.
+    h.get_by_label("g(r)").click();
+    h.step();
+    assert!(h.state().show_pair_g);
 }
