@@ -36,7 +36,7 @@
 //! - **crystallization** above T_x: a fraction x_c = 1 − exp(−((T − T_x)/14 K)²) of the sample
 //!   becomes crystalline, adding Bragg peaks (width 0.02 Å⁻¹) and removing that share of the
 //!   amorphous oscillation;
-//! - **noise**: Gaussian, σ(Q) = 0.002 + 0.0004 Q, from a SplitMix64 stream seeded per sample and
+//! - **noise**: Gaussian, σ(Q) = 0.001 + 0.00015 Q, from a SplitMix64 stream seeded per sample and
 //!   pattern, so the demo is the same on every machine.
 //!
 //! Patterns run from 300 K to 750 K in 3 K steps at 20 K/min (9 s per pattern, 151 patterns) on
@@ -428,7 +428,7 @@ pub fn demo_series(sample: &DemoSample, config: &DemoConfig) -> HeatingSeries {
                 let mut rng =
                     SplitMix64(sample.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
                 for (yi, qi) in y.iter_mut().zip(&q) {
-                    *yi += (0.002 + 0.0004 * qi) * rng.normal();
+                    *yi += (0.001 + 0.00015 * qi) * rng.normal();
                 }
             }
             let time = (t - config.t_start) * seconds_per_kelvin;

@@ -355,10 +355,10 @@ impl GlassrayApp {
                         egui::Role::CheckBox,
                         true,
                         s.visible,
-                        format!("Show {}", s.load.series.sample),
+                        format!("Show {}", s.series.sample),
                     )
                 });
-                let label = format!("{} ({})", s.load.series.sample, s.load.series.len());
+                let label = format!("{} ({})", s.series.sample, s.series.len());
                 if ui.selectable_label(i == self.active, label).clicked() {
                     activate = Some(i);
                 }

@@ -103,7 +103,7 @@ pub fn ui(
                     let mid = 0.5 * (lobe.r_start + lobe.r_end);
                     let peak = top.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                     plot_ui.text(Text::new(
-                        format!("r{} label", k + 1),
+                        "",
                         PlotPoint::new(mid, peak),
                         format!("r{} = {:.3}", k + 1, lobe.area),
                     ));
