@@ -6,7 +6,17 @@ fn main() -> ExitCode {
     let cli = glassray::cli::Cli::parse();
     match cli.command {
         Some(command) => glassray::cli::run(command),
-        None => open_explorer(cli.paths),
+        None => {
+            // A word that is neither a command nor an existing path is a typo, not a file to open.
+            if let Some(missing) = cli.paths.iter().find(|p| !p.exists()) {
+                eprintln!(
+                    "error: `{}` is not a command (inspect, analyze, demo) nor an existing file or folder; see `glassray --help`",
+                    missing.display()
+                );
+                return ExitCode::from(2);
+            }
+            open_explorer(cli.paths)
+        }
     }
 }
 
