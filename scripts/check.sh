@@ -24,6 +24,9 @@ cargo test --locked --no-default-features --all-targets
 step "doc tests"
 cargo test --locked --doc
 
+step "benchmarks, run once as tests"
+cargo test --locked --benches
+
 # Last, so the closing line of the log counts the full test suite.
 step "tests (everything, including the headless UI tests)"
-cargo test --locked --all-targets
+cargo test --locked --lib --bins --tests

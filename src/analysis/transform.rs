@@ -217,7 +217,7 @@ impl TransformPlan {
                 if !is_uniform(&r) {
                     return Err(TransformError::RNotUniform);
                 }
-                Kernel::Czt(Czt::new(qs, &coefficients, &r))
+                Kernel::Czt(Czt::new(qs, &r))
             }
             _ => {
                 let mut table = Array2::<f64>::zeros((r.len(), n));
@@ -281,7 +281,7 @@ struct Czt {
 }
 
 impl Czt {
-    fn new(q: &[f64], _coefficients: &[f64], r: &[f64]) -> Self {
+    fn new(q: &[f64], r: &[f64]) -> Self {
         let n = q.len();
         let m = r.len();
         let dq = if n > 1 {

@@ -4,7 +4,7 @@
 //! three samples, or several folders): the same under `OUT/<sample>/`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -444,13 +444,4 @@ fn gr_file(
         let _ = writeln!(s, "{r} {g}");
     }
     s
-}
-
-/// Where outputs go for a given `--out` and series (for tests and messages).
-pub fn output_dir(out: &Path, sample: &str, several: bool) -> PathBuf {
-    if several {
-        out.join(safe_name(sample))
-    } else {
-        out.to_path_buf()
-    }
 }

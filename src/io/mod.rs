@@ -115,18 +115,6 @@ impl SeriesLoad {
             log_problems: Vec::new(),
         }
     }
-
-    /// Every problem of the load: failed files, log rows, and per-pattern problems.
-    pub fn problem_count(&self) -> usize {
-        self.failed.len()
-            + self.log_problems.len()
-            + self
-                .series
-                .patterns
-                .iter()
-                .map(|p| p.problems.len())
-                .sum::<usize>()
-    }
 }
 
 /// What a path in a folder or on the command line is.
