@@ -105,7 +105,7 @@ pub struct PatternAnalysis {
     /// Root-mean-square of ΔS(Q) over the transform's Q range (NaN without S(Q)).
     pub delta_s_rms: f64,
     pub lobes: Vec<Lobe>,
-    pub real_space: Option<RealSpace>,
+    pub real_space: Option<Arc<RealSpace>>,
     pub fit: ModeFit,
     /// Why parts of the analysis are missing for this pattern.
     pub messages: Vec<String>,
@@ -208,7 +208,7 @@ pub fn real_space_stage(
     plan: Option<&TransformPlan>,
     r_shared: &Arc<Vec<f64>>,
     params: &AnalysisParams,
-) -> (Fsdp, f64, Option<RealSpace>, Vec<String>) {
+) -> Stage1 {
     let mut messages = Vec::new();
     let rho0 = rho0_for(p, params);
     let nan_fsdp = Fsdp {
@@ -245,7 +245,7 @@ pub fn real_space_stage(
         return (
             nan_fsdp,
             f64::NAN,
-            Some(RealSpace { r, big_g, g, rho0 }),
+            Some(Arc::new(RealSpace { r, big_g, g, rho0 })),
             messages,
         );
     }
@@ -289,12 +289,12 @@ pub fn real_space_stage(
                 None
             } else {
                 let g = g_from_big_g(r_shared, &big_g, rho0);
-                Some(RealSpace {
+                Some(Arc::new(RealSpace {
                     r: Arc::clone(r_shared),
                     big_g,
                     g,
                     rho0,
-                })
+                }))
             }
         }
         Some(_) => {
@@ -307,7 +307,7 @@ pub fn real_space_stage(
 }
 
 /// Stage-1 output of one pattern: FSDP, ΔS rms, real-space curves, messages.
-pub type Stage1 = (Fsdp, f64, Option<RealSpace>, Vec<String>);
+pub type Stage1 = (Fsdp, f64, Option<Arc<RealSpace>>, Vec<String>);
 
 /// Checked between temperatures: true stops the work (a newer request arrived).
 pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
@@ -380,7 +380,7 @@ pub fn fits_all(
                 return None;
             }
             let start = out.last().filter(|f| f.converged);
-            let fit = one(s.2.as_ref(), start);
+            let fit = one(s.2.as_deref(), start);
             out.push(fit);
             progress(1);
         }
@@ -392,7 +392,7 @@ pub fn fits_all(
                 if stop() {
                     return None;
                 }
-                let f = one(s.2.as_ref(), None);
+                let f = one(s.2.as_deref(), None);
                 progress(1);
                 Some(f)
             })
@@ -410,7 +410,7 @@ pub fn combine(
 ) -> SeriesAnalysis {
     let patterns: Vec<PatternAnalysis> = series
         .patterns
-        .iter()
+        .par_iter()
         .zip(stage1)
         .zip(fits)
         .map(|((p, (f, drms, real, msgs)), fit)| {
@@ -457,7 +457,6 @@ pub fn finish(
     let t: Vec<f64> = series.axis_values();
     let area: Vec<f64> = patterns.iter().map(|p| p.fsdp.area).collect();
     let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
-    let transitions = transitions(&t, &moment, &area, &params);
     let r1_relative = relative_to_mean(&r1);
     let r6_relative = relative_to_mean(&r6);
     let mut quantities: Vec<(&'static str, Vec<f64>)> = vec![
@@ -473,10 +472,32 @@ pub fn finish(
         quantities.push((name, patterns.iter().map(|p| p.fit.fractions[i]).collect()));
     }
     quantities.push(("fit_rmse", patterns.iter().map(|p| p.fit.rmse).collect()));
-    let curves = quantities
+    // The transitions (serial) run beside the splines (parallel over quantities).
+    let (transitions, curves) = rayon::join(
+        || transitions(&t, &quantities[0].1, &quantities[1].1, &params),
+        || smooth_all(&t, quantities.clone(), params.smoothing),
+    );
+    SeriesAnalysis {
+        r1_relative,
+        r6_relative,
+        curves,
+        patterns,
+        transitions,
+        params,
+        messages,
+    }
+}
+
+/// A smoothing spline through each quantity versus T, in parallel.
+fn smooth_all(
+    t: &[f64],
+    quantities: Vec<(&'static str, Vec<f64>)>,
+    smoothing: Option<f64>,
+) -> Vec<SmoothedCurve> {
+    quantities
         .into_par_iter()
         .map(
-            |(name, values)| match SmoothingSpline::fit(&t, &values, params.smoothing) {
+            |(name, values)| match SmoothingSpline::fit(t, &values, smoothing) {
                 Some(s) => SmoothedCurve {
                     name,
                     smoothed: t
@@ -496,16 +517,7 @@ pub fn finish(
                 },
             },
         )
-        .collect();
-    SeriesAnalysis {
-        r1_relative,
-        r6_relative,
-        curves,
-        patterns,
-        transitions,
-        params,
-        messages,
-    }
+        .collect()
 }
 
 /// Detects T_x, then T_r and T_g below it; overrides win and feed the later steps.

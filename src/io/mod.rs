@@ -9,6 +9,7 @@
 //! cannot be read goes to [`SeriesLoad::failed`] with its path, line and reason, and the rest of
 //! the series still loads. Reading runs in parallel (rayon) and keeps the order.
 
+pub mod export;
 pub mod formats;
 pub mod header;
 pub mod temperature;

@@ -249,11 +249,39 @@ fn analyze_on_the_demo_orders_the_relaxation_onsets_like_the_study() {
     };
     let (ac, cr, hpt) = (t_r("AC"), t_r("CR"), t_r("HPT"));
     assert!(hpt < cr && cr < ac, "AC {ac} CR {cr} HPT {hpt}");
-    let rows = std::fs::read_to_string(dir.path().join("HPT/metrics.csv"))
-        .expect("metrics")
-        .lines()
-        .count();
-    assert_eq!(rows, 152);
+    // Every row has exactly the header's fields (a strict CSV reader refuses ragged rows), and
+    // the named columns hold what their names say.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(dir.path().join("HPT/metrics.csv"))
+        .expect("metrics");
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (moment, smoothed, messages) = (
+        column("fsdp_first_moment"),
+        column("fsdp_first_moment_smoothed"),
+        column("messages"),
+    );
+    assert_eq!(messages, header.len() - 1);
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("no ragged row");
+    assert_eq!(records.len(), 151);
+    for rec in &records {
+        let m: f64 = rec[moment].parse().expect("moment");
+        let s: f64 = rec[smoothed].parse().expect("smoothed moment");
+        assert!((m - s).abs() < 0.01 && (2.2..3.0).contains(&m), "{m} {s}");
+        assert!(
+            rec[messages].parse::<f64>().is_err(),
+            "messages column holds a number"
+        );
+    }
     assert_eq!(
         std::fs::read_dir(dir.path().join("HPT/gr"))
             .expect("gr")
