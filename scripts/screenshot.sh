@@ -8,8 +8,10 @@ display=:97
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp &
 xvfb=$!
 trap 'kill $app $xvfb 2>/dev/null || true' EXIT
-export DISPLAY=$display XDG_RUNTIME_DIR
+export DISPLAY=$display XDG_RUNTIME_DIR XDG_CONFIG_HOME
 XDG_RUNTIME_DIR=$(mktemp -d)
+# A fresh config dir: the app starts on the demo, not on a last session.
+XDG_CONFIG_HOME=$(mktemp -d)
 sleep 1
 target/release/glassray &
 app=$!

@@ -129,7 +129,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
         } else {
             args.out.clone()
         };
-        if let Err(e) = write_outputs(&dir, load, &analysis) {
+        let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
+        if let Err(e) = write_outputs(&dir, series, &skipped, &analysis) {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(1));
         }

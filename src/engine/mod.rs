@@ -156,37 +156,83 @@ pub struct Cancelled;
 
 pub use analyzer::Analyzer;
 
+/// The fit at one temperature, refitted first when a parameter changes so the fit panel can
+/// follow a dragged seed before the whole series is refitted.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub sample: usize,
+    pub index: usize,
+    pub params: crate::analysis::series::AnalysisParams,
+    pub fit: crate::analysis::fit::ModeFit,
+}
+
+/// A sample's analyzer, kept between jobs so its cached stages are reused.
+pub type SharedAnalyzer = Arc<Mutex<Analyzer>>;
+
 /// Analyses of several series running in the background (one after the other, each parallel
-/// inside), cancellable through a shared token.
+/// inside), cancellable through a shared token. Each series' [`Analyzer`] is kept by the caller
+/// and reused, so a parameter change recomputes only the stages that depend on it.
 pub struct AnalysisJob {
     done: Arc<AtomicUsize>,
     total: Arc<AtomicUsize>,
     result: Arc<Mutex<Option<Vec<crate::analysis::series::SeriesAnalysis>>>>,
+    preview: Arc<Mutex<Option<Preview>>>,
 }
 
 impl AnalysisJob {
-    /// Starts analysing `series` with `params`; a newer `cancel.renew()` stops it.
+    /// Starts analysing, series i with `params[i]`; a newer `cancel.renew()` stops it between temperatures.
+    /// With `preview_at = Some((sample, index))`, that one temperature is refitted first (from
+    /// the cached g(r), when there is one) and offered through [`AnalysisJob::take_preview`].
     pub fn spawn(
-        series: Vec<Arc<crate::model::HeatingSeries>>,
-        params: crate::analysis::series::AnalysisParams,
+        analyzers: Vec<SharedAnalyzer>,
+        params: Vec<crate::analysis::series::AnalysisParams>,
         cancel: CancelToken,
         repaint: RepaintHook,
+        preview_at: Option<(usize, usize)>,
     ) -> Self {
         let generation = cancel.renew();
         let done = Arc::new(AtomicUsize::new(0));
-        let total = Arc::new(AtomicUsize::new(series.iter().map(|s| 2 * s.len()).sum()));
+        let lengths: Vec<usize> = analyzers
+            .iter()
+            .map(|a| a.lock().map_or(0, |a| a.series().len()))
+            .collect();
+        let total = Arc::new(AtomicUsize::new(lengths.iter().map(|n| 2 * n).sum()));
         let result = Arc::new(Mutex::new(None));
-        let (d, r) = (Arc::clone(&done), Arc::clone(&result));
+        let preview = Arc::new(Mutex::new(None));
+        let (d, r, pv) = (Arc::clone(&done), Arc::clone(&result), Arc::clone(&preview));
         std::thread::spawn(move || {
-            let mut out = Vec::with_capacity(series.len());
+            if let Some((sample, index)) = preview_at
+                && let Some(Ok(analyzer)) = analyzers.get(sample).map(|a| a.lock())
+                && let Some(p) = params.get(sample)
+                && let Some(fit) = analyzer.refit_one(index, p)
+            {
+                drop(analyzer);
+                if cancel.is_stale(generation) {
+                    return;
+                }
+                if let Ok(mut slot) = pv.lock() {
+                    *slot = Some(Preview {
+                        sample,
+                        index,
+                        params: p.clone(),
+                        fit,
+                    });
+                }
+                repaint();
+            }
+            let mut out = Vec::with_capacity(analyzers.len());
             let mut offset = 0;
-            for s in series {
-                let n = s.len();
-                let mut analyzer = Analyzer::new(s);
+            for ((analyzer, n), params) in analyzers.iter().zip(lengths).zip(&params) {
+                if cancel.is_stale(generation) {
+                    return;
+                }
+                let Ok(mut analyzer) = analyzer.lock() else {
+                    return;
+                };
                 let progress = |k: usize, _: usize| {
                     d.store(offset + k, Ordering::Relaxed);
                 };
-                match analyzer.run(&params, &cancel, generation, &progress) {
+                match analyzer.run(params, &cancel, generation, &progress) {
                     Ok(a) => out.push(a),
                     Err(Cancelled) => return,
                 }
@@ -202,6 +248,7 @@ impl AnalysisJob {
             done,
             total,
             result,
+            preview,
         }
     }
 
@@ -216,6 +263,11 @@ impl AnalysisJob {
     /// The analyses, once, when finished.
     pub fn take(&self) -> Option<Vec<crate::analysis::series::SeriesAnalysis>> {
         self.result.lock().ok().and_then(|mut r| r.take())
+    }
+
+    /// The preview refit, once, when ready.
+    pub fn take_preview(&self) -> Option<Preview> {
+        self.preview.lock().ok().and_then(|mut r| r.take())
     }
 }
 

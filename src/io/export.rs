@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{SeriesLoad, write};
+use super::write;
 use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
 use crate::analysis::transform::Modification;
 use crate::model::HeatingSeries;
@@ -83,8 +83,13 @@ struct Summary<'a> {
 }
 
 /// Writes metrics.csv, summary.json and gr/ for one analysed series.
-pub fn write_outputs(dir: &Path, load: &SeriesLoad, a: &SeriesAnalysis) -> Result<(), String> {
-    let series = &load.series;
+/// `skipped` lists the files of the series that could not be read (for the summary).
+pub fn write_outputs(
+    dir: &Path,
+    series: &HeatingSeries,
+    skipped: &[String],
+    a: &SeriesAnalysis,
+) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("gr"))
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     write::write_atomic(&dir.join("metrics.csv"), metrics_csv(series, a).as_bytes())
@@ -105,7 +110,7 @@ pub fn write_outputs(dir: &Path, load: &SeriesLoad, a: &SeriesAnalysis) -> Resul
         t_x_method: t.t_x.as_ref().map(|x| x.method.as_str()),
         detected: t,
         parameters: &a.params,
-        skipped_files: load.failed.iter().map(ToString::to_string).collect(),
+        skipped_files: skipped.to_vec(),
         messages: &a.messages,
         glassray_version: env!("CARGO_PKG_VERSION"),
     };

@@ -12,6 +12,7 @@
 pub mod export;
 pub mod formats;
 pub mod header;
+pub mod session;
 pub mod temperature;
 pub mod text;
 pub mod write;

@@ -5,9 +5,11 @@
 //! on the left, the temperature slider with play/pause at the bottom above the problems panel,
 //! and the pattern panels in the middle. ←/→ step the slider; files dropped on the window load.
 
+mod controls;
 mod panels;
 mod problems;
 mod realspace;
+mod versus;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +17,10 @@ use std::sync::Arc;
 use eframe::egui;
 
 use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
-use crate::engine::{AnalysisJob, CancelToken, LoadJob, RepaintHook};
+use crate::engine::{
+    AnalysisJob, Analyzer, CancelToken, LoadJob, Preview, RepaintHook, SharedAnalyzer,
+};
+use crate::io::session::{Marks, Session};
 use crate::io::{LoadOptions, SeriesLoad};
 use crate::model::HeatingSeries;
 
@@ -38,6 +43,12 @@ pub struct SampleView {
     pub visible: bool,
     /// The latest finished analysis of this sample.
     pub analysis: Option<Arc<SeriesAnalysis>>,
+    /// The sample's analyzer, kept so parameter changes reuse its cached stages.
+    analyzer: SharedAnalyzer,
+    /// T_r/T_g/T_x overrides and calorimetric marks.
+    pub marks: Marks,
+    /// The ΔS(Q, T) heat map, built on first display (inner None: cannot be drawn).
+    heat: Option<Option<panels::HeatMap>>,
 }
 
 impl SampleView {
@@ -46,10 +57,13 @@ impl SampleView {
         let series = Arc::new(std::mem::replace(&mut load.series, placeholder));
         SampleView {
             load,
+            analyzer: Arc::new(std::sync::Mutex::new(Analyzer::new(Arc::clone(&series)))),
             series,
             colour,
             visible: true,
             analysis: None,
+            marks: Marks::default(),
+            heat: None,
         }
     }
 
@@ -80,6 +94,26 @@ pub struct GlassrayApp {
     /// Real-space panel shows g(r) instead of G(r).
     pub show_pair_g: bool,
     repaint: RepaintHook,
+    /// The current temperature's fit refitted after a parameter change, shown until the whole
+    /// series has been refitted.
+    pub preview: Option<Preview>,
+    /// Drags on the plots move seeds, marks and window edges instead of panning or zooming.
+    pub move_mode: bool,
+    /// What is being dragged in move mode.
+    drag: Option<controls::Handle>,
+    /// Where the four seed lines were drawn (screen x), for hit testing and tests.
+    pub seed_screen_x: [f32; 4],
+    /// Files and folders of the current load (empty: the demo), for sessions.
+    sources: Vec<PathBuf>,
+    /// Temperature log of the current load, for sessions.
+    loaded_log: Option<PathBuf>,
+    /// Where the session is saved on exit and read on start (None: not kept).
+    pub autosave: Option<PathBuf>,
+    /// Session applied to the next finished load (reopening a session).
+    pending_session: Option<Session>,
+    /// Path typed for File ▸ Save/Open session and Export.
+    pub session_input: String,
+    pub export_input: String,
 }
 
 impl GlassrayApp {
@@ -90,7 +124,7 @@ impl GlassrayApp {
         let job = if paths.is_empty() {
             LoadJob::demo(Arc::clone(&repaint))
         } else {
-            LoadJob::files(paths, LoadOptions::default(), Arc::clone(&repaint))
+            LoadJob::files(paths.clone(), LoadOptions::default(), Arc::clone(&repaint))
         };
         GlassrayApp {
             samples: Vec::new(),
@@ -107,7 +141,154 @@ impl GlassrayApp {
             cancel: CancelToken::default(),
             show_pair_g: false,
             repaint,
+            preview: None,
+            move_mode: false,
+            drag: None,
+            seed_screen_x: [f32::NAN; 4],
+            loaded_log: None,
+            sources: paths,
+            autosave: None,
+            pending_session: None,
+            session_input: String::new(),
+            export_input: String::new(),
         }
+    }
+
+    /// Like [`GlassrayApp::new`] with no paths, but reopening the session at `path` when it can
+    /// be read (the app keeps it up to date there on exit); the demo otherwise.
+    pub fn with_autosave(ctx: &egui::Context, path: PathBuf) -> Self {
+        let mut app = match Session::load(&path) {
+            Ok(session) => {
+                let mut app = GlassrayApp::new(ctx, Vec::new());
+                app.apply_session_now(session);
+                app
+            }
+            Err(e) => {
+                let mut app = GlassrayApp::new(ctx, Vec::new());
+                if path.exists() {
+                    app.status = format!("{e}; starting on the demo");
+                }
+                app
+            }
+        };
+        app.autosave = Some(path);
+        app
+    }
+
+    /// Parameters for sample `i`: the shared ones with the sample's mark overrides.
+    pub fn sample_params(&self, i: usize) -> AnalysisParams {
+        self.samples
+            .get(i)
+            .map_or_else(|| self.params.clone(), |s| s.marks.apply(&self.params))
+    }
+
+    /// Sets the shared parameters; a change re-analyses in the background (the current
+    /// temperature's fit first).
+    pub fn set_params(&mut self, params: AnalysisParams) {
+        if params != self.params {
+            self.params = params;
+            self.analyse_all_with_preview(true);
+        }
+    }
+
+    /// Sets sample `i`'s marks; a change recomputes the transitions in the background.
+    pub fn set_marks(&mut self, i: usize, marks: Marks) {
+        if let Some(s) = self.samples.get_mut(i)
+            && s.marks != marks
+        {
+            s.marks = marks;
+            self.analyse_all_with_preview(false);
+        }
+    }
+
+    /// The session describing the current state.
+    pub fn session(&self) -> Session {
+        Session {
+            sources: self.sources.clone(),
+            temperature_log: self.loaded_log.clone(),
+            params: self.params.clone(),
+            marks: self
+                .samples
+                .iter()
+                .filter(|s| s.marks != Marks::default())
+                .map(|s| (s.series.sample.clone(), s.marks))
+                .collect(),
+            hidden: self
+                .samples
+                .iter()
+                .filter(|s| !s.visible)
+                .map(|s| s.series.sample.clone())
+                .collect(),
+            active: self
+                .samples
+                .get(self.active)
+                .map(|s| s.series.sample.clone()),
+            cursor: self.cursor,
+            show_pair_g: self.show_pair_g,
+            ..Default::default()
+        }
+    }
+
+    /// Saves the session (atomically).
+    pub fn save_session(&mut self, path: &std::path::Path) {
+        self.status = match self.session().save(path) {
+            Ok(()) => format!("session saved to {}", path.display()),
+            Err(e) => e.to_string(),
+        };
+    }
+
+    /// Reopens a session file: loads its sources, then applies its parameters and marks.
+    pub fn open_session(&mut self, path: &std::path::Path) {
+        match Session::load(path) {
+            Ok(session) => {
+                self.apply_session_now(session);
+                self.status = format!("reopening session {}…", path.display());
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    fn apply_session_now(&mut self, session: Session) {
+        self.params = session.params.clone();
+        self.show_pair_g = session.show_pair_g;
+        self.log_input = session
+            .temperature_log
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let sources = session.sources.clone();
+        self.pending_session = Some(session);
+        if sources.is_empty() {
+            self.open_demo();
+        } else {
+            self.open(sources);
+        }
+    }
+
+    /// Writes metrics.csv, summary.json and gr/ for every analysed sample under `dir`
+    /// (`dir/<sample>/` when there are several).
+    pub fn export(&mut self, dir: &std::path::Path) {
+        let several = self.samples.len() > 1;
+        let mut written = 0;
+        for s in &self.samples {
+            let Some(a) = &s.analysis else { continue };
+            let out = if several {
+                dir.join(crate::io::export::safe_name(&s.series.sample))
+            } else {
+                dir.to_path_buf()
+            };
+            let skipped: Vec<String> = s.load.failed.iter().map(ToString::to_string).collect();
+            if let Err(e) = crate::io::export::write_outputs(&out, &s.series, &skipped, a) {
+                self.status = format!("export failed: {e}");
+                return;
+            }
+            written += 1;
+        }
+        self.status = if written == 0 {
+            "nothing to export yet: the analysis is still running".into()
+        } else {
+            format!("exported {written} sample(s) to {}", dir.display())
+        };
     }
 
     /// Whether an analysis is still running.
@@ -117,16 +298,27 @@ impl GlassrayApp {
 
     /// Starts analysing every sample in the background (cancelling any analysis in flight).
     pub fn analyse_all(&mut self) {
-        let series: Vec<Arc<HeatingSeries>> =
-            self.samples.iter().map(|s| Arc::clone(&s.series)).collect();
-        if series.is_empty() {
+        self.analyse_all_with_preview(false);
+    }
+
+    fn analyse_all_with_preview(&mut self, preview: bool) {
+        let analyzers: Vec<SharedAnalyzer> = self
+            .samples
+            .iter()
+            .map(|s| Arc::clone(&s.analyzer))
+            .collect();
+        if analyzers.is_empty() {
             return;
         }
+        let params = (0..self.samples.len())
+            .map(|i| self.sample_params(i))
+            .collect();
         self.analysis_job = Some(AnalysisJob::spawn(
-            series,
-            self.params.clone(),
+            analyzers,
+            params,
             self.cancel.clone(),
             Arc::clone(&self.repaint),
+            preview.then_some((self.active, self.cursor)),
         ));
     }
 
@@ -134,8 +326,12 @@ impl GlassrayApp {
         let Some(job) = &self.analysis_job else {
             return;
         };
+        if let Some(p) = job.take_preview() {
+            self.preview = Some(p);
+        }
         let Some(results) = job.take() else { return };
         self.analysis_job = None;
+        self.preview = None;
         for (s, a) in self.samples.iter_mut().zip(results) {
             s.analysis = Some(Arc::new(a));
         }
@@ -156,12 +352,16 @@ impl GlassrayApp {
             temperature_log: (!log.is_empty()).then(|| PathBuf::from(log)),
             ..Default::default()
         };
+        self.sources = paths.clone();
+        self.loaded_log = opts.temperature_log.clone();
         let job = LoadJob::files(paths, opts, Arc::clone(&self.repaint));
         self.status = format!("loading {}…", job.label);
         self.job = Some(job);
     }
 
     fn open_demo(&mut self) {
+        self.sources.clear();
+        self.loaded_log = None;
         let job = LoadJob::demo(Arc::clone(&self.repaint));
         self.status = "building the embedded demo…".into();
         self.job = Some(job);
@@ -195,6 +395,25 @@ impl GlassrayApp {
             .unwrap_or(0);
         self.cursor = 0;
         self.playing = false;
+        if let Some(session) = self.pending_session.take() {
+            for s in &mut self.samples {
+                s.marks = session
+                    .marks
+                    .get(&s.series.sample)
+                    .copied()
+                    .unwrap_or_default();
+                s.visible = !session.hidden.contains(&s.series.sample);
+            }
+            if let Some(i) = session
+                .active
+                .as_ref()
+                .and_then(|name| self.samples.iter().position(|s| &s.series.sample == name))
+            {
+                self.active = i;
+            }
+            self.cursor = session.cursor.min(self.pattern_count().saturating_sub(1));
+        }
+        self.preview = None;
         self.analyse_all();
     }
 
@@ -323,6 +542,53 @@ impl GlassrayApp {
                     self.log_input = f.display().to_string();
                 }
                 ui.separator();
+                if ui.button("Save session…").clicked() {
+                    ui.close();
+                    if let Some(f) = rfd::FileDialog::new().add_filter("Glassray session", &["ron"]).set_file_name("session.ron").save_file() {
+                        self.save_session(&f);
+                    }
+                }
+                if ui.button("Open session…").clicked() {
+                    ui.close();
+                    if let Some(f) = rfd::FileDialog::new().add_filter("Glassray session", &["ron"]).pick_file() {
+                        self.open_session(&f);
+                    }
+                }
+                let session_edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.session_input)
+                        .hint_text("session.ron")
+                        .desired_width(280.0),
+                );
+                session_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Session file"));
+                ui.horizontal(|ui| {
+                    let path = PathBuf::from(self.session_input.trim());
+                    let ok = !self.session_input.trim().is_empty();
+                    if ui.add_enabled(ok, egui::Button::new("Save session to path")).clicked() {
+                        self.save_session(&path);
+                    }
+                    if ui.add_enabled(ok, egui::Button::new("Open session from path")).clicked() {
+                        ui.close();
+                        self.open_session(&path);
+                    }
+                });
+                ui.separator();
+                if ui.button("Export analysis…").clicked() {
+                    ui.close();
+                    if let Some(dir) = rfd::FileDialog::new().set_title("Export metrics.csv, summary.json and gr/ into").pick_folder() {
+                        self.export(&dir);
+                    }
+                }
+                let export_edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.export_input)
+                        .hint_text("/results/run42")
+                        .desired_width(280.0),
+                );
+                export_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Export folder"));
+                if ui.add_enabled(!self.export_input.trim().is_empty(), egui::Button::new("Export to folder")).clicked() {
+                    let dir = PathBuf::from(self.export_input.trim());
+                    self.export(&dir);
+                }
+                ui.separator();
                 if ui.button("Load embedded demo").clicked() {
                     ui.close();
                     self.open_demo();
@@ -385,6 +651,26 @@ impl GlassrayApp {
         }
     }
 
+    fn parameter_panel(&mut self, ui: &mut egui::Ui) {
+        ui.separator();
+        ui.heading("Parameters");
+        let mut params = self.params.clone();
+        controls::parameters(ui, &mut params);
+        if ui.button("Reset parameters").clicked() {
+            params = AnalysisParams::default();
+        }
+        self.set_params(params);
+        ui.separator();
+        let Some(sample) = self.samples.get(self.active) else {
+            return;
+        };
+        ui.heading(format!("Marks: {}", sample.series.sample));
+        let mut marks = sample.marks;
+        let analysis = sample.analysis.clone();
+        controls::marks(ui, analysis.as_deref(), &mut marks);
+        self.set_marks(self.active, marks);
+    }
+
     fn slider_bar(&mut self, ui: &mut egui::Ui) {
         let n = self.pattern_count();
         ui.horizontal(|ui| {
@@ -409,7 +695,7 @@ impl GlassrayApp {
                     _ => format!("#{i}"),
                 }
             };
-            ui.spacing_mut().slider_width = (ui.available_width() - 260.0).max(120.0);
+            ui.spacing_mut().slider_width = (ui.available_width() - 460.0).max(120.0);
             ui.add(
                 egui::Slider::new(&mut self.cursor, 0..=n - 1)
                     .text("T")
@@ -417,6 +703,17 @@ impl GlassrayApp {
                     .custom_parser(|_| None),
             );
             ui.label(format!("pattern {} of {n}", self.cursor + 1));
+            ui.checkbox(&mut self.move_mode, "Move mode").on_hover_text(
+                "Drags on the plots move fit seeds, marks and the FSDP window instead of panning or zooming",
+            );
+            if let Some(job) = &self.analysis_job {
+                let (done, total) = job.progress();
+                ui.add(
+                    egui::ProgressBar::new(if total > 0 { done as f32 / total as f32 } else { 0.0 })
+                        .desired_width(120.0)
+                        .text("analysing"),
+                );
+            }
         });
     }
 }
@@ -466,23 +763,43 @@ impl eframe::App for GlassrayApp {
         egui::Panel::bottom("slider").show(ui, |ui| self.slider_bar(ui));
         egui::Panel::left("samples")
             .resizable(true)
-            .default_size(220.0)
+            .default_size(250.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.sample_list(ui));
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    self.sample_list(ui);
+                    self.parameter_panel(ui);
+                });
             });
         let busy = self.is_analysing();
-        let analysis = self
-            .samples
-            .get(self.active)
-            .and_then(|s| s.analysis.clone());
-        let (samples, active, cursor) = (&self.samples, self.active, self.cursor);
-        let show_pair_g = &mut self.show_pair_g;
+        let active = self.active;
+        let analysis = self.samples.get(active).and_then(|s| s.analysis.clone());
+        let preview = self
+            .preview
+            .as_ref()
+            .filter(|p| p.sample == active && p.index == self.cursor)
+            .map(|p| p.fit.clone());
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.columns(2, |cols| {
-                panels::ui(&mut cols[0], samples, active, cursor);
-                realspace::ui(&mut cols[1], analysis.as_deref(), cursor, show_pair_g, busy);
+            ui.columns(3, |cols| {
+                panels::ui(&mut cols[0], self);
+                realspace::ui(
+                    &mut cols[1],
+                    self,
+                    analysis.as_deref(),
+                    preview.as_ref(),
+                    busy,
+                );
+                versus::ui(&mut cols[2], self);
             });
         });
+    }
+
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        if let Some(path) = self.autosave.clone()
+            && !self.samples.is_empty()
+            && let Err(e) = self.session().save(&path)
+        {
+            self.status = e.to_string();
+        }
     }
 }
 
@@ -501,7 +818,14 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
     eframe::run_native(
         "Glassray",
         options,
-        Box::new(move |cc| Ok(Box::new(GlassrayApp::new(&cc.egui_ctx, paths)))),
+        Box::new(move |cc| {
+            Ok(Box::new(
+                match (paths.is_empty(), Session::default_path()) {
+                    (true, Some(last)) => GlassrayApp::with_autosave(&cc.egui_ctx, last),
+                    _ => GlassrayApp::new(&cc.egui_ctx, paths),
+                },
+            ))
+        }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -4,9 +4,13 @@
 //! engine; nothing is computed here but plot points.
 
 use eframe::egui;
-use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoint, PlotPoints, Text};
+use egui_plot::{
+    FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine,
+};
 
-use crate::analysis::fit::MODE_NAMES;
+use super::GlassrayApp;
+use super::controls::{GRAB_DISTANCE, Handle};
+use crate::analysis::fit::{MODE_NAMES, ModeFit};
 use crate::analysis::series::SeriesAnalysis;
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
@@ -36,11 +40,13 @@ fn points(x: &[f64], y: &[f64]) -> PlotPoints<'static> {
 /// G(r)/g(r) and fit panels for pattern `cursor` of an analysed sample.
 pub fn ui(
     ui: &mut egui::Ui,
+    app: &mut GlassrayApp,
     analysis: Option<&SeriesAnalysis>,
-    cursor: usize,
-    show_pair_g: &mut bool,
+    preview: Option<&ModeFit>,
     busy: bool,
 ) {
+    let cursor = app.cursor;
+    let show_pair_g = &mut app.show_pair_g;
     ui.horizontal(|ui| {
         ui.strong("Real space");
         ui.selectable_value(show_pair_g, false, "G(r)");
@@ -64,7 +70,7 @@ pub fn ui(
         pa.r1(),
         pa.r6()
     ));
-    let height = ((ui.available_height() - 80.0) / 2.0).max(120.0);
+    let height = ((ui.available_height() - 110.0) / 2.0).max(120.0);
     let y = if *show_pair_g { &rs.g } else { &rs.big_g };
     let label = if *show_pair_g {
         "g(r)"
@@ -116,9 +122,14 @@ pub fn ui(
             );
         });
 
-    let fit = &pa.fit;
+    // The fit at this T: the preview refit while a parameter change is being applied.
+    let fit = preview.unwrap_or(&pa.fit);
+    let fit_params = app.params.fit.clone();
     ui.horizontal_wrapped(|ui| {
         ui.strong("Connection modes");
+        if preview.is_some() {
+            ui.weak("(refitting the series…)");
+        }
         if fit.converged {
             for i in 0..4 {
                 ui.colored_label(
@@ -137,19 +148,52 @@ pub fn ui(
             );
         }
     });
-    let (lo, hi) = analysis.map_or((3.9, 6.6), |a| a.params.fit.window);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Centres (Å):");
+        for (colour, centre) in MODE_COLOURS.iter().zip(&fit.centres) {
+            ui.colored_label(*colour, format!("{centre:.3}"));
+        }
+        ui.label(format!("width {:.3} Å", fit.widths[0]));
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Lines: g(r) data (grey, thick), sum (white), baseline (grey), residual (yellow), seeds (dashed, ± tolerance shaded).");
+        if app.move_mode {
+            ui.weak("drag a dashed seed line to move it");
+        } else {
+            ui.weak("tick Move mode to drag the seeds");
+        }
+    });
+    let (lo, hi) = fit_params.window;
     let (rw, gw): (Vec<f64>, Vec<f64>) =
         rs.r.iter()
             .zip(&rs.g)
             .filter(|(r, v)| **r >= lo && **r <= hi && v.is_finite())
             .map(|(r, v)| (*r, *v))
             .unzip();
-    Plot::new("fit_plot")
-        .height(height)
-        .legend(Legend::default())
+    let move_mode = app.move_mode;
+    let response = Plot::new("fit_plot")
+        .height((ui.available_height() - 6.0).max(height.min(160.0)))
         .x_axis_label("r (Å)")
         .y_axis_label("g(r)")
+        .allow_drag(!move_mode)
+        .allow_zoom(!move_mode)
+        .allow_scroll(!move_mode)
+        .allow_boxed_zoom(!move_mode)
         .show(ui, |plot_ui| {
+            for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
+                let tol = fit_params.tolerance;
+                plot_ui.span(
+                    Span::new("", (seed - tol)..=(seed + tol))
+                        .fill(colour.gamma_multiply(0.08))
+                        .border_width(0.0),
+                );
+                plot_ui.vline(
+                    VLine::new("", seed)
+                        .color(*colour)
+                        .style(LineStyle::dashed_loose())
+                        .width(if move_mode { 2.0 } else { 1.0 }),
+                );
+            }
             plot_ui.line(
                 Line::new("g(r) data", points(&rw, &gw))
                     .color(egui::Color32::LIGHT_GRAY)
@@ -184,4 +228,41 @@ pub fn ui(
                     .color(egui::Color32::from_rgb(240, 228, 66)),
             );
         });
+    response.response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
+    });
+    for i in 0..4 {
+        app.seed_screen_x[i] = response
+            .transform
+            .position_from_point_x(fit_params.seeds[i]);
+    }
+    if move_mode {
+        let r = &response.response;
+        let pointer = r.interact_pointer_pos();
+        if r.drag_started()
+            && let Some(pos) = pointer
+        {
+            app.drag = (0..4)
+                .map(|i| {
+                    let x = response
+                        .transform
+                        .position_from_point_x(fit_params.seeds[i]);
+                    (i, (x - pos.x).abs())
+                })
+                .filter(|(_, d)| *d <= GRAB_DISTANCE)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| Handle::Seed(i));
+        }
+        if r.dragged()
+            && let (Some(Handle::Seed(i)), Some(pos)) = (app.drag, pointer)
+        {
+            let x = response.transform.value_from_position(pos).x;
+            let mut params = app.params.clone();
+            params.fit.seeds[i] = ((x * 1000.0).round() / 1000.0).clamp(lo, hi);
+            app.set_params(params);
+        }
+        if r.drag_stopped() {
+            app.drag = None;
+        }
+    }
 }

@@ -167,3 +167,234 @@ fn real_space_and_fit_panels_follow_the_slider() {
     h.step();
     assert!(h.state().show_pair_g);
 }
+
+/// The 2-atom fraction as the fit panel prints it for the current pattern.
+fn shown_fraction(h: &Harness<'static, GlassrayApp>, mode: usize) -> String {
+    let state = h.state();
+    let fit = state
+        .preview
+        .as_ref()
+        .filter(|p| p.sample == state.active && p.index == state.cursor)
+        .map(|p| p.fit.clone())
+        .unwrap_or_else(|| {
+            state.samples[state.active]
+                .analysis
+                .as_ref()
+                .expect("analysed")
+                .patterns[state.cursor]
+                .fit
+                .clone()
+        });
+    let name = ["1-atom", "2-atom", "3-atom", "4-atom"][mode];
+    format!(
+        "{name}: {:.3} ± {:.3}",
+        fit.fractions[mode], fit.fraction_errors[mode]
+    )
+}
+
+#[test]
+fn typing_a_seed_refits_and_the_fit_panel_shows_the_new_result() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.get_by_role_and_label(Role::Slider, "T")
+        .set_value_accesskit(100.0);
+    h.run_steps(2);
+    let before = shown_fraction(&h, 1);
+    assert!(h.query_by_label(&before).is_some(), "{before} shown");
+    let centre_before = h.state().samples[0].analysis.as_ref().expect("a").patterns[100]
+        .fit
+        .centres[1];
+
+    h.get_by_role_and_label(Role::SpinButton, "2-atom seed (Å)")
+        .set_value_accesskit(5.30);
+    h.run_steps(2);
+    assert_eq!(h.state().params.fit.seeds[1], 5.30);
+    wait_analysed(&mut h);
+    let state = h.state();
+    let a = state.samples[0].analysis.as_ref().expect("re-analysed");
+    assert_eq!(a.params.fit.seeds[1], 5.30, "the series was refitted");
+    let fit = &a.patterns[100].fit;
+    // The centre is bounded to ±0.1 Å of the new seed, so it must have moved.
+    assert!(
+        (fit.centres[1] - 5.30).abs() <= 0.1 + 1e-9,
+        "{}",
+        fit.centres[1]
+    );
+    assert!((centre_before - 5.142).abs() <= 0.1 + 1e-9);
+    let after = shown_fraction(&h, 1);
+    assert_ne!(before, after);
+    assert!(h.query_by_label(&after).is_some(), "{after} shown");
+}
+
+#[test]
+fn dragging_a_seed_in_move_mode_moves_it_without_panning() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    assert!(h.state().move_mode);
+    let plot = h
+        .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
+        .rect();
+    let x = h.state().seed_screen_x[0];
+    assert!(
+        plot.x_range().contains(x),
+        "1-atom seed line inside the plot"
+    );
+    let seed_before = h.state().params.fit.seeds[0];
+    let y = plot.center().y;
+    h.hover_at(egui::pos2(x, y));
+    h.step();
+    h.drag_at(egui::pos2(x, y));
+    h.step();
+    for k in 1..=6 {
+        h.hover_at(egui::pos2(x - 6.0 * k as f32, y));
+        h.step();
+    }
+    h.drop_at(egui::pos2(x - 36.0, y));
+    h.run_steps(2);
+    let seed_after = h.state().params.fit.seeds[0];
+    assert!(
+        seed_after < seed_before - 0.01,
+        "seed moved left: {seed_before} -> {seed_after}"
+    );
+    // The plot did not pan: the seed's new line sits where the pointer let go.
+    let x_after = h.state().seed_screen_x[0];
+    assert!(
+        (x_after - (x - 36.0)).abs() < 3.0,
+        "{x_after} vs {}",
+        x - 36.0
+    );
+    wait_analysed(&mut h);
+    let a = h.state().samples[0].analysis.as_ref().expect("a").clone();
+    assert_eq!(a.params.fit.seeds[0], seed_after);
+}
+
+#[test]
+fn a_mark_survives_a_session_save_and_reload() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("explore.ron");
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.get_by_label("Override T_r").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::SpinButton, "T_r (K)")
+        .set_value_accesskit(575.0);
+    h.run_steps(2);
+    wait_analysed(&mut h);
+    {
+        let state = h.state();
+        let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
+        assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(575.0));
+        assert!(
+            t.detected_t_r.is_some(),
+            "the detected value is kept beside"
+        );
+    }
+    // Save through File ▸ Session file ▸ Save session to path.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "Session file")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Session file")
+        .type_text(session.to_str().expect("utf-8"));
+    h.step();
+    h.get_by_label("Save session to path").click();
+    h.run_steps(2);
+    assert!(session.exists(), "{}", h.state().status);
+
+    // A new app reopens it through the same menu.
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "Session file")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Session file")
+        .type_text(session.to_str().expect("utf-8"));
+    h.step();
+    h.get_by_label("Open session from path").click();
+    h.run_steps(2);
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let state = h.state();
+    assert_eq!(state.samples[0].marks.t_r, Some(575.0));
+    let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
+    assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(575.0));
+    assert_eq!(t.t_r.as_ref().map(|x| x.method.as_str()), Some("user"));
+    // The other samples keep their detected values.
+    let cr = &state.samples[1].analysis.as_ref().expect("a").transitions;
+    assert_eq!(
+        cr.t_r.as_ref().map(|x| x.method.as_str() != "user"),
+        Some(true)
+    );
+}
+
+#[test]
+fn export_writes_the_analyze_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "Export folder")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Export folder")
+        .type_text(dir.path().to_str().expect("utf-8"));
+    h.step();
+    h.get_by_label("Export to folder").click();
+    h.run_steps(2);
+    for sample in ["AC", "CR", "HPT"] {
+        let metrics = std::fs::read_to_string(dir.path().join(sample).join("metrics.csv"))
+            .unwrap_or_else(|e| panic!("{sample}: {e}; status {}", h.state().status));
+        assert!(metrics.starts_with(
+            "index,filename,T_K,fsdp_first_moment,fsdp_area,r1_area,r6_area,frac_1atom"
+        ));
+        assert_eq!(metrics.lines().count(), 152);
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(sample).join("summary.json")).expect("json"),
+        )
+        .expect("parse");
+        assert!(summary["T_r"].as_f64().is_some());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(sample).join("gr"))
+                .expect("gr")
+                .count(),
+            151
+        );
+    }
+}
+
+#[test]
+fn clicking_a_versus_t_panel_moves_the_slider_there() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    assert_eq!(h.state().cursor, 0);
+    let plot = h
+        .get_by_role_and_label(Role::Image, "FSDP area versus T plot")
+        .rect();
+    // The panels' T axis spans the data (300–750 K) with symmetric margins: the centre of the
+    // plot is about 525 K.
+    let centre = plot.center();
+    h.hover_at(centre);
+    h.step();
+    h.drag_at(centre);
+    h.step();
+    h.drop_at(centre);
+    h.run_steps(2);
+    let t = h.state().current_axis_value().expect("T");
+    assert!((t - 525.0).abs() <= 12.0, "slider moved to {t} K");
+    assert!(
+        h.query_by_label_contains(&format!("at T = {t:.1} K"))
+            .is_some(),
+        "the S(Q) heading follows"
+    );
+}

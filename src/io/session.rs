@@ -1,0 +1,226 @@
+//! Sessions: what was opened, every analysis parameter and seed, and the T_r/T_g/T_x marks,
+//! saved as RON. Saving writes a temporary file beside the target and renames it over the
+//! target, so a crash never leaves a half-written session.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::series::AnalysisParams;
+
+/// The session format's version (stored, so later versions can read older files).
+pub const SESSION_VERSION: u32 = 1;
+
+/// Marks of one sample (K). `t_r`, `t_g`, `t_x` override the detected values when set;
+/// `dsc_t_g`, `dsc_t_x` are calorimetric values typed by the user, shown beside them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Marks {
+    pub t_r: Option<f64>,
+    pub t_g: Option<f64>,
+    pub t_x: Option<f64>,
+    pub dsc_t_g: Option<f64>,
+    pub dsc_t_x: Option<f64>,
+}
+
+impl Marks {
+    /// `base` with this sample's overrides applied.
+    pub fn apply(&self, base: &AnalysisParams) -> AnalysisParams {
+        AnalysisParams {
+            t_r_override: self.t_r,
+            t_g_override: self.t_g,
+            t_x_override: self.t_x,
+            ..base.clone()
+        }
+    }
+}
+
+/// Everything needed to reopen an exploration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Session {
+    pub version: u32,
+    /// Files and folders loaded; empty means the embedded demo.
+    pub sources: Vec<PathBuf>,
+    /// Temperature log attached to the load, if any.
+    pub temperature_log: Option<PathBuf>,
+    /// Parameters shared by every sample (seeds, windows, transform...).
+    pub params: AnalysisParams,
+    /// Per-sample marks, by sample name.
+    pub marks: BTreeMap<String, Marks>,
+    /// Samples hidden in the versus-T overlays, by name.
+    pub hidden: Vec<String>,
+    /// Name of the sample the slider steps through.
+    pub active: Option<String>,
+    /// Slider position (pattern index in the active sample).
+    pub cursor: usize,
+    /// The real-space panel shows g(r) rather than G(r).
+    pub show_pair_g: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            version: SESSION_VERSION,
+            sources: Vec::new(),
+            temperature_log: None,
+            params: AnalysisParams::default(),
+            marks: BTreeMap::new(),
+            hidden: Vec::new(),
+            active: None,
+            cursor: 0,
+            show_pair_g: false,
+        }
+    }
+}
+
+/// Why a session could not be saved or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot read session {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write session {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a Glassray session: {reason}")]
+    Parse { path: PathBuf, reason: String },
+    #[error("cannot encode the session: {0}")]
+    Encode(String),
+}
+
+impl Session {
+    /// The session as pretty RON text.
+    pub fn to_ron(&self) -> Result<String, SessionError> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|e| SessionError::Encode(e.to_string()))
+    }
+
+    /// Parses RON text; `path` names the file in errors.
+    pub fn from_ron(text: &str, path: &Path) -> Result<Self, SessionError> {
+        let session: Session = ron::from_str(text).map_err(|e| SessionError::Parse {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        if session.version > SESSION_VERSION {
+            return Err(SessionError::Parse {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "written by a newer Glassray (session version {}, this one reads up to {})",
+                    session.version, SESSION_VERSION
+                ),
+            });
+        }
+        Ok(session)
+    }
+
+    /// Saves atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> Result<(), SessionError> {
+        let text = self.to_ron()?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| SessionError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        super::write::write_atomic(path, text.as_bytes()).map_err(|source| SessionError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads a session file.
+    pub fn load(path: &Path) -> Result<Self, SessionError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_ron(&text, path)
+    }
+
+    /// Where the last session is kept between runs: `$XDG_CONFIG_HOME/glassray/last-session.ron`
+    /// (or `~/.config/...`); None when neither variable is set.
+    pub fn default_path() -> Option<PathBuf> {
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        Some(base.join("glassray").join("last-session.ron"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_round_trips_through_ron_on_disk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nested/s.ron");
+        let mut s = Session {
+            sources: vec![PathBuf::from("/data/run 42"), PathBuf::from("b.xy")],
+            temperature_log: Some(PathBuf::from("/data/temperatures.csv")),
+            active: Some("HPT".into()),
+            cursor: 17,
+            show_pair_g: true,
+            hidden: vec!["CR".into()],
+            ..Default::default()
+        };
+        s.params.fit.seeds[1] = 5.2;
+        s.params.fit.tolerance = 0.07;
+        s.params.fsdp_window = (2.3, 2.9);
+        s.marks.insert(
+            "HPT".into(),
+            Marks {
+                t_r: Some(512.5),
+                dsc_t_g: Some(668.0),
+                ..Default::default()
+            },
+        );
+        s.save(&path).expect("save");
+        let back = Session::load(&path).expect("load");
+        assert_eq!(back, s);
+        // No temporary file is left beside it.
+        let names: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn bad_sessions_say_why() {
+        let p = Path::new("x.ron");
+        let err = Session::from_ron("(version: 1, cursor: \"many\")", p).expect_err("bad");
+        assert!(
+            err.to_string()
+                .starts_with("x.ron is not a Glassray session")
+        );
+        let err = Session::from_ron("(version: 99)", p).expect_err("newer");
+        assert!(err.to_string().contains("newer Glassray"), "{err}");
+        // Missing fields take their defaults (older or hand-written sessions).
+        let s = Session::from_ron("(cursor: 3)", p).expect("partial");
+        assert_eq!(s.cursor, 3);
+        assert_eq!(s.params, AnalysisParams::default());
+        assert!(matches!(
+            Session::load(Path::new("/nonexistent/s.ron")),
+            Err(SessionError::Read { .. })
+        ));
+    }
+
+    #[test]
+    fn marks_override_the_detected_transitions() {
+        let m = Marks {
+            t_g: Some(671.0),
+            ..Default::default()
+        };
+        let p = m.apply(&AnalysisParams::default());
+        assert_eq!(p.t_g_override, Some(671.0));
+        assert_eq!(p.t_r_override, None);
+    }
+}

@@ -1,0 +1,286 @@
+//! The parameter and mark controls of the left panel, and the move-mode drag handles shared by
+//! the plots. Controls edit a copy of the parameters; the app applies a changed copy, which
+//! re-analyses in the background.
+
+use eframe::egui;
+
+use crate::analysis::fit::default_seeds;
+use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
+use crate::analysis::transform::Modification;
+use crate::io::session::Marks;
+
+/// A transition temperature mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    Relaxation,
+    Glass,
+    Crystallization,
+}
+
+impl MarkKind {
+    pub const ALL: [MarkKind; 3] = [
+        MarkKind::Relaxation,
+        MarkKind::Glass,
+        MarkKind::Crystallization,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkKind::Relaxation => "T_r",
+            MarkKind::Glass => "T_g",
+            MarkKind::Crystallization => "T_x",
+        }
+    }
+
+    /// The override slot in a sample's marks.
+    pub fn slot(self, marks: &mut Marks) -> &mut Option<f64> {
+        match self {
+            MarkKind::Relaxation => &mut marks.t_r,
+            MarkKind::Glass => &mut marks.t_g,
+            MarkKind::Crystallization => &mut marks.t_x,
+        }
+    }
+
+    /// (value in use, detected value with its uncertainty) from an analysis.
+    pub fn values(
+        self,
+        a: &SeriesAnalysis,
+    ) -> (
+        Option<f64>,
+        Option<&crate::analysis::transitions::Transition>,
+    ) {
+        let t = &a.transitions;
+        let (used, detected) = match self {
+            MarkKind::Relaxation => (&t.t_r, &t.detected_t_r),
+            MarkKind::Glass => (&t.t_g, &t.detected_t_g),
+            MarkKind::Crystallization => (&t.t_x, &t.detected_t_x),
+        };
+        (used.as_ref().map(|x| x.kelvin), detected.as_ref())
+    }
+
+    pub fn colour(self) -> egui::Color32 {
+        match self {
+            MarkKind::Relaxation => egui::Color32::from_rgb(86, 180, 233),
+            MarkKind::Glass => egui::Color32::from_rgb(230, 159, 0),
+            MarkKind::Crystallization => egui::Color32::from_rgb(213, 94, 0),
+        }
+    }
+}
+
+/// What a drag in move mode is moving.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Handle {
+    Seed(usize),
+    FsdpLow,
+    FsdpHigh,
+    Mark(MarkKind),
+}
+
+/// Screen distance (points) within which a press grabs a handle.
+pub const GRAB_DISTANCE: f32 = 14.0;
+
+/// A labelled number field; the label is also its accessibility name.
+pub fn number(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut f64,
+    range: std::ops::RangeInclusive<f64>,
+    speed: f64,
+    decimals: usize,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        ui.label(label);
+        let r = ui.add(
+            egui::DragValue::new(value)
+                .range(range)
+                .speed(speed)
+                .fixed_decimals(decimals),
+        );
+        let name = label.to_string();
+        let v = *value;
+        r.widget_info(move || {
+            let mut info = egui::WidgetInfo::labeled(egui::Role::SpinButton, true, name.clone());
+            info.value = Some(v);
+            info
+        });
+        r
+    })
+    .inner
+}
+
+/// A number that may be unset: a checkbox turns it on (starting at `default`).
+fn optional(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut Option<f64>,
+    default: f64,
+    range: std::ops::RangeInclusive<f64>,
+    speed: f64,
+    decimals: usize,
+) {
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        let name = format!("Set {label}");
+        ui.checkbox(&mut on, "").widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, name.clone())
+        });
+        match (on, value.as_mut()) {
+            (true, Some(v)) => {
+                number(ui, label, v, range, speed, decimals);
+            }
+            (true, None) => *value = Some(default),
+            (false, _) => {
+                *value = None;
+                ui.weak(format!("{label}: auto"));
+            }
+        }
+    });
+}
+
+/// The analysis parameters. Edits `params` in place.
+pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
+    egui::CollapsingHeader::new("Transform")
+        .default_open(false)
+        .show(ui, |ui| {
+            optional(
+                ui,
+                "Qmin (1/Å)",
+                &mut params.q_min,
+                1.0,
+                0.0..=100.0,
+                0.05,
+                2,
+            );
+            optional(
+                ui,
+                "Qmax (1/Å)",
+                &mut params.q_max,
+                20.0,
+                0.0..=100.0,
+                0.1,
+                2,
+            );
+            let mut lorch = params.modification == Modification::Lorch;
+            ui.checkbox(&mut lorch, "Lorch modification");
+            params.modification = if lorch {
+                Modification::Lorch
+            } else {
+                Modification::None
+            };
+            optional(
+                ui,
+                "rho0 (1/Å³)",
+                &mut params.rho0,
+                0.0545,
+                0.001..=1.0,
+                0.0005,
+                4,
+            );
+            number(ui, "r max (Å)", &mut params.r_max, 2.0..=100.0, 0.1, 2);
+            number(ui, "dr (Å)", &mut params.dr, 0.001..=0.5, 0.001, 3);
+        });
+    egui::CollapsingHeader::new("FSDP window")
+        .default_open(false)
+        .show(ui, |ui| {
+            let (mut a, mut b) = params.fsdp_window;
+            number(ui, "FSDP from (1/Å)", &mut a, 0.1..=20.0, 0.01, 2);
+            number(ui, "FSDP to (1/Å)", &mut b, 0.1..=20.0, 0.01, 2);
+            if a < b {
+                params.fsdp_window = (a, b);
+            }
+        });
+    egui::CollapsingHeader::new("Connection-mode fit")
+        .default_open(true)
+        .show(ui, |ui| {
+            let fit = &mut params.fit;
+            for (i, name) in ["1-atom", "2-atom", "3-atom", "4-atom"].iter().enumerate() {
+                number(
+                    ui,
+                    &format!("{name} seed (Å)"),
+                    &mut fit.seeds[i],
+                    1.0..=15.0,
+                    0.002,
+                    3,
+                );
+            }
+            number(
+                ui,
+                "Seed tolerance (Å)",
+                &mut fit.tolerance,
+                0.0..=1.0,
+                0.002,
+                3,
+            );
+            let (mut a, mut b) = fit.window;
+            number(ui, "Fit from (Å)", &mut a, 0.5..=30.0, 0.01, 2);
+            number(ui, "Fit to (Å)", &mut b, 0.5..=30.0, 0.01, 2);
+            if a < b {
+                fit.window = (a, b);
+            }
+            ui.checkbox(&mut fit.free_widths, "Free widths");
+            ui.checkbox(&mut fit.baseline, "Constant baseline");
+            ui.checkbox(&mut params.sequential, "Sequential (start from previous T)");
+            ui.horizontal(|ui| {
+                let id = ui.scope_id().with("cluster_radius");
+                let mut r: f64 = ui.data_mut(|d| *d.get_temp_mut_or(id, 2.969));
+                number(ui, "R (Å)", &mut r, 1.0..=5.0, 0.001, 3);
+                ui.data_mut(|d| d.insert_temp(id, r));
+                if ui.button("Seeds from R").clicked() {
+                    params.fit.seeds = default_seeds(r);
+                }
+            });
+        });
+}
+
+/// The marks of the active sample: detected values, overrides and calorimetric values.
+pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut Marks) {
+    for kind in MarkKind::ALL {
+        let detected = analysis.and_then(|a| kind.values(a).1.cloned());
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(kind.colour(), kind.name());
+            match &detected {
+                Some(d) => ui.label(format!("detected {:.1} ± {:.1} K", d.kelvin, d.uncertainty)),
+                None => ui.weak("not detected"),
+            };
+        });
+        let slot = kind.slot(marks);
+        ui.horizontal(|ui| {
+            let mut on = slot.is_some();
+            let name = format!("Override {}", kind.name());
+            ui.checkbox(&mut on, "override").widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, name.clone())
+            });
+            match (on, slot.as_mut()) {
+                (true, Some(v)) => {
+                    number(ui, &format!("{} (K)", kind.name()), v, 0.0..=5000.0, 0.5, 1);
+                    if ui.button("use detected").clicked() {
+                        *slot = None;
+                    }
+                }
+                (true, None) => {
+                    *slot = Some(detected.as_ref().map_or(500.0, |d| d.kelvin));
+                }
+                (false, _) => *slot = None,
+            }
+        });
+    }
+    ui.label("Calorimetry (DSC):");
+    optional(
+        ui,
+        "DSC T_g (K)",
+        &mut marks.dsc_t_g,
+        650.0,
+        0.0..=5000.0,
+        0.5,
+        1,
+    );
+    optional(
+        ui,
+        "DSC T_x (K)",
+        &mut marks.dsc_t_x,
+        720.0,
+        0.0..=5000.0,
+        0.5,
+        1,
+    );
+}
