@@ -21,4 +21,6 @@ xdotool mousemove 700 823 mousedown 1 sleep 0.2 mousemove 800 823 sleep 0.2 mous
 sleep 1
 mkdir -p screenshots
 import -window root screenshots/main-window.png
-echo "wrote screenshots/main-window.png"
+# The fit panel: the lower half of the middle column, doubled for legibility.
+convert screenshots/main-window.png -crop 380x410+636+386 +repage -filter point -resize 200% screenshots/fit-panel.png
+echo "wrote screenshots/main-window.png and screenshots/fit-panel.png"

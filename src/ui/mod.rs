@@ -119,21 +119,28 @@ pub struct GlassrayApp {
 impl GlassrayApp {
     /// A new app: loads `paths`, or the embedded demo when there are none.
     pub fn new(ctx: &egui::Context, paths: Vec<PathBuf>) -> Self {
+        let mut app = Self::blank(ctx);
+        if paths.is_empty() {
+            app.open_demo();
+        } else {
+            app.open(paths);
+        }
+        app
+    }
+
+    /// An app with nothing loaded or loading.
+    fn blank(ctx: &egui::Context) -> Self {
         let c = ctx.clone();
         let repaint: RepaintHook = Arc::new(move || c.request_repaint());
-        let job = if paths.is_empty() {
-            LoadJob::demo(Arc::clone(&repaint))
-        } else {
-            LoadJob::files(paths.clone(), LoadOptions::default(), Arc::clone(&repaint))
-        };
+        let paths = Vec::new();
         GlassrayApp {
             samples: Vec::new(),
             active: 0,
             cursor: 0,
             playing: false,
             play_clock: 0.0,
-            status: format!("loading {}…", job.label),
-            job: Some(job),
+            status: String::new(),
+            job: None,
             path_input: String::new(),
             log_input: String::new(),
             params: AnalysisParams::default(),
@@ -159,7 +166,7 @@ impl GlassrayApp {
     pub fn with_autosave(ctx: &egui::Context, path: PathBuf) -> Self {
         let mut app = match Session::load(&path) {
             Ok(session) => {
-                let mut app = GlassrayApp::new(ctx, Vec::new());
+                let mut app = GlassrayApp::blank(ctx);
                 app.apply_session_now(session);
                 app
             }
@@ -372,6 +379,19 @@ impl GlassrayApp {
         let Some(job) = &self.job else { return };
         let Some(loads) = job.take() else { return };
         self.job = None;
+        self.install(loads);
+    }
+
+    /// An app showing `loads` at once (no background load), analysis started: for embedding,
+    /// tests and frame-time benchmarks.
+    pub fn with_loads(ctx: &egui::Context, loads: Vec<SeriesLoad>) -> Self {
+        let mut app = GlassrayApp::blank(ctx);
+        app.install(loads);
+        app
+    }
+
+    /// Replaces the samples with `loads` and analyses them.
+    fn install(&mut self, loads: Vec<SeriesLoad>) {
         let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
         let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
         self.status = format!(

@@ -398,3 +398,31 @@ fn clicking_a_versus_t_panel_moves_the_slider_there() {
         "the S(Q) heading follows"
     );
 }
+
+#[test]
+fn the_measured_temperature_series_open_and_are_explored() {
+    // A G(r) series from PDFgetX3 (SrFe2As2, 210 K down to 174 K) opened as a folder.
+    let mut h = harness(vec![super::shared("diffpy-morph-SrFe2As2-Tseries")]);
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    assert_eq!(h.state().samples.len(), 1);
+    assert_eq!(h.state().pattern_count(), 7);
+    assert!(
+        h.query_by_label_contains("G(r) at T = 210.0 K").is_some(),
+        "the first pattern at its header temperature"
+    );
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    let t = h.state().current_axis_value().expect("T");
+    assert!(t < 210.0, "a cooling series steps down: {t}");
+    // The fit panel fits the measured g(r) (no S(Q): the FSDP is not available and says so).
+    let a = h.state().samples[0]
+        .analysis
+        .as_ref()
+        .expect("analysed")
+        .clone();
+    assert!(a.patterns.iter().all(|p| p.real_space.is_some()));
+    assert!(a.patterns.iter().all(|p| p.fsdp.first_moment.is_nan()));
+    assert!(h.query_by_label_contains("Connection modes").is_some());
+    assert!(h.query_by_label_contains("Problems (0)").is_some());
+}

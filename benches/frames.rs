@@ -1,0 +1,108 @@
+//! UI frame times (CPU: the app's frame logic, egui layout and tessellation; no GPU here)
+//! while dragging the temperature slider and while dragging a fit seed in move mode, with a
+//! 150-pattern and a 2,000-pattern series loaded and analysed. 60 fps needs < 16.7 ms.
+
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+use glassray::io::SeriesLoad;
+use glassray::ui::GlassrayApp;
+
+fn harness(patterns: usize) -> Harness<'static, GlassrayApp> {
+    let step = 450.0 / (patterns - 1) as f64;
+    let series = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_step: step,
+            t_end: 300.0 + step * (patterns - 1) as f64 + 1e-6,
+            ..Default::default()
+        },
+    );
+    assert_eq!(series.len(), patterns);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            GlassrayApp::with_loads(&cc.egui_ctx, vec![SeriesLoad::from_series(series)])
+        });
+    for _ in 0..20_000 {
+        h.step();
+        if !h.state().is_analysing() && h.state().samples[0].analysis.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(h.state().samples[0].analysis.is_some(), "analysed");
+    h.run_steps(3);
+    h
+}
+
+/// One frame as eframe would run it: the app's update and egui's layout (the harness step),
+/// then tessellation of what it drew.
+fn frame(h: &mut Harness<'static, GlassrayApp>) {
+    h.step();
+    let out = h.output();
+    let shapes = out.shapes.clone();
+    let ppp = out.pixels_per_point;
+    std::hint::black_box(h.ctx.tessellate(shapes, ppp));
+}
+
+fn bench_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frames");
+    group.sample_size(30);
+    // `cargo test --benches` runs each bench once: skip the 2,000-pattern set-up there.
+    let sizes: &[usize] = if std::env::args().any(|a| a == "--bench") {
+        &[150, 2000]
+    } else {
+        &[150]
+    };
+    for &n in sizes {
+        let mut h = harness(n);
+        let mut k = 0usize;
+        group.bench_function(format!("slider_drag_{n}_patterns"), |b| {
+            b.iter(|| {
+                // Right, then back left at the end: every frame shows a new temperature.
+                k += 1;
+                let key = if (k / (n - 1)) % 2 == 0 {
+                    egui::Key::ArrowRight
+                } else {
+                    egui::Key::ArrowLeft
+                };
+                h.key_press(key);
+                frame(&mut h);
+            })
+        });
+
+        // Seed drag in move mode: the pointer moves one pixel per frame with the button held;
+        // each frame changes a seed, which starts a background refit.
+        h.get_by_label("Move mode").click();
+        h.run_steps(2);
+        let plot = h
+            .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
+            .rect();
+        let y = plot.center().y;
+        let x0 = h.state().seed_screen_x[1];
+        h.hover_at(egui::pos2(x0, y));
+        h.step();
+        h.drag_at(egui::pos2(x0, y));
+        h.step();
+        let mut j = 0i32;
+        group.bench_function(format!("seed_drag_{n}_patterns"), |b| {
+            b.iter(|| {
+                j += 1;
+                let dx = ((j % 40) - 20).abs() as f32 - 10.0;
+                h.hover_at(egui::pos2(x0 + dx, y));
+                frame(&mut h);
+            })
+        });
+        h.drop_at(egui::pos2(x0, y));
+        h.step();
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_frames);
+criterion_main!(benches);
