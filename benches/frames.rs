@@ -66,7 +66,7 @@ fn bench_frames(c: &mut Criterion) {
             b.iter(|| {
                 // Right, then back left at the end: every frame shows a new temperature.
                 k += 1;
-                let key = if (k / (n - 1)) % 2 == 0 {
+                let key = if (k / (n - 1)).is_multiple_of(2) {
                     egui::Key::ArrowRight
                 } else {
                     egui::Key::ArrowLeft
