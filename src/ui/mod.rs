@@ -471,6 +471,9 @@ impl GlassrayApp {
         if !dropped.is_empty() {
             self.open(dropped);
         }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if ctx.egui_wants_keyboard_input() {
             return;
         }
@@ -613,7 +616,7 @@ impl GlassrayApp {
                     ui.close();
                     self.open_demo();
                 }
-                if ui.button("Quit").clicked() {
+                if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
