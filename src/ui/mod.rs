@@ -103,6 +103,8 @@ pub struct GlassrayApp {
     drag: Option<controls::Handle>,
     /// Where the four seed lines were drawn (screen x), for hit testing and tests.
     pub seed_screen_x: [f32; 4],
+    /// Where the FSDP window's edges were drawn on the S(Q) panel (screen x).
+    pub fsdp_screen_x: [f32; 2],
     /// Files and folders of the current load (empty: the demo), for sessions.
     sources: Vec<PathBuf>,
     /// Temperature log of the current load, for sessions.
@@ -152,6 +154,7 @@ impl GlassrayApp {
             move_mode: false,
             drag: None,
             seed_screen_x: [f32::NAN; 4],
+            fsdp_screen_x: [f32::NAN; 2],
             loaded_log: None,
             sources: paths,
             autosave: None,

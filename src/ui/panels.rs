@@ -222,6 +222,13 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
                 );
             }
         });
+    response.response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Image, true, format!("{quantity} plot"))
+    });
+    app.fsdp_screen_x = [
+        response.transform.position_from_point_x(fa),
+        response.transform.position_from_point_x(fb),
+    ];
     // Move mode: drag the FSDP window's edges.
     let mut new_window = None;
     if move_mode && reciprocal {

@@ -426,3 +426,92 @@ fn the_measured_temperature_series_open_and_are_explored() {
     assert!(h.query_by_label_contains("Connection modes").is_some());
     assert!(h.query_by_label_contains("Problems (0)").is_some());
 }
+
+#[test]
+fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let detected = h.state().samples[0]
+        .analysis
+        .as_ref()
+        .expect("a")
+        .transitions
+        .t_r
+        .as_ref()
+        .expect("T_r")
+        .kelvin;
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    // Find T_r's line on the FSDP-area panel: the panels span 300–750 K (with margins) and are
+    // linked, so map through two clicks at known x: click → slider T → screen scale.
+    let plot = h
+        .get_by_role_and_label(Role::Image, "FSDP area versus T plot")
+        .rect();
+    let t_at = |h: &mut Harness<'static, GlassrayApp>, x: f32| {
+        let p = egui::pos2(x, plot.center().y);
+        h.hover_at(p);
+        h.step();
+        h.drag_at(p);
+        h.step();
+        h.drop_at(p);
+        h.run_steps(2);
+        h.state().current_axis_value().expect("T")
+    };
+    let (xa, xb) = (
+        plot.left() + 0.3 * plot.width(),
+        plot.left() + 0.7 * plot.width(),
+    );
+    let (ta, tb) = (t_at(&mut h, xa), t_at(&mut h, xb));
+    let x_of = |t: f64| xa + (t - ta) as f32 / (tb - ta) as f32 * (xb - xa);
+    let start = egui::pos2(x_of(detected), plot.center().y);
+    h.hover_at(start);
+    h.step();
+    h.drag_at(start);
+    h.step();
+    for k in 1..=8 {
+        h.hover_at(start - egui::vec2(3.0 * k as f32, 0.0));
+        h.step();
+    }
+    h.drop_at(start - egui::vec2(24.0, 0.0));
+    h.run_steps(2);
+    let set = h.state().samples[0]
+        .marks
+        .t_r
+        .expect("T_r overridden by the drag");
+    let per_px = (tb - ta) / f64::from(xb - xa);
+    assert!(
+        (detected - set - 24.0 * per_px).abs() < 6.0 * per_px + 0.2,
+        "T_r dragged from {detected} to {set} ({per_px} K/px)"
+    );
+    wait_analysed(&mut h);
+    let t = &h.state().samples[0]
+        .analysis
+        .as_ref()
+        .expect("a")
+        .transitions;
+    assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(set));
+
+    // The FSDP window's upper edge on the S(Q) panel: drag it right.
+    let before = h.state().params.fsdp_window;
+    let splot = h.get_by_role_and_label(Role::Image, "S(Q) plot").rect();
+    let x_hi = h.state().fsdp_screen_x[1];
+    assert!(splot.x_range().contains(x_hi));
+    let p = egui::pos2(x_hi, splot.center().y);
+    h.hover_at(p);
+    h.step();
+    h.drag_at(p);
+    h.step();
+    for k in 1..=5 {
+        h.hover_at(p + egui::vec2(4.0 * k as f32, 0.0));
+        h.step();
+    }
+    h.drop_at(p + egui::vec2(20.0, 0.0));
+    h.run_steps(2);
+    let after = h.state().params.fsdp_window;
+    assert_eq!(after.0, before.0, "the lower edge stays");
+    assert!(
+        after.1 > before.1 + 0.05,
+        "upper edge moved: {before:?} -> {after:?}"
+    );
+}
