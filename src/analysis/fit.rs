@@ -12,9 +12,11 @@
 //! width (plus a constant baseline b) keeps the problem well posed; free widths remain an option.
 //!
 //! Method: the amplitudes and baseline are linear, so the start is the best non-negative linear
-//! least-squares fit at the seed centres for each width on a 0.05 Å scan; then all parameters
-//! are refined by a bounded Levenberg–Marquardt (projected steps; parameters pinned at a bound
-//! with the gradient pushing outwards are held) with the analytic Jacobian. Standard errors come
+//! least-squares fit at the seed centres for each width of a 0.1 Å scan and the 0.05 Å
+//! neighbours of the best; then all parameters are refined by a bounded Levenberg–Marquardt
+//! (projected steps; a parameter at a bound is held when its gradient or the Gauss–Newton step
+//! pushes it outwards) with the analytic Jacobian, until the undamped Gauss–Newton step promises
+//! a relative decrease below `convergence` (1e-8). Standard errors come
 //! from (JᵀJ)⁻¹ · RSS/(n − p) at the solution (a parameter held at a bound gets error 0, as in
 //! MPFIT); the centre of a Gaussian whose amplitude is held at 0 is undetermined and gets NaN.
 //! A fit that hits the iteration limit or has too few points is returned with
@@ -168,17 +170,43 @@ fn gaussian_row(r: &[f64], step: Option<f64>, centre: f64, width: f64, out: &mut
     let d = r[kc] - centre;
     out[kc] = (-(d * d) / two_var).exp();
     let factor = (-(h * h) / (width * width)).exp();
-    // Forward: e_{k+1}/e_k = exp(−(2 d_k h + h²)/(2s²)).
-    let mut q = (-(2.0 * d * h + h * h) / two_var).exp();
-    for k in kc + 1..n {
-        out[k] = out[k - 1] * q;
-        q *= factor;
+    // Two interleaved chains (even and odd steps from the centre) halve the dependency chain:
+    // e_{k+2} = e_k Q_k with Q_k = q_k q_{k+1} = q_k² f and Q_{k+2} = Q_k f⁴.
+    let f4 = factor * factor * factor * factor;
+    // Forward: e_{k+1}/e_k = q_k = exp(−(2 d_k h + h²)/(2s²)), q_{k+1} = q_k f.
+    let q = (-(2.0 * d * h + h * h) / two_var).exp();
+    if kc + 1 < n {
+        out[kc + 1] = out[kc] * q;
     }
-    // Backward: e_{k−1}/e_k = exp((2 d_k h − h²)/(2s²)).
-    let mut q = ((2.0 * d * h - h * h) / two_var).exp();
-    for k in (0..kc).rev() {
-        out[k] = out[k + 1] * q;
-        q *= factor;
+    let (mut qa, mut qb) = (q * q * factor, q * factor * q * factor * factor);
+    let mut k = kc + 2;
+    while k + 1 < n {
+        out[k] = out[k - 2] * qa;
+        out[k + 1] = out[k - 1] * qb;
+        qa *= f4;
+        qb *= f4;
+        k += 2;
+    }
+    if k < n {
+        out[k] = out[k - 2] * qa;
+    }
+    // Backward: e_{k−1}/e_k = p_k = exp((2 d_k h − h²)/(2s²)), p_{k−1} = p_k f.
+    let p = ((2.0 * d * h - h * h) / two_var).exp();
+    if kc >= 1 {
+        out[kc - 1] = out[kc] * p;
+    }
+    let (mut pa, mut pb) = (p * p * factor, p * factor * p * factor * factor);
+    let mut k = kc as isize - 2;
+    while k >= 1 {
+        let ku = k as usize;
+        out[ku] = out[ku + 2] * pa;
+        out[ku - 1] = out[ku + 1] * pb;
+        pa *= f4;
+        pb *= f4;
+        k -= 2;
+    }
+    if k == 0 {
+        out[0] = out[2] * pa;
     }
 }
 
@@ -206,23 +234,33 @@ fn evaluate(
         *res = model - y[k];
     }
     if let Some(jac) = jac {
-        // Column-major: column j holds ∂model/∂pⱼ at every point.
-        jac.fill(0.0);
-        let n = r.len();
-        if let Some(b) = layout.baseline_index() {
-            jac[b * n..(b + 1) * n].fill(1.0);
+        jacobian(layout, p, r, jac, scratch);
+    }
+}
+
+/// The Jacobian (column-major: column j holds ∂model/∂pⱼ at every point) from the Gaussian
+/// rows of `p` already in `scratch`.
+fn jacobian(layout: &Layout, p: &[f64], r: &[f64], jac: &mut [f64], scratch: &[Vec<f64>; 4]) {
+    let n = r.len();
+    if let Some(b) = layout.baseline_index() {
+        jac[b * n..(b + 1) * n].fill(1.0);
+    }
+    if !layout.free_widths {
+        jac[8 * n..9 * n].fill(0.0);
+    }
+    for i in 0..4 {
+        let (a, c, s) = (p[i], p[4 + i], p[layout.width_index(i)]);
+        let (s2, s3) = (s * s, s * s * s);
+        let w = layout.width_index(i);
+        if layout.free_widths {
+            jac[w * n..(w + 1) * n].fill(0.0);
         }
-        for i in 0..4 {
-            let (a, c, s) = (p[i], p[4 + i], p[layout.width_index(i)]);
-            let (s2, s3) = (s * s, s * s * s);
-            let w = layout.width_index(i);
-            for k in 0..n {
-                let e = scratch[i][k];
-                let d = r[k] - c;
-                jac[i * n + k] = e;
-                jac[(4 + i) * n + k] = a * e * d / s2;
-                jac[w * n + k] += a * e * d * d / s3;
-            }
+        for k in 0..n {
+            let e = scratch[i][k];
+            let d = r[k] - c;
+            jac[i * n + k] = e;
+            jac[(4 + i) * n + k] = a * e * d / s2;
+            jac[w * n + k] += a * e * d * d / s3;
         }
     }
 }
@@ -466,7 +504,8 @@ pub fn fit_connection_modes(
             };
         }
     } else {
-        // Width scan every 0.05 Å; the refinement below adjusts the width continuously.
+        // Width scan every 0.1 Å, then the 0.05 Å neighbours of the best (the RSS is smooth
+        // in the width); the refinement below adjusts the width continuously.
         let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
         let try_width = |w: f64, best: &mut (f64, [f64; 4], f64, f64)| {
             let (amps, b, rss) = linear_start(&rw, grid_step, &yw, &opts.seeds, w, opts.baseline);
@@ -474,9 +513,15 @@ pub fn fit_connection_modes(
                 *best = (rss, amps, b, w);
             }
         };
-        let coarse = ((smax - smin) / 0.05).ceil().max(0.0) as usize;
+        let coarse = ((smax - smin) / 0.1).ceil().max(0.0) as usize;
         for k in 0..=coarse {
-            try_width((smin + 0.05 * k as f64).min(smax), &mut best);
+            try_width((smin + 0.1 * k as f64).min(smax), &mut best);
+        }
+        let centre = best.3;
+        for w in [centre - 0.05, centre + 0.05] {
+            if w > smin && w < smax {
+                try_width(w, &mut best);
+            }
         }
         for i in 0..4 {
             p[i] = best.1[i];
@@ -505,7 +550,7 @@ pub fn fit_connection_modes(
         Some(&mut jac),
         &mut scratch,
     );
-    let mut cost: f64 = residual.iter().map(|v| v * v).sum();
+    let mut cost: f64 = dot(&residual, &residual);
     let mut lambda = 1e-3;
     let mut converged = false;
     let mut iterations = 0;
@@ -579,7 +624,7 @@ pub fn fit_connection_modes(
                 None,
                 &mut scratch,
             );
-            let trial_cost: f64 = trial_residual.iter().map(|v| v * v).sum();
+            let trial_cost: f64 = dot(&trial_residual, &trial_residual);
             if trial_cost <= cost {
                 let change = (cost - trial_cost) / cost.max(1e-300);
                 let step_size = free
@@ -588,6 +633,9 @@ pub fn fit_connection_modes(
                     .fold(0.0, f64::max);
                 p.copy_from_slice(&trial);
                 cost = trial_cost;
+                // The trial's Gaussian rows are still in `scratch`: reuse them and its residual.
+                std::mem::swap(&mut residual, &mut trial_residual);
+                jacobian(&layout, &p, &rw, &mut jac, &scratch);
                 lambda = (lambda / 10.0).max(1e-12);
                 improved = true;
                 // A relative change below 1e-12 in every parameter with no measurable gain is
@@ -599,16 +647,6 @@ pub fn fit_connection_modes(
             }
             lambda *= 4.0;
         }
-        evaluate(
-            &layout,
-            &p,
-            &rw,
-            grid_step,
-            &yw,
-            &mut residual,
-            Some(&mut jac),
-            &mut scratch,
-        );
         if converged || !improved {
             // No step lowers the cost: a (bounded) minimum to working precision.
             converged = true;

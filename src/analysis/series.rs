@@ -314,13 +314,12 @@ pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
 /// Called after each temperature with (done, total).
 pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
 
-/// Stage 1 for every pattern, in parallel. None when stopped.
-pub fn stage1_all(
+/// The transform plan for a series (None when it has no S(Q) or the plan fails) and what to
+/// say about it.
+fn plan_with_messages(
     series: &HeatingSeries,
     params: &AnalysisParams,
-    stop: Stop<'_>,
-    progress: Progress<'_>,
-) -> Option<(Vec<Stage1>, Vec<String>)> {
+) -> (Option<Arc<TransformPlan>>, Vec<String>) {
     let mut messages = Vec::new();
     let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
     let plan = if needs_plan {
@@ -344,6 +343,17 @@ pub fn stage1_all(
     } else {
         None
     };
+    (plan, messages)
+}
+
+/// Stage 1 for every pattern, in parallel. None when stopped.
+pub fn stage1_all(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    stop: Stop<'_>,
+    progress: Progress<'_>,
+) -> Option<(Vec<Stage1>, Vec<String>)> {
+    let (plan, messages) = plan_with_messages(series, params);
     let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
     let reference = series.patterns.get(params.reference);
     let out: Option<Vec<Stage1>> = series
@@ -359,6 +369,44 @@ pub fn stage1_all(
         })
         .collect();
     out.map(|o| (o, messages))
+}
+
+/// Stage 1 and the fit of every pattern in one parallel pass (each pattern's g(r) is fitted
+/// while it is still in cache). Independent fits only: with `params.sequential` this is
+/// `stage1_all` followed by `fits_all`. None when stopped.
+pub fn stage1_and_fits_all(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    stop: Stop<'_>,
+    progress: Progress<'_>,
+) -> Option<(Vec<Stage1>, Vec<String>, Vec<ModeFit>)> {
+    if params.sequential {
+        let (s, m) = stage1_all(series, params, stop, progress)?;
+        let f = fits_all(&s, params, stop, progress)?;
+        return Some((s, m, f));
+    }
+    let (plan, messages) = plan_with_messages(series, params);
+    let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
+    let reference = series.patterns.get(params.reference);
+    let out: Option<Vec<(Stage1, ModeFit)>> = series
+        .patterns
+        .par_iter()
+        .map(|p| {
+            if stop() {
+                return None;
+            }
+            let s = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
+            progress(1);
+            let f = match s.2.as_deref() {
+                Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, None),
+                None => fit_connection_modes(&[], &[], &params.fit, None),
+            };
+            progress(1);
+            Some((s, f))
+        })
+        .collect();
+    let (s, f) = out?.into_iter().unzip();
+    Some((s, messages, f))
 }
 
 /// Fits every pattern's g(r): in parallel, or in order (each from the previous converged
@@ -440,8 +488,8 @@ pub fn combine(
 pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
     let never = || false;
     let quiet = |_| {};
-    let (stage1, messages) = stage1_all(series, params, &never, &quiet).unwrap_or_default();
-    let fits = fits_all(&stage1, params, &never, &quiet).unwrap_or_default();
+    let (stage1, messages, fits) =
+        stage1_and_fits_all(series, params, &never, &quiet).unwrap_or_default();
     combine(series, &stage1, &fits, params, messages)
 }
 

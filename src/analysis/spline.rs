@@ -260,10 +260,11 @@ impl SmoothingSpline {
                         _ => f64::INFINITY,
                     }
                 };
-                // Log grid over 16 decades around the natural scale (0.4-decade steps), then a
-                // golden-section search (one new evaluation per step) between the neighbours.
-                let grid: Vec<f64> = (0..=40)
-                    .map(|k| scale * 10f64.powf(-10.0 + 0.4 * k as f64))
+                // Log grid over 16 decades around the natural scale (0.8-decade steps), then a
+                // golden-section search (one new evaluation per step) between the neighbours,
+                // down to a bracket of 1.6 · 0.618²⁰ ≈ 1e-4 decades.
+                let grid: Vec<f64> = (0..=20)
+                    .map(|k| scale * 10f64.powf(-10.0 + 0.8 * k as f64))
                     .collect();
                 let (mut best_k, mut best) = (0, f64::INFINITY);
                 for (k, &l) in grid.iter().enumerate() {
@@ -280,7 +281,7 @@ impl SmoothingSpline {
                 let phi = 0.5 * (5f64.sqrt() - 1.0);
                 let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
                 let (mut fc, mut fd) = (gcv(c.exp()), gcv(d.exp()));
-                for _ in 0..30 {
+                for _ in 0..20 {
                     if fc < fd {
                         b = d;
                         d = c;

@@ -278,7 +278,7 @@ mod analyzer {
     use super::{CancelToken, Cancelled};
     use crate::analysis::fit::{ModeFit, fit_connection_modes};
     use crate::analysis::series::{
-        AnalysisParams, SeriesAnalysis, Stage1, combine, fits_all, stage1_all,
+        AnalysisParams, SeriesAnalysis, Stage1, combine, fits_all, stage1_all, stage1_and_fits_all,
     };
     use crate::model::HeatingSeries;
 
@@ -348,6 +348,18 @@ mod analyzer {
             let stop = || cancel.is_stale(generation);
             self.recomputed = (0, 0);
             let key1 = stage1_key(params);
+            let key2 = fit_key(params);
+            let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
+            if !cached1 {
+                // Nothing reusable: transform and fit in one pass.
+                let (s, m, f) =
+                    stage1_and_fits_all(&self.series, params, &stop, &step).ok_or(Cancelled)?;
+                let (s, f) = (Arc::new(s), Arc::new(f));
+                self.recomputed = (n, n);
+                self.stage1 = Some((key1, Arc::clone(&s), m.clone()));
+                self.fits = Some((key2, Arc::clone(&f)));
+                return Ok(combine(&self.series, &s, &f, params, m));
+            }
             let (stage1, messages) = match &self.stage1 {
                 Some((k, s, m)) if *k == key1 => (Arc::clone(s), m.clone()),
                 _ => {
@@ -359,7 +371,6 @@ mod analyzer {
                     (s, m)
                 }
             };
-            let key2 = fit_key(params);
             let fits = match &self.fits {
                 Some((k, f)) if *k == key2 => Arc::clone(f),
                 _ => {
