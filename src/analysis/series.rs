@@ -313,6 +313,8 @@ pub type Stage1 = (Fsdp, f64, Option<Arc<RealSpace>>, Vec<String>);
 pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
 /// Called after each temperature with (done, total).
 pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
+/// Called with (pattern index, fit) as each fit finishes, so results can be shown as they come.
+pub type OnFit<'a> = &'a (dyn Fn(usize, &ModeFit) + Sync);
 
 /// The transform plan for a series (None when it has no S(Q) or the plan fails) and what to
 /// say about it.
@@ -379,10 +381,11 @@ pub fn stage1_and_fits_all(
     params: &AnalysisParams,
     stop: Stop<'_>,
     progress: Progress<'_>,
+    on_fit: OnFit<'_>,
 ) -> Option<(Vec<Stage1>, Vec<String>, Vec<ModeFit>)> {
     if params.sequential {
         let (s, m) = stage1_all(series, params, stop, progress)?;
-        let f = fits_all(&s, params, stop, progress)?;
+        let f = fits_all(&s, params, stop, progress, on_fit)?;
         return Some((s, m, f));
     }
     let (plan, messages) = plan_with_messages(series, params);
@@ -391,7 +394,8 @@ pub fn stage1_and_fits_all(
     let out: Option<Vec<(Stage1, ModeFit)>> = series
         .patterns
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             if stop() {
                 return None;
             }
@@ -401,6 +405,7 @@ pub fn stage1_and_fits_all(
                 Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, None),
                 None => fit_connection_modes(&[], &[], &params.fit, None),
             };
+            on_fit(i, &f);
             progress(1);
             Some((s, f))
         })
@@ -416,6 +421,7 @@ pub fn fits_all(
     params: &AnalysisParams,
     stop: Stop<'_>,
     progress: Progress<'_>,
+    on_fit: OnFit<'_>,
 ) -> Option<Vec<ModeFit>> {
     let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| match rs {
         Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
@@ -423,12 +429,13 @@ pub fn fits_all(
     };
     if params.sequential {
         let mut out: Vec<ModeFit> = Vec::with_capacity(stage1.len());
-        for s in stage1 {
+        for (i, s) in stage1.iter().enumerate() {
             if stop() {
                 return None;
             }
             let start = out.last().filter(|f| f.converged);
             let fit = one(s.2.as_deref(), start);
+            on_fit(i, &fit);
             out.push(fit);
             progress(1);
         }
@@ -436,11 +443,13 @@ pub fn fits_all(
     } else {
         stage1
             .par_iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
                 if stop() {
                     return None;
                 }
                 let f = one(s.2.as_deref(), None);
+                on_fit(i, &f);
                 progress(1);
                 Some(f)
             })
@@ -489,7 +498,7 @@ pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysi
     let never = || false;
     let quiet = |_| {};
     let (stage1, messages, fits) =
-        stage1_and_fits_all(series, params, &never, &quiet).unwrap_or_default();
+        stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
     combine(series, &stage1, &fits, params, messages)
 }
 

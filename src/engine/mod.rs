@@ -154,7 +154,7 @@ impl CancelToken {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cancelled;
 
-pub use analyzer::Analyzer;
+pub use analyzer::{Analyzer, FitListener};
 
 /// The fit at one temperature, refitted first when a parameter changes so the fit panel can
 /// follow a dragged seed before the whole series is refitted.
@@ -177,6 +177,8 @@ pub struct AnalysisJob {
     total: Arc<AtomicUsize>,
     result: Arc<Mutex<Option<Vec<crate::analysis::series::SeriesAnalysis>>>>,
     preview: Arc<Mutex<Option<Preview>>>,
+    /// Fits finished so far and not yet taken: (sample, pattern index, fit).
+    finished: Arc<Mutex<Vec<(usize, usize, crate::analysis::fit::ModeFit)>>>,
 }
 
 impl AnalysisJob {
@@ -199,7 +201,9 @@ impl AnalysisJob {
         let total = Arc::new(AtomicUsize::new(lengths.iter().map(|n| 2 * n).sum()));
         let result = Arc::new(Mutex::new(None));
         let preview = Arc::new(Mutex::new(None));
+        let finished = Arc::new(Mutex::new(Vec::new()));
         let (d, r, pv) = (Arc::clone(&done), Arc::clone(&result), Arc::clone(&preview));
+        let fin = Arc::clone(&finished);
         std::thread::spawn(move || {
             if let Some((sample, index)) = preview_at
                 && let Some(Ok(analyzer)) = analyzers.get(sample).map(|a| a.lock())
@@ -222,7 +226,9 @@ impl AnalysisJob {
             }
             let mut out = Vec::with_capacity(analyzers.len());
             let mut offset = 0;
-            for ((analyzer, n), params) in analyzers.iter().zip(lengths).zip(&params) {
+            for (sample, ((analyzer, n), params)) in
+                analyzers.iter().zip(lengths).zip(&params).enumerate()
+            {
                 if cancel.is_stale(generation) {
                     return;
                 }
@@ -232,7 +238,15 @@ impl AnalysisJob {
                 let progress = |k: usize, _: usize| {
                     d.store(offset + k, Ordering::Relaxed);
                 };
-                match analyzer.run(params, &cancel, generation, &progress) {
+                let sink = Arc::clone(&fin);
+                analyzer.set_listener(Some(Arc::new(move |i, f| {
+                    if let Ok(mut v) = sink.lock() {
+                        v.push((sample, i, f.clone()));
+                    }
+                })));
+                let outcome = analyzer.run(params, &cancel, generation, &progress);
+                analyzer.set_listener(None);
+                match outcome {
                     Ok(a) => out.push(a),
                     Err(Cancelled) => return,
                 }
@@ -249,7 +263,16 @@ impl AnalysisJob {
             total,
             result,
             preview,
+            finished,
         }
+    }
+
+    /// The fits finished since the last call: (sample, pattern index, fit).
+    pub fn take_finished(&self) -> Vec<(usize, usize, crate::analysis::fit::ModeFit)> {
+        self.finished
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
     }
 
     /// (temperatures × stages done, total).
@@ -317,7 +340,12 @@ mod analyzer {
         fits: Option<(AnalysisParams, Arc<Vec<ModeFit>>)>,
         /// Patterns whose stage 1 and fit were (re)computed by the last run.
         pub recomputed: (usize, usize),
+        /// Told of each fit as it finishes (index, fit).
+        listener: Option<FitListener>,
     }
+
+    /// Receives (pattern index, fit) as each fit of a run finishes.
+    pub type FitListener = Arc<dyn Fn(usize, &ModeFit) + Send + Sync>;
 
     impl Analyzer {
         pub fn new(series: Arc<HeatingSeries>) -> Self {
@@ -326,7 +354,13 @@ mod analyzer {
                 stage1: None,
                 fits: None,
                 recomputed: (0, 0),
+                listener: None,
             }
+        }
+
+        /// Sets (or clears) who is told of each fit as it finishes.
+        pub fn set_listener(&mut self, listener: Option<FitListener>) {
+            self.listener = listener;
         }
 
         pub fn series(&self) -> &Arc<HeatingSeries> {
@@ -347,13 +381,19 @@ mod analyzer {
             let step = |k: usize| progress(done.fetch_add(k, Ordering::Relaxed) + k, 2 * n);
             let stop = || cancel.is_stale(generation);
             self.recomputed = (0, 0);
+            let listener = self.listener.clone();
+            let on_fit = |i: usize, f: &ModeFit| {
+                if let Some(l) = &listener {
+                    l(i, f);
+                }
+            };
             let key1 = stage1_key(params);
             let key2 = fit_key(params);
             let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
             if !cached1 {
                 // Nothing reusable: transform and fit in one pass.
-                let (s, m, f) =
-                    stage1_and_fits_all(&self.series, params, &stop, &step).ok_or(Cancelled)?;
+                let (s, m, f) = stage1_and_fits_all(&self.series, params, &stop, &step, &on_fit)
+                    .ok_or(Cancelled)?;
                 let (s, f) = (Arc::new(s), Arc::new(f));
                 self.recomputed = (n, n);
                 self.stage1 = Some((key1, Arc::clone(&s), m.clone()));
@@ -374,7 +414,9 @@ mod analyzer {
             let fits = match &self.fits {
                 Some((k, f)) if *k == key2 => Arc::clone(f),
                 _ => {
-                    let f = Arc::new(fits_all(&stage1, params, &stop, &step).ok_or(Cancelled)?);
+                    let f = Arc::new(
+                        fits_all(&stage1, params, &stop, &step, &on_fit).ok_or(Cancelled)?,
+                    );
                     self.recomputed.1 = n;
                     self.fits = Some((key2, Arc::clone(&f)));
                     f
@@ -465,5 +507,71 @@ mod analyzer {
                 .expect("runs");
             assert_eq!(seen.load(Ordering::Relaxed), 42);
         }
+    }
+}
+
+#[cfg(test)]
+mod job_tests {
+    use super::*;
+    use crate::analysis::series::AnalysisParams;
+    use crate::demo::{DemoConfig, SAMPLES, demo_series};
+
+    #[test]
+    fn fits_are_offered_as_they_finish_and_match_the_final_result() {
+        let series = Arc::new(demo_series(
+            &SAMPLES[1],
+            &DemoConfig {
+                t_end: 420.0,
+                ..Default::default()
+            },
+        ));
+        let n = series.len();
+        let analyzer: SharedAnalyzer = Arc::new(Mutex::new(Analyzer::new(series)));
+        let job = AnalysisJob::spawn(
+            vec![Arc::clone(&analyzer)],
+            vec![AnalysisParams::default()],
+            CancelToken::default(),
+            Arc::new(|| {}),
+            Some((0, 3)),
+        );
+        let mut streamed = Vec::new();
+        let result = loop {
+            streamed.extend(job.take_finished());
+            if let Some(r) = job.take() {
+                streamed.extend(job.take_finished());
+                break r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let a = &result[0];
+        assert_eq!(streamed.len(), n, "every temperature's fit is offered once");
+        let mut seen = vec![false; n];
+        for (sample, index, fit) in &streamed {
+            assert_eq!(*sample, 0);
+            assert!(!seen[*index]);
+            seen[*index] = true;
+            assert_eq!(fit, &a.patterns[*index].fit);
+        }
+        // The preview of pattern 3 was refitted first... from no cached g(r) there is none.
+        assert!(job.take_preview().is_none());
+        // With the stages cached, a seed move offers a preview equal to the final fit.
+        let mut moved = AnalysisParams::default();
+        moved.fit.seeds[2] += 0.03;
+        let job = AnalysisJob::spawn(
+            vec![analyzer],
+            vec![moved],
+            CancelToken::default(),
+            Arc::new(|| {}),
+            Some((0, 3)),
+        );
+        let result = loop {
+            if let Some(r) = job.take() {
+                break r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let preview = job.take_preview().expect("preview");
+        assert_eq!((preview.sample, preview.index), (0, 3));
+        assert_eq!(preview.fit, result[0].patterns[3].fit);
     }
 }

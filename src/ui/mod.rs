@@ -49,6 +49,8 @@ pub struct SampleView {
     pub marks: Marks,
     /// The ΔS(Q, T) heat map, built on first display (inner None: cannot be drawn).
     heat: Option<Option<panels::HeatMap>>,
+    /// Fits of the analysis in flight, shown as they finish (index = pattern).
+    pub fresh: Vec<Option<crate::analysis::fit::ModeFit>>,
 }
 
 impl SampleView {
@@ -64,6 +66,7 @@ impl SampleView {
             analysis: None,
             marks: Marks::default(),
             heat: None,
+            fresh: Vec::new(),
         }
     }
 
@@ -323,6 +326,9 @@ impl GlassrayApp {
         let params = (0..self.samples.len())
             .map(|i| self.sample_params(i))
             .collect();
+        for s in &mut self.samples {
+            s.fresh.clear();
+        }
         self.analysis_job = Some(AnalysisJob::spawn(
             analyzers,
             params,
@@ -339,9 +345,23 @@ impl GlassrayApp {
         if let Some(p) = job.take_preview() {
             self.preview = Some(p);
         }
+        for (sample, index, fit) in job.take_finished() {
+            if let Some(s) = self.samples.get_mut(sample) {
+                let n = s.series.len();
+                if s.fresh.len() != n {
+                    s.fresh = vec![None; n];
+                }
+                if let Some(slot) = s.fresh.get_mut(index) {
+                    *slot = Some(fit);
+                }
+            }
+        }
         let Some(results) = job.take() else { return };
         self.analysis_job = None;
         self.preview = None;
+        for s in &mut self.samples {
+            s.fresh.clear();
+        }
         for (s, a) in self.samples.iter_mut().zip(results) {
             s.analysis = Some(Arc::new(a));
         }
@@ -803,7 +823,12 @@ impl eframe::App for GlassrayApp {
             .preview
             .as_ref()
             .filter(|p| p.sample == active && p.index == self.cursor)
-            .map(|p| p.fit.clone());
+            .map(|p| p.fit.clone())
+            .or_else(|| {
+                self.samples
+                    .get(active)
+                    .and_then(|s| s.fresh.get(self.cursor).cloned().flatten())
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             ui.columns(3, |cols| {
                 panels::ui(&mut cols[0], self);

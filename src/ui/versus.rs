@@ -34,6 +34,38 @@ struct Shown {
     t: Vec<f64>,
     analysis: Arc<SeriesAnalysis>,
     active: bool,
+    /// Fractions (4) and RMSE of fits finished by the analysis in flight (NaN: not yet).
+    fresh: Option<Vec<[f64; 5]>>,
+}
+
+impl Shown {
+    /// Values of `quantity`: the finished analysis, with fits from the analysis in flight
+    /// shown as they complete.
+    fn values(&self, quantity: &str, c: &crate::analysis::series::SmoothedCurve) -> Vec<f64> {
+        let column = match quantity {
+            "frac_1atom" => 0,
+            "frac_2atom" => 1,
+            "frac_3atom" => 2,
+            "frac_4atom" => 3,
+            "fit_rmse" => 4,
+            _ => return c.values.clone(),
+        };
+        match &self.fresh {
+            Some(fresh) => c
+                .values
+                .iter()
+                .zip(fresh)
+                .map(|(old, new)| {
+                    if new[column].is_nan() {
+                        *old
+                    } else {
+                        new[column]
+                    }
+                })
+                .collect(),
+            None => c.values.clone(),
+        }
+    }
 }
 
 fn points(x: &[f64], y: &[f64]) -> PlotPoints<'static> {
@@ -66,6 +98,21 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
                 t: s.series().axis_values(),
                 analysis: Arc::clone(s.analysis.as_ref()?),
                 active: i == app.active,
+                fresh: (!s.fresh.is_empty()).then(|| {
+                    s.fresh
+                        .iter()
+                        .map(|f| match f {
+                            Some(f) => [
+                                f.fractions[0],
+                                f.fractions[1],
+                                f.fractions[2],
+                                f.fractions[3],
+                                f.rmse,
+                            ],
+                            None => [f64::NAN; 5],
+                        })
+                        .collect()
+                }),
             })
         })
         .collect();
@@ -147,7 +194,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
             for s in shown {
                 if let Some(c) = curve(&s.analysis, quantity) {
                     plot_ui.points(
-                        Points::new(s.name.clone(), points(&s.t, &c.values))
+                        Points::new(s.name.clone(), points(&s.t, &s.values(quantity, c)))
                             .color(s.colour)
                             .shape(s.shape)
                             .radius(2.0),
