@@ -157,6 +157,7 @@ impl Layout {
 /// Gaussian recurrence eₖ₊₁ = eₖ qₖ, qₖ₊₁ = qₖ e^{−h²/s²}, run outwards from the point nearest
 /// the centre so nothing underflows before it matters: three exponentials per curve instead of
 /// one per point (relative error ~ 1e-13, tested against `exp`).
+#[inline]
 fn gaussian_row(r: &[f64], step: Option<f64>, centre: f64, width: f64, out: &mut [f64]) {
     let two_var = 2.0 * width * width;
     let Some(h) = step.filter(|_| r.len() > 2) else {
@@ -212,6 +213,7 @@ fn gaussian_row(r: &[f64], step: Option<f64>, centre: f64, width: f64, out: &mut
 
 /// Residuals (model − data) and, when asked, the Jacobian (column-major, np columns of n).
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn evaluate(
     layout: &Layout,
     p: &[f64],
@@ -240,6 +242,7 @@ fn evaluate(
 
 /// The Jacobian (column-major: column j holds ∂model/∂pⱼ at every point) from the Gaussian
 /// rows of `p` already in `scratch`.
+#[inline]
 fn jacobian(layout: &Layout, p: &[f64], r: &[f64], jac: &mut [f64], scratch: &[Vec<f64>; 4]) {
     let n = r.len();
     if let Some(b) = layout.baseline_index() {
@@ -266,6 +269,7 @@ fn jacobian(layout: &Layout, p: &[f64], r: &[f64], jac: &mut [f64], scratch: &[V
 }
 
 /// Dot product with four independent accumulators, so the compiler can vectorise it.
+#[inline]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; 4];
     let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
@@ -284,6 +288,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// JᵀJ (np × np) and Jᵀv from a column-major Jacobian: dot products of contiguous columns.
+#[inline]
 fn normal_equations(jac: &[f64], v: &[f64], n: usize, np: usize) -> (Vec<f64>, Vec<f64>) {
     let col = |i: usize| &jac[i * n..(i + 1) * n];
     let mut jtj = vec![0.0; np * np];
@@ -300,6 +305,7 @@ fn normal_equations(jac: &[f64], v: &[f64], n: usize, np: usize) -> (Vec<f64>, V
 }
 
 /// Solves the symmetric positive (semi)definite system `a x = b` by Cholesky; None if singular.
+#[inline]
 fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
     for i in 0..n {
@@ -338,6 +344,7 @@ fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
 }
 
 /// The Levenberg–Marquardt step on the parameters in `free`: (JᵀJ + λ diag JᵀJ) δ = −g.
+#[inline]
 fn solve_on(free: &[usize], jtj: &[f64], grad: &[f64], np: usize, lambda: f64) -> Option<Vec<f64>> {
     let nf = free.len();
     let mut a = vec![0.0; nf * nf];
@@ -367,6 +374,7 @@ fn invert_spd(a: &[f64], n: usize) -> Option<Vec<f64>> {
 }
 
 /// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
+#[inline]
 fn linear_start(
     r: &[f64],
     grid_step: Option<f64>,
@@ -438,6 +446,7 @@ fn linear_start(
 
 /// Fits the four connection modes to g(r) on `opts.window`. `start` (a previous temperature's
 /// result, for sequential fitting) replaces the linear start when it is finite.
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
 pub fn fit_connection_modes(
     r: &[f64],
     g: &[f64],
