@@ -870,10 +870,17 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
         "Glassray",
         options,
         Box::new(move |cc| {
+            // The last session reopens when no paths are given; either way the session on
+            // exit is kept there.
             Ok(Box::new(
                 match (paths.is_empty(), Session::default_path()) {
                     (true, Some(last)) => GlassrayApp::with_autosave(&cc.egui_ctx, last),
-                    _ => GlassrayApp::new(&cc.egui_ctx, paths),
+                    (false, last) => {
+                        let mut app = GlassrayApp::new(&cc.egui_ctx, paths);
+                        app.autosave = last;
+                        app
+                    }
+                    (true, None) => GlassrayApp::new(&cc.egui_ctx, paths),
                 },
             ))
         }),
