@@ -401,10 +401,7 @@ pub fn stage1_and_fits_all(
             }
             let s = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
             progress(1);
-            let f = match s.2.as_deref() {
-                Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, None),
-                None => fit_connection_modes(&[], &[], &params.fit, None),
-            };
+            let f = fit_one(s.2.as_deref(), params, None);
             on_fit(i, &f);
             progress(1);
             Some((s, f))
@@ -412,6 +409,14 @@ pub fn stage1_and_fits_all(
         .collect();
     let (s, f) = out?.into_iter().unzip();
     Some((s, messages, f))
+}
+
+/// One pattern's fit (a flagged empty fit when it has no g(r)).
+fn fit_one(rs: Option<&RealSpace>, params: &AnalysisParams, start: Option<&ModeFit>) -> ModeFit {
+    match rs {
+        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
+        None => fit_connection_modes(&[], &[], &params.fit, None),
+    }
 }
 
 /// Fits every pattern's g(r): in parallel, or in order (each from the previous converged
@@ -423,10 +428,7 @@ pub fn fits_all(
     progress: Progress<'_>,
     on_fit: OnFit<'_>,
 ) -> Option<Vec<ModeFit>> {
-    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| match rs {
-        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
-        None => fit_connection_modes(&[], &[], &params.fit, None),
-    };
+    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| fit_one(rs, params, start);
     if params.sequential {
         let mut out: Vec<ModeFit> = Vec::with_capacity(stage1.len());
         for (i, s) in stage1.iter().enumerate() {

@@ -79,6 +79,45 @@ pub enum Handle {
 /// Screen distance (points) within which a press grabs a handle.
 pub const GRAB_DISTANCE: f32 = 14.0;
 
+/// The handle drawn nearest to `pointer_x` (screen x), if within [`GRAB_DISTANCE`].
+pub fn grab(candidates: impl IntoIterator<Item = (Handle, f32)>, pointer_x: f32) -> Option<Handle> {
+    candidates
+        .into_iter()
+        .map(|(h, x)| (h, (x - pointer_x).abs()))
+        .filter(|(_, d)| *d <= GRAB_DISTANCE)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(h, _)| h)
+}
+
+/// A plot that pans and zooms normally, or (in move mode) not at all, so drags move handles.
+pub fn movable(plot: egui_plot::Plot<'_>, move_mode: bool) -> egui_plot::Plot<'_> {
+    plot.allow_drag(!move_mode)
+        .allow_zoom(!move_mode)
+        .allow_scroll(!move_mode)
+        .allow_boxed_zoom(!move_mode)
+}
+
+/// Plot points from x and y, leaving out pairs with a non-finite value.
+pub fn points(x: &[f64], y: &[f64]) -> egui_plot::PlotPoints<'static> {
+    x.iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(&a, &b)| [a, b])
+        .collect()
+}
+
+/// A one-line path field whose accessible name is `label`.
+pub fn path_field(ui: &mut egui::Ui, text: &mut String, hint: &str, label: &str) -> egui::Response {
+    let r = ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(280.0),
+    );
+    let name = label.to_string();
+    r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+    r
+}
+
 /// A labelled number field; the label is also its accessibility name.
 pub fn number(
     ui: &mut egui::Ui,

@@ -556,12 +556,7 @@ impl GlassrayApp {
                 }
                 ui.separator();
                 ui.label("Open path (file or folder):");
-                let path_edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.path_input)
-                        .hint_text("/data/run42")
-                        .desired_width(280.0),
-                );
-                path_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Path to open"));
+                let path_edit = controls::path_field(ui, &mut self.path_input, "/data/run42", "Path to open");
                 let enter = path_edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui.button("Open path").clicked() || enter {
                     let paths: Vec<PathBuf> = self
@@ -576,12 +571,7 @@ impl GlassrayApp {
                 }
                 ui.separator();
                 ui.label("Temperature log for the next load (optional):");
-                let log_edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.log_input)
-                        .hint_text("temperatures.csv")
-                        .desired_width(280.0),
-                );
-                log_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Temperature log"));
+                controls::path_field(ui, &mut self.log_input, "temperatures.csv", "Temperature log");
                 if ui.button("Choose log…").clicked()
                     && let Some(f) = rfd::FileDialog::new().add_filter("CSV", &["csv", "txt"]).pick_file()
                 {
@@ -600,12 +590,7 @@ impl GlassrayApp {
                         self.open_session(&f);
                     }
                 }
-                let session_edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.session_input)
-                        .hint_text("session.ron")
-                        .desired_width(280.0),
-                );
-                session_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Session file"));
+                controls::path_field(ui, &mut self.session_input, "session.ron", "Session file");
                 ui.horizontal(|ui| {
                     let path = PathBuf::from(self.session_input.trim());
                     let ok = !self.session_input.trim().is_empty();
@@ -624,12 +609,7 @@ impl GlassrayApp {
                         self.export(&dir);
                     }
                 }
-                let export_edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.export_input)
-                        .hint_text("/results/run42")
-                        .desired_width(280.0),
-                );
-                export_edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Export folder"));
+                controls::path_field(ui, &mut self.export_input, "/results/run42", "Export folder");
                 if ui.add_enabled(!self.export_input.trim().is_empty(), egui::Button::new("Export to folder")).clicked() {
                     let dir = PathBuf::from(self.export_input.trim());
                     self.export(&dir);

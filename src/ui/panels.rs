@@ -4,20 +4,12 @@
 //! active sample with a line at the current T. All three share their x axis.
 
 use eframe::egui;
-use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span};
+use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, Span};
 
-use super::controls::{GRAB_DISTANCE, Handle};
+use super::controls::{Handle, grab, movable, points};
 use super::{GlassrayApp, SampleView, nearest_index};
 use crate::analysis::difference_from_reference;
 use crate::model::{Pattern, TemperatureAxis};
-
-fn points(x: &[f64], y: &[f64]) -> PlotPoints<'static> {
-    x.iter()
-        .zip(y)
-        .filter(|(_, v)| v.is_finite())
-        .map(|(&a, &b)| [a, b])
-        .collect()
-}
 
 fn faint(c: egui::Color32) -> egui::Color32 {
     c.gamma_multiply(0.35)
@@ -178,17 +170,13 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
 
     let (fa, fb) = app.params.fsdp_window;
     let move_mode = app.move_mode;
-    let response = Plot::new("pattern_plot")
+    let response = movable(Plot::new("pattern_plot"), move_mode)
         .height(height)
         .legend(Legend::default())
         .x_axis_label(x_label)
         .y_axis_label(quantity)
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
-        .allow_drag(!move_mode)
-        .allow_zoom(!move_mode)
-        .allow_scroll(!move_mode)
-        .allow_boxed_zoom(!move_mode)
         .show(ui, |plot_ui| {
             if reciprocal {
                 plot_ui.span(
@@ -237,15 +225,19 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         if r.drag_started()
             && let Some(pos) = pointer
         {
-            let da = (response.transform.position_from_point_x(fa) - pos.x).abs();
-            let db = (response.transform.position_from_point_x(fb) - pos.x).abs();
-            app.drag = if da.min(db) > GRAB_DISTANCE {
-                None
-            } else if da <= db {
-                Some(Handle::FsdpLow)
-            } else {
-                Some(Handle::FsdpHigh)
-            };
+            app.drag = grab(
+                [
+                    (
+                        Handle::FsdpLow,
+                        response.transform.position_from_point_x(fa),
+                    ),
+                    (
+                        Handle::FsdpHigh,
+                        response.transform.position_from_point_x(fb),
+                    ),
+                ],
+                pos.x,
+            );
         }
         if r.dragged()
             && let Some(pos) = pointer

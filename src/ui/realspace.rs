@@ -4,12 +4,10 @@
 //! engine; nothing is computed here but plot points.
 
 use eframe::egui;
-use egui_plot::{
-    FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine,
-};
+use egui_plot::{FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, Span, Text, VLine};
 
 use super::GlassrayApp;
-use super::controls::{GRAB_DISTANCE, Handle};
+use super::controls::{Handle, grab, movable, points};
 use crate::analysis::fit::{MODE_NAMES, ModeFit};
 use crate::analysis::series::SeriesAnalysis;
 
@@ -28,14 +26,6 @@ pub const MODE_LABELS: [&str; 4] = [
     "3-atom (face)",
     "4-atom (intercross)",
 ];
-
-fn points(x: &[f64], y: &[f64]) -> PlotPoints<'static> {
-    x.iter()
-        .zip(y)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .map(|(&a, &b)| [a, b])
-        .collect()
-}
 
 /// G(r)/g(r) and fit panels for pattern `cursor` of an analysed sample.
 pub fn ui(
@@ -171,14 +161,10 @@ pub fn ui(
             .map(|(r, v)| (*r, *v))
             .unzip();
     let move_mode = app.move_mode;
-    let response = Plot::new("fit_plot")
+    let response = movable(Plot::new("fit_plot"), move_mode)
         .height((ui.available_height() - 6.0).max(height.min(160.0)))
         .x_axis_label("r (Å)")
         .y_axis_label("g(r)")
-        .allow_drag(!move_mode)
-        .allow_zoom(!move_mode)
-        .allow_scroll(!move_mode)
-        .allow_boxed_zoom(!move_mode)
         .show(ui, |plot_ui| {
             for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
                 let tol = fit_params.tolerance;
@@ -242,16 +228,15 @@ pub fn ui(
         if r.drag_started()
             && let Some(pos) = pointer
         {
-            app.drag = (0..4)
-                .map(|i| {
+            app.drag = grab(
+                (0..4).map(|i| {
                     let x = response
                         .transform
                         .position_from_point_x(fit_params.seeds[i]);
-                    (i, (x - pos.x).abs())
-                })
-                .filter(|(_, d)| *d <= GRAB_DISTANCE)
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| Handle::Seed(i));
+                    (Handle::Seed(i), x)
+                }),
+                pos.x,
+            );
         }
         if r.dragged()
             && let (Some(Handle::Seed(i)), Some(pos)) = (app.drag, pointer)

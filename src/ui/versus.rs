@@ -4,12 +4,13 @@
 //! active sample. The panels share their T axis. Clicking a point moves the slider there; in
 //! move mode a drag near a mark moves (overrides) it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use eframe::egui;
-use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text, VLine};
+use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, Points, Text, VLine};
 
-use super::controls::{GRAB_DISTANCE, Handle, MarkKind};
+use super::controls::{Handle, MarkKind, grab, movable, points};
 use super::realspace::MODE_COLOURS;
 use super::{GlassrayApp, nearest_index};
 use crate::analysis::fit::MODE_NAMES;
@@ -41,39 +42,36 @@ struct Shown {
 impl Shown {
     /// Values of `quantity`: the finished analysis, with fits from the analysis in flight
     /// shown as they complete.
-    fn values(&self, quantity: &str, c: &crate::analysis::series::SmoothedCurve) -> Vec<f64> {
+    fn values<'c>(
+        &self,
+        quantity: &str,
+        c: &'c crate::analysis::series::SmoothedCurve,
+    ) -> Cow<'c, [f64]> {
         let column = match quantity {
             "frac_1atom" => 0,
             "frac_2atom" => 1,
             "frac_3atom" => 2,
             "frac_4atom" => 3,
             "fit_rmse" => 4,
-            _ => return c.values.clone(),
+            _ => return Cow::Borrowed(&c.values),
         };
         match &self.fresh {
-            Some(fresh) => c
-                .values
-                .iter()
-                .zip(fresh)
-                .map(|(old, new)| {
-                    if new[column].is_nan() {
-                        *old
-                    } else {
-                        new[column]
-                    }
-                })
-                .collect(),
-            None => c.values.clone(),
+            Some(fresh) => Cow::Owned(
+                c.values
+                    .iter()
+                    .zip(fresh)
+                    .map(|(old, new)| {
+                        if new[column].is_nan() {
+                            *old
+                        } else {
+                            new[column]
+                        }
+                    })
+                    .collect(),
+            ),
+            None => Cow::Borrowed(&c.values),
         }
     }
-}
-
-fn points(x: &[f64], y: &[f64]) -> PlotPoints<'static> {
-    x.iter()
-        .zip(y)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .map(|(&a, &b)| [a, b])
-        .collect()
 }
 
 fn curve<'a>(
@@ -299,16 +297,12 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
     let move_mode = app.move_mode;
     for (id, y_label, draw) in &panels {
         let last = *id == "vs_rmse";
-        let response = Plot::new(*id)
+        let response = movable(Plot::new(*id), move_mode)
             .height(height)
             .y_axis_label(*y_label)
             .x_axis_label(if last { x_label } else { "" })
             .link_axis(link, [true, false])
             .link_cursor(link, [true, false])
-            .allow_drag(!move_mode)
-            .allow_zoom(!move_mode)
-            .allow_scroll(!move_mode)
-            .allow_boxed_zoom(!move_mode)
             .show(ui, |plot_ui| {
                 draw(plot_ui);
                 if let Some(t) = cursor_t {
@@ -361,17 +355,12 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
             if r.drag_started()
                 && let Some(pos) = pointer
             {
-                app.drag = marks
-                    .iter()
-                    .map(|&(k, t, _)| {
-                        (
-                            k,
-                            (response.transform.position_from_point_x(t) - pos.x).abs(),
-                        )
-                    })
-                    .filter(|(_, d)| *d <= GRAB_DISTANCE)
-                    .min_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(k, _)| Handle::Mark(k));
+                app.drag = grab(
+                    marks.iter().map(|&(k, t, _)| {
+                        (Handle::Mark(k), response.transform.position_from_point_x(t))
+                    }),
+                    pos.x,
+                );
             }
             if r.dragged()
                 && let (Some(Handle::Mark(kind)), Some(pos)) = (app.drag, pointer)

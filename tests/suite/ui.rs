@@ -111,6 +111,15 @@ fn play_sweeps_the_series() {
     assert_eq!(h.state().cursor, paused, "pause stops the sweep");
 }
 
+/// Focuses the text field with accessible name `label` and types `text` into it.
+fn type_into(h: &mut Harness<'static, GlassrayApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.step();
+}
+
 /// Steps frames until the background analysis has been collected.
 fn wait_analysed(h: &mut Harness<'static, GlassrayApp>) {
     for _ in 0..6000 {
@@ -297,12 +306,7 @@ fn a_mark_survives_a_session_save_and_reload() {
     // Save through File ▸ Session file ▸ Save session to path.
     h.get_by_label("File").click();
     h.run_steps(2);
-    h.get_by_role_and_label(Role::TextInput, "Session file")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Session file")
-        .type_text(session.to_str().expect("utf-8"));
-    h.step();
+    type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Save session to path").click();
     h.run_steps(2);
     assert!(session.exists(), "{}", h.state().status);
@@ -312,12 +316,7 @@ fn a_mark_survives_a_session_save_and_reload() {
     wait_loaded(&mut h);
     h.get_by_label("File").click();
     h.run_steps(2);
-    h.get_by_role_and_label(Role::TextInput, "Session file")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Session file")
-        .type_text(session.to_str().expect("utf-8"));
-    h.step();
+    type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Open session from path").click();
     h.run_steps(2);
     wait_loaded(&mut h);
@@ -343,12 +342,7 @@ fn export_writes_the_analyze_files() {
     wait_analysed(&mut h);
     h.get_by_label("File").click();
     h.run_steps(2);
-    h.get_by_role_and_label(Role::TextInput, "Export folder")
-        .focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Export folder")
-        .type_text(dir.path().to_str().expect("utf-8"));
-    h.step();
+    type_into(&mut h, "Export folder", dir.path().to_str().expect("utf-8"));
     h.get_by_label("Export to folder").click();
     h.run_steps(2);
     for sample in ["AC", "CR", "HPT"] {
