@@ -6,8 +6,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use glassray::analysis::series::{AnalysisParams, analyze};
+use glassray::analysis::series::AnalysisParams;
 use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+use glassray::engine::analyze;
 use glassray::engine::{Analyzer, CancelToken};
 
 fn bench_analysis(c: &mut Criterion) {

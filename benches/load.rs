@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use glassray::io::{LoadOptions, ReadOptions, load_folder, read_bytes};
+use glassray::engine::load_inputs;
+use glassray::io::{LoadOptions, ReadOptions, read_bytes};
 
 const PATTERNS: usize = 2000;
 const POINTS: usize = 5000;
@@ -46,9 +47,9 @@ fn bench_load(c: &mut Criterion) {
         let (_keep, folder) = series_folder();
         group.bench_function("folder_2000x5000", |b| {
             b.iter(|| {
-                let load = load_folder(black_box(&folder), &opts);
-                assert_eq!(load.series.len(), PATTERNS);
-                load
+                let loads = load_inputs(black_box(std::slice::from_ref(&folder)), &opts);
+                assert_eq!(loads[0].series.len(), PATTERNS);
+                loads
             })
         });
     }

@@ -9,6 +9,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "the house: rooms only use rooms below them; threads, egui and clap stay in their rooms"
+cargo test --locked --no-default-features --test tests house::
+
 step "clippy (gui)"
 cargo clippy --locked --all-targets -- -D warnings
 

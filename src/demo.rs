@@ -42,8 +42,7 @@
 //! Patterns run from 300 K to 750 K in 3 K steps at 20 K/min (9 s per pattern, 151 patterns) on
 //! Q = 0.50, 0.52, …, 25.48 Å⁻¹ (1,250 points), like an in-situ APS 11-ID-C ramp.
 
-use rayon::prelude::*;
-
+use crate::analysis::rng::SplitMix64;
 use crate::model::{
     HeatingSeries, Pattern, Quantity, Segment, Temperature, TemperatureSource, XUnit,
 };
@@ -370,7 +369,7 @@ const BRAGG: [(f64, f64); 10] = [
 ];
 
 /// Noise-free S(Q) of a sample at T on a grid.
-pub fn structure_factor(sample: &DemoSample, t: f64, q: &[f64]) -> Vec<f64> {
+pub fn model_structure_factor(sample: &DemoSample, t: f64, q: &[f64]) -> Vec<f64> {
     let model = structure_at(sample, t);
     let x_c = crystalline_fraction(sample, t);
     let scale = distance_scale(sample, t);
@@ -390,80 +389,64 @@ pub fn structure_factor(sample: &DemoSample, t: f64, q: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// SplitMix64: a tiny, fixed, portable random stream for reproducible noise (also the noise
-/// source of the crate's tests).
-pub(crate) struct SplitMix64(pub(crate) u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// Pattern `i` of a sample's synthetic series, at temperature `t` on the config's Q grid.
+pub fn demo_pattern(sample: &DemoSample, config: &DemoConfig, i: usize, t: f64) -> Pattern {
+    let q = config.q_grid();
+    let seconds_per_kelvin = 60.0 / config.rate_k_per_min;
+    let mut y = model_structure_factor(sample, t, &q);
+    if config.noise {
+        let mut rng = SplitMix64(sample.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+        for (yi, qi) in y.iter_mut().zip(&q) {
+            *yi += (0.001 + 0.00015 * qi) * rng.normal();
+        }
     }
-
-    pub(crate) fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal by Box–Muller.
-    pub(crate) fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.uniform(), self.uniform());
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    let time = (t - config.t_start) * seconds_per_kelvin;
+    Pattern {
+        index: i,
+        source: format!("demo/{}/{}_{i:04}.xy", sample.name, sample.name).into(),
+        column: None,
+        format: "demo".into(),
+        quantity: Quantity::StructureFactor,
+        x_unit: XUnit::QInvAngstrom,
+        x: q,
+        y,
+        dy: None,
+        temperature: Some(Temperature {
+            kelvin: t,
+            source: TemperatureSource::Synthetic,
+        }),
+        time_s: Some(time),
+        metadata: vec![
+            ("sample".into(), sample.name.into()),
+            ("composition".into(), COMPOSITION.into()),
+        ],
+        problems: Vec::new(),
+        notes: Vec::new(),
+        segment: Segment::Start,
+        repeated_temperature: false,
     }
 }
 
-/// The synthetic heating series of one sample.
-pub fn demo_series(sample: &DemoSample, config: &DemoConfig) -> HeatingSeries {
-    let q = config.q_grid();
-    let temps = config.temperatures();
-    let seconds_per_kelvin = 60.0 / config.rate_k_per_min;
-    let patterns: Vec<Pattern> = temps
-        .par_iter()
-        .enumerate()
-        .map(|(i, &t)| {
-            let mut y = structure_factor(sample, t, &q);
-            if config.noise {
-                let mut rng =
-                    SplitMix64(sample.seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
-                for (yi, qi) in y.iter_mut().zip(&q) {
-                    *yi += (0.001 + 0.00015 * qi) * rng.normal();
-                }
-            }
-            let time = (t - config.t_start) * seconds_per_kelvin;
-            Pattern {
-                index: i,
-                source: format!("demo/{}/{}_{i:04}.xy", sample.name, sample.name).into(),
-                column: None,
-                format: "demo".into(),
-                quantity: Quantity::StructureFactor,
-                x_unit: XUnit::QInvAngstrom,
-                x: q.clone(),
-                y,
-                dy: None,
-                temperature: Some(Temperature {
-                    kelvin: t,
-                    source: TemperatureSource::Synthetic,
-                }),
-                time_s: Some(time),
-                metadata: vec![
-                    ("sample".into(), sample.name.into()),
-                    ("composition".into(), COMPOSITION.into()),
-                ],
-                problems: Vec::new(),
-                notes: Vec::new(),
-                segment: Segment::Start,
-                repeated_temperature: false,
-            }
-        })
-        .collect();
+/// The series of a sample from its patterns (in temperature order), with its notes.
+pub fn demo_series_from(sample: &DemoSample, patterns: Vec<Pattern>) -> HeatingSeries {
     let mut series = HeatingSeries::new(sample.name, Some(COMPOSITION.into()), patterns);
     series.notes.push(format!(
         "synthetic demo: T_r = {} K, T_g = {} K, T_x = {} K built into the model",
         sample.t_r, sample.t_g, sample.t_x
     ));
     series
+}
+
+/// The synthetic heating series of one sample (patterns one after the other;
+/// `engine::demo_all` builds them in parallel, with the same result).
+pub fn demo_series(sample: &DemoSample, config: &DemoConfig) -> HeatingSeries {
+    let patterns = config
+        .temperatures()
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| demo_pattern(sample, config, i, t))
+        .collect();
+    demo_series_from(sample, patterns)
 }
 
 /// All three demo samples.
@@ -521,7 +504,7 @@ mod tests {
             .fold(f64::MAX, f64::min);
         assert!(gmin > -0.06, "g(r) min {gmin}");
         // Below the FSDP the demo follows the low-Q plateau of a dense glass.
-        let demo = structure_factor(&SAMPLES[0], 300.0, &[0.5, 1.0, 1.5, 2.0]);
+        let demo = model_structure_factor(&SAMPLES[0], 300.0, &[0.5, 1.0, 1.5, 2.0]);
         assert!((demo[0] - 0.045).abs() < 1e-12, "{demo:?}");
         assert!(demo.iter().all(|&v| (0.0..1.0).contains(&v)), "{demo:?}");
         // At least six positive lobes of G(r) beyond 1.5 Å within 20 Å.

@@ -1,11 +1,15 @@
+//! The `glassray` binary: the explorer window, or a command (`inspect`, `analyze`, `demo`).
+
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = glassray::cli::Cli::parse();
+    let cli = cli::Cli::parse();
     match cli.command {
-        Some(command) => glassray::cli::run(command),
+        Some(command) => cli::run(command),
         None => {
             // A word that is neither a command nor an existing path is a typo, not a file to open.
             if let Some(missing) = cli.paths.iter().find(|p| !p.exists()) {

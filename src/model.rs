@@ -278,6 +278,13 @@ impl Pattern {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The leading number of the first header value whose key matches `key`.
+    pub fn metadata_number(&self, key: &str) -> Option<f64> {
+        self.metadata_value(key)
+            .and_then(leading_number)
+            .map(|(x, _)| x)
+    }
+
     /// (first x, last x); NaN for an empty pattern.
     pub fn x_range(&self) -> (f64, f64) {
         match (self.x.first(), self.x.last()) {
@@ -558,6 +565,30 @@ impl CommonGrid {
         }
         Some(parts.join("; "))
     }
+}
+
+/// The leading number of a header value and the text after it (`"351.5 K"` → 351.5, `" K"`).
+pub fn leading_number(value: &str) -> Option<(f64, &str)> {
+    let v = value.trim_start();
+    let end = v
+        .char_indices()
+        .find(|&(i, c)| {
+            !(c.is_ascii_digit()
+                || c == '.'
+                || ((c == '-' || c == '+')
+                    && (i == 0 || matches!(v.as_bytes()[i - 1], b'e' | b'E')))
+                || ((c == 'e' || c == 'E') && i > 0))
+        })
+        .map_or(v.len(), |(i, _)| i);
+    let mut num = &v[..end];
+    // "300e" is not an exponent: shrink until it parses.
+    while !num.is_empty() {
+        if let Ok(x) = num.parse::<f64>() {
+            return Some((x, &v[num.len()..]));
+        }
+        num = &num[..num.len() - 1];
+    }
+    None
 }
 
 /// The last component of a path as text.

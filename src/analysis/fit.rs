@@ -842,7 +842,7 @@ mod tests {
     fn a_mode_with_no_weight_has_an_undetermined_centre() {
         let opts = FitOptions::default();
         let r = grid();
-        let mut noise = crate::demo::SplitMix64(11);
+        let mut noise = crate::analysis::rng::SplitMix64(11);
         let clean = planted(&r, [0.3, 0.4, 0.35, 0.0], opts.seeds, [0.27; 4], 1.0);
         let g: Vec<f64> = clean.iter().map(|v| v + 0.003 * noise.normal()).collect();
         let fit = fit_connection_modes(&r, &g, &opts, None);
@@ -903,7 +903,7 @@ mod tests {
         let amps = [0.15, 0.32, 0.40, 0.12];
         let r = grid();
         let clean = planted(&r, amps, centres, [0.26; 4], 1.0);
-        let mut rng = crate::demo::SplitMix64(99);
+        let mut rng = crate::analysis::rng::SplitMix64(99);
         let noisy: Vec<f64> = clean.iter().map(|v| v + 0.004 * rng.normal()).collect();
         let fit = fit_connection_modes(&r, &noisy, &opts, None);
         assert!(fit.converged);

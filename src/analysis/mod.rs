@@ -7,6 +7,7 @@
 pub mod fit;
 pub mod fsdp;
 pub mod lobes;
+pub mod rng;
 pub mod series;
 pub mod spline;
 pub mod transform;

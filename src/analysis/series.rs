@@ -1,7 +1,9 @@
-//! The whole analysis of a heating series, stage by stage, parallel over patterns (rayon).
+//! The analysis of a heating series as pure steps: one pattern at a time (S(Q) → ΔS(Q) summary,
+//! FSDP, G(r) with one shared [`TransformPlan`], g(r), shell lobes, connection-mode fit), then the
+//! series-level steps on plain numbers versus T. No threads here: `engine::pipeline` runs these
+//! steps over a series on the rayon pool, with caching, cancellation and progress.
 //!
-//! Per pattern: S(Q) → ΔS(Q) summary, FSDP, G(r) (one shared [`TransformPlan`]), g(r), shell
-//! lobes, connection-mode fit. Per series: lobe areas relative to their mean, T_x from the FSDP
+//! Per pattern: S(Q) → ΔS(Q) summary, FSDP, G(r), g(r), shell lobes, connection-mode fit. Per series: lobe areas relative to their mean, T_x from the FSDP
 //! area, T_r and T_g from the FSDP first moment below T_x; user overrides replace detected values
 //! and are what later steps use. A pattern that cannot be analysed (I(Q), NaN in the Q range, an
 //! empty window) keeps its row with NaN and a message: it is flagged, never dropped.
@@ -19,7 +21,6 @@
 
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::fit::{FitOptions, ModeFit, fit_connection_modes};
@@ -169,8 +170,7 @@ pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
         "number_density",
         "numDensity",
     ] {
-        if let Some(v) = p.metadata_value(key)
-            && let Some((x, _)) = crate::io::header::leading_number(v)
+        if let Some(x) = p.metadata_number(key)
             && (0.005..0.5).contains(&x)
         {
             return x;
@@ -199,6 +199,17 @@ pub fn plan_for(
         params.transform_path,
     )
     .map_err(|e| e.to_string())
+}
+
+/// What stage 1 gives for one pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage1 {
+    pub fsdp: Fsdp,
+    /// Root-mean-square of ΔS(Q) against the reference (NaN without S(Q)).
+    pub delta_s_rms: f64,
+    /// G(r) and g(r) (None when the pattern has none, with the reason in `messages`).
+    pub real_space: Option<Arc<RealSpace>>,
+    pub messages: Vec<String>,
 }
 
 /// Stage 1 for one pattern: S(Q) → FSDP, ΔS summary and G(r)/g(r) (or the real-space input).
@@ -242,18 +253,23 @@ pub fn real_space_stage(
             }
         };
         messages.push("real-space data: no S(Q), so no FSDP".into());
-        return (
-            nan_fsdp,
-            f64::NAN,
-            Some(Arc::new(RealSpace { r, big_g, g, rho0 })),
+        return Stage1 {
+            fsdp: nan_fsdp,
+            delta_s_rms: f64::NAN,
+            real_space: Some(Arc::new(RealSpace { r, big_g, g, rho0 })),
             messages,
-        );
+        };
     }
     let s = match structure_factor(p) {
         Ok(s) => s,
         Err(e) => {
             messages.push(e);
-            return (nan_fsdp, f64::NAN, None, messages);
+            return Stage1 {
+                fsdp: nan_fsdp,
+                delta_s_rms: f64::NAN,
+                real_space: None,
+                messages,
+            };
         }
     };
     let (qa, qb) = params.fsdp_window;
@@ -303,22 +319,17 @@ pub fn real_space_stage(
         }
         None => None,
     };
-    (f, delta_rms, real, messages)
+    Stage1 {
+        fsdp: f,
+        delta_s_rms: delta_rms,
+        real_space: real,
+        messages,
+    }
 }
-
-/// Stage-1 output of one pattern: FSDP, ΔS rms, real-space curves, messages.
-pub type Stage1 = (Fsdp, f64, Option<Arc<RealSpace>>, Vec<String>);
-
-/// Checked between temperatures: true stops the work (a newer request arrived).
-pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
-/// Called after each temperature with (done, total).
-pub type Progress<'a> = &'a (dyn Fn(usize) + Sync);
-/// Called with (pattern index, fit) as each fit finishes, so results can be shown as they come.
-pub type OnFit<'a> = &'a (dyn Fn(usize, &ModeFit) + Sync);
 
 /// The transform plan for a series (None when it has no S(Q) or the plan fails) and what to
 /// say about it.
-fn plan_with_messages(
+pub fn series_plan(
     series: &HeatingSeries,
     params: &AnalysisParams,
 ) -> (Option<Arc<TransformPlan>>, Vec<String>) {
@@ -348,172 +359,66 @@ fn plan_with_messages(
     (plan, messages)
 }
 
-/// Stage 1 for every pattern, in parallel. None when stopped.
-pub fn stage1_all(
-    series: &HeatingSeries,
-    params: &AnalysisParams,
-    stop: Stop<'_>,
-    progress: Progress<'_>,
-) -> Option<(Vec<Stage1>, Vec<String>)> {
-    let (plan, messages) = plan_with_messages(series, params);
-    let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
-    let reference = series.patterns.get(params.reference);
-    let out: Option<Vec<Stage1>> = series
-        .patterns
-        .par_iter()
-        .map(|p| {
-            if stop() {
-                return None;
-            }
-            let r = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
-            progress(1);
-            Some(r)
-        })
-        .collect();
-    out.map(|o| (o, messages))
+/// The r grid shared by every pattern's G(r) (empty without a plan).
+pub fn shared_r(plan: Option<&TransformPlan>) -> Arc<Vec<f64>> {
+    Arc::new(plan.map_or_else(Vec::new, |p| p.r.clone()))
 }
 
-/// Stage 1 and the fit of every pattern in one parallel pass (each pattern's g(r) is fitted
-/// while it is still in cache). Independent fits only: with `params.sequential` this is
-/// `stage1_all` followed by `fits_all`. None when stopped.
-pub fn stage1_and_fits_all(
-    series: &HeatingSeries,
+/// One pattern's fit (a flagged empty fit when it has no g(r)). `start` is the previous
+/// temperature's result when fitting sequentially.
+pub fn fit_one(
+    rs: Option<&RealSpace>,
     params: &AnalysisParams,
-    stop: Stop<'_>,
-    progress: Progress<'_>,
-    on_fit: OnFit<'_>,
-) -> Option<(Vec<Stage1>, Vec<String>, Vec<ModeFit>)> {
-    if params.sequential {
-        let (s, m) = stage1_all(series, params, stop, progress)?;
-        let f = fits_all(&s, params, stop, progress, on_fit)?;
-        return Some((s, m, f));
-    }
-    let (plan, messages) = plan_with_messages(series, params);
-    let r_shared = Arc::new(plan.as_ref().map_or_else(Vec::new, |p| p.r.clone()));
-    let reference = series.patterns.get(params.reference);
-    let out: Option<Vec<(Stage1, ModeFit)>> = series
-        .patterns
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            if stop() {
-                return None;
-            }
-            let s = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
-            progress(1);
-            let f = fit_one(s.2.as_deref(), params, None);
-            on_fit(i, &f);
-            progress(1);
-            Some((s, f))
-        })
-        .collect();
-    let (s, f) = out?.into_iter().unzip();
-    Some((s, messages, f))
-}
-
-/// One pattern's fit (a flagged empty fit when it has no g(r)).
-fn fit_one(rs: Option<&RealSpace>, params: &AnalysisParams, start: Option<&ModeFit>) -> ModeFit {
+    start: Option<&ModeFit>,
+) -> ModeFit {
     match rs {
         Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
         None => fit_connection_modes(&[], &[], &params.fit, None),
     }
 }
 
-/// Fits every pattern's g(r): in parallel, or in order (each from the previous converged
-/// result) when sequential. None when stopped.
-pub fn fits_all(
-    stage1: &[Stage1],
+/// One pattern's results from its stage 1 and its fit: lobes of G(r) and every message.
+pub fn pattern_result(
+    p: &Pattern,
+    stage1: &Stage1,
+    fit: &ModeFit,
     params: &AnalysisParams,
-    stop: Stop<'_>,
-    progress: Progress<'_>,
-    on_fit: OnFit<'_>,
-) -> Option<Vec<ModeFit>> {
-    let one = |rs: Option<&RealSpace>, start: Option<&ModeFit>| fit_one(rs, params, start);
-    if params.sequential {
-        let mut out: Vec<ModeFit> = Vec::with_capacity(stage1.len());
-        for (i, s) in stage1.iter().enumerate() {
-            if stop() {
-                return None;
-            }
-            let start = out.last().filter(|f| f.converged);
-            let fit = one(s.2.as_deref(), start);
-            on_fit(i, &fit);
-            out.push(fit);
-            progress(1);
-        }
-        Some(out)
-    } else {
-        stage1
-            .par_iter()
-            .enumerate()
-            .map(|(i, s)| {
-                if stop() {
-                    return None;
-                }
-                let f = one(s.2.as_deref(), None);
-                on_fit(i, &f);
-                progress(1);
-                Some(f)
-            })
-            .collect()
+) -> PatternAnalysis {
+    let mut messages = stage1.messages.clone();
+    if let Some(m) = &fit.message {
+        messages.push(format!("fit: {m}"));
+    }
+    PatternAnalysis {
+        index: p.index,
+        kelvin: p.kelvin(),
+        fsdp: stage1.fsdp,
+        delta_s_rms: stage1.delta_s_rms,
+        lobes: stage1
+            .real_space
+            .as_ref()
+            .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
+            .unwrap_or_default(),
+        real_space: stage1.real_space.clone(),
+        fit: fit.clone(),
+        messages,
     }
 }
 
-/// Per-pattern results from the stages, then the series-level results.
-pub fn combine(
-    series: &HeatingSeries,
-    stage1: &[Stage1],
-    fits: &[ModeFit],
-    params: &AnalysisParams,
-    messages: Vec<String>,
-) -> SeriesAnalysis {
-    let patterns: Vec<PatternAnalysis> = series
-        .patterns
-        .par_iter()
-        .zip(stage1)
-        .zip(fits)
-        .map(|((p, (f, drms, real, msgs)), fit)| {
-            let mut messages = msgs.clone();
-            if let Some(m) = &fit.message {
-                messages.push(format!("fit: {m}"));
-            }
-            PatternAnalysis {
-                index: p.index,
-                kelvin: p.kelvin(),
-                fsdp: *f,
-                delta_s_rms: *drms,
-                lobes: real
-                    .as_ref()
-                    .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
-                    .unwrap_or_default(),
-                real_space: real.clone(),
-                fit: fit.clone(),
-                messages,
-            }
-        })
-        .collect();
-    finish(series, patterns, params.clone(), messages)
+/// The quantities plotted versus T, before smoothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersusT {
+    /// The axis: T in K, or the index for a series without temperatures.
+    pub t: Vec<f64>,
+    pub r1_relative: Vec<f64>,
+    pub r6_relative: Vec<f64>,
+    /// (name, value per pattern): FSDP moment and area, r1/r6 relative, the four fractions, RMSE.
+    pub quantities: Vec<(&'static str, Vec<f64>)>,
 }
 
-/// Analyses a whole series (no caching: see `engine::Analyzer` for the cached, cancellable run).
-pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
-    let never = || false;
-    let quiet = |_| {};
-    let (stage1, messages, fits) =
-        stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
-    combine(series, &stage1, &fits, params, messages)
-}
-
-/// Series-level results from per-pattern results: relative lobes and transitions.
-pub fn finish(
-    series: &HeatingSeries,
-    patterns: Vec<PatternAnalysis>,
-    params: AnalysisParams,
-    messages: Vec<String>,
-) -> SeriesAnalysis {
+/// Collects every quantity versus T from the per-pattern results.
+pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT {
     let r1: Vec<f64> = patterns.iter().map(PatternAnalysis::r1).collect();
     let r6: Vec<f64> = patterns.iter().map(PatternAnalysis::r6).collect();
-    let t: Vec<f64> = series.axis_values();
     let area: Vec<f64> = patterns.iter().map(|p| p.fsdp.area).collect();
     let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
     let r1_relative = relative_to_mean(&r1);
@@ -531,52 +436,40 @@ pub fn finish(
         quantities.push((name, patterns.iter().map(|p| p.fit.fractions[i]).collect()));
     }
     quantities.push(("fit_rmse", patterns.iter().map(|p| p.fit.rmse).collect()));
-    // The transitions (serial) run beside the splines (parallel over quantities).
-    let (transitions, curves) = rayon::join(
-        || transitions(&t, &quantities[0].1, &quantities[1].1, &params),
-        || smooth_all(&t, quantities.clone(), params.smoothing),
-    );
-    SeriesAnalysis {
+    VersusT {
+        t: series.axis_values(),
         r1_relative,
         r6_relative,
-        curves,
-        patterns,
-        transitions,
-        params,
-        messages,
+        quantities,
     }
 }
 
-/// A smoothing spline through each quantity versus T, in parallel.
-fn smooth_all(
+/// A smoothing spline through one quantity versus T, evaluated at each pattern's T.
+pub fn smooth(
     t: &[f64],
-    quantities: Vec<(&'static str, Vec<f64>)>,
+    name: &'static str,
+    values: Vec<f64>,
     smoothing: Option<f64>,
-) -> Vec<SmoothedCurve> {
-    quantities
-        .into_par_iter()
-        .map(
-            |(name, values)| match SmoothingSpline::fit(t, &values, smoothing) {
-                Some(s) => SmoothedCurve {
-                    name,
-                    smoothed: t
-                        .iter()
-                        .map(|&x| if x.is_finite() { s.at(x) } else { f64::NAN })
-                        .collect(),
-                    values,
-                    lambda: s.lambda,
-                    edf: s.edf,
-                },
-                None => SmoothedCurve {
-                    name,
-                    smoothed: vec![f64::NAN; values.len()],
-                    values,
-                    lambda: f64::NAN,
-                    edf: f64::NAN,
-                },
-            },
-        )
-        .collect()
+) -> SmoothedCurve {
+    match SmoothingSpline::fit(t, &values, smoothing) {
+        Some(s) => SmoothedCurve {
+            name,
+            smoothed: t
+                .iter()
+                .map(|&x| if x.is_finite() { s.at(x) } else { f64::NAN })
+                .collect(),
+            values,
+            lambda: s.lambda,
+            edf: s.edf,
+        },
+        None => SmoothedCurve {
+            name,
+            smoothed: vec![f64::NAN; values.len()],
+            values,
+            lambda: f64::NAN,
+            edf: f64::NAN,
+        },
+    }
 }
 
 /// Detects T_x, then T_r and T_g below it; overrides win and feed the later steps.

@@ -341,7 +341,7 @@ mod tests {
     use super::*;
 
     fn noisy_sine(n: usize, sigma: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        let mut rng = crate::demo::SplitMix64(5);
+        let mut rng = crate::analysis::rng::SplitMix64(5);
         let x: Vec<f64> = (0..n).map(|i| 300.0 + 3.0 * i as f64).collect();
         let truth: Vec<f64> = x.iter().map(|t| (t / 60.0).sin()).collect();
         let y: Vec<f64> = truth.iter().map(|v| v + sigma * rng.normal()).collect();

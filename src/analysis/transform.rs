@@ -365,52 +365,10 @@ impl Czt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{Shell, StructureModel};
-
-    /// One Gaussian shell: its S(Q) is known in closed form.
-    fn shell_model() -> StructureModel {
-        StructureModel {
-            rho0: 0.0545,
-            shells: vec![
-                Shell {
-                    amplitude: 1.2,
-                    centre: 2.8,
-                    width: 0.2,
-                },
-                Shell {
-                    amplitude: -0.4,
-                    centre: 4.0,
-                    width: 0.35,
-                },
-            ],
-            core_radius: 0.0,
-            core_width: 1.0,
-        }
-    }
-
-    #[test]
-    fn analytic_pair_is_recovered_by_both_paths() {
-        let model = shell_model();
-        let q: Vec<f64> = (1..=8000).map(|i| 0.005 * i as f64).collect();
-        let s: Vec<f64> = q.iter().map(|&x| model.s(x)).collect();
-        let r = r_grid(0.01, 20.0, 0.01);
-        for path in [TransformPath::Direct, TransformPath::Fft] {
-            let plan = TransformPlan::new(&q, None, None, Modification::None, r.clone(), path)
-                .expect("plan");
-            assert_eq!(plan.path, path);
-            let g = plan.reduced_pdf(&s);
-            let mut worst: f64 = 0.0;
-            for (ri, gi) in r.iter().zip(&g) {
-                worst = worst.max((gi - model.big_g(*ri)).abs());
-            }
-            // Q·(S − 1) is ~1e-7 below the first point and the shells have died out by 40 1/Å.
-            assert!(worst < 1e-4, "{path:?}: max |ΔG| = {worst}");
-        }
-    }
 
     #[test]
     fn fft_path_matches_direct_path_on_random_input() {
-        let mut rng = crate::demo::SplitMix64(7);
+        let mut rng = crate::analysis::rng::SplitMix64(7);
         let q: Vec<f64> = (0..1250).map(|i| 0.5 + 0.02 * i as f64).collect();
         let s: Vec<f64> = q.iter().map(|_| 0.5 + rng.uniform()).collect();
         let r = r_grid(0.01, 20.0, 0.01);

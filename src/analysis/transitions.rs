@@ -326,7 +326,7 @@ mod tests {
     use super::*;
 
     fn noise(seed: u64) -> impl FnMut() -> f64 {
-        let mut rng = crate::demo::SplitMix64(seed);
+        let mut rng = crate::analysis::rng::SplitMix64(seed);
         move || rng.normal()
     }
 

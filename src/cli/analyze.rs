@@ -6,15 +6,14 @@
 use std::process::ExitCode;
 
 use super::{AnalyzeArgs, UsageError};
-use crate::analysis::fit::default_seeds;
-use crate::analysis::series::{AnalysisParams, analyze};
-use crate::analysis::transform::Modification;
-use crate::analysis::transitions::Transition;
-use crate::demo::{DemoConfig, demo_all};
-use crate::io::export::{safe_name, write_outputs};
-use crate::io::{self, SeriesLoad};
-
-pub use crate::io::export::METRICS_COLUMNS;
+use glassray::analysis::fit::default_seeds;
+use glassray::analysis::series::AnalysisParams;
+use glassray::analysis::transform::Modification;
+use glassray::analysis::transitions::Transition;
+use glassray::demo::DemoConfig;
+use glassray::engine::{analyze, demo_all, load_inputs};
+use glassray::io::SeriesLoad;
+use glassray::report::{safe_name, write_outputs};
 
 fn window(text: &str, what: &str) -> Result<(f64, f64), UsageError> {
     let err = || {
@@ -106,7 +105,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
             .map(SeriesLoad::from_series)
             .collect()
     } else {
-        io::load_inputs(&args.paths, &opts)
+        load_inputs(&args.paths, &opts)
     };
     let mut skipped = 0;
     for load in &loads {

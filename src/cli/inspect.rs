@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::{InspectArgs, UsageError};
-use crate::io::{self, SeriesLoad};
-use crate::model::{Pattern, file_name};
+use glassray::engine::load_inputs;
+use glassray::io::SeriesLoad;
+use glassray::model::{Pattern, file_name};
 
 /// The exact CSV columns of `inspect --csv`.
 pub const CSV_COLUMNS: [&str; 11] = [
@@ -23,7 +24,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitCode, UsageError> {
             log.display()
         )));
     }
-    let loads = io::load_inputs(&args.paths, &opts);
+    let loads = load_inputs(&args.paths, &opts);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = if args.csv {

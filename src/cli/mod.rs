@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::io::{Format, LoadOptions, Ramp, ReadOptions, SourceKind, XUnitOverride};
-use crate::model::Quantity;
+use glassray::io::{Format, LoadOptions, Ramp, ReadOptions, SourceKind, XUnitOverride};
+use glassray::model::Quantity;
 
 /// Explore in-situ X-ray total-scattering heating series of metallic glasses.
 ///

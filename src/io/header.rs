@@ -98,29 +98,7 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
     }
 }
 
-/// Leading number of a value and the text after it.
-pub fn leading_number(value: &str) -> Option<(f64, &str)> {
-    let v = value.trim_start();
-    let end = v
-        .char_indices()
-        .find(|&(i, c)| {
-            !(c.is_ascii_digit()
-                || c == '.'
-                || ((c == '-' || c == '+')
-                    && (i == 0 || matches!(v.as_bytes()[i - 1], b'e' | b'E')))
-                || ((c == 'e' || c == 'E') && i > 0))
-        })
-        .map_or(v.len(), |(i, _)| i);
-    let mut num = &v[..end];
-    // "300e" is not an exponent: shrink until it parses.
-    while !num.is_empty() {
-        if let Ok(x) = num.parse::<f64>() {
-            return Some((x, &v[num.len()..]));
-        }
-        num = &num[..num.len() - 1];
-    }
-    None
-}
+pub use crate::model::leading_number;
 
 /// Temperature unit named by a key or a value suffix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,20 +7,20 @@
 //! not patterns (documents, archives, images, subfolders, …) are listed in
 //! [`SeriesLoad::ignored`] with the reason, not as failures. A file that should be a pattern but
 //! cannot be read goes to [`SeriesLoad::failed`] with its path, line and reason, and the rest of
-//! the series still loads. Reading runs in parallel (rayon) and keeps the order.
+//! the series still loads.
+//!
+//! This room only reads: [`list_inputs`] finds and classifies the files of each series,
+//! [`read_file`] reads one, and [`SeriesFiles::assemble`] builds the series from what was read.
+//! `engine::load_inputs` runs the reading in parallel with progress and cancellation.
 
-pub mod export;
 pub mod formats;
 pub mod header;
-pub mod session;
 pub mod temperature;
 pub mod text;
-pub mod write;
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use formats::{FileData, Format, ReadOptions, XUnitOverride, read_bytes, read_file};
@@ -228,18 +228,23 @@ fn trim_zeros(d: &[u8]) -> &[u8] {
     &d[k.min(d.len().saturating_sub(1))..]
 }
 
-/// Progress of a load: called with (files read so far, files to read) from worker threads.
-pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
-
-/// One series to be: the files of a folder, or the loose files.
-struct Group {
-    files: Vec<PathBuf>,
+/// The files of one series, listed and classified, before any is read: a folder's files, or
+/// the loose files given together.
+#[derive(Debug)]
+pub struct SeriesFiles {
+    /// Files to read as patterns, in order.
+    pub patterns: Vec<PathBuf>,
+    logs: Vec<PathBuf>,
+    ignored: Vec<Ignored>,
+    /// Problems met while listing (an unreadable folder, a path that does not exist).
+    failed: Vec<LoadError>,
     origin: String,
     folder: Option<PathBuf>,
-    failed: Vec<LoadError>,
+    /// Every file listed, for the sample name of loose files.
+    listed: Vec<PathBuf>,
 }
 
-fn list_folder(dir: &Path) -> Group {
+fn list_folder(dir: &Path) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut failed = Vec::new();
     match std::fs::read_dir(dir) {
@@ -260,87 +265,49 @@ fn list_folder(dir: &Path) -> Group {
         }),
     }
     files.sort_by(|a, b| natural_cmp(&file_name(a), &file_name(b)));
-    Group {
-        files,
-        origin: dir.display().to_string(),
-        folder: Some(dir.to_path_buf()),
-        failed,
-    }
+    (files, failed)
 }
 
-fn groups(paths: &[PathBuf]) -> Vec<Group> {
-    let mut out = Vec::new();
-    let mut loose = Group {
-        files: Vec::new(),
-        origin: "files given".into(),
-        folder: None,
-        failed: Vec::new(),
-    };
-    for p in paths {
-        if p.is_dir() {
-            out.push(list_folder(p));
-        } else if p.exists() {
-            loose.files.push(p.clone());
-        } else {
-            loose.failed.push(LoadError::Io {
-                path: p.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            });
+impl SeriesFiles {
+    fn new(
+        listed: Vec<PathBuf>,
+        failed: Vec<LoadError>,
+        origin: String,
+        folder: Option<PathBuf>,
+    ) -> Self {
+        let (mut patterns, mut logs, mut ignored) = (Vec::new(), Vec::new(), Vec::new());
+        for f in &listed {
+            match classify(f) {
+                Entry::Pattern(p) => patterns.push(p),
+                Entry::Log(p) => logs.push(p),
+                Entry::Ignored(i) => ignored.push(i),
+            }
+        }
+        SeriesFiles {
+            patterns,
+            logs,
+            ignored,
+            failed,
+            origin,
+            folder,
+            listed,
         }
     }
-    if !loose.files.is_empty() || !loose.failed.is_empty() {
-        out.push(loose);
-    }
-    out
-}
 
-/// Loads every input: one series per folder, one for the loose files (in the order given).
-pub fn load_inputs(paths: &[PathBuf], opts: &LoadOptions) -> Vec<SeriesLoad> {
-    load_inputs_with_progress(paths, opts, &|_, _| {})
-}
-
-/// [`load_inputs`], reporting progress after each file.
-pub fn load_inputs_with_progress(
-    paths: &[PathBuf],
-    opts: &LoadOptions,
-    progress: Progress<'_>,
-) -> Vec<SeriesLoad> {
-    let groups = groups(paths);
-    let classified: Vec<(Vec<PathBuf>, Vec<PathBuf>, Vec<Ignored>)> = groups
-        .iter()
-        .map(|g| {
-            let (mut patterns, mut logs, mut ignored) = (Vec::new(), Vec::new(), Vec::new());
-            for f in &g.files {
-                match classify(f) {
-                    Entry::Pattern(p) => patterns.push(p),
-                    Entry::Log(p) => logs.push(p),
-                    Entry::Ignored(i) => ignored.push(i),
-                }
-            }
-            (patterns, logs, ignored)
-        })
-        .collect();
-    let total: usize = classified.iter().map(|c| c.0.len()).sum();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut out = Vec::new();
-    for (group, (patterns, logs, ignored)) in groups.into_iter().zip(classified) {
-        let results: Vec<Result<FileData, LoadError>> = patterns
-            .par_iter()
-            .map(|f| {
-                let r = read_file(f, &opts.read);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total);
-                r
-            })
-            .collect();
-        let mut load = assemble(results, logs, ignored, opts, group.origin);
-        load.failed.extend(group.failed);
+    /// Builds the series from the results of reading [`SeriesFiles::patterns`] (in that order).
+    pub fn assemble(
+        self,
+        results: Vec<Result<FileData, LoadError>>,
+        opts: &LoadOptions,
+    ) -> SeriesLoad {
+        let mut load = assemble(results, self.logs, self.ignored, opts, self.origin);
+        load.failed.extend(self.failed);
         if load.series.sample.is_empty() {
-            load.series.sample = match &group.folder {
+            load.series.sample = match &self.folder {
                 Some(dir) => file_name(dir),
                 None => {
-                    let parents: Vec<String> = group
-                        .files
+                    let parents: Vec<String> = self
+                        .listed
                         .iter()
                         .filter_map(|p| p.parent().map(file_name))
                         .filter(|n| !n.is_empty())
@@ -349,46 +316,41 @@ pub fn load_inputs_with_progress(
                 }
             };
         }
-        out.push(load);
+        load
+    }
+}
+
+/// Lists every input: one series per folder, one for the loose files (in the order given).
+pub fn list_inputs(paths: &[PathBuf]) -> Vec<SeriesFiles> {
+    let mut out = Vec::new();
+    let mut loose = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let (files, failed) = list_folder(p);
+            out.push(SeriesFiles::new(
+                files,
+                failed,
+                p.display().to_string(),
+                Some(p.to_path_buf()),
+            ));
+        } else if p.exists() {
+            loose.push(p.clone());
+        } else {
+            missing.push(LoadError::Io {
+                path: p.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            });
+        }
+    }
+    if !loose.is_empty() || !missing.is_empty() {
+        out.push(SeriesFiles::new(loose, missing, "files given".into(), None));
     }
     out
 }
 
-/// Loads a folder as one series.
-pub fn load_folder(dir: &Path, opts: &LoadOptions) -> SeriesLoad {
-    let mut loads = load_inputs(&[dir.to_path_buf()], opts);
-    loads.pop().unwrap_or_else(|| {
-        assemble(
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            opts,
-            dir.display().to_string(),
-        )
-    })
-}
-
-/// Loads files (in the order given) as one series.
-pub fn load_files(files: &[PathBuf], opts: &LoadOptions, origin: String) -> SeriesLoad {
-    let mut ignored = Vec::new();
-    let mut logs = Vec::new();
-    let mut pattern_files = Vec::new();
-    for f in files {
-        match classify(f) {
-            Entry::Pattern(p) => pattern_files.push(p),
-            Entry::Log(p) => logs.push(p),
-            Entry::Ignored(i) => ignored.push(i),
-        }
-    }
-    let results: Vec<Result<FileData, LoadError>> = pattern_files
-        .par_iter()
-        .map(|f| read_file(f, &opts.read))
-        .collect();
-    assemble(results, logs, ignored, opts, origin)
-}
-
-/// Builds a series from per-file results (shared by file and in-memory loading).
-pub fn assemble(
+/// Builds a series from per-file results.
+fn assemble(
     results: Vec<Result<FileData, LoadError>>,
     logs: Vec<PathBuf>,
     mut ignored: Vec<Ignored>,

@@ -7,7 +7,7 @@ use eframe::egui;
 use crate::analysis::fit::default_seeds;
 use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
 use crate::analysis::transform::Modification;
-use crate::io::session::Marks;
+use crate::session::Marks;
 
 /// A transition temperature mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

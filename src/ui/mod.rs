@@ -20,9 +20,9 @@ use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
 use crate::engine::{
     AnalysisJob, Analyzer, CancelToken, LoadJob, Preview, RepaintHook, SharedAnalyzer,
 };
-use crate::io::session::{Marks, Session};
 use crate::io::{LoadOptions, SeriesLoad};
 use crate::model::HeatingSeries;
+use crate::session::{Marks, Session};
 
 /// Distinguishable sample colours (Okabe–Ito, readable on dark and light backgrounds).
 const SAMPLE_COLOURS: [egui::Color32; 6] = [
@@ -286,12 +286,12 @@ impl GlassrayApp {
         for s in &self.samples {
             let Some(a) = &s.analysis else { continue };
             let out = if several {
-                dir.join(crate::io::export::safe_name(&s.series.sample))
+                dir.join(crate::report::safe_name(&s.series.sample))
             } else {
                 dir.to_path_buf()
             };
             let skipped: Vec<String> = s.load.failed.iter().map(ToString::to_string).collect();
-            if let Err(e) = crate::io::export::write_outputs(&out, &s.series, &skipped, a) {
+            if let Err(e) = crate::report::write_outputs(&out, &s.series, &skipped, a) {
                 self.status = format!("export failed: {e}");
                 return;
             }

@@ -2,13 +2,15 @@ mod analysis;
 mod bad_input;
 mod cli;
 mod formats;
+mod house;
 mod real_data;
 #[cfg(feature = "gui")]
 mod ui;
 
 use std::path::{Path, PathBuf};
 
-use glassray::io::{self, LoadOptions, SeriesLoad};
+use glassray::engine::load_inputs;
+use glassray::io::{LoadOptions, SeriesLoad};
 
 /// `tests/data/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
@@ -36,7 +38,7 @@ pub fn load(paths: &[PathBuf]) -> SeriesLoad {
 }
 
 pub fn load_with(paths: &[PathBuf], opts: &LoadOptions) -> SeriesLoad {
-    let mut loads = io::load_inputs(paths, opts);
+    let mut loads = load_inputs(paths, opts);
     assert_eq!(loads.len(), 1, "expected one series");
     loads.remove(0)
 }

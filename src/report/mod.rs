@@ -1,15 +1,20 @@
-//! Writing an analysed series: `metrics.csv` (one row per pattern), `summary.json` (transition
-//! temperatures with methods and uncertainties, every parameter) and `gr/` (one G(r) file per
-//! pattern with a PDFgetX3-style header). Shared by `glassray analyze` and the app's export.
+//! Writing results: for an analysed series `metrics.csv` (one row per pattern), `summary.json`
+//! (transition temperatures with methods and uncertainties, every parameter) and `gr/` (one G(r)
+//! file per pattern with a PDFgetX3-style header), shared by `glassray analyze` and the app's
+//! export; and the demo series as pattern files ([`demo_files`]). Every file is written
+//! atomically (`engine::write`).
+
+pub mod demo_files;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
+use std::path::PathBuf;
 
-use super::write;
 use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
 use crate::analysis::transform::Modification;
+use crate::engine::write;
 use crate::model::HeatingSeries;
 
 /// The required columns of `metrics.csv`, in order; more follow them.
@@ -82,6 +87,30 @@ struct Summary<'a> {
     glassray_version: &'a str,
 }
 
+/// Why results could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot create {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode {}: {source}", path.display())]
+    Encode {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+fn write_file(path: PathBuf, contents: &[u8]) -> Result<(), ReportError> {
+    write::write_atomic(&path, contents).map_err(|source| ReportError::Write { path, source })
+}
+
 /// Writes metrics.csv, summary.json and gr/ for one analysed series.
 /// `skipped` lists the files of the series that could not be read (for the summary).
 pub fn write_outputs(
@@ -89,11 +118,12 @@ pub fn write_outputs(
     series: &HeatingSeries,
     skipped: &[String],
     a: &SeriesAnalysis,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir.join("gr"))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    write::write_atomic(&dir.join("metrics.csv"), metrics_csv(series, a).as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", dir.join("metrics.csv").display()))?;
+) -> Result<(), ReportError> {
+    std::fs::create_dir_all(dir.join("gr")).map_err(|source| ReportError::CreateDir {
+        path: dir.join("gr"),
+        source,
+    })?;
+    write_file(dir.join("metrics.csv"), metrics_csv(series, a).as_bytes())?;
     let t = &a.transitions;
     let summary = Summary {
         sample: &series.sample,
@@ -114,9 +144,11 @@ pub fn write_outputs(
         messages: &a.messages,
         glassray_version: env!("CARGO_PKG_VERSION"),
     };
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| format!("summary: {e}"))?;
-    write::write_atomic(&dir.join("summary.json"), json.as_bytes())
-        .map_err(|e| format!("cannot write summary.json: {e}"))?;
+    let json = serde_json::to_string_pretty(&summary).map_err(|source| ReportError::Encode {
+        path: dir.join("summary.json"),
+        source,
+    })?;
+    write_file(dir.join("summary.json"), json.as_bytes())?;
     for (p, pa) in series.patterns.iter().zip(&a.patterns) {
         let Some(rs) = &pa.real_space else { continue };
         let stem = p
@@ -129,8 +161,7 @@ pub fn write_outputs(
             None => format!("{stem}.gr"),
         };
         let text = gr_file(series, p, pa, rs, &a.params);
-        write::write_atomic(&dir.join("gr").join(&name), text.as_bytes())
-            .map_err(|e| format!("cannot write gr/{name}: {e}"))?;
+        write_file(dir.join("gr").join(&name), text.as_bytes())?;
     }
     Ok(())
 }

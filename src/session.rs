@@ -128,9 +128,11 @@ impl Session {
                 source,
             })?;
         }
-        super::write::write_atomic(path, text.as_bytes()).map_err(|source| SessionError::Write {
-            path: path.to_path_buf(),
-            source,
+        crate::engine::write::write_atomic(path, text.as_bytes()).map_err(|source| {
+            SessionError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
         })
     }
 

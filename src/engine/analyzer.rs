@@ -1,0 +1,216 @@
+//! A series' analysis with every stage cached per parameter set, so a change recomputes only
+//! what depends on it: moving a fit seed refits without transforming again; changing an
+//! override recomputes nothing per pattern. Work stops between temperatures once its
+//! generation is stale.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::pipeline::{combine, fits_all, stage1_all, stage1_and_fits_all};
+use super::{CancelToken, Cancelled};
+use crate::analysis::fit::{ModeFit, fit_connection_modes};
+use crate::analysis::series::{AnalysisParams, SeriesAnalysis, Stage1};
+use crate::model::HeatingSeries;
+
+/// The parameters stage 1 (S(Q) → FSDP, G(r), g(r)) depends on.
+fn stage1_key(p: &AnalysisParams) -> AnalysisParams {
+    AnalysisParams {
+        fit: Default::default(),
+        sequential: false,
+        smoothing: None,
+        t_r_override: None,
+        t_g_override: None,
+        t_x_override: None,
+        lobe_r_min: 0.0,
+        ..p.clone()
+    }
+}
+
+/// The parameters the fits depend on (everything but the transition overrides).
+fn fit_key(p: &AnalysisParams) -> AnalysisParams {
+    AnalysisParams {
+        smoothing: None,
+        t_r_override: None,
+        t_g_override: None,
+        t_x_override: None,
+        lobe_r_min: 0.0,
+        ..p.clone()
+    }
+}
+
+/// Caches each stage per parameter set so a change recomputes only what depends on it:
+/// moving a fit seed refits without transforming again; changing an override recomputes
+/// nothing per pattern.
+pub struct Analyzer {
+    series: Arc<HeatingSeries>,
+    stage1: Option<(AnalysisParams, Arc<Vec<Stage1>>, Vec<String>)>,
+    fits: Option<(AnalysisParams, Arc<Vec<ModeFit>>)>,
+    /// Patterns whose stage 1 and fit were (re)computed by the last run.
+    pub recomputed: (usize, usize),
+    /// Told of each fit as it finishes (index, fit).
+    listener: Option<FitListener>,
+}
+
+/// Receives (pattern index, fit) as each fit of a run finishes.
+pub type FitListener = Arc<dyn Fn(usize, &ModeFit) + Send + Sync>;
+
+impl Analyzer {
+    pub fn new(series: Arc<HeatingSeries>) -> Self {
+        Analyzer {
+            series,
+            stage1: None,
+            fits: None,
+            recomputed: (0, 0),
+            listener: None,
+        }
+    }
+
+    /// Sets (or clears) who is told of each fit as it finishes.
+    pub fn set_listener(&mut self, listener: Option<FitListener>) {
+        self.listener = listener;
+    }
+
+    pub fn series(&self) -> &Arc<HeatingSeries> {
+        &self.series
+    }
+
+    /// Runs (or reuses) every stage. `progress(done, total)` is called per temperature and
+    /// stage; work of `generation` stops between temperatures once `cancel` moves on.
+    pub fn run(
+        &mut self,
+        params: &AnalysisParams,
+        cancel: &CancelToken,
+        generation: u64,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<SeriesAnalysis, Cancelled> {
+        let n = self.series.len();
+        let done = AtomicUsize::new(0);
+        let step = |k: usize| progress(done.fetch_add(k, Ordering::Relaxed) + k, 2 * n);
+        let stop = || cancel.is_stale(generation);
+        self.recomputed = (0, 0);
+        let listener = self.listener.clone();
+        let on_fit = |i: usize, f: &ModeFit| {
+            if let Some(l) = &listener {
+                l(i, f);
+            }
+        };
+        let key1 = stage1_key(params);
+        let key2 = fit_key(params);
+        let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
+        if !cached1 {
+            // Nothing reusable: transform and fit in one pass.
+            let (s, m, f) = stage1_and_fits_all(&self.series, params, &stop, &step, &on_fit)
+                .ok_or(Cancelled)?;
+            let (s, f) = (Arc::new(s), Arc::new(f));
+            self.recomputed = (n, n);
+            self.stage1 = Some((key1, Arc::clone(&s), m.clone()));
+            self.fits = Some((key2, Arc::clone(&f)));
+            return Ok(combine(&self.series, &s, &f, params, m));
+        }
+        let (stage1, messages) = match &self.stage1 {
+            Some((k, s, m)) if *k == key1 => (Arc::clone(s), m.clone()),
+            _ => {
+                let (s, m) = stage1_all(&self.series, params, &stop, &step).ok_or(Cancelled)?;
+                let s = Arc::new(s);
+                self.recomputed.0 = n;
+                self.stage1 = Some((key1, Arc::clone(&s), m.clone()));
+                self.fits = None;
+                (s, m)
+            }
+        };
+        let fits = match &self.fits {
+            Some((k, f)) if *k == key2 => Arc::clone(f),
+            _ => {
+                let f =
+                    Arc::new(fits_all(&stage1, params, &stop, &step, &on_fit).ok_or(Cancelled)?);
+                self.recomputed.1 = n;
+                self.fits = Some((key2, Arc::clone(&f)));
+                f
+            }
+        };
+        Ok(combine(&self.series, &stage1, &fits, params, messages))
+    }
+
+    /// Refits one temperature (a seed moved in the UI) from the cached g(r).
+    pub fn refit_one(&self, index: usize, params: &AnalysisParams) -> Option<ModeFit> {
+        let (_, stage1, _) = self.stage1.as_ref()?;
+        let rs = stage1.get(index)?.real_space.as_ref()?;
+        Some(fit_connection_modes(&rs.r, &rs.g, &params.fit, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoConfig, SAMPLES, demo_series};
+
+    fn small() -> Arc<HeatingSeries> {
+        let cfg = DemoConfig {
+            t_end: 360.0,
+            ..Default::default()
+        };
+        Arc::new(demo_series(&SAMPLES[0], &cfg))
+    }
+
+    #[test]
+    fn moving_a_seed_refits_without_transforming_and_matches_a_fresh_run() {
+        let series = small();
+        let mut analyzer = Analyzer::new(Arc::clone(&series));
+        let token = CancelToken::default();
+        let g = token.renew();
+        let params = AnalysisParams::default();
+        let first = analyzer.run(&params, &token, g, &|_, _| {}).expect("runs");
+        assert_eq!(analyzer.recomputed, (21, 21));
+
+        let mut moved = params.clone();
+        moved.fit.seeds[2] += 0.05;
+        let second = analyzer.run(&moved, &token, g, &|_, _| {}).expect("runs");
+        assert_eq!(analyzer.recomputed, (0, 21), "no transform redone");
+        assert_ne!(
+            first.patterns[0].fit.centres,
+            second.patterns[0].fit.centres
+        );
+        let fresh = crate::engine::analyze(&series, &moved);
+        assert_eq!(fresh.patterns[3].fit, second.patterns[3].fit);
+        assert_eq!(fresh.patterns[3].fsdp, second.patterns[3].fsdp);
+
+        let mut overridden = moved.clone();
+        overridden.t_g_override = Some(650.0);
+        let third = analyzer
+            .run(&overridden, &token, g, &|_, _| {})
+            .expect("runs");
+        assert_eq!(analyzer.recomputed, (0, 0));
+        assert_eq!(
+            third.transitions.t_g.as_ref().map(|t| t.kelvin),
+            Some(650.0)
+        );
+
+        let refit = analyzer.refit_one(3, &moved).expect("refit");
+        assert_eq!(refit, second.patterns[3].fit);
+    }
+
+    #[test]
+    fn stale_work_is_cancelled_and_progress_is_reported() {
+        let series = small();
+        let mut analyzer = Analyzer::new(series);
+        let token = CancelToken::default();
+        let old = token.renew();
+        token.renew();
+        let result = analyzer.run(&AnalysisParams::default(), &token, old, &|_, _| {});
+        assert_eq!(result.err(), Some(Cancelled));
+        let seen = AtomicUsize::new(0);
+        let current = token.current();
+        analyzer
+            .run(
+                &AnalysisParams::default(),
+                &token,
+                current,
+                &|done, total| {
+                    assert_eq!(total, 42);
+                    seen.fetch_max(done, Ordering::Relaxed);
+                },
+            )
+            .expect("runs");
+        assert_eq!(seen.load(Ordering::Relaxed), 42);
+    }
+}

@@ -1,0 +1,85 @@
+//! The demo series as files: `<sample>/<sample>_NNNN.xy` (two columns with a `#` header of
+//! `key = value` lines, then a column-name line) and `<sample>/temperatures.csv`
+//! (`index,filename,T_K,time_s`). Numbers are written with Rust's shortest round-trip
+//! formatting, so reading the files back gives exactly the same `f64` values.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::engine::write::write_atomic;
+use crate::model::{HeatingSeries, Pattern};
+
+/// Why the demo files could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoFilesError {
+    #[error("cannot create {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A two-column pattern text with a `#` header of `key = value` lines, then a column-name line.
+pub fn pattern_text(pattern: &Pattern, header: &[(String, String)]) -> String {
+    let mut s = String::with_capacity(pattern.x.len() * 40 + 256);
+    for (k, v) in header {
+        let _ = writeln!(s, "# {k} = {v}");
+    }
+    let x_name = match pattern.x_unit {
+        crate::model::XUnit::QInvAngstrom => "Q(A^-1)",
+        crate::model::XUnit::RAngstrom => "r(A)",
+        crate::model::XUnit::TwoThetaDeg => "2theta(deg)",
+    };
+    let _ = writeln!(s, "# {x_name} {}", pattern.quantity.label());
+    for (x, y) in pattern.x.iter().zip(&pattern.y) {
+        let _ = writeln!(s, "{x} {y}");
+    }
+    s
+}
+
+/// Writes each series as `out/<sample>/<sample>_NNNN.xy` plus `out/<sample>/temperatures.csv`
+/// (`index,filename,T_K,time_s`). Returns the number of pattern files.
+pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesError> {
+    let mut count = 0;
+    for series in all {
+        let dir = out.join(&series.sample);
+        std::fs::create_dir_all(&dir).map_err(|source| DemoFilesError::CreateDir {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut log = String::from("index,filename,T_K,time_s\n");
+        for p in &series.patterns {
+            let name = format!("{}_{:04}.xy", series.sample, p.index);
+            let kelvin = p.kelvin().unwrap_or(f64::NAN);
+            let time = p.time_s.unwrap_or(f64::NAN);
+            let header = vec![
+                ("sample".to_string(), series.sample.clone()),
+                (
+                    "composition".to_string(),
+                    series.composition.clone().unwrap_or_default(),
+                ),
+                ("T".to_string(), format!("{kelvin} K")),
+                ("time".to_string(), format!("{time} s")),
+                (
+                    "source".to_string(),
+                    "Glassray synthetic demo model (glassray::demo)".to_string(),
+                ),
+            ];
+            let text = pattern_text(p, &header);
+            let path = dir.join(&name);
+            write_atomic(&path, text.as_bytes())
+                .map_err(|source| DemoFilesError::Write { path, source })?;
+            log.push_str(&format!("{},{name},{kelvin},{time}\n", p.index));
+            count += 1;
+        }
+        let path = dir.join("temperatures.csv");
+        write_atomic(&path, log.as_bytes())
+            .map_err(|source| DemoFilesError::Write { path, source })?;
+    }
+    Ok(count)
+}
