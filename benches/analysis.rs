@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use glassray::analysis::series::AnalysisParams;
+use glassray::analysis::params::AnalysisParams;
+use glassray::analysis::transitions::Marks;
 use glassray::demo::{DemoConfig, SAMPLES, demo_series};
 use glassray::engine::analyze;
 use glassray::engine::{Analyzer, CancelToken};
@@ -25,7 +26,7 @@ fn bench_analysis(c: &mut Criterion) {
     );
     assert_eq!(small.len(), 150);
     group.bench_function("series_150x1250", |b| {
-        b.iter(|| analyze(black_box(&small), &params))
+        b.iter(|| analyze(black_box(&small), &params, &Marks::default()))
     });
 
     let small = Arc::new(small);
@@ -33,7 +34,7 @@ fn bench_analysis(c: &mut Criterion) {
     let token = CancelToken::default();
     let generation = token.renew();
     analyzer
-        .run(&params, &token, generation, &|_, _| {})
+        .run(&params, &Marks::default(), &token, generation, &|_, _| {})
         .expect("runs");
     let mut moved = params.clone();
     moved.fit.seeds[1] += 0.04;
@@ -56,7 +57,7 @@ fn bench_analysis(c: &mut Criterion) {
         );
         assert_eq!(large.len(), 2000);
         group.bench_function("series_2000x5000", |b| {
-            b.iter(|| analyze(black_box(&large), &params))
+            b.iter(|| analyze(black_box(&large), &params, &Marks::default()))
         });
     }
     group.finish();

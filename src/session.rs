@@ -7,34 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::series::AnalysisParams;
+pub use crate::analysis::transitions::Marks;
+
+use crate::analysis::params::AnalysisParams;
 
 /// The session format's version (stored, so later versions can read older files).
 pub const SESSION_VERSION: u32 = 1;
-
-/// Marks of one sample (K). `t_r`, `t_g`, `t_x` override the detected values when set;
-/// `dsc_t_g`, `dsc_t_x` are calorimetric values typed by the user, shown beside them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Marks {
-    pub t_r: Option<f64>,
-    pub t_g: Option<f64>,
-    pub t_x: Option<f64>,
-    pub dsc_t_g: Option<f64>,
-    pub dsc_t_x: Option<f64>,
-}
-
-impl Marks {
-    /// `base` with this sample's overrides applied.
-    pub fn apply(&self, base: &AnalysisParams) -> AnalysisParams {
-        AnalysisParams {
-            t_r_override: self.t_r,
-            t_g_override: self.t_g,
-            t_x_override: self.t_x,
-            ..base.clone()
-        }
-    }
-}
 
 /// Everything needed to reopen an exploration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,11 +153,11 @@ mod tests {
         };
         s.params.fit.seeds[1] = 5.2;
         s.params.fit.tolerance = 0.07;
-        s.params.fsdp_window = (2.3, 2.9);
+        s.params.transform.fsdp_window = (2.3, 2.9);
         s.marks.insert(
             "HPT".into(),
             Marks {
-                t_r: Some(512.5),
+                overrides: [Some(512.5), None, None],
                 dsc_t_g: Some(668.0),
                 ..Default::default()
             },
@@ -218,11 +196,32 @@ mod tests {
     #[test]
     fn marks_override_the_detected_transitions() {
         let m = Marks {
-            t_g: Some(671.0),
+            overrides: [None, Some(671.0), None],
             ..Default::default()
         };
-        let p = m.apply(&AnalysisParams::default());
+        let p = AnalysisParams::default().wire(&m);
         assert_eq!(p.t_g_override, Some(671.0));
         assert_eq!(p.t_r_override, None);
+    }
+
+    #[test]
+    fn a_version_1_session_file_still_opens() {
+        // Written by Glassray before the parameters were grouped by stage.
+        let text = "(version: 1, params: (q_max: Some(18.5), fsdp_window: (2.3, 2.9), \
+                    fit: (seeds: (5.9, 5.2, 4.8, 4.2), tolerance: 0.05), sequential: true, \
+                    smoothing: Some(2.0), t_r_override: None), \
+                    marks: {\"HPT\": (t_r: Some(512.5), dsc_t_x: Some(720.0))})";
+        let s = Session::from_ron(text, Path::new("old.ron")).expect("opens");
+        assert_eq!(s.params.transform.q_max, Some(18.5));
+        assert_eq!(s.params.transform.fsdp_window, (2.3, 2.9));
+        assert_eq!(s.params.fit.seeds[1], 5.2);
+        assert_eq!(s.params.fit.tolerance, 0.05);
+        assert!(s.params.sequential);
+        assert_eq!(s.params.smoothing.lambda, Some(2.0));
+        let m = s.marks.get("HPT").expect("marks");
+        assert_eq!(m.overrides, [Some(512.5), None, None]);
+        assert_eq!(m.dsc_t_x, Some(720.0));
+        // And it is written back in the same layout.
+        assert!(s.to_ron().expect("ron").contains("t_r: Some(512.5)"));
     }
 }

@@ -7,6 +7,8 @@
 pub mod fit;
 pub mod fsdp;
 pub mod lobes;
+pub mod metric;
+pub mod params;
 pub mod rng;
 pub mod series;
 pub mod spline;

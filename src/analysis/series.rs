@@ -21,72 +21,18 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::fit::{FitOptions, ModeFit, fit_connection_modes};
+use super::fit::{ModeFit, fit_connection_modes};
 use super::fsdp::{Fsdp, fsdp};
 use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
+use super::metric::Metric;
+use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
 use super::spline::SmoothingSpline;
 use super::transform::{
-    Modification, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
-    structure_factor,
+    TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
+    sq_from_pattern,
 };
-use super::transitions::{Transition, crystallization_onset, three_segment_fit};
+use super::transitions::{Marks, Transitions};
 use crate::model::{HeatingSeries, Pattern, Quantity, XUnit};
-
-/// Default number density of BAM-11 (Å⁻³).
-pub const DEFAULT_RHO0: f64 = 0.0545;
-
-/// Every parameter of the analysis.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AnalysisParams {
-    /// Index of the ΔS reference pattern.
-    pub reference: usize,
-    pub q_min: Option<f64>,
-    pub q_max: Option<f64>,
-    pub modification: Modification,
-    /// Number density (Å⁻³); None: from the header, else [`DEFAULT_RHO0`].
-    pub rho0: Option<f64>,
-    pub r_min: f64,
-    pub r_max: f64,
-    pub dr: f64,
-    pub transform_path: TransformPath,
-    pub fsdp_window: (f64, f64),
-    pub lobe_r_min: f64,
-    pub fit: FitOptions,
-    /// Each temperature's fit starts from the previous result.
-    pub sequential: bool,
-    pub t_r_override: Option<f64>,
-    pub t_g_override: Option<f64>,
-    pub t_x_override: Option<f64>,
-    /// Smoothing parameter λ of the versus-T splines; None: chosen by GCV per quantity.
-    pub smoothing: Option<f64>,
-}
-
-impl Default for AnalysisParams {
-    fn default() -> Self {
-        AnalysisParams {
-            reference: 0,
-            q_min: None,
-            q_max: None,
-            modification: Modification::None,
-            rho0: None,
-            r_min: 0.01,
-            r_max: 20.0,
-            dr: 0.01,
-            transform_path: TransformPath::Auto,
-            fsdp_window: (2.2, 3.0),
-            lobe_r_min: 1.5,
-            fit: FitOptions::default(),
-            sequential: false,
-            t_r_override: None,
-            t_g_override: None,
-            t_x_override: None,
-            smoothing: None,
-        }
-    }
-}
 
 /// The real-space curves of one pattern (kept for plotting and G(r) export).
 #[derive(Debug, Clone, PartialEq)]
@@ -121,22 +67,10 @@ impl PatternAnalysis {
     }
 }
 
-/// The transition temperatures used, detected and overridden.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Transitions {
-    pub t_r: Option<Transition>,
-    pub t_g: Option<Transition>,
-    pub t_x: Option<Transition>,
-    /// What was detected, before any override.
-    pub detected_t_r: Option<Transition>,
-    pub detected_t_g: Option<Transition>,
-    pub detected_t_x: Option<Transition>,
-}
-
 /// A quantity versus T with its smoothing spline evaluated at each pattern's T.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmoothedCurve {
-    pub name: &'static str,
+    pub metric: Metric,
     pub values: Vec<f64>,
     pub smoothed: Vec<f64>,
     /// λ used (chosen by GCV unless set) and the effective degrees of freedom.
@@ -154,13 +88,22 @@ pub struct SeriesAnalysis {
     pub curves: Vec<SmoothedCurve>,
     pub transitions: Transitions,
     pub params: AnalysisParams,
+    /// The sample's marks the transitions were computed with.
+    pub marks: Marks,
     /// Series-level messages (plan failures, transform path used).
     pub messages: Vec<String>,
 }
 
+impl SeriesAnalysis {
+    /// The curve of one metric versus T.
+    pub fn curve(&self, metric: Metric) -> Option<&SmoothedCurve> {
+        self.curves.iter().find(|c| c.metric == metric)
+    }
+}
+
 /// ρ0 for a pattern: the parameter, else a plausible header value, else the default.
 pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
-    if let Some(r) = params.rho0 {
+    if let Some(r) = params.transform.rho0 {
         return r;
     }
     for key in [
@@ -179,26 +122,26 @@ pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
     DEFAULT_RHO0
 }
 
-/// Builds the transform plan for a series (from the reference pattern's Q grid).
+/// Builds the transform plan for a series (from the first reciprocal-space pattern's Q grid).
 pub fn plan_for(
     series: &HeatingSeries,
     params: &AnalysisParams,
-) -> Result<Arc<TransformPlan>, String> {
+) -> Result<Arc<TransformPlan>, TransformError> {
     let q = series
         .patterns
         .iter()
         .find(|p| p.x_unit == XUnit::QInvAngstrom && !p.quantity.is_real_space())
         .map(|p| p.x.clone())
-        .ok_or("no reciprocal-space pattern")?;
+        .ok_or(TransformError::NoReciprocalPattern)?;
+    let t = &params.transform;
     TransformPlan::new(
         &q,
-        params.q_min,
-        params.q_max,
-        params.modification,
-        r_grid(params.r_min, params.r_max, params.dr),
-        params.transform_path,
+        t.q_min,
+        t.q_max,
+        t.modification,
+        r_grid(t.r_min, t.r_max, t.dr),
+        t.path,
     )
-    .map_err(|e| e.to_string())
 }
 
 /// What stage 1 gives for one pattern.
@@ -260,10 +203,10 @@ pub fn real_space_stage(
             messages,
         };
     }
-    let s = match structure_factor(p) {
+    let s = match sq_from_pattern(p) {
         Ok(s) => s,
         Err(e) => {
-            messages.push(e);
+            messages.push(e.to_string());
             return Stage1 {
                 fsdp: nan_fsdp,
                 delta_s_rms: f64::NAN,
@@ -272,7 +215,7 @@ pub fn real_space_stage(
             };
         }
     };
-    let (qa, qb) = params.fsdp_window;
+    let (qa, qb) = params.transform.fsdp_window;
     let f = fsdp(&p.x, &s, qa, qb);
     if f.points < 2 {
         messages.push(format!(
@@ -283,7 +226,7 @@ pub fn real_space_stage(
         messages.push("NaN inside the FSDP window".into());
     }
     let delta_rms = reference
-        .and_then(|r| structure_factor(r).ok().map(|rs| (r, rs)))
+        .and_then(|r| sq_from_pattern(r).ok().map(|rs| (r, rs)))
         .map_or(f64::NAN, |(r, rs)| {
             let mut rp = r.clone();
             rp.y = rs;
@@ -396,7 +339,7 @@ pub fn pattern_result(
         lobes: stage1
             .real_space
             .as_ref()
-            .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.lobe_r_min))
+            .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.transform.lobe_r_min))
             .unwrap_or_default(),
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),
@@ -411,8 +354,8 @@ pub struct VersusT {
     pub t: Vec<f64>,
     pub r1_relative: Vec<f64>,
     pub r6_relative: Vec<f64>,
-    /// (name, value per pattern): FSDP moment and area, r1/r6 relative, the four fractions, RMSE.
-    pub quantities: Vec<(&'static str, Vec<f64>)>,
+    /// Each metric's value per pattern, in [`Metric::ALL`] order.
+    pub quantities: Vec<(Metric, Vec<f64>)>,
 }
 
 /// Collects every quantity versus T from the per-pattern results.
@@ -423,19 +366,22 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
     let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
     let r1_relative = relative_to_mean(&r1);
     let r6_relative = relative_to_mean(&r6);
-    let mut quantities: Vec<(&'static str, Vec<f64>)> = vec![
-        ("fsdp_first_moment", moment),
-        ("fsdp_area", area),
-        ("r1_relative", r1_relative.clone()),
-        ("r6_relative", r6_relative.clone()),
+    let mut quantities: Vec<(Metric, Vec<f64>)> = vec![
+        (Metric::FsdpFirstMoment, moment),
+        (Metric::FsdpArea, area),
+        (Metric::R1Relative, r1_relative.clone()),
+        (Metric::R6Relative, r6_relative.clone()),
     ];
-    for (i, name) in ["frac_1atom", "frac_2atom", "frac_3atom", "frac_4atom"]
-        .into_iter()
-        .enumerate()
-    {
-        quantities.push((name, patterns.iter().map(|p| p.fit.fractions[i]).collect()));
+    for (i, metric) in Metric::FRACTIONS.into_iter().enumerate() {
+        quantities.push((
+            metric,
+            patterns.iter().map(|p| p.fit.fractions[i]).collect(),
+        ));
     }
-    quantities.push(("fit_rmse", patterns.iter().map(|p| p.fit.rmse).collect()));
+    quantities.push((
+        Metric::FitRmse,
+        patterns.iter().map(|p| p.fit.rmse).collect(),
+    ));
     VersusT {
         t: series.axis_values(),
         r1_relative,
@@ -447,13 +393,13 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
 /// A smoothing spline through one quantity versus T, evaluated at each pattern's T.
 pub fn smooth(
     t: &[f64],
-    name: &'static str,
+    metric: Metric,
     values: Vec<f64>,
-    smoothing: Option<f64>,
+    smoothing: &SmoothingParams,
 ) -> SmoothedCurve {
-    match SmoothingSpline::fit(t, &values, smoothing) {
+    match SmoothingSpline::fit(t, &values, smoothing.lambda) {
         Some(s) => SmoothedCurve {
-            name,
+            metric,
             smoothed: t
                 .iter()
                 .map(|&x| if x.is_finite() { s.at(x) } else { f64::NAN })
@@ -463,74 +409,11 @@ pub fn smooth(
             edf: s.edf,
         },
         None => SmoothedCurve {
-            name,
+            metric,
             smoothed: vec![f64::NAN; values.len()],
             values,
             lambda: f64::NAN,
             edf: f64::NAN,
         },
     }
-}
-
-/// Detects T_x, then T_r and T_g below it; overrides win and feed the later steps.
-pub fn transitions(
-    t: &[f64],
-    moment: &[f64],
-    area: &[f64],
-    params: &AnalysisParams,
-) -> Transitions {
-    let mut out = Transitions::default();
-    if let Some((tx, du, _)) = crystallization_onset(t, area) {
-        out.detected_t_x = Some(Transition {
-            kelvin: tx,
-            uncertainty: du,
-            method: "last pattern before the FSDP area leaves the straight line through the previous 20 points by more than max(10σ, 0.5 %)".into(),
-        });
-    }
-    out.t_x = match params.t_x_override {
-        Some(k) => Some(Transition {
-            kelvin: k,
-            uncertainty: 0.0,
-            method: "user".into(),
-        }),
-        None => out.detected_t_x.clone(),
-    };
-    let limit = out.t_x.as_ref().map_or(f64::INFINITY, |x| x.kelvin);
-    let (tb, yb): (Vec<f64>, Vec<f64>) = t
-        .iter()
-        .zip(moment)
-        .filter(|(a, _)| **a < limit)
-        .map(|(a, b)| (*a, *b))
-        .unzip();
-    if let Some(h) = three_segment_fit(&tb, &yb, 15.0, 20.0) {
-        let method =
-            "continuous three-segment piecewise-linear fit of the FSDP first moment below T_x";
-        out.detected_t_r = Some(Transition {
-            kelvin: h.first_break,
-            uncertainty: h.first_uncertainty,
-            method: format!("{method} (first breakpoint)"),
-        });
-        out.detected_t_g = Some(Transition {
-            kelvin: h.second_break,
-            uncertainty: h.second_uncertainty,
-            method: format!("{method} (second breakpoint)"),
-        });
-    }
-    out.t_r = match params.t_r_override {
-        Some(k) => Some(Transition {
-            kelvin: k,
-            uncertainty: 0.0,
-            method: "user".into(),
-        }),
-        None => out.detected_t_r.clone(),
-    };
-    out.t_g = match params.t_g_override {
-        Some(k) => Some(Transition {
-            kelvin: k,
-            uncertainty: 0.0,
-            method: "user".into(),
-        }),
-        None => out.detected_t_g.clone(),
-    };
-    out
 }

@@ -43,11 +43,24 @@ pub enum TransformPath {
     Fft,
 }
 
+/// Why a pattern has no S(Q).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NoStructureFactor {
+    #[error("x axis is {0}, not Q in 1/Å")]
+    NotQ(XUnit),
+    #[error("I(Q) must be normalised to S(Q) first (PDFgetX3, GudrunX, LiquidDiffract)")]
+    Intensity,
+    #[error("quantity unknown: set it (--quantity sq, fq or s-1)")]
+    UnknownQuantity,
+    #[error("{0} is a real-space quantity, not S(Q)")]
+    RealSpace(Quantity),
+}
+
 /// S(Q) from what a pattern holds: S(Q) as is, 1 + F(Q)/Q, 1 + (S − 1). Intensities need
 /// normalisation first and real-space patterns have no S(Q): both are errors with the reason.
-pub fn structure_factor(p: &Pattern) -> Result<Vec<f64>, String> {
+pub fn sq_from_pattern(p: &Pattern) -> Result<Vec<f64>, NoStructureFactor> {
     if p.x_unit != XUnit::QInvAngstrom {
-        return Err(format!("x axis is {}, not Q in 1/Å", p.x_unit));
+        return Err(NoStructureFactor::NotQ(p.x_unit));
     }
     match p.quantity {
         Quantity::StructureFactor => Ok(p.y.clone()),
@@ -58,11 +71,9 @@ pub fn structure_factor(p: &Pattern) -> Result<Vec<f64>, String> {
             .map(|(q, f)| if *q > 0.0 { 1.0 + f / q } else { f64::NAN })
             .collect()),
         Quantity::Interference => Ok(p.y.iter().map(|v| 1.0 + v).collect()),
-        Quantity::Intensity => {
-            Err("I(Q) must be normalised to S(Q) first (PDFgetX3, GudrunX, LiquidDiffract)".into())
-        }
-        Quantity::Unknown => Err("quantity unknown: set it (--quantity sq, fq or s-1)".into()),
-        q => Err(format!("{q} is a real-space quantity, not S(Q)")),
+        Quantity::Intensity => Err(NoStructureFactor::Intensity),
+        Quantity::Unknown => Err(NoStructureFactor::UnknownQuantity),
+        q => Err(NoStructureFactor::RealSpace(q)),
     }
 }
 
@@ -109,6 +120,8 @@ pub fn rdf_from_g(r: &[f64], g: &[f64], rho0: f64) -> Vec<f64> {
 /// Why a transform cannot be planned.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TransformError {
+    #[error("no reciprocal-space pattern")]
+    NoReciprocalPattern,
     #[error("fewer than 2 data points in Q = {q_min}–{q_max} 1/Å")]
     TooFewPoints { q_min: f64, q_max: f64 },
     #[error("the r grid is empty (check r range and dr)")]

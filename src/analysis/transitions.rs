@@ -15,18 +15,202 @@
 //!   (σ = 1.4826 · MAD(ΔA)/√2). Its uncertainty is the temperature step at the departure.
 //!
 //! Fewer than 8 usable points, or a range too short for the breakpoint constraints, give None.
+//!
+//! [`transitions`] runs both and applies the user's [`Marks`]: an override replaces the detected
+//! value (kept beside it) and is what later steps use (T_r and T_g are fitted below the T_x in
+//! use).
 
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
 use serde::{Deserialize, Serialize};
 
+/// The three transition temperatures of a heating series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Transition {
+    /// T_r: onset of relaxation, where the FSDP first moment leaves its low-T linear trend.
+    Relaxation,
+    /// T_g: glass transition, the second slope change of the FSDP first moment.
+    Glass,
+    /// T_x: onset of crystallization, where the FSDP area jumps.
+    Crystallization,
+}
+
+impl Transition {
+    pub const ALL: [Transition; 3] = [
+        Transition::Relaxation,
+        Transition::Glass,
+        Transition::Crystallization,
+    ];
+
+    /// As scientists write it: `T_r`, `T_g`, `T_x`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transition::Relaxation => "T_r",
+            Transition::Glass => "T_g",
+            Transition::Crystallization => "T_x",
+        }
+    }
+
+    /// Position in the arrays of [`Transitions`] and [`Marks`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// A transition temperature with how it was obtained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Transition {
+pub struct TransitionEstimate {
     pub kelvin: f64,
     pub uncertainty: f64,
     pub method: String,
+}
+
+impl TransitionEstimate {
+    /// A value set by the user (no uncertainty, method "user").
+    pub fn user(kelvin: f64) -> Self {
+        TransitionEstimate {
+            kelvin,
+            uncertainty: 0.0,
+            method: "user".into(),
+        }
+    }
+}
+
+/// The transitions detected in a series, and those in use (an override, else the detected
+/// value), indexed by [`Transition::index`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Transitions {
+    pub detected: [Option<TransitionEstimate>; 3],
+    pub used: [Option<TransitionEstimate>; 3],
+}
+
+impl Transitions {
+    /// The value in use (the user's override, else the detected one).
+    pub fn used(&self, t: Transition) -> Option<&TransitionEstimate> {
+        self.used[t.index()].as_ref()
+    }
+
+    /// What was detected, before any override.
+    pub fn detected(&self, t: Transition) -> Option<&TransitionEstimate> {
+        self.detected[t.index()].as_ref()
+    }
+
+    /// The kelvin value in use.
+    pub fn kelvin(&self, t: Transition) -> Option<f64> {
+        self.used(t).map(|x| x.kelvin)
+    }
+}
+
+/// A sample's marks (K): the user's overrides of the detected transitions (indexed by
+/// [`Transition::index`]) and calorimetric (DSC) values shown beside them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "MarksWire", into = "MarksWire")]
+pub struct Marks {
+    pub overrides: [Option<f64>; 3],
+    pub dsc_t_g: Option<f64>,
+    pub dsc_t_x: Option<f64>,
+}
+
+impl Marks {
+    /// The user's value for `t`, if set.
+    pub fn override_of(&self, t: Transition) -> Option<f64> {
+        self.overrides[t.index()]
+    }
+
+    /// The override slot of `t`.
+    pub fn slot(&mut self, t: Transition) -> &mut Option<f64> {
+        &mut self.overrides[t.index()]
+    }
+
+    /// Marks with only overrides (`[T_r, T_g, T_x]`).
+    pub fn with_overrides(overrides: [Option<f64>; 3]) -> Self {
+        Marks {
+            overrides,
+            ..Default::default()
+        }
+    }
+}
+
+/// How marks are stored in sessions (unchanged since session version 1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct MarksWire {
+    t_r: Option<f64>,
+    t_g: Option<f64>,
+    t_x: Option<f64>,
+    dsc_t_g: Option<f64>,
+    dsc_t_x: Option<f64>,
+}
+
+impl From<MarksWire> for Marks {
+    fn from(w: MarksWire) -> Self {
+        Marks {
+            overrides: [w.t_r, w.t_g, w.t_x],
+            dsc_t_g: w.dsc_t_g,
+            dsc_t_x: w.dsc_t_x,
+        }
+    }
+}
+
+impl From<Marks> for MarksWire {
+    fn from(m: Marks) -> Self {
+        MarksWire {
+            t_r: m.overrides[0],
+            t_g: m.overrides[1],
+            t_x: m.overrides[2],
+            dsc_t_g: m.dsc_t_g,
+            dsc_t_x: m.dsc_t_x,
+        }
+    }
+}
+
+/// The estimate in use: the override when there is one, else the detected value.
+fn in_use(detected: &Option<TransitionEstimate>, user: Option<f64>) -> Option<TransitionEstimate> {
+    user.map(TransitionEstimate::user)
+        .or_else(|| detected.clone())
+}
+
+/// Detects T_x, then T_r and T_g below the T_x in use; overrides win and feed the later steps.
+pub fn transitions(t: &[f64], moment: &[f64], area: &[f64], marks: &Marks) -> Transitions {
+    use Transition::*;
+    let mut out = Transitions::default();
+    if let Some((tx, du, _)) = crystallization_onset(t, area) {
+        out.detected[Crystallization.index()] = Some(TransitionEstimate {
+            kelvin: tx,
+            uncertainty: du,
+            method: "last pattern before the FSDP area leaves the straight line through the previous 20 points by more than max(10σ, 0.5 %)".into(),
+        });
+    }
+    out.used[Crystallization.index()] = in_use(
+        &out.detected[Crystallization.index()],
+        marks.override_of(Crystallization),
+    );
+    let limit = out.kelvin(Crystallization).unwrap_or(f64::INFINITY);
+    let (tb, yb): (Vec<f64>, Vec<f64>) = t
+        .iter()
+        .zip(moment)
+        .filter(|(a, _)| **a < limit)
+        .map(|(a, b)| (*a, *b))
+        .unzip();
+    if let Some(h) = three_segment_fit(&tb, &yb, 15.0, 20.0) {
+        let method =
+            "continuous three-segment piecewise-linear fit of the FSDP first moment below T_x";
+        out.detected[Relaxation.index()] = Some(TransitionEstimate {
+            kelvin: h.first_break,
+            uncertainty: h.first_uncertainty,
+            method: format!("{method} (first breakpoint)"),
+        });
+        out.detected[Glass.index()] = Some(TransitionEstimate {
+            kelvin: h.second_break,
+            uncertainty: h.second_uncertainty,
+            method: format!("{method} (second breakpoint)"),
+        });
+    }
+    for tr in [Relaxation, Glass] {
+        out.used[tr.index()] = in_use(&out.detected[tr.index()], marks.override_of(tr));
+    }
+    out
 }
 
 /// The best three-segment fit.

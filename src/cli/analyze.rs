@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use super::{AnalyzeArgs, UsageError};
 use glassray::analysis::fit::default_seeds;
-use glassray::analysis::series::AnalysisParams;
+use glassray::analysis::params::AnalysisParams;
 use glassray::analysis::transform::Modification;
-use glassray::analysis::transitions::Transition;
+use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
 use glassray::engine::{analyze, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
@@ -43,43 +43,47 @@ fn positive(v: Option<f64>, what: &str) -> Result<Option<f64>, UsageError> {
 }
 
 impl AnalyzeArgs {
+    /// The marks every series is analysed with (`--tr`, `--tg`, `--tx`).
+    pub fn marks(&self) -> Marks {
+        Marks::with_overrides([self.tr, self.tg, self.tx])
+    }
+
     /// Validated analysis parameters.
     pub fn params(&self) -> Result<AnalysisParams, UsageError> {
         let mut p = AnalysisParams {
-            q_min: self.qmin,
-            q_max: self.qmax,
-            modification: if self.lorch {
-                Modification::Lorch
-            } else {
-                Modification::None
-            },
-            rho0: positive(self.rho0, "--rho0")?,
             sequential: self.sequential,
-            t_r_override: self.tr,
-            t_g_override: self.tg,
-            t_x_override: self.tx,
-            smoothing: positive(self.smoothing, "--smoothing")?,
             ..Default::default()
         };
+        let t = &mut p.transform;
+        t.q_min = self.qmin;
+        t.q_max = self.qmax;
+        t.modification = if self.lorch {
+            Modification::Lorch
+        } else {
+            Modification::None
+        };
+        t.rho0 = positive(self.rho0, "--rho0")?;
+        p.smoothing.lambda = positive(self.smoothing, "--smoothing")?;
         if let (Some(a), Some(b)) = (self.qmin, self.qmax)
             && a >= b
         {
             return Err(UsageError(format!("--qmin {a} must be below --qmax {b}")));
         }
+        let t = &mut p.transform;
         if let Some(r) = positive(self.rmax, "--rmax")? {
-            p.r_max = r;
+            t.r_max = r;
         }
         if let Some(dr) = positive(self.dr, "--dr")? {
-            p.dr = dr;
+            t.dr = dr;
         }
-        if p.r_max <= p.r_min {
+        if t.r_max <= t.r_min {
             return Err(UsageError(format!(
                 "--rmax {} must exceed the first r point {}",
-                p.r_max, p.r_min
+                t.r_max, t.r_min
             )));
         }
         if let Some(w) = &self.fsdp {
-            p.fsdp_window = window(w, "--fsdp")?;
+            t.fsdp_window = window(w, "--fsdp")?;
         }
         if let Some(w) = &self.fit_window {
             p.fit.window = window(w, "--fit-window")?;
@@ -98,6 +102,7 @@ impl AnalyzeArgs {
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let params = args.params()?;
+    let marks = args.marks();
     let opts = args.load.options()?;
     let loads: Vec<SeriesLoad> = if args.paths.is_empty() {
         demo_all(&DemoConfig::default())
@@ -122,7 +127,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
             eprintln!("{}: no patterns to analyse", load.origin);
             continue;
         }
-        let analysis = analyze(series, &params);
+        let analysis = analyze(series, &params, &marks);
         let dir = if several {
             args.out.join(safe_name(&series.sample))
         } else {
@@ -138,9 +143,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
             "{}: {} patterns; T_r {}, T_g {}, T_x {} → {}",
             series.sample,
             series.len(),
-            show(t.t_r.as_ref()),
-            show(t.t_g.as_ref()),
-            show(t.t_x.as_ref()),
+            show(t.used(Transition::Relaxation)),
+            show(t.used(Transition::Glass)),
+            show(t.used(Transition::Crystallization)),
             dir.display()
         );
         let flagged = analysis
@@ -160,7 +165,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
-fn show(t: Option<&Transition>) -> String {
+fn show(t: Option<&TransitionEstimate>) -> String {
     t.map_or("not found".into(), |t| {
         format!("{:.1} ± {:.1} K", t.kelvin, t.uncertainty)
     })

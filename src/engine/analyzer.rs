@@ -8,33 +8,27 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::pipeline::{combine, fits_all, stage1_all, stage1_and_fits_all};
 use super::{CancelToken, Cancelled};
-use crate::analysis::fit::{ModeFit, fit_connection_modes};
-use crate::analysis::series::{AnalysisParams, SeriesAnalysis, Stage1};
+use crate::analysis::fit::{FitOptions, ModeFit, fit_connection_modes};
+use crate::analysis::params::{AnalysisParams, TransformParams};
+use crate::analysis::series::{SeriesAnalysis, Stage1};
+use crate::analysis::transitions::Marks;
 use crate::model::HeatingSeries;
 
-/// The parameters stage 1 (S(Q) → FSDP, G(r), g(r)) depends on.
-fn stage1_key(p: &AnalysisParams) -> AnalysisParams {
-    AnalysisParams {
-        fit: Default::default(),
-        sequential: false,
-        smoothing: None,
-        t_r_override: None,
-        t_g_override: None,
-        t_x_override: None,
-        lobe_r_min: 0.0,
-        ..p.clone()
-    }
+/// What the fits depend on: stage 1's parameters and the fit's.
+#[derive(Debug, Clone, PartialEq)]
+struct FitKey {
+    transform: TransformParams,
+    fit: FitOptions,
+    sequential: bool,
 }
 
-/// The parameters the fits depend on (everything but the transition overrides).
-fn fit_key(p: &AnalysisParams) -> AnalysisParams {
-    AnalysisParams {
-        smoothing: None,
-        t_r_override: None,
-        t_g_override: None,
-        t_x_override: None,
-        lobe_r_min: 0.0,
-        ..p.clone()
+impl FitKey {
+    fn of(p: &AnalysisParams) -> Self {
+        FitKey {
+            transform: p.transform.clone(),
+            fit: p.fit.clone(),
+            sequential: p.sequential,
+        }
     }
 }
 
@@ -43,8 +37,8 @@ fn fit_key(p: &AnalysisParams) -> AnalysisParams {
 /// nothing per pattern.
 pub struct Analyzer {
     series: Arc<HeatingSeries>,
-    stage1: Option<(AnalysisParams, Arc<Vec<Stage1>>, Vec<String>)>,
-    fits: Option<(AnalysisParams, Arc<Vec<ModeFit>>)>,
+    stage1: Option<(TransformParams, Arc<Vec<Stage1>>, Vec<String>)>,
+    fits: Option<(FitKey, Arc<Vec<ModeFit>>)>,
     /// Patterns whose stage 1 and fit were (re)computed by the last run.
     pub recomputed: (usize, usize),
     /// Told of each fit as it finishes (index, fit).
@@ -79,6 +73,7 @@ impl Analyzer {
     pub fn run(
         &mut self,
         params: &AnalysisParams,
+        marks: &Marks,
         cancel: &CancelToken,
         generation: u64,
         progress: &(dyn Fn(usize, usize) + Sync),
@@ -94,8 +89,8 @@ impl Analyzer {
                 l(i, f);
             }
         };
-        let key1 = stage1_key(params);
-        let key2 = fit_key(params);
+        let key1 = params.transform.clone();
+        let key2 = FitKey::of(params);
         let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
         if !cached1 {
             // Nothing reusable: transform and fit in one pass.
@@ -105,7 +100,7 @@ impl Analyzer {
             self.recomputed = (n, n);
             self.stage1 = Some((key1, Arc::clone(&s), m.clone()));
             self.fits = Some((key2, Arc::clone(&f)));
-            return Ok(combine(&self.series, &s, &f, params, m));
+            return Ok(combine(&self.series, &s, &f, params, marks, m));
         }
         let (stage1, messages) = match &self.stage1 {
             Some((k, s, m)) if *k == key1 => (Arc::clone(s), m.clone()),
@@ -128,7 +123,14 @@ impl Analyzer {
                 f
             }
         };
-        Ok(combine(&self.series, &stage1, &fits, params, messages))
+        Ok(combine(
+            &self.series,
+            &stage1,
+            &fits,
+            params,
+            marks,
+            messages,
+        ))
     }
 
     /// Refits one temperature (a seed moved in the UI) from the cached g(r).
@@ -142,6 +144,7 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::transitions::Transition;
     use crate::demo::{DemoConfig, SAMPLES, demo_series};
 
     fn small() -> Arc<HeatingSeries> {
@@ -159,31 +162,31 @@ mod tests {
         let token = CancelToken::default();
         let g = token.renew();
         let params = AnalysisParams::default();
-        let first = analyzer.run(&params, &token, g, &|_, _| {}).expect("runs");
+        let first = analyzer
+            .run(&params, &Marks::default(), &token, g, &|_, _| {})
+            .expect("runs");
         assert_eq!(analyzer.recomputed, (21, 21));
 
         let mut moved = params.clone();
         moved.fit.seeds[2] += 0.05;
-        let second = analyzer.run(&moved, &token, g, &|_, _| {}).expect("runs");
+        let second = analyzer
+            .run(&moved, &Marks::default(), &token, g, &|_, _| {})
+            .expect("runs");
         assert_eq!(analyzer.recomputed, (0, 21), "no transform redone");
         assert_ne!(
             first.patterns[0].fit.centres,
             second.patterns[0].fit.centres
         );
-        let fresh = crate::engine::analyze(&series, &moved);
+        let fresh = crate::engine::analyze(&series, &moved, &Marks::default());
         assert_eq!(fresh.patterns[3].fit, second.patterns[3].fit);
         assert_eq!(fresh.patterns[3].fsdp, second.patterns[3].fsdp);
 
-        let mut overridden = moved.clone();
-        overridden.t_g_override = Some(650.0);
+        let overridden = Marks::with_overrides([None, Some(650.0), None]);
         let third = analyzer
-            .run(&overridden, &token, g, &|_, _| {})
+            .run(&moved, &overridden, &token, g, &|_, _| {})
             .expect("runs");
         assert_eq!(analyzer.recomputed, (0, 0));
-        assert_eq!(
-            third.transitions.t_g.as_ref().map(|t| t.kelvin),
-            Some(650.0)
-        );
+        assert_eq!(third.transitions.kelvin(Transition::Glass), Some(650.0));
 
         let refit = analyzer.refit_one(3, &moved).expect("refit");
         assert_eq!(refit, second.patterns[3].fit);
@@ -196,13 +199,20 @@ mod tests {
         let token = CancelToken::default();
         let old = token.renew();
         token.renew();
-        let result = analyzer.run(&AnalysisParams::default(), &token, old, &|_, _| {});
+        let result = analyzer.run(
+            &AnalysisParams::default(),
+            &Marks::default(),
+            &token,
+            old,
+            &|_, _| {},
+        );
         assert_eq!(result.err(), Some(Cancelled));
         let seen = AtomicUsize::new(0);
         let current = token.current();
         analyzer
             .run(
                 &AnalysisParams::default(),
+                &Marks::default(),
                 &token,
                 current,
                 &|done, total| {

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{Analyzer, CancelToken, Cancelled, RepaintHook};
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::transitions::Marks;
 use crate::demo::DemoConfig;
 use crate::io::{LoadOptions, SeriesLoad};
 
@@ -92,7 +94,7 @@ impl LoadJob {
 pub struct Preview {
     pub sample: usize,
     pub index: usize,
-    pub params: crate::analysis::series::AnalysisParams,
+    pub params: AnalysisParams,
     pub fit: crate::analysis::fit::ModeFit,
 }
 
@@ -112,12 +114,13 @@ pub struct AnalysisJob {
 }
 
 impl AnalysisJob {
-    /// Starts analysing, series i with `params[i]`; a newer `cancel.renew()` stops it between temperatures.
+    /// Starts analysing, series i with `params[i]` (shared parameters, the sample's marks); a
+    /// newer `cancel.renew()` stops it between temperatures.
     /// With `preview_at = Some((sample, index))`, that one temperature is refitted first (from
     /// the cached g(r), when there is one) and offered through [`AnalysisJob::take_preview`].
     pub fn spawn(
         analyzers: Vec<SharedAnalyzer>,
-        params: Vec<crate::analysis::series::AnalysisParams>,
+        params: Vec<(AnalysisParams, Marks)>,
         cancel: CancelToken,
         repaint: RepaintHook,
         preview_at: Option<(usize, usize)>,
@@ -138,7 +141,7 @@ impl AnalysisJob {
             if let Some((sample, index)) = preview_at
                 && let Some(Ok(analyzer)) = analyzers.get(sample).map(|a| a.lock())
                 && let Some(p) = params.get(sample)
-                && let Some(fit) = analyzer.refit_one(index, p)
+                && let Some(fit) = analyzer.refit_one(index, &p.0)
             {
                 drop(analyzer);
                 if cancel.is_stale(generation) {
@@ -148,7 +151,7 @@ impl AnalysisJob {
                     *slot = Some(Preview {
                         sample,
                         index,
-                        params: p.clone(),
+                        params: p.0.clone(),
                         fit,
                     });
                 }
@@ -174,7 +177,7 @@ impl AnalysisJob {
                         v.push((sample, i, f.clone()));
                     }
                 })));
-                let outcome = analyzer.run(params, &cancel, generation, &progress);
+                let outcome = analyzer.run(&params.0, &params.1, &cancel, generation, &progress);
                 analyzer.set_listener(None);
                 match outcome {
                     Ok(a) => out.push(a),
@@ -267,7 +270,6 @@ mod tests {
 #[cfg(test)]
 mod job_tests {
     use super::*;
-    use crate::analysis::series::AnalysisParams;
     use crate::demo::{DemoConfig, SAMPLES, demo_series};
 
     #[test]
@@ -283,7 +285,7 @@ mod job_tests {
         let analyzer: SharedAnalyzer = Arc::new(Mutex::new(Analyzer::new(series)));
         let job = AnalysisJob::spawn(
             vec![Arc::clone(&analyzer)],
-            vec![AnalysisParams::default()],
+            vec![(AnalysisParams::default(), Marks::default())],
             CancelToken::default(),
             Arc::new(|| {}),
             Some((0, 3)),
@@ -313,7 +315,7 @@ mod job_tests {
         moved.fit.seeds[2] += 0.03;
         let job = AnalysisJob::spawn(
             vec![analyzer],
-            vec![moved],
+            vec![(moved, Marks::default())],
             CancelToken::default(),
             Arc::new(|| {}),
             Some((0, 3)),

@@ -9,10 +9,12 @@
 use rayon::prelude::*;
 
 use crate::analysis::fit::ModeFit;
+use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
-    AnalysisParams, PatternAnalysis, SeriesAnalysis, Stage1, fit_one, pattern_result,
-    real_space_stage, series_plan, shared_r, smooth, transitions, versus_t,
+    PatternAnalysis, SeriesAnalysis, Stage1, fit_one, pattern_result, real_space_stage,
+    series_plan, shared_r, smooth, versus_t,
 };
+use crate::analysis::transitions::{Marks, transitions};
 use crate::model::HeatingSeries;
 
 /// Checked between temperatures: true stops the work.
@@ -31,7 +33,7 @@ pub fn stage1_all(
 ) -> Option<(Vec<Stage1>, Vec<String>)> {
     let (plan, messages) = series_plan(series, params);
     let r_shared = shared_r(plan.as_deref());
-    let reference = series.patterns.get(params.reference);
+    let reference = series.patterns.get(params.transform.reference);
     let out: Option<Vec<Stage1>> = series
         .patterns
         .par_iter()
@@ -64,7 +66,7 @@ pub fn stage1_and_fits_all(
     }
     let (plan, messages) = series_plan(series, params);
     let r_shared = shared_r(plan.as_deref());
-    let reference = series.patterns.get(params.reference);
+    let reference = series.patterns.get(params.transform.reference);
     let out: Option<Vec<(Stage1, ModeFit)>> = series
         .patterns
         .par_iter()
@@ -130,6 +132,7 @@ pub fn combine(
     stage1: &[Stage1],
     fits: &[ModeFit],
     params: &AnalysisParams,
+    marks: &Marks,
     messages: Vec<String>,
 ) -> SeriesAnalysis {
     let patterns: Vec<PatternAnalysis> = series
@@ -139,7 +142,7 @@ pub fn combine(
         .zip(fits)
         .map(|((p, s), fit)| pattern_result(p, s, fit, params))
         .collect();
-    finish(series, patterns, params.clone(), messages)
+    finish(series, patterns, params.clone(), *marks, messages)
 }
 
 /// Series-level results from per-pattern results: relative lobes, the smoothing splines (in
@@ -148,16 +151,17 @@ pub fn finish(
     series: &HeatingSeries,
     patterns: Vec<PatternAnalysis>,
     params: AnalysisParams,
+    marks: Marks,
     messages: Vec<String>,
 ) -> SeriesAnalysis {
     let v = versus_t(series, &patterns);
     let (transitions, curves) = rayon::join(
-        || transitions(&v.t, &v.quantities[0].1, &v.quantities[1].1, &params),
+        || transitions(&v.t, &v.quantities[0].1, &v.quantities[1].1, &marks),
         || {
             v.quantities
                 .clone()
                 .into_par_iter()
-                .map(|(name, values)| smooth(&v.t, name, values, params.smoothing))
+                .map(|(metric, values)| smooth(&v.t, metric, values, &params.smoothing))
                 .collect()
         },
     );
@@ -168,15 +172,17 @@ pub fn finish(
         patterns,
         transitions,
         params,
+        marks,
         messages,
     }
 }
 
-/// Analyses a whole series on the pool (no caching: [`super::Analyzer`] caches and cancels).
-pub fn analyze(series: &HeatingSeries, params: &AnalysisParams) -> SeriesAnalysis {
+/// Analyses a whole series on the pool with a sample's marks (no caching:
+/// [`super::Analyzer`] caches and cancels).
+pub fn analyze(series: &HeatingSeries, params: &AnalysisParams, marks: &Marks) -> SeriesAnalysis {
     let never = || false;
     let quiet = |_| {};
     let (stage1, messages, fits) =
         stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
-    combine(series, &stage1, &fits, params, messages)
+    combine(series, &stage1, &fits, params, marks, messages)
 }

@@ -5,65 +5,17 @@
 use eframe::egui;
 
 use crate::analysis::fit::default_seeds;
-use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transform::Modification;
-use crate::session::Marks;
+use crate::analysis::transitions::{Marks, Transition};
 
-/// A transition temperature mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkKind {
-    Relaxation,
-    Glass,
-    Crystallization,
-}
-
-impl MarkKind {
-    pub const ALL: [MarkKind; 3] = [
-        MarkKind::Relaxation,
-        MarkKind::Glass,
-        MarkKind::Crystallization,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            MarkKind::Relaxation => "T_r",
-            MarkKind::Glass => "T_g",
-            MarkKind::Crystallization => "T_x",
-        }
-    }
-
-    /// The override slot in a sample's marks.
-    pub fn slot(self, marks: &mut Marks) -> &mut Option<f64> {
-        match self {
-            MarkKind::Relaxation => &mut marks.t_r,
-            MarkKind::Glass => &mut marks.t_g,
-            MarkKind::Crystallization => &mut marks.t_x,
-        }
-    }
-
-    /// (value in use, detected value with its uncertainty) from an analysis.
-    pub fn values(
-        self,
-        a: &SeriesAnalysis,
-    ) -> (
-        Option<f64>,
-        Option<&crate::analysis::transitions::Transition>,
-    ) {
-        let t = &a.transitions;
-        let (used, detected) = match self {
-            MarkKind::Relaxation => (&t.t_r, &t.detected_t_r),
-            MarkKind::Glass => (&t.t_g, &t.detected_t_g),
-            MarkKind::Crystallization => (&t.t_x, &t.detected_t_x),
-        };
-        (used.as_ref().map(|x| x.kelvin), detected.as_ref())
-    }
-
-    pub fn colour(self) -> egui::Color32 {
-        match self {
-            MarkKind::Relaxation => egui::Color32::from_rgb(86, 180, 233),
-            MarkKind::Glass => egui::Color32::from_rgb(230, 159, 0),
-            MarkKind::Crystallization => egui::Color32::from_rgb(213, 94, 0),
-        }
+/// The colour of a transition's mark.
+pub fn mark_colour(t: Transition) -> egui::Color32 {
+    match t {
+        Transition::Relaxation => egui::Color32::from_rgb(86, 180, 233),
+        Transition::Glass => egui::Color32::from_rgb(230, 159, 0),
+        Transition::Crystallization => egui::Color32::from_rgb(213, 94, 0),
     }
 }
 
@@ -73,7 +25,7 @@ pub enum Handle {
     Seed(usize),
     FsdpLow,
     FsdpHigh,
-    Mark(MarkKind),
+    Mark(Transition),
 }
 
 /// Screen distance (points) within which a press grabs a handle.
@@ -181,6 +133,7 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
     egui::CollapsingHeader::new("Transform")
         .default_open(false)
         .show(ui, |ui| {
+            let params = &mut params.transform;
             optional(
                 ui,
                 "Qmin (1/Å)",
@@ -221,11 +174,11 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
     egui::CollapsingHeader::new("FSDP window")
         .default_open(false)
         .show(ui, |ui| {
-            let (mut a, mut b) = params.fsdp_window;
+            let (mut a, mut b) = params.transform.fsdp_window;
             number(ui, "FSDP from (1/Å)", &mut a, 0.1..=20.0, 0.01, 2);
             number(ui, "FSDP to (1/Å)", &mut b, 0.1..=20.0, 0.01, 2);
             if a < b {
-                params.fsdp_window = (a, b);
+                params.transform.fsdp_window = (a, b);
             }
         });
     egui::CollapsingHeader::new("Connection-mode fit")
@@ -273,16 +226,16 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
 
 /// The marks of the active sample: detected values, overrides and calorimetric values.
 pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut Marks) {
-    for kind in MarkKind::ALL {
-        let detected = analysis.and_then(|a| kind.values(a).1.cloned());
+    for kind in Transition::ALL {
+        let detected = analysis.and_then(|a| a.transitions.detected(kind).cloned());
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(kind.colour(), kind.name());
+            ui.colored_label(mark_colour(kind), kind.name());
             match &detected {
                 Some(d) => ui.label(format!("detected {:.1} ± {:.1} K", d.kelvin, d.uncertainty)),
                 None => ui.weak("not detected"),
             };
         });
-        let slot = kind.slot(marks);
+        let slot = marks.slot(kind);
         ui.horizontal(|ui| {
             let mut on = slot.is_some();
             let name = format!("Override {}", kind.name());

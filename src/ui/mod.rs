@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-use crate::analysis::series::{AnalysisParams, SeriesAnalysis};
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::series::SeriesAnalysis;
 use crate::engine::{
     AnalysisJob, Analyzer, CancelToken, LoadJob, Preview, RepaintHook, SharedAnalyzer,
 };
@@ -188,11 +189,12 @@ impl GlassrayApp {
         app
     }
 
-    /// Parameters for sample `i`: the shared ones with the sample's mark overrides.
-    pub fn sample_params(&self, i: usize) -> AnalysisParams {
-        self.samples
-            .get(i)
-            .map_or_else(|| self.params.clone(), |s| s.marks.apply(&self.params))
+    /// Parameters and marks for sample `i`: the shared parameters with the sample's marks.
+    pub fn sample_params(&self, i: usize) -> (AnalysisParams, Marks) {
+        (
+            self.params.clone(),
+            self.samples.get(i).map(|s| s.marks).unwrap_or_default(),
+        )
     }
 
     /// Sets the shared parameters; a change re-analyses in the background (the current

@@ -168,7 +168,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         })
         .collect();
 
-    let (fa, fb) = app.params.fsdp_window;
+    let (fa, fb) = app.params.transform.fsdp_window;
     let move_mode = app.move_mode;
     let response = movable(Plot::new("pattern_plot"), move_mode)
         .height(height)
@@ -343,7 +343,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
     }
     if let Some(w) = new_window {
         let mut p = app.params.clone();
-        p.fsdp_window = w;
+        p.transform.fsdp_window = w;
         app.set_params(p);
     }
 }

@@ -10,11 +10,13 @@ use std::sync::Arc;
 use eframe::egui;
 use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, Points, Text, VLine};
 
-use super::controls::{Handle, MarkKind, grab, movable, points};
+use super::controls::{Handle, grab, mark_colour, movable, points};
 use super::realspace::MODE_COLOURS;
 use super::{GlassrayApp, nearest_index};
 use crate::analysis::fit::MODE_NAMES;
-use crate::analysis::series::SeriesAnalysis;
+use crate::analysis::metric::Metric;
+use crate::analysis::series::{SeriesAnalysis, SmoothedCurve};
+use crate::analysis::transitions::Transition;
 
 /// Marker shapes telling samples apart where colour encodes the mode.
 const SHAPES: [MarkerShape; 5] = [
@@ -42,18 +44,13 @@ struct Shown {
 impl Shown {
     /// Values of `quantity`: the finished analysis, with fits from the analysis in flight
     /// shown as they complete.
-    fn values<'c>(
-        &self,
-        quantity: &str,
-        c: &'c crate::analysis::series::SmoothedCurve,
-    ) -> Cow<'c, [f64]> {
-        let column = match quantity {
-            "frac_1atom" => 0,
-            "frac_2atom" => 1,
-            "frac_3atom" => 2,
-            "frac_4atom" => 3,
-            "fit_rmse" => 4,
-            _ => return Cow::Borrowed(&c.values),
+    fn values<'c>(&self, metric: Metric, c: &'c SmoothedCurve) -> Cow<'c, [f64]> {
+        let column = match metric {
+            Metric::FitRmse => 4,
+            m => match m.mode() {
+                Some(mode) => mode,
+                None => return Cow::Borrowed(&c.values),
+            },
         };
         match &self.fresh {
             Some(fresh) => Cow::Owned(
@@ -72,13 +69,6 @@ impl Shown {
             None => Cow::Borrowed(&c.values),
         }
     }
-}
-
-fn curve<'a>(
-    a: &'a SeriesAnalysis,
-    name: &str,
-) -> Option<&'a crate::analysis::series::SmoothedCurve> {
-    a.curves.iter().find(|c| c.name == name)
 }
 
 /// The versus-T panels.
@@ -150,20 +140,15 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         .get(app.active)
         .map(|s| s.marks)
         .unwrap_or_default();
-    let marks: Vec<(MarkKind, f64, bool)> = shown
+    let marks: Vec<(Transition, f64, bool)> = shown
         .iter()
         .find(|s| s.active)
         .map(|s| {
-            MarkKind::ALL
+            Transition::ALL
                 .iter()
                 .filter_map(|&k| {
-                    let (used, _) = k.values(&s.analysis);
-                    let overridden = match k {
-                        MarkKind::Relaxation => active_marks.t_r.is_some(),
-                        MarkKind::Glass => active_marks.t_g.is_some(),
-                        MarkKind::Crystallization => active_marks.t_x.is_some(),
-                    };
-                    used.map(|v| (k, v, overridden))
+                    let overridden = active_marks.override_of(k).is_some();
+                    s.analysis.transitions.kelvin(k).map(|v| (k, v, overridden))
                 })
                 .collect()
         })
@@ -186,11 +171,11 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
     };
 
     type Draw<'a> = Box<dyn Fn(&mut egui_plot::PlotUi<'_>) + 'a>;
-    let single = |quantity: &'static str| -> Draw<'_> {
+    let single = |quantity: Metric| -> Draw<'_> {
         let shown = &shown;
         Box::new(move |plot_ui: &mut egui_plot::PlotUi<'_>| {
             for s in shown {
-                if let Some(c) = curve(&s.analysis, quantity) {
+                if let Some(c) = s.analysis.curve(quantity) {
                     plot_ui.points(
                         Points::new(s.name.clone(), points(&s.t, &s.values(quantity, c)))
                             .color(s.colour)
@@ -209,10 +194,10 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
     let lobes: Draw<'_> = Box::new(|plot_ui: &mut egui_plot::PlotUi<'_>| {
         for s in &shown {
             for (q, label, shape) in [
-                ("r1_relative", "r1", MarkerShape::Circle),
-                ("r6_relative", "r6", MarkerShape::Square),
+                (Metric::R1Relative, "r1", MarkerShape::Circle),
+                (Metric::R6Relative, "r6", MarkerShape::Square),
             ] {
-                if let Some(c) = curve(&s.analysis, q) {
+                if let Some(c) = s.analysis.curve(q) {
                     let colour = if label == "r1" {
                         s.colour
                     } else {
@@ -238,8 +223,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
     let fractions: Draw<'_> = Box::new(|plot_ui: &mut egui_plot::PlotUi<'_>| {
         for s in &shown {
             for (m, colour) in MODE_COLOURS.iter().enumerate() {
-                let name = format!("frac_{}atom", m + 1);
-                let Some(c) = curve(&s.analysis, &name) else {
+                let Some(c) = s.analysis.curve(Metric::FRACTIONS[m]) else {
                     continue;
                 };
                 plot_ui.points(
@@ -283,17 +267,17 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         (
             "vs_moment",
             "FSDP moment (1/Å)",
-            single("fsdp_first_moment"),
+            single(Metric::FsdpFirstMoment),
         ),
-        ("vs_area", "FSDP area", single("fsdp_area")),
+        ("vs_area", "FSDP area", single(Metric::FsdpArea)),
         ("vs_lobes", "r1, r6 / mean", lobes),
         ("vs_fractions", "Mode fractions", fractions),
-        ("vs_rmse", "Fit RMSE", single("fit_rmse")),
+        ("vs_rmse", "Fit RMSE", single(Metric::FitRmse)),
     ];
     let height = ((ui.available_height() - 10.0) / panels.len() as f32 - 6.0).max(90.0);
     let link = egui::Id::unique("versus_t_axis");
     let mut clicked_t = None;
-    let mut mark_drag: Option<(MarkKind, f64)> = None;
+    let mut mark_drag: Option<(Transition, f64)> = None;
     let move_mode = app.move_mode;
     for (id, y_label, draw) in &panels {
         let last = *id == "vs_rmse";
@@ -316,7 +300,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
                 for &(kind, t, overridden) in &marks {
                     plot_ui.text(
                         Text::new("", PlotPoint::new(t, top), kind.name())
-                            .color(kind.colour())
+                            .color(mark_colour(kind))
                             .anchor(egui::Align2::LEFT_TOP),
                     );
                     plot_ui.vline(
@@ -328,7 +312,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
                             ),
                             t,
                         )
-                        .color(kind.colour())
+                        .color(mark_colour(kind))
                         .width(2.0),
                     );
                 }
@@ -386,7 +370,7 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         let i = app.active;
         if let Some(s) = app.samples.get(i) {
             let mut marks = s.marks;
-            *kind.slot(&mut marks) = Some((t * 10.0).round() / 10.0);
+            *marks.slot(kind) = Some((t * 10.0).round() / 10.0);
             app.set_marks(i, marks);
         }
     }

@@ -1,8 +1,10 @@
 //! The analysis on the demo and on measured data.
 
 use glassray::analysis::fit::fit_connection_modes;
-use glassray::analysis::series::AnalysisParams;
+use glassray::analysis::metric::Metric;
+use glassray::analysis::params::{AnalysisParams, SmoothingParams};
 use glassray::analysis::transform::{Modification, TransformPath, TransformPlan, r_grid};
+use glassray::analysis::transitions::{Marks, Transition};
 use glassray::demo::{DemoConfig, SAMPLES, Shell, StructureModel, demo_series};
 use glassray::engine::analyze;
 
@@ -14,10 +16,13 @@ fn demo_relaxation_onset_is_lowest_for_hpt_and_highest_for_ac() {
     let mut t_r = Vec::new();
     for sample in &SAMPLES {
         let series = demo_series(sample, &DemoConfig::default());
-        let a = analyze(&series, &params);
-        let tr = a.transitions.t_r.as_ref().expect("T_r");
-        let tg = a.transitions.t_g.as_ref().expect("T_g");
-        let tx = a.transitions.t_x.as_ref().expect("T_x");
+        let a = analyze(&series, &params, &Marks::default());
+        let tr = a.transitions.used(Transition::Relaxation).expect("T_r");
+        let tg = a.transitions.used(Transition::Glass).expect("T_g");
+        let tx = a
+            .transitions
+            .used(Transition::Crystallization)
+            .expect("T_x");
         println!(
             "{}: T_r {:.1} ± {:.1} (model {}), T_g {:.1} ± {:.1} (model {}), T_x {:.1} (model {})",
             sample.name,
@@ -55,7 +60,7 @@ fn demo_relaxation_onset_is_lowest_for_hpt_and_highest_for_ac() {
 #[test]
 fn measured_g_of_r_series_are_analysed() {
     let s = load(&[shared("diffpy-morph-SrFe2As2-Tseries")]);
-    let a = analyze(&s.series, &AnalysisParams::default());
+    let a = analyze(&s.series, &AnalysisParams::default(), &Marks::default());
     assert_eq!(a.patterns.len(), 7);
     for p in &a.patterns {
         assert!(p.fsdp.first_moment.is_nan(), "G(r) data have no FSDP");
@@ -67,7 +72,7 @@ fn measured_g_of_r_series_are_analysed() {
 #[test]
 fn demo_shows_the_two_to_three_atom_transition_above_t_r() {
     let s = demo_series(&SAMPLES[2], &DemoConfig::default());
-    let a = analyze(&s, &AnalysisParams::default());
+    let a = analyze(&s, &AnalysisParams::default(), &Marks::default());
     let at = |t: f64| {
         a.patterns
             .iter()
@@ -97,7 +102,7 @@ fn fits_stop_at_the_minimum_not_on_a_slow_step() {
     // the minimum found with a far tighter one.
     let s = demo_series(&SAMPLES[0], &DemoConfig::default());
     let params = AnalysisParams::default();
-    let a = analyze(&s, &params);
+    let a = analyze(&s, &params, &Marks::default());
     let mut tight = params.fit.clone();
     tight.convergence = 1e-15;
     tight.max_iterations = 2000;
@@ -121,12 +126,8 @@ fn fits_stop_at_the_minimum_not_on_a_slow_step() {
 #[test]
 fn versus_t_curves_carry_gcv_smoothing_splines() {
     let s = demo_series(&SAMPLES[0], &DemoConfig::default());
-    let a = analyze(&s, &AnalysisParams::default());
-    let moment = a
-        .curves
-        .iter()
-        .find(|c| c.name == "fsdp_first_moment")
-        .expect("curve");
+    let a = analyze(&s, &AnalysisParams::default(), &Marks::default());
+    let moment = a.curve(Metric::FsdpFirstMoment).expect("curve");
     assert_eq!(moment.smoothed.len(), 151);
     assert!(moment.lambda > 0.0 && moment.edf > 2.0 && moment.edf < 151.0);
     // The spline follows the data within the scatter of the data.
@@ -141,15 +142,12 @@ fn versus_t_curves_carry_gcv_smoothing_splines() {
     let fixed = analyze(
         &s,
         &AnalysisParams {
-            smoothing: Some(1e12),
+            smoothing: SmoothingParams { lambda: Some(1e12) },
             ..Default::default()
         },
+        &Marks::default(),
     );
-    let stiff = fixed
-        .curves
-        .iter()
-        .find(|c| c.name == "fsdp_first_moment")
-        .expect("curve");
+    let stiff = fixed.curve(Metric::FsdpFirstMoment).expect("curve");
     assert!(
         (stiff.edf - 2.0).abs() < 0.1,
         "a huge λ gives a straight line: {}",

@@ -4,6 +4,7 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use glassray::analysis::transitions::Transition;
 use glassray::ui::GlassrayApp;
 
 use super::fixture;
@@ -297,9 +298,12 @@ fn a_mark_survives_a_session_save_and_reload() {
     {
         let state = h.state();
         let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
-        assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(575.0));
+        assert_eq!(
+            t.used(Transition::Relaxation).map(|x| x.kelvin),
+            Some(575.0)
+        );
         assert!(
-            t.detected_t_r.is_some(),
+            t.detected(Transition::Relaxation).is_some(),
             "the detected value is kept beside"
         );
     }
@@ -322,14 +326,24 @@ fn a_mark_survives_a_session_save_and_reload() {
     wait_loaded(&mut h);
     wait_analysed(&mut h);
     let state = h.state();
-    assert_eq!(state.samples[0].marks.t_r, Some(575.0));
+    assert_eq!(
+        state.samples[0].marks.override_of(Transition::Relaxation),
+        Some(575.0)
+    );
     let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
-    assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(575.0));
-    assert_eq!(t.t_r.as_ref().map(|x| x.method.as_str()), Some("user"));
+    assert_eq!(
+        t.used(Transition::Relaxation).map(|x| x.kelvin),
+        Some(575.0)
+    );
+    assert_eq!(
+        t.used(Transition::Relaxation).map(|x| x.method.as_str()),
+        Some("user")
+    );
     // The other samples keep their detected values.
     let cr = &state.samples[1].analysis.as_ref().expect("a").transitions;
     assert_eq!(
-        cr.t_r.as_ref().map(|x| x.method.as_str() != "user"),
+        cr.used(Transition::Relaxation)
+            .map(|x| x.method.as_str() != "user"),
         Some(true)
     );
 }
@@ -431,8 +445,7 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
         .as_ref()
         .expect("a")
         .transitions
-        .t_r
-        .as_ref()
+        .used(Transition::Relaxation)
         .expect("T_r")
         .kelvin;
     h.get_by_label("Move mode").click();
@@ -471,7 +484,7 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
     h.run_steps(2);
     let set = h.state().samples[0]
         .marks
-        .t_r
+        .override_of(Transition::Relaxation)
         .expect("T_r overridden by the drag");
     let per_px = (tb - ta) / f64::from(xb - xa);
     assert!(
@@ -484,10 +497,10 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
         .as_ref()
         .expect("a")
         .transitions;
-    assert_eq!(t.t_r.as_ref().map(|x| x.kelvin), Some(set));
+    assert_eq!(t.used(Transition::Relaxation).map(|x| x.kelvin), Some(set));
 
     // The FSDP window's upper edge on the S(Q) panel: drag it right.
-    let before = h.state().params.fsdp_window;
+    let before = h.state().params.transform.fsdp_window;
     let splot = h.get_by_role_and_label(Role::Image, "S(Q) plot").rect();
     let x_hi = h.state().fsdp_screen_x[1];
     assert!(splot.x_range().contains(x_hi));
@@ -502,7 +515,7 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
     }
     h.drop_at(p + egui::vec2(20.0, 0.0));
     h.run_steps(2);
-    let after = h.state().params.fsdp_window;
+    let after = h.state().params.transform.fsdp_window;
     assert_eq!(after.0, before.0, "the lower edge stays");
     assert!(
         after.1 > before.1 + 0.05,
