@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use super::super::header::{self, HeaderEntry};
-use super::super::text::{self, Separator};
+use super::super::text::{self, Separator, Table};
 use super::{Anchor, Family, LoadError, columns, invalid, list_lines, parse_error};
 use crate::model::Diagnostic;
 
@@ -101,6 +101,29 @@ pub(super) fn read_header(
         y_label,
         label_line,
     }
+}
+
+/// Step 2 (end): the rows of the data block; bad rows, and rows that disagree with the header
+/// (Fit2D's point count), become problems.
+pub(super) fn read_table(
+    path: &Path,
+    lines: &[&str],
+    block: &Block,
+    ends_with_newline: bool,
+    family: &dyn Family,
+    problems: &mut Vec<Diagnostic>,
+) -> Table {
+    let table = text::parse_block(
+        path,
+        lines,
+        block.start,
+        block.width,
+        block.sep,
+        ends_with_newline,
+        problems,
+    );
+    problems.extend(family.check_rows(path, lines, &table));
+    table
 }
 
 /// Lines that look like data but sit above a non-numeric line: say so rather than drop them.
@@ -289,5 +312,32 @@ mod tests {
         let mut problems = Vec::new();
         read_header(path(), &l, &b, &pdfget::PDFGET_N, &mut problems);
         assert!(problems.is_empty(), "PDFgetN is not checked");
+    }
+
+    #[test]
+    fn read_table_reports_bad_rows_and_the_family_checks() {
+        let t = "t\nx\ny\n6\n1 2\n2 3\n3 x\n4 5\n5 6\n6 7";
+        let l = lines(t);
+        let b = locate(path(), &l, &Fit2d, None).expect("block");
+        let mut problems = Vec::new();
+        let table = read_table(path(), &l, &b, false, &Fit2d, &mut problems);
+        assert_eq!(table.rows(), 5);
+        let found: Vec<(Option<usize>, &str)> = problems
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(7), "not a number: `x`: row skipped"),
+                (
+                    Some(4),
+                    "header declares 6 points, file has 5 data rows (truncated?)"
+                ),
+            ]
+        );
+        let mut problems = Vec::new();
+        read_table(path(), &l, &b, false, &Columns, &mut problems);
+        assert_eq!(problems.len(), 1, "no point count outside Fit2D");
     }
 }

@@ -387,18 +387,14 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
 
     let mut report = Report::default();
     let header = block::read_header(path, &lines, &block, family(format), &mut report.problems);
-    let table = text::parse_block(
+    let table = block::read_table(
         path,
         &lines,
-        block.start,
-        block.width,
-        block.sep,
+        &block,
         ends_with_newline,
+        family(format),
         &mut report.problems,
     );
-    report
-        .problems
-        .extend(family(format).check_rows(path, &lines, &table));
 
     let temperatures = wide_table::column_temperatures(header.names.as_deref());
     let format = match opts.format {
@@ -445,29 +441,22 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
         &mut report.problems,
     );
 
-    let facts = rows::header_facts(path, &header.entries);
     let shape = rows::Shape {
         format,
         quantity,
         x_unit,
         per_column: family.pattern_per_column(),
     };
-    let patterns = rows::build_patterns(
+    let facts = rows::header_facts(path, &header.entries);
+    Ok(rows::build_file_data(
         path,
         shape,
         data,
         header.names,
         temperatures,
-        &facts,
+        facts,
         report,
-    );
-    Ok(FileData {
-        patterns,
-        header_temperature: facts.header_temperature,
-        file_name_temperature: facts.file_name_temperature,
-        sample: facts.sample,
-        composition: facts.composition,
-    })
+    ))
 }
 
 #[cfg(test)]

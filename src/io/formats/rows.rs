@@ -14,7 +14,7 @@ use std::path::Path;
 
 use super::super::header::{self, HeaderEntry};
 use super::super::text::Table;
-use super::{ColumnChoice, Family, Format, LoadError, Report, invalid, parse_error};
+use super::{ColumnChoice, Family, FileData, Format, LoadError, Report, invalid, parse_error};
 use crate::model::{Diagnostic, Pattern, Quantity, Segment, Temperature, TemperatureSource, XUnit};
 
 /// The usable rows of the data block, column by column.
@@ -210,17 +210,18 @@ pub(super) fn header_facts(path: &Path, entries: &[HeaderEntry]) -> Facts {
     }
 }
 
-/// Step 10: the pattern(s): one per y column, named and dated by the column names, for a wide
-/// table; else one with the uncertainty column.
-pub(super) fn build_patterns(
+/// Step 10: the file's pattern(s) and header facts. A wide table gives one pattern per y
+/// column, named and dated by the column names; any other file one pattern with the uncertainty
+/// column.
+pub(super) fn build_file_data(
     path: &Path,
     shape: Shape,
     rows: Rows,
     names: Option<Vec<String>>,
     temperatures: Option<Vec<f64>>,
-    facts: &Facts,
+    facts: Facts,
     report: Report,
-) -> Vec<Pattern> {
+) -> FileData {
     let Rows { x, ys, dy, .. } = rows;
     let make = |y: Vec<f64>,
                 dy: Option<Vec<f64>>,
@@ -243,7 +244,7 @@ pub(super) fn build_patterns(
         segment: Segment::Start,
         repeated_temperature: false,
     };
-    if shape.per_column {
+    let patterns = if shape.per_column {
         let names = names.unwrap_or_default();
         let temps = temperatures.unwrap_or_default();
         ys.into_iter()
@@ -259,6 +260,13 @@ pub(super) fn build_patterns(
     } else {
         let y = ys.into_iter().next().unwrap_or_default();
         vec![make(y, dy, None, None)]
+    };
+    FileData {
+        patterns,
+        header_temperature: facts.header_temperature,
+        file_name_temperature: facts.file_name_temperature,
+        sample: facts.sample,
+        composition: facts.composition,
     }
 }
 
@@ -445,16 +453,16 @@ mod tests {
     fn facts() -> Facts {
         Facts {
             header_temperature: None,
-            file_name_temperature: None,
+            file_name_temperature: Some(500.0),
             time_s: Some(3.0),
-            sample: None,
+            sample: Some("CuZr".into()),
             composition: None,
             metadata: vec![("k".into(), "v".into())],
         }
     }
 
     #[test]
-    fn one_pattern_with_its_uncertainty() {
+    fn one_pattern_with_its_uncertainty_and_the_header_facts() {
         let shape = Shape {
             format: Format::Gsas,
             quantity: Quantity::Intensity,
@@ -465,17 +473,19 @@ mod tests {
             problems: vec![Diagnostic::new(path(), Some(1), "p")],
             notes: vec!["n".into()],
         };
-        let p = build_patterns(
+        let p = build_file_data(
             path(),
             shape,
             rows(&[1.0, 2.0]),
             None,
             None,
-            &facts(),
+            facts(),
             report,
         );
-        assert_eq!(p.len(), 1);
-        let p = &p[0];
+        assert_eq!(p.sample.as_deref(), Some("CuZr"));
+        assert_eq!(p.file_name_temperature, Some(500.0));
+        assert_eq!(p.patterns.len(), 1);
+        let p = &p.patterns[0];
         assert_eq!(
             (p.format.as_str(), p.quantity, p.x_unit),
             ("gsas", Quantity::Intensity, XUnit::TwoThetaDeg)
@@ -503,15 +513,16 @@ mod tests {
             lines: vec![2, 3],
         };
         let n = Some(names(&["Q", "300K", "400K"]));
-        let p = build_patterns(
+        let p = build_file_data(
             path(),
             shape,
             r,
             n,
             Some(vec![300.0, 400.0]),
-            &facts(),
+            facts(),
             Report::default(),
-        );
+        )
+        .patterns;
         assert_eq!(p.len(), 2);
         assert_eq!(p[1].column.as_deref(), Some("400K"));
         assert_eq!(p[1].y, [2.0, 2.1]);
