@@ -34,7 +34,14 @@ fn bench_analysis(c: &mut Criterion) {
     let token = CancelToken::default();
     let generation = token.renew();
     analyzer
-        .run(&params, &Marks::default(), &token, generation, &|_, _| {})
+        .run(
+            &params,
+            &Marks::default(),
+            &token,
+            generation,
+            &|_, _| {},
+            &|_, _| {},
+        )
         .expect("runs");
     let mut moved = params.clone();
     moved.fit.seeds[1] += 0.04;

@@ -30,12 +30,12 @@ fn harness(patterns: usize) -> Harness<'static, GlassrayApp> {
         });
     for _ in 0..20_000 {
         h.step();
-        if !h.state().is_analysing() && h.state().samples[0].analysis.is_some() {
+        if !h.state().is_analysing() && h.state().samples()[0].analysis().is_some() {
             break;
         }
         std::thread::sleep(Duration::from_millis(2));
     }
-    assert!(h.state().samples[0].analysis.is_some(), "analysed");
+    assert!(h.state().samples()[0].analysis().is_some(), "analysed");
     h.run_steps(3);
     h
 }
@@ -84,7 +84,7 @@ fn bench_frames(c: &mut Criterion) {
             .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
             .rect();
         let y = plot.center().y;
-        let x0 = h.state().seed_screen_x[1];
+        let x0 = h.state().seed_screen_x(&h.ctx, 1).expect("seed drawn");
         h.hover_at(egui::pos2(x0, y));
         h.step();
         h.drag_at(egui::pos2(x0, y));

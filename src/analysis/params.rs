@@ -1,7 +1,7 @@
 //! Every parameter of the analysis, grouped by the stage that uses it, so each cache key is a
 //! whole struct: [`TransformParams`] (per pattern, up to G(r), g(r), the FSDP and the lobes),
 //! the connection-mode fit ([`FitOptions`]), and [`SmoothingParams`] (the versus-T splines).
-//! A sample's transition overrides are its [`Marks`](super::transitions::Marks), kept apart.
+//! A sample's transition overrides are its [`Marks`], kept apart.
 //!
 //! Files keep one flat layout ([`ParamsWire`], unchanged since the first session version), so
 //! sessions written before the split still open and `summary.json` reads the same.

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::pipeline::{combine, fits_all, stage1_all, stage1_and_fits_all};
-use super::{CancelToken, Cancelled};
+use super::pipeline::{OnFit, combine, fits_all, stage1_all, stage1_and_fits_all};
+use super::{CancelToken, Cancelled, Progress};
 use crate::analysis::fit::{FitOptions, ModeFit, fit_connection_modes};
 use crate::analysis::params::{AnalysisParams, TransformParams};
 use crate::analysis::series::{SeriesAnalysis, Stage1};
@@ -41,12 +41,7 @@ pub struct Analyzer {
     fits: Option<(FitKey, Arc<Vec<ModeFit>>)>,
     /// Patterns whose stage 1 and fit were (re)computed by the last run.
     pub recomputed: (usize, usize),
-    /// Told of each fit as it finishes (index, fit).
-    listener: Option<FitListener>,
 }
-
-/// Receives (pattern index, fit) as each fit of a run finishes.
-pub type FitListener = Arc<dyn Fn(usize, &ModeFit) + Send + Sync>;
 
 impl Analyzer {
     pub fn new(series: Arc<HeatingSeries>) -> Self {
@@ -55,13 +50,7 @@ impl Analyzer {
             stage1: None,
             fits: None,
             recomputed: (0, 0),
-            listener: None,
         }
-    }
-
-    /// Sets (or clears) who is told of each fit as it finishes.
-    pub fn set_listener(&mut self, listener: Option<FitListener>) {
-        self.listener = listener;
     }
 
     pub fn series(&self) -> &Arc<HeatingSeries> {
@@ -69,26 +58,22 @@ impl Analyzer {
     }
 
     /// Runs (or reuses) every stage. `progress(done, total)` is called per temperature and
-    /// stage; work of `generation` stops between temperatures once `cancel` moves on.
+    /// stage (a reused stage counts as done); `on_fit(i, fit)` hears of each fit computed;
+    /// work of `generation` stops between temperatures once `cancel` moves on.
     pub fn run(
         &mut self,
         params: &AnalysisParams,
         marks: &Marks,
         cancel: &CancelToken,
         generation: u64,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: Progress<'_>,
+        on_fit: OnFit<'_>,
     ) -> Result<SeriesAnalysis, Cancelled> {
         let n = self.series.len();
         let done = AtomicUsize::new(0);
         let step = |k: usize| progress(done.fetch_add(k, Ordering::Relaxed) + k, 2 * n);
         let stop = || cancel.is_stale(generation);
         self.recomputed = (0, 0);
-        let listener = self.listener.clone();
-        let on_fit = |i: usize, f: &ModeFit| {
-            if let Some(l) = &listener {
-                l(i, f);
-            }
-        };
         let key1 = params.transform.clone();
         let key2 = FitKey::of(params);
         let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
@@ -103,7 +88,10 @@ impl Analyzer {
             return Ok(combine(&self.series, &s, &f, params, marks, m));
         }
         let (stage1, messages) = match &self.stage1 {
-            Some((k, s, m)) if *k == key1 => (Arc::clone(s), m.clone()),
+            Some((k, s, m)) if *k == key1 => {
+                step(n);
+                (Arc::clone(s), m.clone())
+            }
             _ => {
                 let (s, m) = stage1_all(&self.series, params, &stop, &step).ok_or(Cancelled)?;
                 let s = Arc::new(s);
@@ -114,7 +102,10 @@ impl Analyzer {
             }
         };
         let fits = match &self.fits {
-            Some((k, f)) if *k == key2 => Arc::clone(f),
+            Some((k, f)) if *k == key2 => {
+                step(n);
+                Arc::clone(f)
+            }
             _ => {
                 let f =
                     Arc::new(fits_all(&stage1, params, &stop, &step, &on_fit).ok_or(Cancelled)?);
@@ -163,14 +154,21 @@ mod tests {
         let g = token.renew();
         let params = AnalysisParams::default();
         let first = analyzer
-            .run(&params, &Marks::default(), &token, g, &|_, _| {})
+            .run(
+                &params,
+                &Marks::default(),
+                &token,
+                g,
+                &|_, _| {},
+                &|_, _| {},
+            )
             .expect("runs");
         assert_eq!(analyzer.recomputed, (21, 21));
 
         let mut moved = params.clone();
         moved.fit.seeds[2] += 0.05;
         let second = analyzer
-            .run(&moved, &Marks::default(), &token, g, &|_, _| {})
+            .run(&moved, &Marks::default(), &token, g, &|_, _| {}, &|_, _| {})
             .expect("runs");
         assert_eq!(analyzer.recomputed, (0, 21), "no transform redone");
         assert_ne!(
@@ -183,7 +181,7 @@ mod tests {
 
         let overridden = Marks::with_overrides([None, Some(650.0), None]);
         let third = analyzer
-            .run(&moved, &overridden, &token, g, &|_, _| {})
+            .run(&moved, &overridden, &token, g, &|_, _| {}, &|_, _| {})
             .expect("runs");
         assert_eq!(analyzer.recomputed, (0, 0));
         assert_eq!(third.transitions.kelvin(Transition::Glass), Some(650.0));
@@ -205,6 +203,7 @@ mod tests {
             &token,
             old,
             &|_, _| {},
+            &|_, _| {},
         );
         assert_eq!(result.err(), Some(Cancelled));
         let seen = AtomicUsize::new(0);
@@ -219,6 +218,7 @@ mod tests {
                     assert_eq!(total, 42);
                     seen.fetch_max(done, Ordering::Relaxed);
                 },
+                &|_, _| {},
             )
             .expect("runs");
         assert_eq!(seen.load(Ordering::Relaxed), 42);

@@ -1,27 +1,28 @@
-//! Background jobs the UI polls: loading series, and analysing them (a preview refit of the
-//! current temperature first, then every sample, streaming each finished fit). A job wakes the
-//! UI through the [`RepaintHook`] after storing its result.
+//! Background jobs the UI polls, each on its own thread with a channel for its result: loading
+//! series ([`LoadJob`]) and any other slow step such as writing files ([`Task`]). A job wakes
+//! the UI through the [`RepaintHook`] after sending its result. Dropping a job cancels it: a
+//! replaced load stops reading at the next file, and a dropped task's result is discarded.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
-use super::{Analyzer, CancelToken, Cancelled, RepaintHook};
-use crate::analysis::params::AnalysisParams;
-use crate::analysis::transitions::Marks;
+use super::RepaintHook;
 use crate::demo::DemoConfig;
 use crate::io::{LoadOptions, SeriesLoad};
 
-#[derive(Default)]
-struct Shared {
+/// Progress counters shared with a worker thread.
+#[derive(Debug, Default)]
+struct Counters {
     done: AtomicUsize,
     total: AtomicUsize,
-    result: Mutex<Option<Vec<SeriesLoad>>>,
 }
 
-/// A load running in the background.
+/// A load running in the background. Dropping it stops the reading.
 pub struct LoadJob {
-    shared: Arc<Shared>,
+    counters: Arc<Counters>,
+    cancelled: Arc<AtomicBool>,
+    result: mpsc::Receiver<Vec<SeriesLoad>>,
     /// What is being loaded, for the status line.
     pub label: String,
 }
@@ -33,204 +34,131 @@ impl LoadJob {
             [one] => one.display().to_string(),
             many => format!("{} paths", many.len()),
         };
-        Self::spawn(label, repaint, move |shared, repaint| {
+        Self::spawn(label, repaint, move |counters, cancelled, repaint| {
             let progress = |done: usize, total: usize| {
-                shared.done.store(done, Ordering::Relaxed);
-                shared.total.store(total, Ordering::Relaxed);
+                counters.done.store(done, Ordering::Relaxed);
+                counters.total.store(total, Ordering::Relaxed);
                 // Waking the UI for every file of a 2,000-file series is wasteful: every 1 %.
                 if total < 100 || done.is_multiple_of((total / 100).max(1)) {
                     repaint();
                 }
             };
-            super::load::load_inputs_with(&paths, &opts, &progress, &|| false).unwrap_or_default()
+            let stop = || cancelled.load(Ordering::Relaxed);
+            super::load::load_inputs_with(&paths, &opts, &progress, &stop)
         })
     }
 
     /// Builds the embedded demo series.
     pub fn demo(repaint: RepaintHook) -> Self {
-        Self::spawn("embedded demo".into(), repaint, |_, _| {
-            super::load::demo_all(&DemoConfig::default())
-                .into_iter()
-                .map(SeriesLoad::from_series)
-                .collect()
+        Self::spawn("embedded demo".into(), repaint, |_, _, _| {
+            Some(
+                super::load::demo_all(&DemoConfig::default())
+                    .into_iter()
+                    .map(SeriesLoad::from_series)
+                    .collect(),
+            )
         })
     }
 
     fn spawn(
         label: String,
         repaint: RepaintHook,
-        work: impl FnOnce(&Shared, &RepaintHook) -> Vec<SeriesLoad> + Send + 'static,
+        work: impl FnOnce(&Counters, &AtomicBool, &RepaintHook) -> Option<Vec<SeriesLoad>>
+        + Send
+        + 'static,
     ) -> Self {
-        let shared = Arc::new(Shared::default());
-        let worker = Arc::clone(&shared);
+        let counters = Arc::new(Counters::default());
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let (tx, result) = mpsc::channel();
+        let (c, stop) = (Arc::clone(&counters), Arc::clone(&cancelled));
         std::thread::spawn(move || {
-            let result = work(&worker, &repaint);
-            if let Ok(mut slot) = worker.result.lock() {
-                *slot = Some(result);
+            // None: cancelled, nobody is waiting.
+            if let Some(loads) = work(&c, &stop, &repaint)
+                && tx.send(loads).is_ok()
+            {
+                repaint();
             }
-            // Store, drop the lock, then wake the UI.
-            repaint();
         });
-        LoadJob { shared, label }
+        LoadJob {
+            counters,
+            cancelled,
+            result,
+            label,
+        }
     }
 
     /// (files read, files to read); the total is 0 until listing is done.
     pub fn progress(&self) -> (usize, usize) {
         (
-            self.shared.done.load(Ordering::Relaxed),
-            self.shared.total.load(Ordering::Relaxed),
+            self.counters.done.load(Ordering::Relaxed),
+            self.counters.total.load(Ordering::Relaxed),
         )
     }
 
     /// The result, once, when the job has finished.
     pub fn take(&self) -> Option<Vec<SeriesLoad>> {
-        self.shared.result.lock().ok().and_then(|mut r| r.take())
+        self.result.try_recv().ok()
     }
 }
 
-/// The fit at one temperature, refitted first when a parameter changes so the fit panel can
-/// follow a dragged seed before the whole series is refitted.
-#[derive(Debug, Clone)]
-pub struct Preview {
-    pub sample: usize,
-    pub index: usize,
-    pub params: AnalysisParams,
-    pub fit: crate::analysis::fit::ModeFit,
+impl Drop for LoadJob {
+    fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
 }
 
-/// A sample's analyzer, kept between jobs so its cached stages are reused.
-pub type SharedAnalyzer = Arc<Mutex<Analyzer>>;
-
-/// Analyses of several series running in the background (one after the other, each parallel
-/// inside), cancellable through a shared token. Each series' [`Analyzer`] is kept by the caller
-/// and reused, so a parameter change recomputes only the stages that depend on it.
-pub struct AnalysisJob {
-    done: Arc<AtomicUsize>,
-    total: Arc<AtomicUsize>,
-    result: Arc<Mutex<Option<Vec<crate::analysis::series::SeriesAnalysis>>>>,
-    preview: Arc<Mutex<Option<Preview>>>,
-    /// Fits finished so far and not yet taken: (sample, pattern index, fit).
-    finished: Arc<Mutex<Vec<(usize, usize, crate::analysis::fit::ModeFit)>>>,
+/// Any slow step (writing an export, saving or reading a session) run on its own thread; the
+/// UI polls [`Task::take`] for the outcome.
+pub struct Task<T> {
+    result: mpsc::Receiver<T>,
+    /// What the task does, for the status line.
+    pub label: String,
+    finished: bool,
 }
 
-impl AnalysisJob {
-    /// Starts analysing, series i with `params[i]` (shared parameters, the sample's marks); a
-    /// newer `cancel.renew()` stops it between temperatures.
-    /// With `preview_at = Some((sample, index))`, that one temperature is refitted first (from
-    /// the cached g(r), when there is one) and offered through [`AnalysisJob::take_preview`].
+impl<T: Send + 'static> Task<T> {
+    /// Runs `work` in the background and wakes the UI when it is done.
     pub fn spawn(
-        analyzers: Vec<SharedAnalyzer>,
-        params: Vec<(AnalysisParams, Marks)>,
-        cancel: CancelToken,
+        label: impl Into<String>,
         repaint: RepaintHook,
-        preview_at: Option<(usize, usize)>,
+        work: impl FnOnce() -> T + Send + 'static,
     ) -> Self {
-        let generation = cancel.renew();
-        let done = Arc::new(AtomicUsize::new(0));
-        let lengths: Vec<usize> = analyzers
-            .iter()
-            .map(|a| a.lock().map_or(0, |a| a.series().len()))
-            .collect();
-        let total = Arc::new(AtomicUsize::new(lengths.iter().map(|n| 2 * n).sum()));
-        let result = Arc::new(Mutex::new(None));
-        let preview = Arc::new(Mutex::new(None));
-        let finished = Arc::new(Mutex::new(Vec::new()));
-        let (d, r, pv) = (Arc::clone(&done), Arc::clone(&result), Arc::clone(&preview));
-        let fin = Arc::clone(&finished);
+        let (tx, result) = mpsc::channel();
         std::thread::spawn(move || {
-            if let Some((sample, index)) = preview_at
-                && let Some(Ok(analyzer)) = analyzers.get(sample).map(|a| a.lock())
-                && let Some(p) = params.get(sample)
-                && let Some(fit) = analyzer.refit_one(index, &p.0)
-            {
-                drop(analyzer);
-                if cancel.is_stale(generation) {
-                    return;
-                }
-                if let Ok(mut slot) = pv.lock() {
-                    *slot = Some(Preview {
-                        sample,
-                        index,
-                        params: p.0.clone(),
-                        fit,
-                    });
-                }
+            if tx.send(work()).is_ok() {
                 repaint();
             }
-            let mut out = Vec::with_capacity(analyzers.len());
-            let mut offset = 0;
-            for (sample, ((analyzer, n), params)) in
-                analyzers.iter().zip(lengths).zip(&params).enumerate()
-            {
-                if cancel.is_stale(generation) {
-                    return;
-                }
-                let Ok(mut analyzer) = analyzer.lock() else {
-                    return;
-                };
-                let progress = |k: usize, _: usize| {
-                    d.store(offset + k, Ordering::Relaxed);
-                };
-                let sink = Arc::clone(&fin);
-                analyzer.set_listener(Some(Arc::new(move |i, f| {
-                    if let Ok(mut v) = sink.lock() {
-                        v.push((sample, i, f.clone()));
-                    }
-                })));
-                let outcome = analyzer.run(&params.0, &params.1, &cancel, generation, &progress);
-                analyzer.set_listener(None);
-                match outcome {
-                    Ok(a) => out.push(a),
-                    Err(Cancelled) => return,
-                }
-                offset += 2 * n;
-                repaint();
-            }
-            if let Ok(mut slot) = r.lock() {
-                *slot = Some(out);
-            }
-            repaint();
         });
-        AnalysisJob {
-            done,
-            total,
+        Task {
             result,
-            preview,
-            finished,
+            label: label.into(),
+            finished: false,
         }
     }
 
-    /// The fits finished since the last call: (sample, pattern index, fit).
-    pub fn take_finished(&self) -> Vec<(usize, usize, crate::analysis::fit::ModeFit)> {
+    /// The outcome, once, when the work is done.
+    pub fn take(&mut self) -> Option<T> {
+        let r = self.result.try_recv().ok();
+        self.finished |= r.is_some();
+        r
+    }
+
+    /// Waits up to `limit` for the outcome (used when the app closes).
+    pub fn wait(&mut self, limit: std::time::Duration) -> Option<T> {
+        let r = self.result.recv_timeout(limit).ok();
+        self.finished |= r.is_some();
+        r
+    }
+
+    /// Whether the outcome has been taken.
+    pub fn is_finished(&self) -> bool {
         self.finished
-            .lock()
-            .map(|mut v| std::mem::take(&mut *v))
-            .unwrap_or_default()
-    }
-
-    /// (temperatures × stages done, total).
-    pub fn progress(&self) -> (usize, usize) {
-        (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        )
-    }
-
-    /// The analyses, once, when finished.
-    pub fn take(&self) -> Option<Vec<crate::analysis::series::SeriesAnalysis>> {
-        self.result.lock().ok().and_then(|mut r| r.take())
-    }
-
-    /// The preview refit, once, when ready.
-    pub fn take_preview(&self) -> Option<Preview> {
-        self.preview.lock().ok().and_then(|mut r| r.take())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
 
     fn wait(job: &LoadJob) -> Vec<SeriesLoad> {
         for _ in 0..6000 {
@@ -265,69 +193,48 @@ mod tests {
         assert_eq!(loads[0].series.len(), 4);
         assert_eq!(loads[0].failed.len(), 5);
     }
-}
-
-#[cfg(test)]
-mod job_tests {
-    use super::*;
-    use crate::demo::{DemoConfig, SAMPLES, demo_series};
 
     #[test]
-    fn fits_are_offered_as_they_finish_and_match_the_final_result() {
-        let series = Arc::new(demo_series(
-            &SAMPLES[1],
-            &DemoConfig {
-                t_end: 420.0,
-                ..Default::default()
-            },
-        ));
-        let n = series.len();
-        let analyzer: SharedAnalyzer = Arc::new(Mutex::new(Analyzer::new(series)));
-        let job = AnalysisJob::spawn(
-            vec![Arc::clone(&analyzer)],
-            vec![(AnalysisParams::default(), Marks::default())],
-            CancelToken::default(),
-            Arc::new(|| {}),
-            Some((0, 3)),
-        );
-        let mut streamed = Vec::new();
-        let result = loop {
-            streamed.extend(job.take_finished());
-            if let Some(r) = job.take() {
-                streamed.extend(job.take_finished());
-                break r;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        };
-        let a = &result[0];
-        assert_eq!(streamed.len(), n, "every temperature's fit is offered once");
-        let mut seen = vec![false; n];
-        for (sample, index, fit) in &streamed {
-            assert_eq!(*sample, 0);
-            assert!(!seen[*index]);
-            seen[*index] = true;
-            assert_eq!(fit, &a.patterns[*index].fit);
+    fn a_replaced_load_stops_reading() {
+        // 600 files, each woken on: the hook is slow, so reading all would take seconds.
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..600 {
+            let text: String = (0..50)
+                .map(|k| format!("{} {}\n", 0.5 + k as f64, i))
+                .collect();
+            std::fs::write(dir.path().join(format!("p_{i:04}.xy")), text).expect("write");
         }
-        // The preview of pattern 3 was refitted first... from no cached g(r) there is none.
-        assert!(job.take_preview().is_none());
-        // With the stages cached, a seed move offers a preview equal to the final fit.
-        let mut moved = AnalysisParams::default();
-        moved.fit.seeds[2] += 0.03;
-        let job = AnalysisJob::spawn(
-            vec![analyzer],
-            vec![(moved, Marks::default())],
-            CancelToken::default(),
-            Arc::new(|| {}),
-            Some((0, 3)),
+        let reads = Arc::new(AtomicUsize::new(0));
+        let r = Arc::clone(&reads);
+        let job = LoadJob::files(
+            vec![dir.path().to_path_buf()],
+            LoadOptions::default(),
+            Arc::new(move || {
+                r.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }),
         );
-        let result = loop {
-            if let Some(r) = job.take() {
-                break r;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        };
-        let preview = job.take_preview().expect("preview");
-        assert_eq!((preview.sample, preview.index), (0, 3));
-        assert_eq!(preview.fit, result[0].patterns[3].fit);
+        while job.progress().0 == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let counters = Arc::clone(&job.counters);
+        drop(job);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let stopped_at = counters.done.load(Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(
+            counters.done.load(Ordering::Relaxed),
+            stopped_at,
+            "no file is read after the stop"
+        );
+        assert!(stopped_at < 600, "stopped after {stopped_at} of 600 files");
+    }
+
+    #[test]
+    fn a_task_hands_over_its_outcome_once() {
+        let mut task = Task::spawn("sum", Arc::new(|| {}), || (1..=10).sum::<i32>());
+        assert_eq!(task.wait(std::time::Duration::from_secs(10)), Some(55));
+        assert!(task.is_finished());
+        assert_eq!(task.take(), None);
     }
 }

@@ -1,22 +1,25 @@
 //! The engine: everything that runs off the UI thread. It owns the rayon pipelines over a
-//! series ([`pipeline`]), the per-stage caches ([`Analyzer`]), the generation counter that
-//! cancels stale work ([`CancelToken`]), progress, loading ([`load`]) and atomic file writing
-//! ([`write`]), and the background jobs the UI polls ([`jobs`]). It never names egui: the UI
-//! hands it a plain `Arc<dyn Fn() + Send + Sync>` that wakes it.
+//! series ([`pipeline`]), the per-stage caches ([`Analyzer`]), the long-lived analysis worker
+//! that holds them ([`worker`]), the generation counter that cancels stale work
+//! ([`CancelToken`]), progress, loading ([`load`]), atomic file writing ([`mod@write`]) and the
+//! background jobs the UI polls ([`jobs`]). It never names egui: the UI hands it a plain
+//! `Arc<dyn Fn() + Send + Sync>` that wakes it.
 
 pub mod analyzer;
 pub mod jobs;
 pub mod load;
 pub mod pipeline;
+pub mod worker;
 pub mod write;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-pub use analyzer::{Analyzer, FitListener};
-pub use jobs::{AnalysisJob, LoadJob, Preview, SharedAnalyzer};
+pub use analyzer::Analyzer;
+pub use jobs::{LoadJob, Task};
 pub use load::{demo_all, load_inputs, load_inputs_with};
 pub use pipeline::analyze;
+pub use worker::{AnalysisWorker, Event, Preview};
 
 /// Wakes the UI (a repaint request) from any thread.
 pub type RepaintHook = Arc<dyn Fn() + Send + Sync>;

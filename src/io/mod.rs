@@ -1,6 +1,6 @@
 //! Loading heating series from the files users have.
 //!
-//! [`load_inputs`] takes files and folders: each folder becomes one series, and the loose files
+//! `engine::load_inputs` takes files and folders: each folder becomes one series, and the loose files
 //! together another. In a folder, pattern files are read in natural file-name order
 //! (`p2` before `p10`); a temperature log beside them (`temperatures.csv`, or any CSV whose columns
 //! name a file, an index or a time and a temperature) is used as the log; files that are plainly

@@ -49,15 +49,6 @@ pub fn movable(plot: egui_plot::Plot<'_>, move_mode: bool) -> egui_plot::Plot<'_
         .allow_boxed_zoom(!move_mode)
 }
 
-/// Plot points from x and y, leaving out pairs with a non-finite value.
-pub fn points(x: &[f64], y: &[f64]) -> egui_plot::PlotPoints<'static> {
-    x.iter()
-        .zip(y)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
-        .map(|(&a, &b)| [a, b])
-        .collect()
-}
-
 /// A one-line path field whose accessible name is `label`.
 pub fn path_field(ui: &mut egui::Ui, text: &mut String, hint: &str, label: &str) -> egui::Response {
     let r = ui.add(

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::SampleView;
+use super::state::Sample;
 use crate::model::file_name;
 
 /// One row of the problems panel.
@@ -15,11 +15,11 @@ pub struct ProblemRow {
 }
 
 /// Every problem of the loaded samples, in load order.
-pub fn rows(samples: &[SampleView]) -> Vec<ProblemRow> {
+pub fn rows(samples: &[Sample]) -> Vec<ProblemRow> {
     let mut out = Vec::new();
     for s in samples {
         let sample = s.series().sample.clone();
-        for f in &s.load.failed {
+        for f in s.failed() {
             let line = match f {
                 crate::io::LoadError::Parse { line, .. } => Some(*line),
                 _ => None,
@@ -35,7 +35,7 @@ pub fn rows(samples: &[SampleView]) -> Vec<ProblemRow> {
                 reason,
             });
         }
-        for d in &s.load.log_problems {
+        for d in &s.log_problems {
             out.push(ProblemRow {
                 sample: sample.clone(),
                 file: file_name(&d.path),
@@ -57,9 +57,9 @@ pub fn rows(samples: &[SampleView]) -> Vec<ProblemRow> {
     out
 }
 
-pub fn ui(ui: &mut egui::Ui, samples: &[SampleView]) {
+pub fn ui(ui: &mut egui::Ui, samples: &[Sample]) {
     let rows = rows(samples);
-    let ignored: usize = samples.iter().map(|s| s.load.ignored.len()).sum();
+    let ignored: usize = samples.iter().map(|s| s.ignored.len()).sum();
     ui.horizontal(|ui| {
         ui.strong(format!("Problems ({})", rows.len()));
         if ignored > 0 {
@@ -67,7 +67,7 @@ pub fn ui(ui: &mut egui::Ui, samples: &[SampleView]) {
                 .on_hover_text(
                     samples
                         .iter()
-                        .flat_map(|s| s.load.ignored.iter())
+                        .flat_map(|s| s.ignored.iter())
                         .map(|i| format!("{}: {}", file_name(&i.path), i.reason))
                         .collect::<Vec<_>>()
                         .join("\n"),

@@ -1,15 +1,18 @@
 //! Real-space panels at the slider's temperature: G(r) or g(r) with the positive lobes shaded
 //! and r1, r6 labelled, and the connection-mode fit of the second g(r) peak (data, the four
 //! Gaussians, their sum, the baseline and the residual). Everything shown was computed by the
-//! engine; nothing is computed here but plot points.
+//! engine; curves are turned into plot points once per pattern and fit, then borrowed.
 
 use eframe::egui;
-use egui_plot::{FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, Span, Text, VLine};
+use egui_plot::{
+    FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine,
+};
 
-use super::GlassrayApp;
-use super::controls::{Handle, grab, movable, points};
+use super::controls::{Handle, grab, movable};
+use super::state::{Settings, Workspace};
+use super::{Action, PlotId};
 use crate::analysis::fit::{MODE_NAMES, ModeFit};
-use crate::analysis::series::SeriesAnalysis;
+use crate::analysis::series::{PatternAnalysis, RealSpace};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
 pub const MODE_COLOURS: [egui::Color32; 4] = [
@@ -27,97 +30,331 @@ pub const MODE_LABELS: [&str; 4] = [
     "4-atom (intercross)",
 ];
 
-/// G(r)/g(r) and fit panels for pattern `cursor` of an analysed sample.
-pub fn ui(
-    ui: &mut egui::Ui,
-    app: &mut GlassrayApp,
-    analysis: Option<&SeriesAnalysis>,
-    preview: Option<&ModeFit>,
-    busy: bool,
-) {
-    let cursor = app.cursor;
-    let show_pair_g = &mut app.show_pair_g;
-    ui.horizontal(|ui| {
-        ui.strong("Real space");
-        ui.selectable_value(show_pair_g, false, "G(r)");
-        ui.selectable_value(show_pair_g, true, "g(r)");
-    });
-    let Some(pa) = analysis.and_then(|a| a.patterns.get(cursor)) else {
-        ui.label(if busy {
-            "analysing…"
+/// One lobe ready to shade: r, the curve over it, the base line, and its label.
+struct LobeArea {
+    r: Vec<f64>,
+    top: Vec<f64>,
+    base: Vec<f64>,
+    label: Option<(PlotPoint, String)>,
+    strong: bool,
+}
+
+/// G(r) or g(r) of one pattern as plot points, with its lobes.
+struct CurveCache {
+    key: (u64, usize, usize, u64, bool),
+    curve: Vec<PlotPoint>,
+    lobes: Vec<LobeArea>,
+}
+
+/// A fit drawn: the data in the window, each Gaussian on the baseline, the sum, the residual.
+struct FitCache {
+    key: (ModeFit, (f64, f64), usize, usize, u64),
+    data: Vec<PlotPoint>,
+    components: Vec<Vec<PlotPoint>>,
+    sum: Vec<PlotPoint>,
+    residual: Vec<PlotPoint>,
+}
+
+/// The real-space column and its caches.
+#[derive(Default)]
+pub struct RealSpacePanel {
+    curve: Option<CurveCache>,
+    fit: Option<FitCache>,
+    drag: Option<Handle>,
+}
+
+fn lobes(rs: &RealSpace, pa: &PatternAnalysis, y: &[f64], base: f64) -> Vec<LobeArea> {
+    pa.lobes
+        .iter()
+        .enumerate()
+        .take(8)
+        .map(|(k, lobe)| {
+            let (r, top): (Vec<f64>, Vec<f64>) =
+                rs.r.iter()
+                    .zip(y)
+                    .filter(|(r, _)| **r >= lobe.r_start && **r <= lobe.r_end)
+                    .map(|(r, v)| (*r, *v))
+                    .unzip();
+            let strong = k == 0 || k == 5;
+            let label = strong.then(|| {
+                let mid = 0.5 * (lobe.r_start + lobe.r_end);
+                let peak = top.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (
+                    PlotPoint::new(mid, peak),
+                    format!("r{} = {:.3}", k + 1, lobe.area),
+                )
+            });
+            LobeArea {
+                base: vec![base; r.len()],
+                r,
+                top,
+                label,
+                strong,
+            }
+        })
+        .collect()
+}
+
+fn pairs(x: &[f64], y: &[f64]) -> Vec<PlotPoint> {
+    x.iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(&a, &b)| PlotPoint::new(a, b))
+        .collect()
+}
+
+impl FitCache {
+    fn new(
+        rs: &RealSpace,
+        fit: &ModeFit,
+        window: (f64, f64),
+        key: (ModeFit, (f64, f64), usize, usize, u64),
+    ) -> Self {
+        let (lo, hi) = window;
+        let (rw, gw): (Vec<f64>, Vec<f64>) =
+            rs.r.iter()
+                .zip(&rs.g)
+                .filter(|(r, v)| **r >= lo && **r <= hi && v.is_finite())
+                .map(|(r, v)| (*r, *v))
+                .unzip();
+        let drawable = fit.amplitudes.iter().all(|a| a.is_finite());
+        let along = |f: &dyn Fn(f64) -> f64| -> Vec<PlotPoint> {
+            if drawable {
+                let y: Vec<f64> = rw.iter().map(|&r| f(r)).collect();
+                pairs(&rw, &y)
+            } else {
+                Vec::new()
+            }
+        };
+        let components = (0..4)
+            .map(|i| along(&|r| fit.baseline + fit.component(i, r)))
+            .collect();
+        let sum = along(&|r| fit.model(r));
+        let residual = if drawable {
+            let y: Vec<f64> = rw
+                .iter()
+                .zip(&gw)
+                .map(|(&r, &g)| g - fit.model(r))
+                .collect();
+            pairs(&rw, &y)
         } else {
-            "no analysis for this sample"
+            Vec::new()
+        };
+        FitCache {
+            data: pairs(&rw, &gw),
+            components,
+            sum,
+            residual,
+            key,
+        }
+    }
+}
+
+impl RealSpacePanel {
+    #[allow(clippy::too_many_arguments)]
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        settings: &Settings,
+        fit: Option<&ModeFit>,
+        preview: bool,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let show_pair_g = settings.show_pair_g;
+        ui.horizontal(|ui| {
+            ui.strong("Real space");
+            let mut g = show_pair_g;
+            ui.selectable_value(&mut g, false, "G(r)");
+            ui.selectable_value(&mut g, true, "g(r)");
+            if g != show_pair_g {
+                actions.push(Action::SetShowPairG(g));
+            }
         });
-        return;
-    };
-    let Some(rs) = &pa.real_space else {
-        ui.label(format!("No G(r): {}", pa.messages.join("; ")));
-        return;
-    };
-    ui.label(format!(
-        "{} positive lobes; r1 = {:.3}, r6 = {:.3} (areas of G(r), 1/Å)",
-        pa.lobes.len(),
-        pa.r1(),
-        pa.r6()
-    ));
-    let height = ((ui.available_height() - 110.0) / 2.0).max(120.0);
-    let y = if *show_pair_g { &rs.g } else { &rs.big_g };
-    let label = if *show_pair_g {
-        "g(r)"
-    } else {
-        "G(r) (1/Å²)"
-    };
+        let sample = ws.active_sample();
+        let Some(pa) = sample
+            .and_then(|s| s.analysis())
+            .and_then(|a| a.patterns.get(ws.cursor))
+        else {
+            ui.label(if busy {
+                "analysing…"
+            } else {
+                "no analysis for this sample"
+            });
+            return;
+        };
+        let Some(rs) = &pa.real_space else {
+            ui.label(format!("No G(r): {}", pa.messages.join("; ")));
+            return;
+        };
+        let revision = sample.map_or(0, |s| s.revision);
+        ui.label(format!(
+            "{} positive lobes; r1 = {:.3}, r6 = {:.3} (areas of G(r), 1/Å)",
+            pa.lobes.len(),
+            pa.r1(),
+            pa.r6()
+        ));
+        let height = ((ui.available_height() - 110.0) / 2.0).max(120.0);
+        let key = (ws.generation, ws.active, ws.cursor, revision, show_pair_g);
+        if self.curve.as_ref().is_none_or(|c| c.key != key) {
+            let (y, base) = if show_pair_g {
+                (&rs.g, 1.0)
+            } else {
+                (&rs.big_g, 0.0)
+            };
+            self.curve = Some(CurveCache {
+                key,
+                curve: pairs(&rs.r, y),
+                lobes: lobes(rs, pa, y, base),
+            });
+        }
+        if let Some(c) = &self.curve {
+            curve_plot(ui, c, show_pair_g, height);
+        }
+        let fit = fit.unwrap_or(&pa.fit);
+        fit_summary(ui, fit, preview, settings.move_mode);
+        let window = settings.params.fit.window;
+        let key = (fit.clone(), window, ws.active, ws.cursor, ws.generation);
+        if self.fit.as_ref().is_none_or(|c| c.key != key) {
+            self.fit = Some(FitCache::new(rs, fit, window, key));
+        }
+        self.fit_plot(ui, settings, height, actions);
+    }
+
+    /// The fit plot: seeds (dashed, ± tolerance shaded), data, components, sum, baseline,
+    /// residual; in move mode the seed lines drag.
+    fn fit_plot(
+        &mut self,
+        ui: &mut egui::Ui,
+        settings: &Settings,
+        height: f32,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(cache) = &self.fit else { return };
+        let fit_params = &settings.params.fit;
+        let move_mode = settings.move_mode;
+        let fit = &cache.key.0;
+        let response = movable(Plot::new("fit_plot"), move_mode)
+            .id(PlotId::Fit.id())
+            .height((ui.available_height() - 6.0).max(height.min(160.0)))
+            .x_axis_label("r (Å)")
+            .y_axis_label("g(r)")
+            .show(ui, |plot_ui| {
+                for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
+                    let tol = fit_params.tolerance;
+                    plot_ui.span(
+                        Span::new("", (seed - tol)..=(seed + tol))
+                            .fill(colour.gamma_multiply(0.08))
+                            .border_width(0.0),
+                    );
+                    plot_ui.vline(
+                        VLine::new("", seed)
+                            .color(*colour)
+                            .style(LineStyle::dashed_loose())
+                            .width(if move_mode { 2.0 } else { 1.0 }),
+                    );
+                }
+                plot_ui.line(
+                    Line::new("g(r) data", PlotPoints::Borrowed(&cache.data))
+                        .color(egui::Color32::LIGHT_GRAY)
+                        .width(2.0),
+                );
+                if cache.sum.is_empty() {
+                    return;
+                }
+                for (i, pts) in cache.components.iter().enumerate() {
+                    plot_ui.line(
+                        Line::new(MODE_LABELS[i], PlotPoints::Borrowed(pts))
+                            .color(MODE_COLOURS[i])
+                            .width(1.5),
+                    );
+                }
+                plot_ui.line(
+                    Line::new("sum", PlotPoints::Borrowed(&cache.sum))
+                        .color(egui::Color32::WHITE)
+                        .width(1.0),
+                );
+                plot_ui.hline(HLine::new("baseline", fit.baseline).color(egui::Color32::GRAY));
+                plot_ui.line(
+                    Line::new("residual", PlotPoints::Borrowed(&cache.residual))
+                        .color(egui::Color32::from_rgb(240, 228, 66)),
+                );
+            });
+        response.response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
+        });
+        if !move_mode {
+            return;
+        }
+        let r = &response.response;
+        let pointer = r.interact_pointer_pos();
+        let x_of = |v: f64| response.transform.position_from_point_x(v);
+        if r.drag_started()
+            && let Some(pos) = pointer
+        {
+            self.drag = grab(
+                (0..4).map(|i| (Handle::Seed(i), x_of(fit_params.seeds[i]))),
+                pos.x,
+            );
+        }
+        if r.dragged()
+            && let (Some(Handle::Seed(i)), Some(pos)) = (self.drag, pointer)
+        {
+            let (lo, hi) = fit_params.window;
+            let x = response.transform.value_from_position(pos).x;
+            let mut params = settings.params.clone();
+            params.fit.seeds[i] = ((x * 1000.0).round() / 1000.0).clamp(lo, hi);
+            actions.push(Action::SetParams(params));
+        }
+        if r.drag_stopped() {
+            self.drag = None;
+        }
+    }
+}
+
+/// G(r) or g(r) with its lobes shaded and r1, r6 labelled.
+fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32) {
+    let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
     Plot::new("real_space_plot")
         .height(height)
         .legend(Legend::default())
         .x_axis_label("r (Å)")
         .y_axis_label(label)
         .show(ui, |plot_ui| {
-            for (k, lobe) in pa.lobes.iter().enumerate().take(8) {
-                let (xs, top): (Vec<f64>, Vec<f64>) =
-                    rs.r.iter()
-                        .zip(y)
-                        .filter(|(r, _)| **r >= lobe.r_start && **r <= lobe.r_end)
-                        .map(|(r, v)| (*r, *v))
-                        .unzip();
-                let base = if *show_pair_g { 1.0 } else { 0.0 };
-                let bottom = vec![base; xs.len()];
-                let name = if k == 0 || k == 5 {
+            for (k, lobe) in c.lobes.iter().enumerate() {
+                let name = if lobe.strong {
                     format!("lobe r{}", k + 1)
                 } else {
                     "lobes".into()
                 };
-                plot_ui.add(FilledArea::new(name, &xs, &bottom, &top).fill_color(
-                    egui::Color32::from_rgba_unmultiplied(
-                        86,
-                        180,
-                        233,
-                        if k == 0 || k == 5 { 90 } else { 35 },
+                plot_ui.add(
+                    FilledArea::new(name, &lobe.r, &lobe.base, &lobe.top).fill_color(
+                        egui::Color32::from_rgba_unmultiplied(
+                            86,
+                            180,
+                            233,
+                            if lobe.strong { 90 } else { 35 },
+                        ),
                     ),
-                ));
-                if k == 0 || k == 5 {
-                    let mid = 0.5 * (lobe.r_start + lobe.r_end);
-                    let peak = top.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    plot_ui.text(Text::new(
-                        "",
-                        PlotPoint::new(mid, peak),
-                        format!("r{} = {:.3}", k + 1, lobe.area),
-                    ));
+                );
+                if let Some((at, text)) = &lobe.label {
+                    plot_ui.text(Text::new("", *at, text.as_str()));
                 }
             }
             plot_ui.line(
-                Line::new(label, points(&rs.r, y))
+                Line::new(label, PlotPoints::Borrowed(&c.curve))
                     .color(egui::Color32::LIGHT_GRAY)
                     .width(1.5),
             );
         });
+}
 
-    // The fit at this T: the preview refit while a parameter change is being applied.
-    let fit = preview.unwrap_or(&pa.fit);
-    let fit_params = app.params.fit.clone();
+/// The fractions with errors, the RMSE, the centres and width, and the key to the lines.
+fn fit_summary(ui: &mut egui::Ui, fit: &ModeFit, preview: bool, move_mode: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.strong("Connection modes");
-        if preview.is_some() {
+        if preview {
             ui.weak("(refitting the series…)");
         }
         if fit.converged {
@@ -147,107 +384,10 @@ pub fn ui(
     });
     ui.horizontal_wrapped(|ui| {
         ui.weak("Lines: g(r) data (grey, thick), sum (white), baseline (grey), residual (yellow), seeds (dashed, ± tolerance shaded).");
-        if app.move_mode {
+        if move_mode {
             ui.weak("drag a dashed seed line to move it");
         } else {
             ui.weak("tick Move mode to drag the seeds");
         }
     });
-    let (lo, hi) = fit_params.window;
-    let (rw, gw): (Vec<f64>, Vec<f64>) =
-        rs.r.iter()
-            .zip(&rs.g)
-            .filter(|(r, v)| **r >= lo && **r <= hi && v.is_finite())
-            .map(|(r, v)| (*r, *v))
-            .unzip();
-    let move_mode = app.move_mode;
-    let response = movable(Plot::new("fit_plot"), move_mode)
-        .height((ui.available_height() - 6.0).max(height.min(160.0)))
-        .x_axis_label("r (Å)")
-        .y_axis_label("g(r)")
-        .show(ui, |plot_ui| {
-            for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
-                let tol = fit_params.tolerance;
-                plot_ui.span(
-                    Span::new("", (seed - tol)..=(seed + tol))
-                        .fill(colour.gamma_multiply(0.08))
-                        .border_width(0.0),
-                );
-                plot_ui.vline(
-                    VLine::new("", seed)
-                        .color(*colour)
-                        .style(LineStyle::dashed_loose())
-                        .width(if move_mode { 2.0 } else { 1.0 }),
-                );
-            }
-            plot_ui.line(
-                Line::new("g(r) data", points(&rw, &gw))
-                    .color(egui::Color32::LIGHT_GRAY)
-                    .width(2.0),
-            );
-            if !fit.amplitudes.iter().all(|a| a.is_finite()) {
-                return;
-            }
-            let base = fit.baseline;
-            for i in 0..4 {
-                let yi: Vec<f64> = rw.iter().map(|&r| base + fit.component(i, r)).collect();
-                plot_ui.line(
-                    Line::new(MODE_LABELS[i], points(&rw, &yi))
-                        .color(MODE_COLOURS[i])
-                        .width(1.5),
-                );
-            }
-            let sum: Vec<f64> = rw.iter().map(|&r| fit.model(r)).collect();
-            plot_ui.line(
-                Line::new("sum", points(&rw, &sum))
-                    .color(egui::Color32::WHITE)
-                    .width(1.0),
-            );
-            plot_ui.hline(HLine::new("baseline", base).color(egui::Color32::GRAY));
-            let resid: Vec<f64> = rw
-                .iter()
-                .zip(&gw)
-                .map(|(&r, &g)| g - fit.model(r))
-                .collect();
-            plot_ui.line(
-                Line::new("residual", points(&rw, &resid))
-                    .color(egui::Color32::from_rgb(240, 228, 66)),
-            );
-        });
-    response.response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
-    });
-    for i in 0..4 {
-        app.seed_screen_x[i] = response
-            .transform
-            .position_from_point_x(fit_params.seeds[i]);
-    }
-    if move_mode {
-        let r = &response.response;
-        let pointer = r.interact_pointer_pos();
-        if r.drag_started()
-            && let Some(pos) = pointer
-        {
-            app.drag = grab(
-                (0..4).map(|i| {
-                    let x = response
-                        .transform
-                        .position_from_point_x(fit_params.seeds[i]);
-                    (Handle::Seed(i), x)
-                }),
-                pos.x,
-            );
-        }
-        if r.dragged()
-            && let (Some(Handle::Seed(i)), Some(pos)) = (app.drag, pointer)
-        {
-            let x = response.transform.value_from_position(pos).x;
-            let mut params = app.params.clone();
-            params.fit.seeds[i] = ((x * 1000.0).round() / 1000.0).clamp(lo, hi);
-            app.set_params(params);
-        }
-        if r.drag_stopped() {
-            app.drag = None;
-        }
-    }
 }

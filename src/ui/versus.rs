@@ -3,20 +3,23 @@
 //! each with its smoothing spline, a cursor at the slider's T and the T_r, T_g, T_x marks of the
 //! active sample. The panels share their T axis. Clicking a point moves the slider there; in
 //! move mode a drag near a mark moves (overrides) it.
+//!
+//! Each sample's points are built once per analysis revision (and as streamed fits arrive) and
+//! borrowed every frame.
 
-use std::borrow::Cow;
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use eframe::egui;
-use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, Points, Text, VLine};
+use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, VLine};
 
-use super::controls::{Handle, grab, mark_colour, movable, points};
+use super::controls::{Handle, grab, mark_colour, movable};
 use super::realspace::MODE_COLOURS;
-use super::{GlassrayApp, nearest_index};
+use super::state::{Sample, Settings, Workspace, nearest};
+use super::{Action, PlotId};
 use crate::analysis::fit::MODE_NAMES;
 use crate::analysis::metric::Metric;
-use crate::analysis::series::{SeriesAnalysis, SmoothedCurve};
 use crate::analysis::transitions::Transition;
+use crate::model::TemperatureAxis;
 
 /// Marker shapes telling samples apart where colour encodes the mode.
 const SHAPES: [MarkerShape; 5] = [
@@ -30,100 +33,354 @@ const SHAPES: [MarkerShape; 5] = [
 /// Most error bars drawn per sample and mode (the rest are thinned evenly).
 const MAX_ERROR_BARS: usize = 200;
 
-struct Shown {
-    name: String,
-    colour: egui::Color32,
-    shape: MarkerShape,
-    t: Vec<f64>,
-    analysis: Arc<SeriesAnalysis>,
-    active: bool,
-    /// Fractions (4) and RMSE of fits finished by the analysis in flight (NaN: not yet).
-    fresh: Option<Vec<[f64; 5]>>,
+/// One metric of one sample as plot points.
+#[derive(Default)]
+struct Curve {
+    values: Vec<PlotPoint>,
+    smoothed: Vec<PlotPoint>,
 }
 
-impl Shown {
-    /// Values of `quantity`: the finished analysis, with fits from the analysis in flight
-    /// shown as they complete.
-    fn values<'c>(&self, metric: Metric, c: &'c SmoothedCurve) -> Cow<'c, [f64]> {
-        let column = match metric {
-            Metric::FitRmse => 4,
-            m => match m.mode() {
-                Some(mode) => mode,
-                None => return Cow::Borrowed(&c.values),
-            },
+/// A sample's versus-T points, for one revision of its analysis.
+struct SampleCurves {
+    revision: u64,
+    curves: HashMap<Metric, Curve>,
+    /// Error bars of each mode's fraction, (T, f − σ)–(T, f + σ).
+    error_bars: [Vec<[PlotPoint; 2]>; 4],
+}
+
+fn point_list(t: &[f64], y: impl Iterator<Item = f64>) -> Vec<PlotPoint> {
+    t.iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(&a, b)| PlotPoint::new(a, b))
+        .collect()
+}
+
+impl SampleCurves {
+    /// Points of every metric: the finished analysis, with fits of the analysis in flight
+    /// (fractions and RMSE) shown as they complete.
+    fn build(s: &Sample) -> Option<Self> {
+        let a = s.analysis()?;
+        let t = s.axis();
+        let fresh = |i: usize, metric: Metric| -> Option<f64> {
+            let f = s.fresh.get(i)?.as_ref()?;
+            match metric {
+                Metric::FitRmse => Some(f.rmse),
+                m => m.mode().map(|k| f.fractions[k]),
+            }
         };
-        match &self.fresh {
-            Some(fresh) => Cow::Owned(
-                c.values
+        let curves = Metric::ALL
+            .iter()
+            .filter_map(|&m| {
+                let c = a.curve(m)?;
+                let values = c
+                    .values
                     .iter()
-                    .zip(fresh)
-                    .map(|(old, new)| {
-                        if new[column].is_nan() {
-                            *old
-                        } else {
-                            new[column]
-                        }
-                    })
-                    .collect(),
-            ),
-            None => Cow::Borrowed(&c.values),
+                    .enumerate()
+                    .map(|(i, &v)| fresh(i, m).unwrap_or(v));
+                Some((
+                    m,
+                    Curve {
+                        values: point_list(t, values),
+                        smoothed: point_list(t, c.smoothed.iter().copied()),
+                    },
+                ))
+            })
+            .collect();
+        let n = a.patterns.len();
+        let stride = n.div_ceil(MAX_ERROR_BARS).max(1);
+        let error_bars = std::array::from_fn(|m| {
+            a.patterns
+                .iter()
+                .enumerate()
+                .step_by(stride)
+                .filter_map(|(k, pa)| {
+                    let (t, f, e) = (
+                        t.get(k).copied().unwrap_or(f64::NAN),
+                        pa.fit.fractions[m],
+                        pa.fit.fraction_errors[m],
+                    );
+                    (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
+                        .then(|| [PlotPoint::new(t, f - e), PlotPoint::new(t, f + e)])
+                })
+                .collect()
+        });
+        Some(SampleCurves {
+            revision: s.revision,
+            curves,
+            error_bars,
+        })
+    }
+}
+
+/// Which versus-T panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Moment,
+    Area,
+    Lobes,
+    Fractions,
+    Rmse,
+}
+
+impl Panel {
+    const ALL: [Panel; 5] = [
+        Panel::Moment,
+        Panel::Area,
+        Panel::Lobes,
+        Panel::Fractions,
+        Panel::Rmse,
+    ];
+
+    fn id(self) -> egui::Id {
+        match self {
+            Panel::Area => PlotId::FsdpArea.id(),
+            p => egui::Id::unique(match p {
+                Panel::Moment => "vs_moment",
+                Panel::Lobes => "vs_lobes",
+                Panel::Fractions => "vs_fractions",
+                _ => "vs_rmse",
+            }),
+        }
+    }
+
+    fn y_label(self) -> &'static str {
+        match self {
+            Panel::Moment => "FSDP moment (1/Å)",
+            Panel::Area => "FSDP area",
+            Panel::Lobes => "r1, r6 / mean",
+            Panel::Fractions => "Mode fractions",
+            Panel::Rmse => "Fit RMSE",
         }
     }
 }
 
-/// The versus-T panels.
-pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
-    let shown: Vec<Shown> = app
-        .samples
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.visible || *i == app.active)
-        .filter_map(|(i, s)| {
-            Some(Shown {
-                name: s.series().sample.clone(),
-                colour: s.colour,
-                shape: SHAPES[i % SHAPES.len()],
-                t: s.series().axis_values(),
-                analysis: Arc::clone(s.analysis.as_ref()?),
-                active: i == app.active,
-                fresh: (!s.fresh.is_empty()).then(|| {
-                    s.fresh
-                        .iter()
-                        .map(|f| match f {
-                            Some(f) => [
-                                f.fractions[0],
-                                f.fractions[1],
-                                f.fractions[2],
-                                f.fractions[3],
-                                f.rmse,
-                            ],
-                            None => [f64::NAN; 5],
-                        })
-                        .collect()
-                }),
-            })
-        })
-        .collect();
-    ui.strong("Versus temperature");
-    if shown.is_empty() {
-        ui.label(if app.is_analysing() {
-            "analysing…"
-        } else {
-            "no analysis yet"
-        });
-        return;
+/// A mark drawn on every panel: which transition, where, and whether the user set it.
+type Mark = (Transition, f64, bool);
+
+/// The versus-T column and its caches.
+#[derive(Default)]
+pub struct VersusPanel {
+    generation: u64,
+    samples: Vec<Option<SampleCurves>>,
+    drag: Option<Handle>,
+}
+
+impl VersusPanel {
+    fn refresh(&mut self, ws: &Workspace) {
+        if self.generation != ws.generation {
+            self.generation = ws.generation;
+            self.samples.clear();
+        }
+        self.samples.resize_with(ws.samples.len(), || None);
+        for (i, s) in ws.shown() {
+            if self.samples[i]
+                .as_ref()
+                .is_none_or(|c| c.revision != s.revision)
+            {
+                self.samples[i] = SampleCurves::build(s);
+            }
+        }
     }
-    // One key for all panels (legends inside would cover the data).
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        settings: &Settings,
+        busy: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        self.refresh(ws);
+        ui.strong("Versus temperature");
+        let shown: Vec<(usize, &Sample)> = ws
+            .shown()
+            .filter(|(i, _)| self.samples.get(*i).is_some_and(Option::is_some))
+            .collect();
+        if shown.is_empty() {
+            ui.label(if busy {
+                "analysing…"
+            } else {
+                "no analysis yet"
+            });
+            return;
+        }
+        key(ui, &shown);
+        let marks = marks_of(ws);
+        let dsc: Vec<(&str, f64)> = ws
+            .active_sample()
+            .map(|s| {
+                [("DSC T_g", s.marks.dsc_t_g), ("DSC T_x", s.marks.dsc_t_x)]
+                    .into_iter()
+                    .filter_map(|(n, v)| v.map(|v| (n, v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let x_label = if ws
+            .active_sample()
+            .is_some_and(|s| s.series().axis == TemperatureAxis::Kelvin)
+        {
+            "T (K)"
+        } else {
+            "pattern index"
+        };
+        let height = ((ui.available_height() - 10.0) / Panel::ALL.len() as f32 - 6.0).max(90.0);
+        let link = egui::Id::unique("versus_t_axis");
+        let cursor_t = ws.current_axis_value();
+        for panel in Panel::ALL {
+            let response = movable(Plot::new(panel.id()), settings.move_mode)
+                .id(panel.id())
+                .height(height)
+                .y_axis_label(panel.y_label())
+                .x_axis_label(if panel == Panel::Rmse { x_label } else { "" })
+                .link_axis(link, [true, false])
+                .link_cursor(link, [true, false])
+                .show(ui, |plot_ui| {
+                    self.draw(plot_ui, panel, &shown, ws.active);
+                    decorations(plot_ui, cursor_t, &marks, &dsc);
+                });
+            mark_labels(ui, &response.transform, &marks, &dsc);
+            let title = format!("{} versus T plot", panel.y_label());
+            response
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, title.clone()));
+            self.interact(&response, ws, settings, &marks, actions);
+        }
+    }
+
+    /// The points and splines of one panel for every shown sample.
+    fn draw<'a>(
+        &'a self,
+        plot_ui: &mut PlotUi<'a>,
+        panel: Panel,
+        shown: &[(usize, &Sample)],
+        active: usize,
+    ) {
+        for &(i, s) in shown {
+            let Some(Some(cache)) = self.samples.get(i) else {
+                continue;
+            };
+            let name = &s.series().sample;
+            let shape = SHAPES[i % SHAPES.len()];
+            let series: Vec<(Metric, String, egui::Color32, MarkerShape)> = match panel {
+                Panel::Moment => vec![(Metric::FsdpFirstMoment, name.clone(), s.colour, shape)],
+                Panel::Area => vec![(Metric::FsdpArea, name.clone(), s.colour, shape)],
+                Panel::Rmse => vec![(Metric::FitRmse, name.clone(), s.colour, shape)],
+                Panel::Lobes => vec![
+                    (
+                        Metric::R1Relative,
+                        format!("{name} r1"),
+                        s.colour,
+                        MarkerShape::Circle,
+                    ),
+                    (
+                        Metric::R6Relative,
+                        format!("{name} r6"),
+                        s.colour.gamma_multiply(0.6),
+                        MarkerShape::Square,
+                    ),
+                ],
+                Panel::Fractions => (0..4)
+                    .map(|m| {
+                        (
+                            Metric::FRACTIONS[m],
+                            format!("{name} {}", MODE_NAMES[m]),
+                            MODE_COLOURS[m],
+                            shape,
+                        )
+                    })
+                    .collect(),
+            };
+            for (metric, label, colour, marker) in series {
+                let Some(c) = cache.curves.get(&metric) else {
+                    continue;
+                };
+                plot_ui.points(
+                    Points::new(label.as_str(), PlotPoints::Borrowed(&c.values))
+                        .color(colour)
+                        .shape(marker)
+                        .radius(2.0),
+                );
+                let spline =
+                    Line::new(format!("{label} spline"), PlotPoints::Borrowed(&c.smoothed))
+                        .color(colour);
+                plot_ui.line(if matches!(panel, Panel::Lobes | Panel::Fractions) {
+                    spline
+                } else {
+                    spline.width(1.5)
+                });
+                if let (Panel::Fractions, true, Some(m)) = (panel, i == active, metric.mode()) {
+                    for bar in &cache.error_bars[m] {
+                        plot_ui.line(
+                            Line::new("error bars", PlotPoints::Borrowed(bar))
+                                .color(colour.gamma_multiply(0.5))
+                                .width(1.0),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Clicks move the slider; in move mode a drag near a mark moves it.
+    fn interact(
+        &mut self,
+        response: &egui_plot::PlotResponse<()>,
+        ws: &Workspace,
+        settings: &Settings,
+        marks: &[Mark],
+        actions: &mut Vec<Action>,
+    ) {
+        let r = &response.response;
+        let pointer = r.interact_pointer_pos();
+        if settings.move_mode {
+            if r.drag_started()
+                && let Some(pos) = pointer
+            {
+                self.drag = grab(
+                    marks.iter().map(|&(k, t, _)| {
+                        (Handle::Mark(k), response.transform.position_from_point_x(t))
+                    }),
+                    pos.x,
+                );
+            }
+            if r.dragged()
+                && let (Some(Handle::Mark(kind)), Some(pos), Some(s)) =
+                    (self.drag, pointer, ws.active_sample())
+            {
+                let t = response.transform.value_from_position(pos).x;
+                let mut marks = s.marks;
+                *marks.slot(kind) = Some((t * 10.0).round() / 10.0);
+                actions.push(Action::SetMarks {
+                    sample: ws.active,
+                    marks,
+                });
+            }
+            if r.drag_stopped() {
+                self.drag = None;
+            }
+        }
+        if r.clicked()
+            && let (Some(pos), Some(s)) = (pointer, ws.active_sample())
+        {
+            let t = response.transform.value_from_position(pos).x;
+            actions.push(Action::SetCursor(nearest(s.axis(), t)));
+        }
+    }
+}
+
+/// The key above the panels (legends inside would cover the data).
+fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
     ui.horizontal_wrapped(|ui| {
-        for s in &shown {
-            let shape = match s.shape {
+        for &(i, s) in shown {
+            let shape = match SHAPES[i % SHAPES.len()] {
                 MarkerShape::Circle => "circles",
                 MarkerShape::Square => "squares",
                 MarkerShape::Diamond => "diamonds",
                 MarkerShape::Up => "triangles",
                 _ => "crosses",
             };
-            ui.colored_label(s.colour, format!("{} ({shape})", s.name));
+            ui.colored_label(s.colour, format!("{} ({shape})", s.series().sample));
         }
         ui.weak("| lines: smoothing splines");
     });
@@ -134,244 +391,93 @@ pub fn ui(ui: &mut egui::Ui, app: &mut GlassrayApp) {
         }
         ui.weak("| r6 fainter than r1");
     });
-    let cursor_t = app.current_axis_value();
-    let active_marks = app
-        .samples
-        .get(app.active)
-        .map(|s| s.marks)
-        .unwrap_or_default();
-    let marks: Vec<(Transition, f64, bool)> = shown
-        .iter()
-        .find(|s| s.active)
-        .map(|s| {
-            Transition::ALL
-                .iter()
-                .filter_map(|&k| {
-                    let overridden = active_marks.override_of(k).is_some();
-                    s.analysis.transitions.kelvin(k).map(|v| (k, v, overridden))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let dsc: Vec<(&str, f64)> = [
-        ("DSC T_g", active_marks.dsc_t_g),
-        ("DSC T_x", active_marks.dsc_t_x),
-    ]
-    .into_iter()
-    .filter_map(|(n, v)| v.map(|v| (n, v)))
-    .collect();
-    let x_label = if app
-        .samples
-        .get(app.active)
-        .is_some_and(|s| s.series().axis == crate::model::TemperatureAxis::Kelvin)
-    {
-        "T (K)"
-    } else {
-        "pattern index"
-    };
+}
 
-    type Draw<'a> = Box<dyn Fn(&mut egui_plot::PlotUi<'_>) + 'a>;
-    let single = |quantity: Metric| -> Draw<'_> {
-        let shown = &shown;
-        Box::new(move |plot_ui: &mut egui_plot::PlotUi<'_>| {
-            for s in shown {
-                if let Some(c) = s.analysis.curve(quantity) {
-                    plot_ui.points(
-                        Points::new(s.name.clone(), points(&s.t, &s.values(quantity, c)))
-                            .color(s.colour)
-                            .shape(s.shape)
-                            .radius(2.0),
-                    );
-                    plot_ui.line(
-                        Line::new(format!("{} spline", s.name), points(&s.t, &c.smoothed))
-                            .color(s.colour)
-                            .width(1.5),
-                    );
-                }
-            }
-        })
+/// The active sample's transitions in use, and whether each was set by the user.
+fn marks_of(ws: &Workspace) -> Vec<Mark> {
+    let Some(s) = ws.active_sample() else {
+        return Vec::new();
     };
-    let lobes: Draw<'_> = Box::new(|plot_ui: &mut egui_plot::PlotUi<'_>| {
-        for s in &shown {
-            for (q, label, shape) in [
-                (Metric::R1Relative, "r1", MarkerShape::Circle),
-                (Metric::R6Relative, "r6", MarkerShape::Square),
-            ] {
-                if let Some(c) = s.analysis.curve(q) {
-                    let colour = if label == "r1" {
-                        s.colour
-                    } else {
-                        s.colour.gamma_multiply(0.6)
-                    };
-                    plot_ui.points(
-                        Points::new(format!("{} {label}", s.name), points(&s.t, &c.values))
-                            .color(colour)
-                            .shape(shape)
-                            .radius(2.0),
-                    );
-                    plot_ui.line(
-                        Line::new(
-                            format!("{} {label} spline", s.name),
-                            points(&s.t, &c.smoothed),
-                        )
-                        .color(colour),
-                    );
-                }
-            }
-        }
-    });
-    let fractions: Draw<'_> = Box::new(|plot_ui: &mut egui_plot::PlotUi<'_>| {
-        for s in &shown {
-            for (m, colour) in MODE_COLOURS.iter().enumerate() {
-                let Some(c) = s.analysis.curve(Metric::FRACTIONS[m]) else {
-                    continue;
-                };
-                plot_ui.points(
-                    Points::new(
-                        format!("{} {}", s.name, MODE_NAMES[m]),
-                        points(&s.t, &c.values),
-                    )
-                    .color(*colour)
-                    .shape(s.shape)
-                    .radius(2.0),
-                );
-                plot_ui.line(
-                    Line::new(
-                        format!("{} {} spline", s.name, MODE_NAMES[m]),
-                        points(&s.t, &c.smoothed),
-                    )
-                    .color(*colour),
-                );
-                if s.active {
-                    let n = s.analysis.patterns.len();
-                    let stride = n.div_ceil(MAX_ERROR_BARS).max(1);
-                    for (k, pa) in s.analysis.patterns.iter().enumerate().step_by(stride) {
-                        let (t, f, e) = (
-                            s.t.get(k).copied().unwrap_or(f64::NAN),
-                            pa.fit.fractions[m],
-                            pa.fit.fraction_errors[m],
-                        );
-                        if t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0 {
-                            plot_ui.line(
-                                Line::new("error bars", vec![[t, f - e], [t, f + e]])
-                                    .color(colour.gamma_multiply(0.5))
-                                    .width(1.0),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    });
-    let panels: Vec<(&str, &str, Draw<'_>)> = vec![
-        (
-            "vs_moment",
-            "FSDP moment (1/Å)",
-            single(Metric::FsdpFirstMoment),
-        ),
-        ("vs_area", "FSDP area", single(Metric::FsdpArea)),
-        ("vs_lobes", "r1, r6 / mean", lobes),
-        ("vs_fractions", "Mode fractions", fractions),
-        ("vs_rmse", "Fit RMSE", single(Metric::FitRmse)),
-    ];
-    let height = ((ui.available_height() - 10.0) / panels.len() as f32 - 6.0).max(90.0);
-    let link = egui::Id::unique("versus_t_axis");
-    let mut clicked_t = None;
-    let mut mark_drag: Option<(Transition, f64)> = None;
-    let move_mode = app.move_mode;
-    for (id, y_label, draw) in &panels {
-        let last = *id == "vs_rmse";
-        let response = movable(Plot::new(*id), move_mode)
-            .height(height)
-            .y_axis_label(*y_label)
-            .x_axis_label(if last { x_label } else { "" })
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
-            .show(ui, |plot_ui| {
-                draw(plot_ui);
-                if let Some(t) = cursor_t {
-                    plot_ui.vline(
-                        VLine::new("current T", t)
-                            .color(egui::Color32::from_gray(200))
-                            .width(1.0),
-                    );
-                }
-                let top = plot_ui.plot_bounds().max()[1];
-                for &(kind, t, overridden) in &marks {
-                    plot_ui.text(
-                        Text::new("", PlotPoint::new(t, top), kind.name())
-                            .color(mark_colour(kind))
-                            .anchor(egui::Align2::LEFT_TOP),
-                    );
-                    plot_ui.vline(
-                        VLine::new(
-                            format!(
-                                "{} {t:.1} K{}",
-                                kind.name(),
-                                if overridden { " (set)" } else { "" }
-                            ),
-                            t,
-                        )
-                        .color(mark_colour(kind))
-                        .width(2.0),
-                    );
-                }
-                for &(name, t) in &dsc {
-                    plot_ui.text(
-                        Text::new("", PlotPoint::new(t, top), name)
-                            .color(egui::Color32::from_gray(160))
-                            .anchor(egui::Align2::RIGHT_TOP),
-                    );
-                    plot_ui.vline(
-                        VLine::new(format!("{name} {t:.1} K"), t)
-                            .color(egui::Color32::from_gray(160))
-                            .style(LineStyle::dashed_loose()),
-                    );
-                }
-            });
-        let title = format!("{y_label} versus T plot");
-        response
-            .response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, title.clone()));
-        let r = &response.response;
-        let pointer = r.interact_pointer_pos();
-        if move_mode {
-            if r.drag_started()
-                && let Some(pos) = pointer
-            {
-                app.drag = grab(
-                    marks.iter().map(|&(k, t, _)| {
-                        (Handle::Mark(k), response.transform.position_from_point_x(t))
-                    }),
-                    pos.x,
-                );
-            }
-            if r.dragged()
-                && let (Some(Handle::Mark(kind)), Some(pos)) = (app.drag, pointer)
-            {
-                mark_drag = Some((kind, response.transform.value_from_position(pos).x));
-            }
-            if r.drag_stopped() {
-                app.drag = None;
-            }
-        }
-        if r.clicked()
-            && let Some(pos) = pointer
-        {
-            clicked_t = Some(response.transform.value_from_position(pos).x);
-        }
+    let Some(a) = s.analysis() else {
+        return Vec::new();
+    };
+    Transition::ALL
+        .iter()
+        .filter_map(|&k| {
+            let overridden = s.marks.override_of(k).is_some();
+            a.transitions.kelvin(k).map(|v| (k, v, overridden))
+        })
+        .collect()
+}
+
+/// The names of the marks at the top of a plot, drawn on the screen rather than as plot items
+/// so they never count in the plot's bounds (as items at the top edge, they pushed the y range
+/// up every frame).
+fn mark_labels(
+    ui: &egui::Ui,
+    transform: &egui_plot::PlotTransform,
+    marks: &[Mark],
+    dsc: &[(&str, f64)],
+) {
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let top = frame.top() + 1.0;
+    for &(kind, t, _) in marks {
+        let x = transform.position_from_point_x(t);
+        painter.text(
+            egui::pos2(x + 2.0, top),
+            egui::Align2::LEFT_TOP,
+            kind.name(),
+            font.clone(),
+            mark_colour(kind),
+        );
     }
-    if let Some(t) = clicked_t
-        && let Some(s) = app.samples.get(app.active)
-    {
-        app.cursor = nearest_index(s.series(), t);
+    for &(name, t) in dsc {
+        let x = transform.position_from_point_x(t);
+        painter.text(
+            egui::pos2(x - 2.0, top),
+            egui::Align2::RIGHT_TOP,
+            name,
+            font.clone(),
+            egui::Color32::from_gray(160),
+        );
     }
-    if let Some((kind, t)) = mark_drag {
-        let i = app.active;
-        if let Some(s) = app.samples.get(i) {
-            let mut marks = s.marks;
-            *marks.slot(kind) = Some((t * 10.0).round() / 10.0);
-            app.set_marks(i, marks);
-        }
+}
+
+/// The cursor at the slider's T, the transition marks and the calorimetric values.
+fn decorations(
+    plot_ui: &mut PlotUi<'_>,
+    cursor_t: Option<f64>,
+    marks: &[Mark],
+    dsc: &[(&str, f64)],
+) {
+    if let Some(t) = cursor_t {
+        plot_ui.vline(
+            VLine::new("current T", t)
+                .color(egui::Color32::from_gray(200))
+                .width(1.0),
+        );
+    }
+    for &(kind, t, overridden) in marks {
+        plot_ui.vline(
+            VLine::new(
+                format!(
+                    "{} {t:.1} K{}",
+                    kind.name(),
+                    if overridden { " (set)" } else { "" }
+                ),
+                t,
+            )
+            .color(mark_colour(kind))
+            .width(2.0),
+        );
+    }
+    for &(name, t) in dsc {
+        plot_ui.vline(
+            VLine::new(format!("{name} {t:.1} K"), t)
+                .color(egui::Color32::from_gray(160))
+                .style(LineStyle::dashed_loose()),
+        );
     }
 }

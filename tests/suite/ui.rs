@@ -32,14 +32,14 @@ fn wait_loaded(h: &mut Harness<'static, GlassrayApp>) {
 fn slider_and_arrow_keys_move_every_panel_to_the_new_temperature() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
-    assert_eq!(h.state().samples.len(), 3, "AC, CR, HPT");
+    assert_eq!(h.state().samples().len(), 3, "AC, CR, HPT");
     assert!(h.query_by_label_contains("at T = 300.0 K").is_some());
 
     h.get_by_role_and_label(Role::Slider, "T")
         .set_value_accesskit(40.0);
     h.step();
     h.step();
-    assert_eq!(h.state().cursor, 40);
+    assert_eq!(h.state().cursor(), 40);
     // 300 K + 40 × 3 K: the heading and both plot legends follow.
     assert!(
         h.query_by_label_contains("at T = 420.0 K").is_some(),
@@ -50,13 +50,13 @@ fn slider_and_arrow_keys_move_every_panel_to_the_new_temperature() {
     h.key_press(egui::Key::ArrowRight);
     h.step();
     h.step();
-    assert_eq!(h.state().cursor, 41);
+    assert_eq!(h.state().cursor(), 41);
     assert!(h.query_by_label_contains("at T = 423.0 K").is_some());
     h.key_press(egui::Key::ArrowLeft);
     h.key_press(egui::Key::ArrowLeft);
     h.step();
     h.step();
-    assert_eq!(h.state().cursor, 39);
+    assert_eq!(h.state().cursor(), 39);
 }
 
 #[test]
@@ -64,8 +64,8 @@ fn a_bad_folder_fills_the_problems_panel_and_the_app_keeps_running() {
     let mut h = harness(vec![fixture("bad")]);
     wait_loaded(&mut h);
     let state = h.state();
-    assert_eq!(state.samples.len(), 1);
-    assert_eq!(state.samples[0].series().len(), 4);
+    assert_eq!(state.samples().len(), 1);
+    assert_eq!(state.samples()[0].series().len(), 4);
     assert!(h.query_by_label_contains("Problems (").is_some());
     // File, line and reason of a skipped file, and a per-pattern problem, all in one list.
     assert!(h.query_by_label("non_monotonic.xy").is_some());
@@ -84,7 +84,7 @@ fn a_bad_folder_fills_the_problems_panel_and_the_app_keeps_running() {
         .set_value_accesskit(2.0);
     h.step();
     h.step();
-    assert_eq!(h.state().cursor, 2);
+    assert_eq!(h.state().cursor(), 2);
     assert!(
         h.query_by_label_contains("pattern #2 — non_numeric_row.xy")
             .is_some()
@@ -100,16 +100,16 @@ fn play_sweeps_the_series() {
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let cursor = h.state().cursor;
+    let cursor = h.state().cursor();
     assert!(cursor > 0, "playback advanced");
     h.get_by_label("Pause").click();
     h.step();
-    let paused = h.state().cursor;
+    let paused = h.state().cursor();
     for _ in 0..10 {
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert_eq!(h.state().cursor, paused, "pause stops the sweep");
+    assert_eq!(h.state().cursor(), paused, "pause stops the sweep");
 }
 
 /// Focuses the text field with accessible name `label` and types `text` into it.
@@ -121,11 +121,24 @@ fn type_into(h: &mut Harness<'static, GlassrayApp>, label: &str, text: &str) {
     h.step();
 }
 
+/// Steps frames until nothing is in flight (loads, analyses, files being written).
+fn wait_idle(h: &mut Harness<'static, GlassrayApp>) {
+    for _ in 0..6000 {
+        h.step();
+        if !h.state().is_busy() {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the app did not become idle");
+}
+
 /// Steps frames until the background analysis has been collected.
 fn wait_analysed(h: &mut Harness<'static, GlassrayApp>) {
     for _ in 0..6000 {
         h.step();
-        if !h.state().is_analysing() && h.state().samples.iter().all(|s| s.analysis.is_some()) {
+        if !h.state().is_analysing() && h.state().samples().iter().all(|s| s.analysis().is_some()) {
             h.step();
             return;
         }
@@ -149,12 +162,11 @@ fn real_space_and_fit_panels_follow_the_slider() {
     );
     let fraction_text = |h: &Harness<'static, GlassrayApp>| {
         let state = h.state();
-        let fit = &state.samples[state.active]
-            .analysis
-            .as_ref()
+        let fit = &state.samples()[state.active()]
+            .analysis()
             .expect("analysed")
-            .patterns[state.cursor]
-            .fit;
+            .patterns[state.cursor()]
+        .fit;
         format!(
             "3-atom: {:.3} ± {:.3}",
             fit.fractions[2], fit.fraction_errors[2]
@@ -175,26 +187,13 @@ fn real_space_and_fit_panels_follow_the_slider() {
     // The G(r)/g(r) toggle.
     h.get_by_label("g(r)").click();
     h.step();
-    assert!(h.state().show_pair_g);
+    assert!(h.state().show_pair_g());
 }
 
 /// The 2-atom fraction as the fit panel prints it for the current pattern.
 fn shown_fraction(h: &Harness<'static, GlassrayApp>, mode: usize) -> String {
     let state = h.state();
-    let fit = state
-        .preview
-        .as_ref()
-        .filter(|p| p.sample == state.active && p.index == state.cursor)
-        .map(|p| p.fit.clone())
-        .unwrap_or_else(|| {
-            state.samples[state.active]
-                .analysis
-                .as_ref()
-                .expect("analysed")
-                .patterns[state.cursor]
-                .fit
-                .clone()
-        });
+    let fit = state.shown_fit().expect("a fit is shown");
     let name = ["1-atom", "2-atom", "3-atom", "4-atom"][mode];
     format!(
         "{name}: {:.3} ± {:.3}",
@@ -212,17 +211,17 @@ fn typing_a_seed_refits_and_the_fit_panel_shows_the_new_result() {
     h.run_steps(2);
     let before = shown_fraction(&h, 1);
     assert!(h.query_by_label(&before).is_some(), "{before} shown");
-    let centre_before = h.state().samples[0].analysis.as_ref().expect("a").patterns[100]
+    let centre_before = h.state().samples()[0].analysis().expect("a").patterns[100]
         .fit
         .centres[1];
 
     h.get_by_role_and_label(Role::SpinButton, "2-atom seed (Å)")
         .set_value_accesskit(5.30);
     h.run_steps(2);
-    assert_eq!(h.state().params.fit.seeds[1], 5.30);
+    assert_eq!(h.state().params().fit.seeds[1], 5.30);
     wait_analysed(&mut h);
     let state = h.state();
-    let a = state.samples[0].analysis.as_ref().expect("re-analysed");
+    let a = state.samples()[0].analysis().expect("re-analysed");
     assert_eq!(a.params.fit.seeds[1], 5.30, "the series was refitted");
     let fit = &a.patterns[100].fit;
     // The centre is bounded to ±0.1 Å of the new seed, so it must have moved.
@@ -244,16 +243,16 @@ fn dragging_a_seed_in_move_mode_moves_it_without_panning() {
     wait_analysed(&mut h);
     h.get_by_label("Move mode").click();
     h.run_steps(2);
-    assert!(h.state().move_mode);
+    assert!(h.state().move_mode());
     let plot = h
         .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
         .rect();
-    let x = h.state().seed_screen_x[0];
+    let x = h.state().seed_screen_x(&h.ctx, 0).expect("seed drawn");
     assert!(
         plot.x_range().contains(x),
         "1-atom seed line inside the plot"
     );
-    let seed_before = h.state().params.fit.seeds[0];
+    let seed_before = h.state().params().fit.seeds[0];
     let y = plot.center().y;
     h.hover_at(egui::pos2(x, y));
     h.step();
@@ -265,20 +264,20 @@ fn dragging_a_seed_in_move_mode_moves_it_without_panning() {
     }
     h.drop_at(egui::pos2(x - 36.0, y));
     h.run_steps(2);
-    let seed_after = h.state().params.fit.seeds[0];
+    let seed_after = h.state().params().fit.seeds[0];
     assert!(
         seed_after < seed_before - 0.01,
         "seed moved left: {seed_before} -> {seed_after}"
     );
     // The plot did not pan: the seed's new line sits where the pointer let go.
-    let x_after = h.state().seed_screen_x[0];
+    let x_after = h.state().seed_screen_x(&h.ctx, 0).expect("seed drawn");
     assert!(
         (x_after - (x - 36.0)).abs() < 3.0,
         "{x_after} vs {}",
         x - 36.0
     );
     wait_analysed(&mut h);
-    let a = h.state().samples[0].analysis.as_ref().expect("a").clone();
+    let a = h.state().samples()[0].analysis().expect("a").clone();
     assert_eq!(a.params.fit.seeds[0], seed_after);
 }
 
@@ -297,7 +296,7 @@ fn a_mark_survives_a_session_save_and_reload() {
     wait_analysed(&mut h);
     {
         let state = h.state();
-        let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
+        let t = &state.samples()[0].analysis().expect("a").transitions;
         assert_eq!(
             t.used(Transition::Relaxation).map(|x| x.kelvin),
             Some(575.0)
@@ -313,7 +312,8 @@ fn a_mark_survives_a_session_save_and_reload() {
     type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Save session to path").click();
     h.run_steps(2);
-    assert!(session.exists(), "{}", h.state().status);
+    wait_idle(&mut h);
+    assert!(session.exists(), "{}", h.state().status());
 
     // A new app reopens it through the same menu.
     let mut h = harness(Vec::new());
@@ -327,10 +327,12 @@ fn a_mark_survives_a_session_save_and_reload() {
     wait_analysed(&mut h);
     let state = h.state();
     assert_eq!(
-        state.samples[0].marks.override_of(Transition::Relaxation),
+        state.samples()[0]
+            .marks()
+            .override_of(Transition::Relaxation),
         Some(575.0)
     );
-    let t = &state.samples[0].analysis.as_ref().expect("a").transitions;
+    let t = &state.samples()[0].analysis().expect("a").transitions;
     assert_eq!(
         t.used(Transition::Relaxation).map(|x| x.kelvin),
         Some(575.0)
@@ -340,7 +342,7 @@ fn a_mark_survives_a_session_save_and_reload() {
         Some("user")
     );
     // The other samples keep their detected values.
-    let cr = &state.samples[1].analysis.as_ref().expect("a").transitions;
+    let cr = &state.samples()[1].analysis().expect("a").transitions;
     assert_eq!(
         cr.used(Transition::Relaxation)
             .map(|x| x.method.as_str() != "user"),
@@ -359,9 +361,10 @@ fn export_writes_the_analyze_files() {
     type_into(&mut h, "Export folder", dir.path().to_str().expect("utf-8"));
     h.get_by_label("Export to folder").click();
     h.run_steps(2);
+    wait_idle(&mut h);
     for sample in ["AC", "CR", "HPT"] {
         let metrics = std::fs::read_to_string(dir.path().join(sample).join("metrics.csv"))
-            .unwrap_or_else(|e| panic!("{sample}: {e}; status {}", h.state().status));
+            .unwrap_or_else(|e| panic!("{sample}: {e}; status {}", h.state().status()));
         assert!(metrics.starts_with(
             "index,filename,T_K,fsdp_first_moment,fsdp_area,r1_area,r6_area,frac_1atom"
         ));
@@ -385,7 +388,7 @@ fn clicking_a_versus_t_panel_moves_the_slider_there() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
-    assert_eq!(h.state().cursor, 0);
+    assert_eq!(h.state().cursor(), 0);
     let plot = h
         .get_by_role_and_label(Role::Image, "FSDP area versus T plot")
         .rect();
@@ -413,7 +416,7 @@ fn the_measured_temperature_series_open_and_are_explored() {
     let mut h = harness(vec![super::shared("diffpy-morph-SrFe2As2-Tseries")]);
     wait_loaded(&mut h);
     wait_analysed(&mut h);
-    assert_eq!(h.state().samples.len(), 1);
+    assert_eq!(h.state().samples().len(), 1);
     assert_eq!(h.state().pattern_count(), 7);
     assert!(
         h.query_by_label_contains("G(r) at T = 210.0 K").is_some(),
@@ -424,11 +427,7 @@ fn the_measured_temperature_series_open_and_are_explored() {
     let t = h.state().current_axis_value().expect("T");
     assert!(t < 210.0, "a cooling series steps down: {t}");
     // The fit panel fits the measured g(r) (no S(Q): the FSDP is not available and says so).
-    let a = h.state().samples[0]
-        .analysis
-        .as_ref()
-        .expect("analysed")
-        .clone();
+    let a = h.state().samples()[0].analysis().expect("analysed").clone();
     assert!(a.patterns.iter().all(|p| p.real_space.is_some()));
     assert!(a.patterns.iter().all(|p| p.fsdp.first_moment.is_nan()));
     assert!(h.query_by_label_contains("Connection modes").is_some());
@@ -440,9 +439,8 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
-    let detected = h.state().samples[0]
-        .analysis
-        .as_ref()
+    let detected = h.state().samples()[0]
+        .analysis()
         .expect("a")
         .transitions
         .used(Transition::Relaxation)
@@ -482,8 +480,8 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
     }
     h.drop_at(start - egui::vec2(24.0, 0.0));
     h.run_steps(2);
-    let set = h.state().samples[0]
-        .marks
+    let set = h.state().samples()[0]
+        .marks()
         .override_of(Transition::Relaxation)
         .expect("T_r overridden by the drag");
     let per_px = (tb - ta) / f64::from(xb - xa);
@@ -492,17 +490,13 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
         "T_r dragged from {detected} to {set} ({per_px} K/px)"
     );
     wait_analysed(&mut h);
-    let t = &h.state().samples[0]
-        .analysis
-        .as_ref()
-        .expect("a")
-        .transitions;
+    let t = &h.state().samples()[0].analysis().expect("a").transitions;
     assert_eq!(t.used(Transition::Relaxation).map(|x| x.kelvin), Some(set));
 
     // The FSDP window's upper edge on the S(Q) panel: drag it right.
-    let before = h.state().params.transform.fsdp_window;
+    let before = h.state().params().transform.fsdp_window;
     let splot = h.get_by_role_and_label(Role::Image, "S(Q) plot").rect();
-    let x_hi = h.state().fsdp_screen_x[1];
+    let x_hi = h.state().fsdp_screen_x(&h.ctx, 1).expect("window drawn");
     assert!(splot.x_range().contains(x_hi));
     let p = egui::pos2(x_hi, splot.center().y);
     h.hover_at(p);
@@ -515,7 +509,7 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
     }
     h.drop_at(p + egui::vec2(20.0, 0.0));
     h.run_steps(2);
-    let after = h.state().params.transform.fsdp_window;
+    let after = h.state().params().transform.fsdp_window;
     assert_eq!(after.0, before.0, "the lower edge stays");
     assert!(
         after.1 > before.1 + 0.05,

@@ -1,0 +1,347 @@
+//! The analysis worker: one long-lived thread that owns every sample's [`Analyzer`] (so no
+//! lock is ever taken on the UI thread), takes requests through a channel and sends back
+//! [`Event`]s: the current temperature's preview refit first, each fit as it finishes, each
+//! sample's analysis as it is done, then the end of the request.
+//!
+//! Every request gets a generation; a newer request cancels the older one between
+//! temperatures (through the [`CancelToken`]), and [`AnalysisWorker::poll`] drops events of
+//! stale generations, so the UI never shows a mix. Dropping the worker cancels what it is
+//! doing and ends its thread.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+
+use super::{Analyzer, CancelToken, RepaintHook};
+use crate::analysis::fit::ModeFit;
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::series::SeriesAnalysis;
+use crate::analysis::transitions::Marks;
+use crate::model::HeatingSeries;
+
+/// The fit at one temperature, refitted before the whole series so a dragged seed shows at
+/// once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub sample: usize,
+    pub index: usize,
+    pub params: AnalysisParams,
+    pub fit: ModeFit,
+}
+
+/// What the worker reports, tagged with the generation of the request it answers.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Preview(Box<Preview>),
+    /// One temperature's fit, as soon as it is done.
+    Fit {
+        sample: usize,
+        index: usize,
+        fit: Box<ModeFit>,
+    },
+    /// A sample's whole analysis.
+    Analysed {
+        sample: usize,
+        analysis: Arc<SeriesAnalysis>,
+    },
+    /// Every sample of the request is analysed.
+    Finished,
+}
+
+/// One sample's parameters and marks for a request.
+pub type SampleRequest = (AnalysisParams, Marks);
+
+struct Request {
+    generation: u64,
+    samples: Vec<SampleRequest>,
+    preview_at: Option<(usize, usize)>,
+}
+
+/// Progress of the request in flight: temperature-stages done and to do.
+#[derive(Debug, Default)]
+struct Counters {
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+/// The handle the UI keeps: send requests, poll events.
+pub struct AnalysisWorker {
+    requests: Option<mpsc::Sender<Request>>,
+    events: mpsc::Receiver<(u64, Event)>,
+    cancel: CancelToken,
+    counters: Arc<Counters>,
+    /// Generation of the newest request, and whether it has finished.
+    latest: u64,
+    finished: bool,
+}
+
+impl AnalysisWorker {
+    /// Starts the worker thread for these series (one [`Analyzer`] each, kept between
+    /// requests so a change recomputes only the stages that depend on it).
+    pub fn start(series: Vec<Arc<HeatingSeries>>, repaint: RepaintHook) -> Self {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (outbox, events) = mpsc::channel();
+        let cancel = CancelToken::default();
+        let counters = Arc::new(Counters::default());
+        let (token, c) = (cancel.clone(), Arc::clone(&counters));
+        std::thread::spawn(move || {
+            let mut analyzers: Vec<Analyzer> = series.into_iter().map(Analyzer::new).collect();
+            let send = |generation: u64, e: Event| {
+                let ok = outbox.send((generation, e)).is_ok();
+                repaint();
+                ok
+            };
+            while let Ok(request) = inbox.recv() {
+                if !token.is_stale(request.generation) {
+                    serve(&mut analyzers, &request, &token, &c, &send);
+                }
+            }
+        });
+        AnalysisWorker {
+            requests: Some(requests),
+            events,
+            cancel,
+            counters,
+            latest: 0,
+            finished: true,
+        }
+    }
+
+    /// Analyses sample i with `samples[i]`, cancelling the request in flight; with
+    /// `preview_at = Some((sample, index))` that temperature is refitted first. Returns the
+    /// request's generation.
+    pub fn analyse(
+        &mut self,
+        samples: Vec<SampleRequest>,
+        preview_at: Option<(usize, usize)>,
+    ) -> u64 {
+        let generation = self.cancel.renew();
+        self.latest = generation;
+        self.finished = false;
+        self.counters.done.store(0, Ordering::Relaxed);
+        self.counters.total.store(0, Ordering::Relaxed);
+        let sent = self.requests.as_ref().is_some_and(|tx| {
+            tx.send(Request {
+                generation,
+                samples,
+                preview_at,
+            })
+            .is_ok()
+        });
+        // A worker whose thread is gone cannot answer: nothing is in flight.
+        self.finished = !sent;
+        generation
+    }
+
+    /// Every event of the newest request received since the last call (older ones dropped).
+    pub fn poll(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Ok((generation, event)) = self.events.try_recv() {
+            if generation != self.latest {
+                continue;
+            }
+            if matches!(event, Event::Finished) {
+                self.finished = true;
+            }
+            out.push(event);
+        }
+        out
+    }
+
+    /// Whether the newest request is still being worked on.
+    pub fn is_busy(&self) -> bool {
+        !self.finished
+    }
+
+    /// (temperature-stages done, to do) of the newest request.
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.counters.done.load(Ordering::Relaxed),
+            self.counters.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+impl Drop for AnalysisWorker {
+    fn drop(&mut self) {
+        // Stop the work in flight; closing the channel ends the thread.
+        self.cancel.renew();
+        self.requests = None;
+    }
+}
+
+/// Answers one request: the preview, then each sample in turn (streaming fits), then
+/// `Finished`. Stops silently once the request is stale.
+fn serve(
+    analyzers: &mut [Analyzer],
+    request: &Request,
+    cancel: &CancelToken,
+    counters: &Counters,
+    send: &(dyn Fn(u64, Event) -> bool + Sync),
+) {
+    let generation = request.generation;
+    let lengths: Vec<usize> = analyzers.iter().map(|a| a.series().len()).collect();
+    counters.total.store(
+        lengths
+            .iter()
+            .take(request.samples.len())
+            .map(|n| 2 * n)
+            .sum(),
+        Ordering::Relaxed,
+    );
+    if let Some((sample, index)) = request.preview_at
+        && let (Some(analyzer), Some((params, _))) =
+            (analyzers.get(sample), request.samples.get(sample))
+        && let Some(fit) = analyzer.refit_one(index, params)
+    {
+        if cancel.is_stale(generation) {
+            return;
+        }
+        send(
+            generation,
+            Event::Preview(Box::new(Preview {
+                sample,
+                index,
+                params: params.clone(),
+                fit,
+            })),
+        );
+    }
+    let mut offset = 0;
+    for (sample, (analyzer, (params, marks))) in
+        analyzers.iter_mut().zip(&request.samples).enumerate()
+    {
+        if cancel.is_stale(generation) {
+            return;
+        }
+        let progress = |k: usize, _: usize| counters.done.store(offset + k, Ordering::Relaxed);
+        let on_fit = |index: usize, fit: &ModeFit| {
+            send(
+                generation,
+                Event::Fit {
+                    sample,
+                    index,
+                    fit: Box::new(fit.clone()),
+                },
+            );
+        };
+        let Ok(analysis) = analyzer.run(params, marks, cancel, generation, &progress, &on_fit)
+        else {
+            return;
+        };
+        offset += 2 * analyzer.series().len();
+        send(
+            generation,
+            Event::Analysed {
+                sample,
+                analysis: Arc::new(analysis),
+            },
+        );
+    }
+    send(generation, Event::Finished);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoConfig, SAMPLES, demo_series};
+
+    fn until_finished(worker: &mut AnalysisWorker) -> Vec<Event> {
+        let mut all = Vec::new();
+        for _ in 0..20_000 {
+            all.extend(worker.poll());
+            if !worker.is_busy() {
+                return all;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        panic!("the worker did not finish");
+    }
+
+    fn series() -> Arc<HeatingSeries> {
+        Arc::new(demo_series(
+            &SAMPLES[1],
+            &DemoConfig {
+                t_end: 420.0,
+                ..Default::default()
+            },
+        ))
+    }
+
+    #[test]
+    fn fits_are_offered_as_they_finish_and_match_the_final_result() {
+        let series = series();
+        let n = series.len();
+        let mut worker = AnalysisWorker::start(vec![series], Arc::new(|| {}));
+        let plain = (AnalysisParams::default(), Marks::default());
+        worker.analyse(vec![plain.clone()], Some((0, 3)));
+        let events = until_finished(&mut worker);
+        let analysis = events
+            .iter()
+            .find_map(|e| match e {
+                Event::Analysed {
+                    sample: 0,
+                    analysis,
+                } => Some(Arc::clone(analysis)),
+                _ => None,
+            })
+            .expect("analysed");
+        let mut seen = vec![false; n];
+        for e in &events {
+            if let Event::Fit { sample, index, fit } = e {
+                assert_eq!(*sample, 0);
+                assert!(!seen[*index], "every temperature's fit is offered once");
+                seen[*index] = true;
+                assert_eq!(**fit, analysis.patterns[*index].fit);
+            }
+        }
+        assert!(seen.iter().all(|&s| s));
+        // Nothing was cached yet, so there was no g(r) to preview from.
+        assert!(!events.iter().any(|e| matches!(e, Event::Preview(_))));
+        assert!(matches!(events.last(), Some(Event::Finished)));
+
+        // With the stages cached, a seed move offers a preview equal to the final fit.
+        let mut moved = AnalysisParams::default();
+        moved.fit.seeds[2] += 0.03;
+        worker.analyse(vec![(moved, Marks::default())], Some((0, 3)));
+        let events = until_finished(&mut worker);
+        let preview = events
+            .iter()
+            .find_map(|e| match e {
+                Event::Preview(p) if p.index == 3 => Some(p.fit.clone()),
+                _ => None,
+            })
+            .expect("preview");
+        let analysis = events
+            .iter()
+            .find_map(|e| match e {
+                Event::Analysed { analysis, .. } => Some(Arc::clone(analysis)),
+                _ => None,
+            })
+            .expect("analysed");
+        assert_eq!(preview, analysis.patterns[3].fit);
+    }
+
+    #[test]
+    fn a_newer_request_replaces_the_older_one_and_its_events_never_show() {
+        let series = series();
+        let n = series.len();
+        let mut worker = AnalysisWorker::start(vec![series], Arc::new(|| {}));
+        let first = worker.analyse(vec![(AnalysisParams::default(), Marks::default())], None);
+        let mut moved = AnalysisParams::default();
+        moved.fit.seeds[1] += 0.05;
+        let second = worker.analyse(vec![(moved.clone(), Marks::default())], None);
+        assert!(second > first);
+        let events = until_finished(&mut worker);
+        let analyses: Vec<Arc<SeriesAnalysis>> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Analysed { analysis, .. } => Some(Arc::clone(analysis)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(analyses.len(), 1, "only the newest request answers");
+        assert_eq!(analyses[0].params, moved);
+        let (done, total) = worker.progress();
+        assert_eq!((done, total), (2 * n, 2 * n), "progress ends at the whole");
+    }
+}

@@ -1,0 +1,421 @@
+//! What panels ask for, and how the app does it: every change of state the user makes is an
+//! [`Action`], applied after the frame is drawn. Slow steps (loading, analysing, reading and
+//! writing files) go to the engine; their outcomes are collected by [`GlassrayApp::poll`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::state::{Outcome, SESSION_READ, Sample};
+use super::{GlassrayApp, SAMPLE_COLOURS};
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::transitions::Marks;
+use crate::engine::jobs::LoadJob;
+use crate::engine::worker::{AnalysisWorker, Event};
+use crate::io::{LoadOptions, SeriesLoad};
+use crate::report::{safe_name, write_outputs};
+use crate::session::Session;
+
+/// A change the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// New shared parameters (the current temperature is refitted first).
+    SetParams(AnalysisParams),
+    /// New marks for a sample (only the transitions are recomputed).
+    SetMarks {
+        sample: usize,
+        marks: Marks,
+    },
+    /// Move the slider to a pattern of the active sample.
+    SetCursor(usize),
+    /// Move the slider by this many patterns.
+    Step(isize),
+    /// Make a sample the one the slider steps through (keeping the temperature).
+    Activate(usize),
+    SetVisible {
+        sample: usize,
+        visible: bool,
+    },
+    SetShowPairG(bool),
+    SetMoveMode(bool),
+    TogglePlay,
+    /// Load files and folders, with an optional temperature log.
+    Open {
+        paths: Vec<PathBuf>,
+        log: Option<PathBuf>,
+    },
+    OpenDemo,
+    SaveSession(PathBuf),
+    OpenSession(PathBuf),
+    Export(PathBuf),
+    /// A message for the status line.
+    Say(String),
+    Quit,
+}
+
+impl GlassrayApp {
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetParams(p) => self.set_params(p),
+            Action::SetMarks { sample, marks } => self.set_marks(sample, marks),
+            Action::SetCursor(i) => {
+                self.workspace.cursor = i.min(self.workspace.pattern_count().saturating_sub(1))
+            }
+            Action::Step(k) => self.step(k),
+            Action::Activate(i) => self.activate(i),
+            Action::SetVisible { sample, visible } => {
+                if let Some(s) = self.workspace.samples.get_mut(sample) {
+                    s.visible = visible;
+                }
+            }
+            Action::SetShowPairG(on) => self.settings.show_pair_g = on,
+            Action::SetMoveMode(on) => self.settings.move_mode = on,
+            Action::TogglePlay => {
+                self.playing = !self.playing;
+                let n = self.workspace.pattern_count();
+                if self.playing && self.workspace.cursor + 1 >= n {
+                    self.workspace.cursor = 0;
+                }
+            }
+            Action::Open { paths, log } => self.open_with_log(paths, log),
+            Action::OpenDemo => self.open_demo(),
+            Action::SaveSession(path) => self.save_session(path),
+            Action::OpenSession(path) => self.open_session(path),
+            Action::Export(dir) => self.export(dir),
+            Action::Say(text) => self.status = text,
+            Action::Quit => self.quit = true,
+        }
+    }
+
+    /// Sets the shared parameters; a change re-analyses in the background (the current
+    /// temperature's fit first).
+    fn set_params(&mut self, params: AnalysisParams) {
+        if params != self.settings.params {
+            self.settings.params = params;
+            self.analyse_all(true);
+        }
+    }
+
+    /// Sets sample `i`'s marks; a change recomputes the transitions in the background.
+    fn set_marks(&mut self, i: usize, marks: Marks) {
+        if let Some(s) = self.workspace.samples.get_mut(i)
+            && s.marks != marks
+        {
+            s.marks = marks;
+            self.analyse_all(false);
+        }
+    }
+
+    /// Moves the slider by `step` patterns (clamped).
+    fn step(&mut self, step: isize) {
+        let n = self.workspace.pattern_count();
+        if n > 0 {
+            let c = self.workspace.cursor as isize + step;
+            self.workspace.cursor = c.clamp(0, n as isize - 1) as usize;
+        }
+    }
+
+    fn activate(&mut self, i: usize) {
+        let t = self.workspace.current_axis_value();
+        if let Some(s) = self.workspace.samples.get(i) {
+            self.workspace.cursor = t.map_or(0, |t| s.nearest_index(t));
+            self.workspace.active = i;
+        }
+    }
+
+    /// Starts analysing every sample in the background (the worker cancels what is in
+    /// flight). With `preview`, the current temperature is refitted first.
+    pub(super) fn analyse_all(&mut self, preview: bool) {
+        let Some(worker) = self.jobs.worker.as_mut() else {
+            return;
+        };
+        let requests = self
+            .workspace
+            .samples
+            .iter()
+            .map(|s| (self.settings.params.clone(), s.marks))
+            .collect();
+        for s in &mut self.workspace.samples {
+            s.fresh.clear();
+            s.revision += 1;
+        }
+        let at = (self.workspace.active, self.workspace.cursor);
+        worker.analyse(requests, preview.then_some(at));
+    }
+
+    /// Starts loading `paths` in the background (replacing any load in progress).
+    pub(super) fn open(&mut self, paths: Vec<PathBuf>) {
+        let log = self.menu.log_path();
+        self.open_with_log(paths, log);
+    }
+
+    fn open_with_log(&mut self, paths: Vec<PathBuf>, log: Option<PathBuf>) {
+        if paths.is_empty() {
+            self.status = "nothing to open: give a file or a folder".into();
+            return;
+        }
+        let opts = LoadOptions {
+            temperature_log: log,
+            ..Default::default()
+        };
+        self.workspace.sources = paths.clone();
+        self.workspace.loaded_log = opts.temperature_log.clone();
+        let job = LoadJob::files(paths, opts, Arc::clone(&self.jobs.repaint));
+        self.status = format!("loading {}…", job.label);
+        // Replacing the job drops the old one, which stops its reading.
+        self.jobs.load = Some(job);
+    }
+
+    pub(super) fn open_demo(&mut self) {
+        self.workspace.sources.clear();
+        self.workspace.loaded_log = None;
+        self.jobs.load = Some(LoadJob::demo(Arc::clone(&self.jobs.repaint)));
+        self.status = "building the embedded demo…".into();
+    }
+
+    /// Replaces the samples with `loads` and analyses them.
+    pub(super) fn install(&mut self, loads: Vec<SeriesLoad>) {
+        let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
+        let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
+        self.status = format!(
+            "{} sample(s), {patterns} pattern(s) loaded{}",
+            loads.len(),
+            if failed > 0 {
+                format!(", {failed} file(s) skipped (see Problems)")
+            } else {
+                String::new()
+            }
+        );
+        let ws = &mut self.workspace;
+        ws.generation += 1;
+        ws.samples = loads
+            .into_iter()
+            .enumerate()
+            .map(|(i, load)| Sample::new(load, SAMPLE_COLOURS[i % SAMPLE_COLOURS.len()]))
+            .collect();
+        ws.active = ws
+            .samples
+            .iter()
+            .position(|s| !s.series().is_empty())
+            .unwrap_or(0);
+        ws.cursor = 0;
+        self.playing = false;
+        if let Some(session) = self.pending_session.take() {
+            self.restore_view(&session);
+        }
+        self.preview = None;
+        let ws = &self.workspace;
+        let series = ws
+            .samples
+            .iter()
+            .map(|s| Arc::clone(s.series_arc()))
+            .collect();
+        self.jobs.worker = Some(AnalysisWorker::start(
+            series,
+            Arc::clone(&self.jobs.repaint),
+        ));
+        self.analyse_all(false);
+    }
+
+    /// Marks, visibility, the active sample and the slider from a session.
+    fn restore_view(&mut self, session: &Session) {
+        let ws = &mut self.workspace;
+        for s in &mut ws.samples {
+            let name = s.series().sample.clone();
+            s.marks = session.marks.get(&name).copied().unwrap_or_default();
+            s.visible = !session.hidden.contains(&name);
+        }
+        if let Some(i) = session
+            .active
+            .as_ref()
+            .and_then(|name| ws.samples.iter().position(|s| &s.series().sample == name))
+        {
+            ws.active = i;
+        }
+        ws.cursor = session.cursor.min(ws.pattern_count().saturating_sub(1));
+    }
+
+    /// The session describing the current state.
+    pub fn session(&self) -> Session {
+        let ws = &self.workspace;
+        Session {
+            sources: ws.sources.clone(),
+            temperature_log: ws.loaded_log.clone(),
+            params: self.settings.params.clone(),
+            marks: ws
+                .samples
+                .iter()
+                .filter(|s| s.marks != Marks::default())
+                .map(|s| (s.series().sample.clone(), s.marks))
+                .collect(),
+            hidden: ws
+                .samples
+                .iter()
+                .filter(|s| !s.visible)
+                .map(|s| s.series().sample.clone())
+                .collect(),
+            active: ws.active_sample().map(|s| s.series().sample.clone()),
+            cursor: ws.cursor,
+            show_pair_g: self.settings.show_pair_g,
+            ..Default::default()
+        }
+    }
+
+    /// Saves the session in the background (atomically).
+    fn save_session(&mut self, path: PathBuf) {
+        let session = self.session();
+        self.status = format!("saving the session to {}…", path.display());
+        self.jobs.spawn("saving the session", move || {
+            Outcome::Saved(match session.save(&path) {
+                Ok(()) => format!("session saved to {}", path.display()),
+                Err(e) => e.to_string(),
+            })
+        });
+    }
+
+    /// Reads a session file in the background, then loads its sources and applies it.
+    fn open_session(&mut self, path: PathBuf) {
+        self.status = format!("reading session {}…", path.display());
+        self.jobs.spawn(SESSION_READ, move || {
+            Outcome::SessionRead(Session::load(&path).map_err(|e| e.to_string()))
+        });
+    }
+
+    /// Loads a session's sources and keeps it to apply when they are loaded.
+    pub(super) fn apply_session(&mut self, session: Session) {
+        self.settings.params = session.params.clone();
+        self.settings.show_pair_g = session.show_pair_g;
+        self.menu.set_log_path(session.temperature_log.as_deref());
+        let sources = session.sources.clone();
+        let log = session.temperature_log.clone();
+        self.pending_session = Some(session);
+        if sources.is_empty() {
+            self.open_demo();
+        } else {
+            self.open_with_log(sources, log);
+        }
+        self.status = "reopening the session…".into();
+    }
+
+    /// Writes metrics.csv, summary.json and gr/ for every analysed sample under `dir`
+    /// (`dir/<sample>/` when there are several), in the background.
+    fn export(&mut self, dir: PathBuf) {
+        let several = self.workspace.samples.len() > 1;
+        let work: Vec<_> = self
+            .workspace
+            .samples
+            .iter()
+            .filter_map(|s| {
+                let a = Arc::clone(s.analysis()?);
+                let out = if several {
+                    dir.join(safe_name(&s.series().sample))
+                } else {
+                    dir.clone()
+                };
+                let skipped: Vec<String> = s.failed().iter().map(ToString::to_string).collect();
+                Some((out, Arc::clone(s.series_arc()), skipped, a))
+            })
+            .collect();
+        if work.is_empty() {
+            self.status = "nothing to export yet: the analysis is still running".into();
+            return;
+        }
+        self.status = format!("exporting to {}…", dir.display());
+        self.jobs.spawn("exporting", move || {
+            for (out, series, skipped, a) in &work {
+                if let Err(e) = write_outputs(out, series, skipped, a) {
+                    return Outcome::Exported(format!("export failed: {e}"));
+                }
+            }
+            Outcome::Exported(format!(
+                "exported {} sample(s) to {}",
+                work.len(),
+                dir.display()
+            ))
+        });
+    }
+
+    /// Collects what finished since the last frame: a load, analysis events, task outcomes.
+    pub(super) fn poll(&mut self) {
+        if let Some(loads) = self.jobs.load.as_ref().and_then(|j| j.take()) {
+            self.jobs.load = None;
+            self.install(loads);
+        }
+        let events = self
+            .jobs
+            .worker
+            .as_mut()
+            .map(|w| w.poll())
+            .unwrap_or_default();
+        for event in events {
+            self.on_event(event);
+        }
+        let mut outcomes = Vec::new();
+        self.jobs.tasks.retain_mut(|t| match t.take() {
+            Some(o) => {
+                outcomes.push(o);
+                false
+            }
+            None => true,
+        });
+        for o in outcomes {
+            self.on_outcome(o);
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        let samples = &mut self.workspace.samples;
+        match event {
+            Event::Preview(p) => self.preview = Some(p),
+            Event::Fit { sample, index, fit } => {
+                if let Some(s) = samples.get_mut(sample) {
+                    let n = s.series().len();
+                    if s.fresh.len() != n {
+                        s.fresh = vec![None; n];
+                    }
+                    if let Some(slot) = s.fresh.get_mut(index) {
+                        *slot = Some(*fit);
+                        s.revision += 1;
+                    }
+                }
+            }
+            Event::Analysed { sample, analysis } => {
+                if let Some(s) = samples.get_mut(sample) {
+                    s.analysis = Some(analysis);
+                    s.fresh.clear();
+                    s.revision += 1;
+                }
+            }
+            Event::Finished => self.preview = None,
+        }
+    }
+
+    fn on_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Saved(message) => {
+                if !message.is_empty() {
+                    self.status = message;
+                }
+            }
+            Outcome::Exported(message) => self.status = message,
+            Outcome::SessionRead(Ok(session)) => self.apply_session(session),
+            Outcome::SessionRead(Err(e)) => self.status = e,
+            Outcome::Autosave(Ok(session)) => self.apply_session(session),
+            Outcome::Autosave(Err((e, existed))) => {
+                self.open_demo();
+                if existed {
+                    self.status = format!("{e}; starting on the demo");
+                }
+            }
+            Outcome::HeatMap {
+                generation,
+                sample,
+                map,
+            } => {
+                if generation == self.workspace.generation {
+                    self.pattern.heat_map_ready(sample, map);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! One frame: keys and playback, then the panels in their places, each adding the actions the
+//! user asked for.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::{Action, GlassrayApp, problems};
+
+impl GlassrayApp {
+    /// Dropped files, Ctrl+Q, ←/→ and Space.
+    pub(super) fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            actions.push(Action::Open {
+                paths: dropped,
+                log: self.menu.log_path(),
+            });
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
+            actions.push(Action::Quit);
+        }
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let (left, right, space) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowLeft),
+                i.key_pressed(egui::Key::ArrowRight),
+                i.key_pressed(egui::Key::Space),
+            )
+        });
+        if left {
+            actions.push(Action::Step(-1));
+        }
+        if right {
+            actions.push(Action::Step(1));
+        }
+        if space {
+            actions.push(Action::TogglePlay);
+        }
+    }
+
+    /// Steps the slider while playing: 20 patterns per second.
+    pub(super) fn advance_playback(&mut self, ctx: &egui::Context) {
+        if !self.playing {
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        if now - self.play_clock >= 0.05 {
+            self.play_clock = now;
+            if self.workspace.cursor + 1 >= self.workspace.pattern_count() {
+                self.playing = false;
+            } else {
+                self.workspace.cursor += 1;
+            }
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(16));
+    }
+
+    /// Every panel, in its place.
+    pub(super) fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let loading = self.is_loading();
+        egui::Panel::top("menu").show(ui, |ui| self.menu.ui(ui, loading, actions));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if let Some(job) = &self.jobs.load {
+                    let (done, total) = job.progress();
+                    let fraction = if total > 0 {
+                        done as f32 / total as f32
+                    } else {
+                        0.0
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(200.0)
+                            .text(format!("{done}/{total}")),
+                    );
+                }
+                ui.label(&self.status);
+            });
+        });
+        egui::Panel::bottom("problems")
+            .resizable(true)
+            .default_size(120.0)
+            .show(ui, |ui| problems::ui(ui, &self.workspace.samples));
+        egui::Panel::bottom("slider").show(ui, |ui| self.slider_bar(ui, actions));
+        egui::Panel::left("samples")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    self.sidebar
+                        .ui(ui, &self.workspace, &self.settings, loading, actions);
+                });
+            });
+        let shown_fit = self.shown_fit();
+        let busy = self.is_analysing();
+        let preview = self
+            .preview
+            .as_ref()
+            .is_some_and(|p| p.sample == self.workspace.active && p.index == self.workspace.cursor);
+        let (ws, settings) = (&self.workspace, &self.settings);
+        let (pattern, real, versus) = (&mut self.pattern, &mut self.real, &mut self.versus);
+        let jobs = &mut self.jobs;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.columns(3, |cols| {
+                pattern.ui(&mut cols[0], ws, settings, jobs, actions);
+                real.ui(
+                    &mut cols[1],
+                    ws,
+                    settings,
+                    shown_fit.as_ref(),
+                    preview,
+                    busy,
+                    actions,
+                );
+                versus.ui(&mut cols[2], ws, settings, busy, actions);
+            });
+        });
+    }
+
+    /// Play/pause, the temperature slider, move mode and the analysis progress.
+    fn slider_bar(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let n = self.workspace.pattern_count();
+        ui.horizontal(|ui| {
+            let play = if self.playing { "Pause" } else { "Play" };
+            if ui.add_enabled(n > 1, egui::Button::new(play)).clicked() {
+                actions.push(Action::TogglePlay);
+            }
+            let Some(sample) = self.workspace.active_sample().filter(|_| n > 0) else {
+                ui.label("no patterns");
+                return;
+            };
+            let kelvin = sample.series().axis == crate::model::TemperatureAxis::Kelvin;
+            let axis = sample.axis();
+            let formatter = |v: f64, _: std::ops::RangeInclusive<usize>| {
+                let i = v.round().max(0.0) as usize;
+                match axis.get(i) {
+                    Some(t) if kelvin && t.is_finite() => format!("{t:.1} K"),
+                    _ => format!("#{i}"),
+                }
+            };
+            ui.spacing_mut().slider_width = (ui.available_width() - 460.0).max(120.0);
+            let mut cursor = self.workspace.cursor;
+            ui.add(
+                egui::Slider::new(&mut cursor, 0..=n - 1)
+                    .text("T")
+                    .custom_formatter(formatter)
+                    .custom_parser(|_| None),
+            );
+            if cursor != self.workspace.cursor {
+                actions.push(Action::SetCursor(cursor));
+            }
+            ui.label(format!("pattern {} of {n}", self.workspace.cursor + 1));
+            let mut move_mode = self.settings.move_mode;
+            ui.checkbox(&mut move_mode, "Move mode").on_hover_text(
+                "Drags on the plots move fit seeds, marks and the FSDP window instead of panning or zooming",
+            );
+            if move_mode != self.settings.move_mode {
+                actions.push(Action::SetMoveMode(move_mode));
+            }
+            if let Some(w) = self.jobs.worker.as_ref().filter(|w| w.is_busy()) {
+                let (done, total) = w.progress();
+                ui.add(
+                    egui::ProgressBar::new(if total > 0 {
+                        done as f32 / total as f32
+                    } else {
+                        0.0
+                    })
+                    .desired_width(120.0)
+                    .text("analysing"),
+                );
+            }
+        });
+    }
+}

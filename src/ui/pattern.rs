@@ -1,0 +1,483 @@
+//! The pattern panels at the slider's temperature: the measured quantity (S(Q) or whatever the
+//! files hold) with the reference pattern faint and the FSDP window shaded (its edges drag in
+//! move mode); its difference from the reference (ΔS(Q)); and the ΔS(Q, T) heat map of the
+//! active sample with a line at the current T. All three share their x axis.
+//!
+//! Plot points are built once per shown pattern and borrowed every frame; the heat map's pixels
+//! are computed in the background the first time a sample is shown.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use eframe::egui;
+use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span};
+
+use super::Action;
+use super::controls::{Handle, grab, movable};
+use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
+use crate::analysis::difference_from_reference;
+use crate::model::{HeatingSeries, Pattern, TemperatureAxis, XUnit};
+
+fn faint(c: egui::Color32) -> egui::Color32 {
+    c.gamma_multiply(0.35)
+}
+
+/// The text that says which pattern is shown: T (or index), file and temperature source.
+pub fn pattern_caption(p: &Pattern, axis: TemperatureAxis) -> String {
+    let at = match (&p.temperature, axis) {
+        (Some(t), _) => format!("T = {:.1} K ({})", t.kelvin, t.source),
+        (None, TemperatureAxis::Index) => format!("pattern #{}", p.index),
+        (None, TemperatureAxis::Kelvin) => format!("pattern #{} (no temperature)", p.index),
+    };
+    format!("{at} — {}", p.display_name())
+}
+
+/// Most Q columns in a heat map.
+pub const HEAT_COLUMNS: usize = 600;
+
+/// The ΔS(Q, T) heat map of one sample as pixels: columns are Q (thinned to at most
+/// [`HEAT_COLUMNS`]), rows are patterns in acquisition order (last at the top); blue below
+/// zero, red above, white at zero, saturating at the 99th percentile of |ΔS|.
+pub struct HeatPixels {
+    image: egui::ColorImage,
+    q_range: (f64, f64),
+    /// (first, last) axis value: rows are drawn between them.
+    t_range: (f64, f64),
+    scale: f64,
+    /// Whether the rows follow T (else the pattern index).
+    monotonic: bool,
+}
+
+fn diverging(v: f64, scale: f64) -> egui::Color32 {
+    if !v.is_finite() {
+        return egui::Color32::from_gray(60);
+    }
+    let x = (v / scale).clamp(-1.0, 1.0) as f32;
+    let (r, g, b) = if x >= 0.0 {
+        (1.0, 1.0 - 0.85 * x, 1.0 - 0.85 * x)
+    } else {
+        (1.0 + 0.85 * x, 1.0 + 0.6 * x, 1.0)
+    };
+    egui::Color32::from_rgb((r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8)
+}
+
+/// Builds the heat map of a series (None for fewer than two patterns or no finite ΔS).
+pub fn heat_pixels(series: &HeatingSeries) -> Option<HeatPixels> {
+    let reference = series.patterns.first()?;
+    if series.len() < 2 || reference.x.len() < 2 {
+        return None;
+    }
+    let n = reference.x.len();
+    let stride = n.div_ceil(HEAT_COLUMNS).max(1);
+    let columns: Vec<usize> = (0..n).step_by(stride).collect();
+    let rows: Vec<Vec<f64>> = series
+        .patterns
+        .iter()
+        .rev()
+        .map(|p| {
+            let d = difference_from_reference(p, reference);
+            columns
+                .iter()
+                .map(|&c| {
+                    if p.x.len() == n {
+                        d.get(c).copied().unwrap_or(f64::NAN)
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut magnitudes: Vec<f64> = rows
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .map(|v| v.abs())
+        .collect();
+    if magnitudes.is_empty() {
+        return None;
+    }
+    let k = ((magnitudes.len() as f64 * 0.99) as usize).min(magnitudes.len() - 1);
+    magnitudes.select_nth_unstable_by(k, f64::total_cmp);
+    let scale = magnitudes[k].max(1e-12);
+    let pixels: Vec<egui::Color32> = rows
+        .iter()
+        .flatten()
+        .map(|&v| diverging(v, scale))
+        .collect();
+    let axis = series.axis_values();
+    let monotonic = axis.windows(2).all(|w| w[1] > w[0]);
+    let t_range = if monotonic {
+        (axis[0], axis[axis.len() - 1])
+    } else {
+        (0.0, (series.len() - 1) as f64)
+    };
+    Some(HeatPixels {
+        image: egui::ColorImage::new([columns.len(), rows.len()], pixels),
+        q_range: (reference.x[0], reference.x[n - 1]),
+        t_range,
+        scale,
+        monotonic,
+    })
+}
+
+/// A heat map ready to draw.
+struct HeatMap {
+    texture: egui::TextureHandle,
+    q_range: (f64, f64),
+    t_range: (f64, f64),
+    scale: f64,
+    /// Whether the rows follow T (else the pattern index).
+    monotonic: bool,
+}
+
+/// Plot points of what a sample shows at the slider, built once per shown pattern.
+struct Shown {
+    index: usize,
+    label: String,
+    pattern: Vec<PlotPoint>,
+    delta: Vec<PlotPoint>,
+}
+
+/// Per sample: its reference pattern's points and the points of the pattern shown.
+#[derive(Default)]
+struct SampleCache {
+    reference: Option<(String, Vec<PlotPoint>)>,
+    shown: Option<Shown>,
+}
+
+/// The pattern column and its caches.
+#[derive(Default)]
+pub struct PatternPanel {
+    /// Workspace generation the caches belong to.
+    generation: u64,
+    samples: Vec<SampleCache>,
+    /// Heat maps by sample: None while being computed, Some(None) when there is none.
+    heat: HashMap<usize, Option<Option<HeatMap>>>,
+    /// Pixels arrived from the background, to be made textures.
+    arrived: Vec<(usize, Option<HeatPixels>)>,
+    /// What a drag in move mode is moving.
+    drag: Option<Handle>,
+}
+
+fn to_points(x: &[f64], y: &[f64]) -> Vec<PlotPoint> {
+    x.iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(&a, &b)| PlotPoint::new(a, b))
+        .collect()
+}
+
+fn short_t(p: &Pattern) -> String {
+    match p.kelvin() {
+        Some(t) => format!("{t:.1} K"),
+        None => format!("#{}", p.index),
+    }
+}
+
+impl SampleCache {
+    fn update(&mut self, s: &Sample, index: usize) {
+        let series = s.series();
+        if self.reference.is_none()
+            && let Some(r) = series.patterns.first()
+        {
+            self.reference = Some((short_t(r), to_points(&r.x, &r.y)));
+        }
+        if self.shown.as_ref().is_some_and(|c| c.index == index) {
+            return;
+        }
+        self.shown = series.patterns.get(index).map(|p| {
+            let delta = match series.patterns.first() {
+                Some(r) => to_points(&p.x, &difference_from_reference(p, r)),
+                None => Vec::new(),
+            };
+            Shown {
+                index,
+                label: format!("{} {}", series.sample, short_t(p)),
+                pattern: to_points(&p.x, &p.y),
+                delta,
+            }
+        });
+    }
+}
+
+impl PatternPanel {
+    /// Pixels for sample `i`'s heat map have arrived from the background.
+    pub fn heat_map_ready(&mut self, i: usize, map: Option<HeatPixels>) {
+        self.arrived.push((i, map));
+    }
+
+    /// Starts over when a new workspace is installed; brings every shown sample up to date.
+    fn refresh(&mut self, ws: &Workspace) {
+        if self.generation != ws.generation {
+            self.generation = ws.generation;
+            self.samples.clear();
+            self.heat.clear();
+            self.arrived.clear();
+        }
+        self.samples
+            .resize_with(ws.samples.len(), SampleCache::default);
+        for (i, s) in ws.shown() {
+            let index = ws.shown_index(i);
+            self.samples[i].update(s, index);
+        }
+    }
+
+    /// The active sample's heat map: asked for in the background the first time, made a
+    /// texture when its pixels arrive.
+    fn heat_map(
+        &mut self,
+        ctx: &egui::Context,
+        ws: &Workspace,
+        jobs: &mut Jobs,
+    ) -> Option<&HeatMap> {
+        for (i, pixels) in std::mem::take(&mut self.arrived) {
+            let name = ws.samples.get(i).map(|s| s.series().sample.clone());
+            let map = pixels.zip(name).map(|(p, name)| HeatMap {
+                monotonic: p.monotonic,
+                texture: ctx.load_texture(
+                    format!("heat_{name}"),
+                    p.image,
+                    egui::TextureOptions::NEAREST,
+                ),
+                q_range: p.q_range,
+                t_range: p.t_range,
+                scale: p.scale,
+            });
+            self.heat.insert(i, Some(map));
+        }
+        let active = ws.active;
+        if !self.heat.contains_key(&active)
+            && let Some(s) = ws.samples.get(active)
+        {
+            self.heat.insert(active, None);
+            let series = Arc::clone(s.series_arc());
+            let generation = ws.generation;
+            jobs.spawn("building the heat map", move || Outcome::HeatMap {
+                generation,
+                sample: active,
+                map: heat_pixels(&series),
+            });
+        }
+        self.heat
+            .get(&active)
+            .and_then(|m| m.as_ref())
+            .and_then(|m| m.as_ref())
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        settings: &Settings,
+        jobs: &mut Jobs,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(active) = ws.active_sample() else {
+            ui.centered_and_justified(|ui| {
+                ui.label("Open files or a folder (File menu), or drop them here.")
+            });
+            return;
+        };
+        let series = active.series();
+        let Some(current) = series.patterns.get(ws.cursor) else {
+            ui.label(format!("{} has no patterns.", series.sample));
+            return;
+        };
+        self.refresh(ws);
+        let quantity = current.quantity.label();
+        ui.heading(format!(
+            "{} at {}",
+            quantity,
+            pattern_caption(current, series.axis)
+        ));
+        let height = ((ui.available_height() - 90.0) / 3.0).max(110.0);
+        let x_label = match current.x_unit {
+            XUnit::QInvAngstrom => "Q (1/Å)",
+            XUnit::RAngstrom => "r (Å)",
+            XUnit::TwoThetaDeg => "2θ (°)",
+        };
+        let reciprocal = current.x_unit == XUnit::QInvAngstrom;
+        let link = egui::Id::unique("pattern_x_axis");
+        self.pattern_plot(
+            ui, ws, settings, quantity, x_label, reciprocal, height, link, actions,
+        );
+        ui.label(format!(
+            "Δ{quantity} = {quantity}(T) − {quantity}(reference: first pattern of each sample)"
+        ));
+        let samples = &self.samples;
+        Plot::new("difference_plot")
+            .height(height)
+            .legend(Legend::default())
+            .x_axis_label(x_label)
+            .y_axis_label(format!("Δ{quantity}"))
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .show(ui, |plot_ui| {
+                for (i, s) in ws.shown() {
+                    if let Some(c) = samples.get(i).and_then(|c| c.shown.as_ref()) {
+                        plot_ui.line(
+                            Line::new(c.label.as_str(), PlotPoints::Borrowed(&c.delta))
+                                .color(s.colour)
+                                .width(1.5),
+                        );
+                    }
+                }
+            });
+        let t = ws.current_axis_value().unwrap_or(f64::NAN);
+        if let Some(heat) = self.heat_map(ui.ctx(), ws, jobs) {
+            heat_plot(
+                ui,
+                heat,
+                &active.series().sample,
+                quantity,
+                x_label,
+                t,
+                ws.cursor,
+                height,
+                link,
+            );
+        }
+    }
+
+    /// The measured quantity of every shown sample, the reference faint, the FSDP window.
+    #[allow(clippy::too_many_arguments)]
+    fn pattern_plot(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        settings: &Settings,
+        quantity: &str,
+        x_label: &str,
+        reciprocal: bool,
+        height: f32,
+        link: egui::Id,
+        actions: &mut Vec<Action>,
+    ) {
+        let (fa, fb) = settings.params.transform.fsdp_window;
+        let move_mode = settings.move_mode;
+        let samples = &self.samples;
+        let response = movable(Plot::new("pattern_plot"), move_mode)
+            .id(super::PlotId::Pattern.id())
+            .height(height)
+            .legend(Legend::default())
+            .x_axis_label(x_label)
+            .y_axis_label(quantity)
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .show(ui, |plot_ui| {
+                if reciprocal {
+                    plot_ui.span(
+                        Span::new(format!("FSDP window {fa:.2}–{fb:.2}"), fa..=fb)
+                            .fill(egui::Color32::from_rgba_unmultiplied(230, 159, 0, 28))
+                            .border_color(egui::Color32::from_rgb(230, 159, 0))
+                            .border_width(1.0),
+                    );
+                }
+                let active = ws.active;
+                if let (Some(s), Some(Some((label, pts)))) = (
+                    ws.samples.get(active),
+                    samples.get(active).map(|c| c.reference.as_ref()),
+                ) {
+                    plot_ui.line(
+                        Line::new(
+                            format!("{} reference ({label})", s.series().sample),
+                            PlotPoints::Borrowed(pts),
+                        )
+                        .color(faint(s.colour)),
+                    );
+                }
+                for (i, s) in ws.shown() {
+                    if let Some(c) = samples.get(i).and_then(|c| c.shown.as_ref()) {
+                        plot_ui.line(
+                            Line::new(c.label.as_str(), PlotPoints::Borrowed(&c.pattern))
+                                .color(s.colour)
+                                .width(1.5),
+                        );
+                    }
+                }
+            });
+        response.response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Image, true, format!("{quantity} plot"))
+        });
+        if !(move_mode && reciprocal) {
+            return;
+        }
+        // Move mode: drag the FSDP window's edges.
+        let r = &response.response;
+        let pointer = r.interact_pointer_pos();
+        let x_of = |q: f64| response.transform.position_from_point_x(q);
+        if r.drag_started()
+            && let Some(pos) = pointer
+        {
+            self.drag = grab(
+                [(Handle::FsdpLow, x_of(fa)), (Handle::FsdpHigh, x_of(fb))],
+                pos.x,
+            );
+        }
+        if r.dragged()
+            && let Some(pos) = pointer
+        {
+            let q = (response.transform.value_from_position(pos).x * 1000.0).round() / 1000.0;
+            let window = match self.drag {
+                Some(Handle::FsdpLow) if q < fb - 0.01 => Some((q, fb)),
+                Some(Handle::FsdpHigh) if q > fa + 0.01 => Some((fa, q)),
+                _ => None,
+            };
+            if let Some(w) = window {
+                let mut p = settings.params.clone();
+                p.transform.fsdp_window = w;
+                actions.push(Action::SetParams(p));
+            }
+        }
+        if r.drag_stopped() {
+            self.drag = None;
+        }
+    }
+}
+
+/// The ΔS(Q, T) heat map with a line at the current T.
+#[allow(clippy::too_many_arguments)]
+fn heat_plot(
+    ui: &mut egui::Ui,
+    heat: &HeatMap,
+    sample: &str,
+    quantity: &str,
+    x_label: &str,
+    t: f64,
+    cursor: usize,
+    height: f32,
+    link: egui::Id,
+) {
+    let (q0, q1) = heat.q_range;
+    let (t0, t1) = heat.t_range;
+    let y_now = if heat.monotonic { t } else { cursor as f64 };
+    ui.label(format!(
+        "Δ{quantity}({x_label}, T) of {sample}: blue < 0 < red, saturating at ±{:.3}",
+        heat.scale
+    ));
+    let rows = heat.texture.size()[1] as f64;
+    let half_row = if rows > 1.0 {
+        0.5 * (t1 - t0) / (rows - 1.0)
+    } else {
+        0.5
+    };
+    Plot::new("heat_map_plot")
+        .height(height)
+        .x_axis_label(x_label)
+        .y_axis_label("T")
+        .link_axis(link, [true, false])
+        .show(ui, |plot_ui| {
+            plot_ui.image(PlotImage::new(
+                "heat map",
+                heat.texture.id(),
+                PlotPoint::new(0.5 * (q0 + q1), 0.5 * (t0 + t1)),
+                egui::vec2((q1 - q0) as f32, (t1 - t0 + 2.0 * half_row) as f32),
+            ));
+            plot_ui.hline(
+                HLine::new("current T", y_now)
+                    .color(egui::Color32::BLACK)
+                    .width(1.5),
+            );
+        });
+}

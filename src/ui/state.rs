@@ -1,0 +1,229 @@
+//! The parts of the app's state, kept apart by what they are: [`Settings`] (what the user chose:
+//! parameters and view switches), the [`Workspace`] (the samples and where they came from, the
+//! slider), and [`Jobs`] (work in flight). View state (drags, caches) lives in the panels.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+
+use crate::analysis::fit::ModeFit;
+use crate::analysis::params::AnalysisParams;
+use crate::analysis::series::SeriesAnalysis;
+use crate::analysis::transitions::Marks;
+use crate::engine::RepaintHook;
+use crate::engine::jobs::{LoadJob, Task};
+use crate::engine::worker::AnalysisWorker;
+use crate::io::{Ignored, LoadError, SeriesLoad};
+use crate::model::{Diagnostic, HeatingSeries};
+use crate::session::Session;
+
+/// What the user chose: the analysis parameters shared by every sample and view switches.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub params: AnalysisParams,
+    /// The real-space panel shows g(r) rather than G(r).
+    pub show_pair_g: bool,
+    /// Drags on the plots move seeds, marks and window edges instead of panning or zooming.
+    pub move_mode: bool,
+}
+
+/// One loaded sample: its series, what loading it said, how it is shown, and its analysis.
+pub struct Sample {
+    series: Arc<HeatingSeries>,
+    /// T in K (or the index) of every pattern, computed once.
+    axis: Vec<f64>,
+    pub(super) origin: String,
+    pub(super) failed: Vec<LoadError>,
+    pub(super) ignored: Vec<Ignored>,
+    pub(super) log_problems: Vec<Diagnostic>,
+    pub(super) colour: egui::Color32,
+    pub(super) visible: bool,
+    pub(super) marks: Marks,
+    /// The latest finished analysis.
+    pub(super) analysis: Option<Arc<SeriesAnalysis>>,
+    /// Fits of the analysis in flight, shown as they finish (index = pattern).
+    pub(super) fresh: Vec<Option<ModeFit>>,
+    /// Bumped whenever the analysis or the fresh fits change, so plot caches know to rebuild.
+    pub(super) revision: u64,
+}
+
+impl Sample {
+    pub(super) fn new(load: SeriesLoad, colour: egui::Color32) -> Self {
+        let SeriesLoad {
+            series,
+            failed,
+            ignored,
+            log: _,
+            log_problems,
+            origin,
+        } = load;
+        Sample {
+            axis: series.axis_values(),
+            series: Arc::new(series),
+            origin,
+            failed,
+            ignored,
+            log_problems,
+            colour,
+            visible: true,
+            marks: Marks::default(),
+            analysis: None,
+            fresh: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    pub fn series(&self) -> &HeatingSeries {
+        &self.series
+    }
+
+    pub(super) fn series_arc(&self) -> &Arc<HeatingSeries> {
+        &self.series
+    }
+
+    /// The value each pattern is plotted against (T in K, or the index).
+    pub fn axis(&self) -> &[f64] {
+        &self.axis
+    }
+
+    /// The latest finished analysis of this sample.
+    pub fn analysis(&self) -> Option<&Arc<SeriesAnalysis>> {
+        self.analysis.as_ref()
+    }
+
+    /// The sample's T_r/T_g/T_x overrides and calorimetric marks.
+    pub fn marks(&self) -> Marks {
+        self.marks
+    }
+
+    /// Whether the sample is drawn in the overlays.
+    pub fn visible(&self) -> bool {
+        self.visible
+    }
+
+    /// Files of the sample that could not be read.
+    pub fn failed(&self) -> &[LoadError] {
+        &self.failed
+    }
+
+    /// Index of the pattern whose axis value is nearest to `t`.
+    pub fn nearest_index(&self, t: f64) -> usize {
+        nearest(&self.axis, t)
+    }
+}
+
+/// Index of the finite value nearest to `t` (0 when there is none).
+pub fn nearest(axis: &[f64], t: f64) -> usize {
+    axis.iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .min_by(|a, b| (a.1 - t).abs().total_cmp(&(b.1 - t).abs()))
+        .map_or(0, |(i, _)| i)
+}
+
+/// What is loaded and where the slider is.
+#[derive(Default)]
+pub struct Workspace {
+    pub(super) samples: Vec<Sample>,
+    /// Files and folders of the current load (empty: the demo), for sessions.
+    pub(super) sources: Vec<PathBuf>,
+    /// Temperature log of the current load, for sessions.
+    pub(super) loaded_log: Option<PathBuf>,
+    /// The sample whose patterns the slider steps through.
+    pub(super) active: usize,
+    /// Pattern index in the active sample.
+    pub(super) cursor: usize,
+    /// Bumped on every install, so caches keyed by sample index start afresh.
+    pub(super) generation: u64,
+}
+
+impl Workspace {
+    pub(super) fn active_sample(&self) -> Option<&Sample> {
+        self.samples.get(self.active)
+    }
+
+    /// Patterns in the active sample.
+    pub fn pattern_count(&self) -> usize {
+        self.active_sample().map_or(0, |s| s.series.len())
+    }
+
+    /// The slider's value on the active sample's axis (T in K, or the index).
+    pub fn current_axis_value(&self) -> Option<f64> {
+        self.active_sample()?.axis.get(self.cursor).copied()
+    }
+
+    /// The pattern index shown for sample `i`: the cursor for the active sample, else the
+    /// pattern nearest to the slider's T.
+    pub fn shown_index(&self, i: usize) -> usize {
+        if i == self.active {
+            return self.cursor;
+        }
+        match (self.samples.get(i), self.current_axis_value()) {
+            (Some(s), Some(t)) => s.nearest_index(t),
+            _ => 0,
+        }
+    }
+
+    /// Samples drawn in overlays: the visible ones and always the active one.
+    pub fn shown(&self) -> impl Iterator<Item = (usize, &Sample)> {
+        let active = self.active;
+        self.samples
+            .iter()
+            .enumerate()
+            .filter(move |(i, s)| s.visible || *i == active)
+    }
+}
+
+/// What a background task brings back.
+pub enum Outcome {
+    /// A session was saved (the message for the status line).
+    Saved(String),
+    /// A session file was read (to apply) or could not be (why).
+    SessionRead(Result<Session, String>),
+    /// The last session at start-up, or why it could not be read (and whether it existed).
+    Autosave(Result<Session, (String, bool)>),
+    /// An export finished (the message for the status line).
+    Exported(String),
+    /// The ΔS(Q, T) heat map pixels of a sample of a workspace generation.
+    HeatMap {
+        generation: u64,
+        sample: usize,
+        map: Option<super::pattern::HeatPixels>,
+    },
+}
+
+/// Work in flight.
+pub struct Jobs {
+    pub(super) load: Option<LoadJob>,
+    pub(super) worker: Option<AnalysisWorker>,
+    pub(super) tasks: Vec<Task<Outcome>>,
+    pub(super) repaint: RepaintHook,
+}
+
+impl Jobs {
+    pub(super) fn new(repaint: RepaintHook) -> Self {
+        Jobs {
+            load: None,
+            worker: None,
+            tasks: Vec::new(),
+            repaint,
+        }
+    }
+
+    /// Starts a background task whose outcome the app applies when it arrives.
+    pub(super) fn spawn(&mut self, label: &str, work: impl FnOnce() -> Outcome + Send + 'static) {
+        let task = Task::spawn(label, Arc::clone(&self.repaint), work);
+        self.tasks.push(task);
+    }
+
+    /// Whether a session file is being read (the load that follows counts as loading).
+    pub(super) fn reading_session(&self) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.label == SESSION_READ && !t.is_finished())
+    }
+}
+
+/// Label of the task reading a session file.
+pub(super) const SESSION_READ: &str = "reading the session";
