@@ -33,6 +33,8 @@
 //! own target. Rust never fuses multiplies and adds on its own, so every clone gives the same
 //! bits.
 
+#[cfg(test)]
+mod cross_check;
 mod errors;
 mod linalg;
 mod model;
