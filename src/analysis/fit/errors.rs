@@ -1,0 +1,389 @@
+//! Standard errors at the solution.
+//!
+//! - Covariance: C = (JᵀJ)_FF⁻¹ · σ² with σ² = RSS/(n − |F|) (at least 1 in the denominator),
+//!   over the free set F; rows and columns outside F are 0; all NaN when (JᵀJ)_FF is singular.
+//! - F leaves out a parameter at a bound (within 1e-12 relative): its error is 0, as in MPFIT.
+//!   It also leaves out the centre (and, with free widths, the own width) of a Gaussian whose
+//!   amplitude is at its lower bound 0: that centre does not enter the model, so it is
+//!   undetermined and its error is NaN.
+//! - Standard error √Cᵢᵢ (negative rounding clipped to 0); a NaN stays NaN (`f64::max` would
+//!   turn it into 0).
+//! - Fractions fᵢ = aᵢ/Σaⱼ of the areas aᵢ = Aᵢsᵢ, with the delta-method error
+//!   √(∇fᵢᵀ C ∇fᵢ), ∂fᵢ/∂aⱼ = (δᵢⱼ − fᵢ)/Σa, ∂aⱼ/∂Aⱼ = sⱼ, ∂aⱼ/∂sⱼ = Aⱼ (a shared width
+//!   collects the terms of all four).
+
+// Small dense linear algebra reads clearest with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
+use super::linalg::{gram, invert_spd};
+use super::model::Layout;
+
+/// The parameters' covariance and standard errors.
+#[derive(Debug, Clone)]
+pub(super) struct Errors {
+    /// np × np, row-major; NaN everywhere when singular.
+    pub covariance: Vec<f64>,
+    /// One per parameter: 0 at a bound, NaN when undetermined or singular.
+    pub standard: Vec<f64>,
+    /// (JᵀJ)_FF could not be inverted.
+    pub singular: bool,
+}
+
+/// C = (JᵀJ)_FF⁻¹ · cost/(n − |F|) on the parameters in `free`, 0 elsewhere; None if singular.
+#[inline(always)]
+pub(super) fn covariance(
+    jac: &[f64],
+    n: usize,
+    np: usize,
+    cost: f64,
+    free: &[usize],
+) -> Option<Vec<f64>> {
+    let jtj = gram(jac, n, np);
+    let dof = n.saturating_sub(free.len()).max(1);
+    let sigma2 = cost / dof as f64;
+    let nf = free.len();
+    let mut sub = vec![0.0; nf * nf];
+    for (ii, &i) in free.iter().enumerate() {
+        for (jj, &j) in free.iter().enumerate() {
+            sub[ii * nf + jj] = jtj[i * np + j];
+        }
+    }
+    let inv = invert_spd(&sub, nf)?;
+    let mut cov = vec![0.0; np * np];
+    for (ii, &i) in free.iter().enumerate() {
+        for (jj, &j) in free.iter().enumerate() {
+            cov[i * np + j] = inv[ii * nf + jj] * sigma2;
+        }
+    }
+    Some(cov)
+}
+
+/// The covariance and standard errors at the solution `p` with `cost` = RSS and its Jacobian
+/// `jac` (column-major, n points), under the at-bound and undetermined rules above.
+#[inline(always)]
+pub(super) fn parameter_errors(
+    layout: &Layout,
+    p: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    jac: &[f64],
+    cost: f64,
+) -> Errors {
+    let np = layout.len();
+    let n = jac.len() / np;
+    let at_bound: Vec<bool> = (0..np)
+        .map(|i| {
+            (p[i] - lower[i]).abs() <= 1e-12 * (1.0 + p[i].abs())
+                || (upper[i] - p[i]).abs() <= 1e-12 * (1.0 + p[i].abs())
+        })
+        .collect();
+    // The centre (and own width) of a Gaussian whose amplitude is held at 0 does not enter the
+    // model: undetermined, so reported as NaN and left out of the inversion.
+    let mut undetermined = vec![false; np];
+    for i in 0..4 {
+        if at_bound[i] && p[i] <= lower[i] {
+            undetermined[4 + i] = true;
+            if layout.free_widths {
+                undetermined[layout.width_index(i)] = true;
+            }
+        }
+    }
+    let free: Vec<usize> = (0..np)
+        .filter(|&i| !at_bound[i] && !undetermined[i])
+        .collect();
+    let (covariance, singular) = match covariance(jac, n, np, cost, &free) {
+        Some(cov) => (cov, false),
+        None => (vec![f64::NAN; np * np], true),
+    };
+    // NaN (singular, or undetermined) stays NaN: `f64::max` would turn it into 0.
+    let standard = (0..np)
+        .map(|i| {
+            if undetermined[i] {
+                f64::NAN
+            } else {
+                let v = covariance[i * np + i];
+                if v.is_nan() {
+                    f64::NAN
+                } else {
+                    v.max(0.0).sqrt()
+                }
+            }
+        })
+        .collect();
+    Errors {
+        covariance,
+        standard,
+        singular,
+    }
+}
+
+/// Fractions by area share aᵢ = Aᵢ sᵢ, with delta-method errors from the covariance `cov`
+/// (np × np in `layout`); both NaN when the total area is not positive.
+#[inline(always)]
+pub(super) fn fractions(
+    layout: &Layout,
+    amplitudes: &[f64; 4],
+    widths: &[f64; 4],
+    cov: &[f64],
+) -> ([f64; 4], [f64; 4]) {
+    let np = layout.len();
+    let mut fractions = [f64::NAN; 4];
+    let mut errors = [f64::NAN; 4];
+    let areas: Vec<f64> = (0..4).map(|i| amplitudes[i] * widths[i]).collect();
+    let total: f64 = areas.iter().sum();
+    if total.is_nan() || total <= 0.0 {
+        return (fractions, errors);
+    }
+    for i in 0..4 {
+        fractions[i] = areas[i] / total;
+        // ∂fᵢ/∂Aⱼ and ∂fᵢ/∂s (shared or own width).
+        let mut gradient = vec![0.0; np];
+        for j in 0..4 {
+            let d_area = if i == j {
+                1.0 / total - areas[i] / (total * total)
+            } else {
+                -areas[i] / (total * total)
+            };
+            gradient[j] += d_area * widths[j];
+            gradient[layout.width_index(j)] += d_area * amplitudes[j];
+        }
+        let mut var = 0.0;
+        for a in 0..np {
+            for b in 0..np {
+                var += gradient[a] * cov[a * np + b] * gradient[b];
+            }
+        }
+        errors[i] = if var.is_nan() {
+            f64::NAN
+        } else {
+            var.max(0.0).sqrt()
+        };
+    }
+    (fractions, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::FitOptions;
+    use super::super::model::ConnectionModel;
+    use super::super::solver::LeastSquares;
+    use super::*;
+    use crate::analysis::rng::SplitMix64;
+
+    /// 3 × 3 inverse by the adjugate: independent of the Cholesky code.
+    fn inverse3(a: &[f64]) -> Vec<f64> {
+        let m = |i: usize, j: usize| a[3 * i + j];
+        let cof = |i: usize, j: usize| {
+            let (r0, r1) = ((i + 1) % 3, (i + 2) % 3);
+            let (c0, c1) = ((j + 1) % 3, (j + 2) % 3);
+            m(r0, c0) * m(r1, c1) - m(r0, c1) * m(r1, c0)
+        };
+        let det = m(0, 0) * cof(0, 0) + m(0, 1) * cof(0, 1) + m(0, 2) * cof(0, 2);
+        let mut inv = vec![0.0; 9];
+        for i in 0..3 {
+            for j in 0..3 {
+                inv[3 * i + j] = cof(j, i) / det;
+            }
+        }
+        inv
+    }
+
+    #[test]
+    fn the_covariance_of_a_linear_problem_is_the_analytic_one() {
+        // y = β₀ + β₁x + β₂x² + noise: J = X, the minimum is the least-squares β and
+        // C = (XᵀX)⁻¹ RSS/(n − 3).
+        let mut rng = SplitMix64(17);
+        let n = 60;
+        let x: Vec<f64> = (0..n).map(|_| 4.0 * rng.uniform() - 2.0).collect();
+        let mut jac = vec![0.0; 3 * n];
+        for k in 0..n {
+            jac[k] = 1.0;
+            jac[n + k] = x[k];
+            jac[2 * n + k] = x[k] * x[k];
+        }
+        let y: Vec<f64> = x
+            .iter()
+            .map(|v| 1.0 - 0.5 * v + 0.25 * v * v + 0.1 * rng.normal())
+            .collect();
+        let mut xtx = vec![0.0; 9];
+        let mut xty = [0.0; 3];
+        for i in 0..3 {
+            xty[i] = (0..n).map(|k| jac[i * n + k] * y[k]).sum::<f64>();
+            for j in 0..3 {
+                xtx[3 * i + j] = (0..n).map(|k| jac[i * n + k] * jac[j * n + k]).sum::<f64>();
+            }
+        }
+        let inv = inverse3(&xtx);
+        let beta: Vec<f64> = (0..3)
+            .map(|i| (0..3).map(|j| inv[3 * i + j] * xty[j]).sum())
+            .collect();
+        let rss: f64 = (0..n)
+            .map(|k| {
+                let m = beta[0] + beta[1] * x[k] + beta[2] * x[k] * x[k];
+                (m - y[k]).powi(2)
+            })
+            .sum();
+        let cov = covariance(&jac, n, 3, rss, &[0, 1, 2]).expect("regular");
+        let sigma2 = rss / (n - 3) as f64;
+        for i in 0..9 {
+            let expected = inv[i] * sigma2;
+            assert!(
+                (cov[i] - expected).abs() < 1e-10 * expected.abs().max(1e-6),
+                "{i}: {} vs {expected}",
+                cov[i]
+            );
+        }
+        // On a subset: the sub-matrix is inverted, the rest is 0, and σ² counts 2 parameters.
+        let sub = covariance(&jac, n, 3, rss, &[0, 2]).expect("regular");
+        let (a, b, d) = (xtx[0], xtx[2], xtx[8]);
+        let det = a * d - b * b;
+        let s2 = rss / (n - 2) as f64;
+        assert!((sub[0] - d / det * s2).abs() < 1e-10 * sub[0]);
+        assert!((sub[2] + b / det * s2).abs() < 1e-10 * sub[2].abs());
+        assert!((sub[8] - a / det * s2).abs() < 1e-10 * sub[8]);
+        assert!([1, 3, 4, 5, 7].iter().all(|&i| sub[i] == 0.0));
+    }
+
+    /// The default layout's Jacobian at `p`, on the default window.
+    fn jacobian_at(layout: Layout, p: &[f64]) -> Vec<f64> {
+        let r: Vec<f64> = (0..=270).map(|i| 3.9 + 0.01 * i as f64).collect();
+        let y = vec![0.0; r.len()];
+        let mut model = ConnectionModel::new(layout, &r, Some(0.01), &y);
+        let mut res = vec![0.0; r.len()];
+        let mut jac = vec![0.0; r.len() * layout.len()];
+        model.residuals(p, &mut res);
+        model.jacobian(p, &mut jac);
+        jac
+    }
+
+    #[test]
+    fn a_parameter_at_a_bound_gets_0_and_an_undetermined_centre_nan() {
+        let opts = FitOptions::default();
+        for free_widths in [false, true] {
+            let layout = Layout {
+                free_widths,
+                baseline: true,
+            };
+            let (lower, upper) = layout.bounds(&opts);
+            let s = opts.seeds;
+            // Mode 4 has amplitude 0 (its lower bound); centre 2 sits at its upper bound.
+            let centres = [s[0] - 0.03, s[1] + opts.tolerance, s[2] + 0.02, s[3] - 0.05];
+            let p = layout.pack(&[0.2, 0.3, 0.35, 0.0], &centres, &[0.27; 4], 1.0);
+            let jac = jacobian_at(layout, &p);
+            let e = parameter_errors(&layout, &p, &lower, &upper, &jac, 0.01);
+            assert!(!e.singular);
+            let u = layout.unpack(&e.standard, f64::NAN);
+            assert_eq!(u.amplitudes[3], 0.0, "held at its bound: 0, as in MPFIT");
+            assert!(
+                u.centres[3].is_nan(),
+                "does not enter the model: undetermined"
+            );
+            assert_eq!(u.centres[1], 0.0);
+            if free_widths {
+                assert!(u.widths[3].is_nan());
+            }
+            for v in [
+                u.amplitudes[0],
+                u.amplitudes[2],
+                u.centres[0],
+                u.centres[2],
+                u.widths[0],
+            ] {
+                assert!(v.is_finite() && v > 0.0, "{u:?}");
+            }
+            assert!(u.baseline.is_finite() && u.baseline > 0.0);
+            // Held and undetermined parameters have no covariance at all.
+            let np = layout.len();
+            for j in 0..np {
+                assert_eq!(e.covariance[3 * np + j], 0.0);
+                assert_eq!(e.covariance[7 * np + j], 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_singular_problem_reports_nan_never_0() {
+        let opts = FitOptions::default();
+        let layout = Layout {
+            free_widths: false,
+            baseline: true,
+        };
+        let (lower, upper) = layout.bounds(&opts);
+        let p = layout.pack(&[0.2, 0.3, 0.35, 0.0], &opts.seeds, &[0.27; 4], 1.0);
+        let mut jac = jacobian_at(layout, &p);
+        // A free parameter that does not move the model: the baseline's column is 0.
+        let n = jac.len() / layout.len();
+        jac[9 * n..].fill(0.0);
+        let e = parameter_errors(&layout, &p, &lower, &upper, &jac, 0.01);
+        assert!(e.singular);
+        assert!(e.standard.iter().all(|v| v.is_nan()), "{:?}", e.standard);
+        let (f, fe) = fractions(&layout, &[0.2, 0.3, 0.35, 0.0], &[0.27; 4], &e.covariance);
+        assert!(f.iter().all(|v| v.is_finite()));
+        assert!(fe.iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn fraction_errors_are_the_delta_method_with_numerical_gradients() {
+        let mut rng = SplitMix64(23);
+        for free_widths in [false, true] {
+            let layout = Layout {
+                free_widths,
+                baseline: true,
+            };
+            let np = layout.len();
+            // A random SPD covariance.
+            let m: Vec<f64> = (0..np * np).map(|_| 0.01 * rng.normal()).collect();
+            let mut cov = vec![0.0; np * np];
+            for i in 0..np {
+                for j in 0..np {
+                    cov[i * np + j] = (0..np).map(|k| m[k * np + i] * m[k * np + j]).sum();
+                }
+            }
+            let amps = [0.2, 0.3, 0.35, 0.1];
+            let widths = if free_widths {
+                [0.25, 0.3, 0.22, 0.28]
+            } else {
+                [0.27; 4]
+            };
+            let p = layout.pack(&amps, &[5.0; 4], &widths, 1.0);
+            let (f, fe) = fractions(&layout, &amps, &widths, &cov);
+            let fraction = |q: &[f64], i: usize| {
+                let u = layout.unpack(q, 0.0);
+                let area = |j: usize| u.amplitudes[j] * u.widths[j];
+                area(i) / (0..4).map(area).sum::<f64>()
+            };
+            for i in 0..4 {
+                assert!((f[i] - fraction(&p, i)).abs() < 1e-15);
+                let grad: Vec<f64> = (0..np)
+                    .map(|j| {
+                        let h = 1e-6;
+                        let (mut a, mut b) = (p.clone(), p.clone());
+                        a[j] += h;
+                        b[j] -= h;
+                        (fraction(&a, i) - fraction(&b, i)) / (2.0 * h)
+                    })
+                    .collect();
+                let var: f64 = (0..np)
+                    .map(|a| {
+                        (0..np)
+                            .map(|b| grad[a] * cov[a * np + b] * grad[b])
+                            .sum::<f64>()
+                    })
+                    .sum();
+                assert!(
+                    (fe[i] - var.sqrt()).abs() < 1e-6 * var.sqrt(),
+                    "widths {free_widths} fraction {i}: {} vs {}",
+                    fe[i],
+                    var.sqrt()
+                );
+            }
+        }
+        // No positive area: no fractions.
+        let layout = Layout {
+            free_widths: false,
+            baseline: false,
+        };
+        let (f, fe) = fractions(&layout, &[0.0; 4], &[0.3; 4], &[0.0; 81]);
+        assert!(f.iter().chain(&fe).all(|v| v.is_nan()));
+    }
+}

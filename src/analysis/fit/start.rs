@@ -1,0 +1,267 @@
+//! The starting point of the fit.
+//!
+//! With the centres at their seeds and one width s, the model b + Σ Aᵢ eᵢ(r) is linear in the
+//! amplitudes and baseline. [`linear_start`] solves that non-negative least-squares problem
+//! (Aᵢ ≥ 0) by a small active set: solve the normal equations (AᵀA)β = Aᵀy on the active
+//! columns (diagonal × (1 + 1e-12)), drop the most negative amplitude, repeat. Its
+//! RSS = yᵀy − 2βᵀAᵀy + βᵀAᵀAβ. [`width_scan`] tries s every 0.1 Å over the width bounds and
+//! then the 0.05 Å neighbours of the best (the RSS is smooth in s). [`initial_parameters`]
+//! uses a previous result (sequential fitting) instead when it is finite.
+
+// Small dense linear algebra reads clearest with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
+use super::linalg::{cholesky_solve, dot};
+use super::model::{Layout, gaussian_row};
+use super::{FitOptions, ModeFit};
+
+/// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
+/// Returns the amplitudes, the baseline (0 without one) and the residual sum of squares.
+#[inline(always)]
+pub(super) fn linear_start(
+    r: &[f64],
+    grid_step: Option<f64>,
+    y: &[f64],
+    centres: &[f64; 4],
+    width: f64,
+    baseline: bool,
+) -> ([f64; 4], f64, f64) {
+    // Basis columns once: four Gaussians and the constant.
+    let n = r.len();
+    let mut columns: [Vec<f64>; 5] = std::array::from_fn(|_| vec![1.0; n]);
+    for i in 0..4 {
+        gaussian_row(r, grid_step, centres[i], width, &mut columns[i]);
+    }
+    // Full normal equations over all five columns; subsets are read from them.
+    let mut full = [[0.0; 5]; 5];
+    let mut full_rhs = [0.0; 5];
+    for i in 0..5 {
+        full_rhs[i] = dot(&columns[i], y);
+        for j in i..5 {
+            full[i][j] = dot(&columns[i], &columns[j]);
+            full[j][i] = full[i][j];
+        }
+    }
+    let yy = dot(y, y);
+    let mut active = [true; 4];
+    loop {
+        let mut cols: Vec<usize> = (0..4).filter(|&i| active[i]).collect();
+        let amplitudes = cols.len();
+        if baseline {
+            cols.push(4);
+        }
+        let m = cols.len();
+        let mut ata = vec![0.0; m * m];
+        let mut aty = vec![0.0; m];
+        for (a, &i) in cols.iter().enumerate() {
+            aty[a] = full_rhs[i];
+            for (b, &j) in cols.iter().enumerate() {
+                ata[a * m + b] = full[i][j];
+            }
+            ata[a * m + a] *= 1.0 + 1e-12;
+        }
+        let x = if m == 0 {
+            Vec::new()
+        } else {
+            cholesky_solve(&ata, &aty, m).unwrap_or_else(|| vec![0.0; m])
+        };
+        if let Some(worst) = (0..amplitudes)
+            .filter(|&j| x[j] < 0.0)
+            .min_by(|&a, &b| x[a].total_cmp(&x[b]))
+        {
+            active[cols[worst]] = false;
+            continue;
+        }
+        let mut amps = [0.0; 4];
+        for j in 0..amplitudes {
+            amps[cols[j]] = x[j];
+        }
+        let b = if baseline { x[m - 1] } else { 0.0 };
+        // RSS = yᵀy − 2βᵀAᵀy + βᵀAᵀAβ for the least-squares β on the active columns.
+        let fitted: f64 = (0..m).map(|i| x[i] * aty[i]).sum();
+        let quad: f64 = (0..m)
+            .map(|i| (0..m).map(|j| x[i] * ata[i * m + j] * x[j]).sum::<f64>())
+            .sum();
+        let rss = (yy - 2.0 * fitted + quad).max(0.0);
+        return (amps, b, rss);
+    }
+}
+
+/// The best linear start at the seeds over widths every 0.1 Å from the lower width bound, then
+/// the 0.05 Å neighbours of the best: (amplitudes, baseline, width).
+#[inline(always)]
+pub(super) fn width_scan(
+    r: &[f64],
+    grid_step: Option<f64>,
+    y: &[f64],
+    opts: &FitOptions,
+) -> ([f64; 4], f64, f64) {
+    let (smin, smax) = opts.width_bounds;
+    let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
+    let try_width = |w: f64, best: &mut (f64, [f64; 4], f64, f64)| {
+        let (amps, b, rss) = linear_start(r, grid_step, y, &opts.seeds, w, opts.baseline);
+        if rss < best.0 {
+            *best = (rss, amps, b, w);
+        }
+    };
+    let coarse = ((smax - smin) / 0.1).ceil().max(0.0) as usize;
+    for k in 0..=coarse {
+        try_width((smin + 0.1 * k as f64).min(smax), &mut best);
+    }
+    let centre = best.3;
+    for w in [centre - 0.05, centre + 0.05] {
+        if w > smin && w < smax {
+            try_width(w, &mut best);
+        }
+    }
+    (best.1, best.2, best.3)
+}
+
+/// The start: `previous` (a neighbouring temperature's result) when its amplitudes, centres and
+/// widths are finite (a non-finite baseline becomes 0), else the width scan at the seeds. The
+/// solver projects it onto the bounds.
+#[inline(always)]
+pub(super) fn initial_parameters(
+    layout: &Layout,
+    r: &[f64],
+    grid_step: Option<f64>,
+    y: &[f64],
+    opts: &FitOptions,
+    previous: Option<&ModeFit>,
+) -> Vec<f64> {
+    let usable = previous.filter(|s| {
+        s.amplitudes
+            .iter()
+            .chain(&s.centres)
+            .chain(&s.widths)
+            .all(|v| v.is_finite())
+    });
+    if let Some(s) = usable {
+        let baseline = if s.baseline.is_finite() {
+            s.baseline
+        } else {
+            0.0
+        };
+        layout.pack(&s.amplitudes, &s.centres, &s.widths, baseline)
+    } else {
+        let (amps, baseline, width) = width_scan(r, grid_step, y, opts);
+        layout.pack(&amps, &opts.seeds, &[width; 4], baseline)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{grid, planted};
+    use super::*;
+
+    #[test]
+    fn the_linear_start_recovers_exact_amplitudes_on_noiseless_data() {
+        let opts = FitOptions::default();
+        let r = grid();
+        let amps = [0.12, 0.30, 0.36, 0.10];
+        let y = planted(&r, amps, opts.seeds, [0.27; 4], 0.95);
+        // The recurrence on the uniform grid and plain exponentials elsewhere.
+        for step in [Some(0.01), None] {
+            let (a, b, rss) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+            for i in 0..4 {
+                assert!((a[i] - amps[i]).abs() < 1e-8, "{step:?} amp {i}: {}", a[i]);
+            }
+            assert!((b - 0.95).abs() < 1e-8);
+            // Not 0: the 1e-12 ridge on the diagonal costs ~1e-12 Σ (AᵀA)ᵢᵢ βᵢ².
+            assert!(rss < 1e-11 * dot(&y, &y), "{rss}");
+        }
+        // Without a baseline (and none in the data).
+        let y = planted(&r, amps, opts.seeds, [0.27; 4], 0.0);
+        let (a, b, _) = linear_start(&r, Some(0.01), &y, &opts.seeds, 0.27, false);
+        assert_eq!(b, 0.0);
+        assert!(a.iter().zip(&amps).all(|(x, y)| (x - y).abs() < 1e-8));
+    }
+
+    #[test]
+    fn the_linear_start_keeps_amplitudes_non_negative_by_an_active_set() {
+        let opts = FitOptions::default();
+        let r = grid();
+        let step = Some(0.01);
+        // A negative planted amplitude: the unconstrained fit would follow it below 0.
+        let y = planted(&r, [0.3, 0.4, -0.2, 0.25], opts.seeds, [0.27; 4], 1.0);
+        let (a, b, rss) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+        assert_eq!(a[2], 0.0, "{a:?}");
+        assert!(a.iter().all(|&v| v >= 0.0));
+        // KKT of the non-negative problem: ∂RSS/∂Aᵢ = 2 eᵢᵀ(model − y) is 0 for a positive Aᵢ
+        // and ≥ 0 for one held at 0; ∂RSS/∂b = 0.
+        let mut rows = [
+            vec![0.0; r.len()],
+            vec![0.0; r.len()],
+            vec![0.0; r.len()],
+            vec![0.0; r.len()],
+        ];
+        for i in 0..4 {
+            gaussian_row(&r, step, opts.seeds[i], 0.27, &mut rows[i]);
+        }
+        let res: Vec<f64> = (0..r.len())
+            .map(|k| b + (0..4).map(|i| a[i] * rows[i][k]).sum::<f64>() - y[k])
+            .collect();
+        let direct: f64 = res.iter().map(|v| v * v).sum();
+        assert!(
+            (rss - direct).abs() < 1e-9 * (1.0 + direct),
+            "{rss} vs {direct}"
+        );
+        for i in 0..4 {
+            let g = 2.0 * dot(&rows[i], &res);
+            if a[i] > 0.0 {
+                assert!(g.abs() < 1e-8, "free amp {i}: {g}");
+            } else {
+                assert!(g > 0.0, "held amp {i}: {g}");
+            }
+        }
+        assert!(res.iter().sum::<f64>().abs() < 1e-8);
+        // All amplitudes negative: all held at 0, the baseline is the mean.
+        let y: Vec<f64> = planted(&r, [-0.1; 4], opts.seeds, [0.27; 4], 0.5);
+        let (a, b, _) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+        assert_eq!(a, [0.0; 4]);
+        let mean = y.iter().sum::<f64>() / y.len() as f64;
+        assert!((b - mean).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_width_scan_finds_the_planted_width() {
+        let opts = FitOptions::default();
+        let r = grid();
+        let amps = [0.2, 0.3, 0.35, 0.1];
+        // 0.25 is on the coarse grid (0.05 + 0.1k), 0.30 is a 0.05 neighbour of it.
+        for width in [0.25, 0.30] {
+            let y = planted(&r, amps, opts.seeds, [width; 4], 1.0);
+            let (a, b, w) = width_scan(&r, Some(0.01), &y, &opts);
+            assert!((w - width).abs() < 1e-12, "{w} vs {width}");
+            assert!(a.iter().zip(&amps).all(|(x, y)| (x - y).abs() < 1e-8));
+            assert!((b - 1.0).abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn a_finite_previous_result_is_the_start_and_a_broken_one_is_not() {
+        let opts = FitOptions::default();
+        let layout = Layout {
+            free_widths: false,
+            baseline: true,
+        };
+        let r = grid();
+        let y = planted(&r, [0.2, 0.3, 0.35, 0.1], opts.seeds, [0.25; 4], 1.0);
+        let scan = initial_parameters(&layout, &r, Some(0.01), &y, &opts, None);
+        assert_eq!(scan.len(), 10);
+        assert_eq!(&scan[4..8], &opts.seeds);
+        assert!((scan[8] - 0.25).abs() < 1e-12);
+
+        let mut previous = ModeFit::failed(String::new(), 0);
+        previous.amplitudes = [0.1, 0.2, 0.3, 0.4];
+        previous.centres = opts.seeds;
+        previous.widths = [0.3; 4];
+        let p = initial_parameters(&layout, &r, Some(0.01), &y, &opts, Some(&previous));
+        assert_eq!(&p[..4], &previous.amplitudes);
+        assert_eq!(p[8], 0.3);
+        assert_eq!(p[9], 0.0, "a NaN baseline starts at 0");
+        previous.widths[2] = f64::NAN;
+        let p = initial_parameters(&layout, &r, Some(0.01), &y, &opts, Some(&previous));
+        assert_eq!(p, scan, "a non-finite previous result is ignored");
+    }
+}
