@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(s.params.transform.fsdp_window, (2.3, 2.9));
         assert_eq!(s.params.fit.seeds[1], 5.2);
         assert_eq!(s.params.fit.tolerance, 0.05);
-        assert!(s.params.sequential);
+        assert!(s.params.fit.sequential);
         assert_eq!(s.params.smoothing.lambda, Some(2.0));
         let m = s.marks.get("HPT").expect("marks");
         assert_eq!(m.overrides, [Some(512.5), None, None]);

@@ -1,6 +1,6 @@
 //! Every parameter of the analysis, grouped by the stage that uses it, so each cache key is a
 //! whole struct: [`TransformParams`] (per pattern, up to G(r), g(r), the FSDP and the lobes),
-//! the connection-mode fit ([`FitOptions`]), and [`SmoothingParams`] (the versus-T splines).
+//! [`FitParams`] (the connection-mode fit), and [`SmoothingParams`] (the versus-T splines).
 //! A sample's transition overrides are its [`Marks`], kept apart.
 //!
 //! Files keep one flat layout ([`ParamsWire`], unchanged since the first session version), so
@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fit::FitOptions;
+use super::fit::FitParams;
 use super::transform::{Modification, TransformPath};
 use super::transitions::{Marks, Transition};
 
@@ -65,9 +65,7 @@ pub struct SmoothingParams {
 #[serde(from = "ParamsWire", into = "ParamsWire")]
 pub struct AnalysisParams {
     pub transform: TransformParams,
-    pub fit: FitOptions,
-    /// Each temperature's fit starts from the previous result.
-    pub sequential: bool,
+    pub fit: FitParams,
     pub smoothing: SmoothingParams,
 }
 
@@ -99,7 +97,7 @@ pub struct ParamsWire {
     pub transform_path: TransformPath,
     pub fsdp_window: (f64, f64),
     pub lobe_r_min: f64,
-    pub fit: FitOptions,
+    pub fit: FitParams,
     pub sequential: bool,
     pub t_r_override: Option<f64>,
     pub t_g_override: Option<f64>,
@@ -116,6 +114,7 @@ impl Default for ParamsWire {
 impl From<AnalysisParams> for ParamsWire {
     fn from(p: AnalysisParams) -> Self {
         let t = p.transform;
+        let sequential = p.fit.sequential;
         ParamsWire {
             reference: t.reference,
             q_min: t.q_min,
@@ -129,7 +128,7 @@ impl From<AnalysisParams> for ParamsWire {
             fsdp_window: t.fsdp_window,
             lobe_r_min: t.lobe_r_min,
             fit: p.fit,
-            sequential: p.sequential,
+            sequential,
             t_r_override: None,
             t_g_override: None,
             t_x_override: None,
@@ -156,8 +155,10 @@ impl From<ParamsWire> for AnalysisParams {
                 fsdp_window: w.fsdp_window,
                 lobe_r_min: w.lobe_r_min,
             },
-            fit: w.fit,
-            sequential: w.sequential,
+            fit: FitParams {
+                sequential: w.sequential,
+                ..w.fit
+            },
             smoothing: SmoothingParams {
                 lambda: w.smoothing,
             },
@@ -182,7 +183,7 @@ mod tests {
         p.transform.q_max = Some(20.0);
         p.transform.fsdp_window = (2.3, 2.9);
         p.fit.seeds[1] = 5.2;
-        p.sequential = true;
+        p.fit.sequential = true;
         p.smoothing.lambda = Some(3.0);
         let marks = Marks::with_overrides([Some(550.0), None, Some(720.0)]);
         let w = p.wire(&marks);

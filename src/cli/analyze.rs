@@ -50,10 +50,8 @@ impl AnalyzeArgs {
 
     /// Validated analysis parameters.
     pub fn params(&self) -> Result<AnalysisParams, UsageError> {
-        let mut p = AnalysisParams {
-            sequential: self.sequential,
-            ..Default::default()
-        };
+        let mut p = AnalysisParams::default();
+        p.fit.sequential = self.sequential;
         let t = &mut p.transform;
         t.q_min = self.qmin;
         t.q_max = self.qmax;

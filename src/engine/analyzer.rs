@@ -8,29 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::pipeline::{OnFit, combine, fits_all, stage1_all, stage1_and_fits_all};
 use super::{CancelToken, Cancelled, Progress};
-use crate::analysis::fit::{FitOptions, ModeFit, fit_connection_modes};
+use crate::analysis::fit::{FitParams, ModeFit, fit_connection_modes};
 use crate::analysis::params::{AnalysisParams, TransformParams};
 use crate::analysis::series::{SeriesAnalysis, Stage1};
 use crate::analysis::transitions::Marks;
 use crate::model::HeatingSeries;
 
 /// What the fits depend on: stage 1's parameters and the fit's.
-#[derive(Debug, Clone, PartialEq)]
-struct FitKey {
-    transform: TransformParams,
-    fit: FitOptions,
-    sequential: bool,
-}
-
-impl FitKey {
-    fn of(p: &AnalysisParams) -> Self {
-        FitKey {
-            transform: p.transform.clone(),
-            fit: p.fit.clone(),
-            sequential: p.sequential,
-        }
-    }
-}
+type FitKey = (TransformParams, FitParams);
 
 /// Caches each stage per parameter set so a change recomputes only what depends on it:
 /// moving a fit seed refits without transforming again; changing an override recomputes
@@ -75,7 +60,7 @@ impl Analyzer {
         let stop = || cancel.is_stale(generation);
         self.recomputed = (0, 0);
         let key1 = params.transform.clone();
-        let key2 = FitKey::of(params);
+        let key2 = (params.transform.clone(), params.fit.clone());
         let cached1 = matches!(&self.stage1, Some((k, _, _)) if *k == key1);
         if !cached1 {
             // Nothing reusable: transform and fit in one pass.

@@ -50,7 +50,7 @@ pub fn stage1_all(
 }
 
 /// Stage 1 and the fit of every pattern in one parallel pass (each pattern's g(r) is fitted
-/// while it is still in cache). Independent fits only: with `params.sequential` this is
+/// while it is still in cache). Independent fits only: with `params.fit.sequential` this is
 /// [`stage1_all`] followed by [`fits_all`]. None when stopped.
 pub fn stage1_and_fits_all(
     series: &HeatingSeries,
@@ -59,7 +59,7 @@ pub fn stage1_and_fits_all(
     tick: Tick<'_>,
     on_fit: OnFit<'_>,
 ) -> Option<(Vec<Stage1>, Vec<String>, Vec<ModeFit>)> {
-    if params.sequential {
+    if params.fit.sequential {
         let (s, m) = stage1_all(series, params, stop, tick)?;
         let f = fits_all(&s, params, stop, tick, on_fit)?;
         return Some((s, m, f));
@@ -96,7 +96,7 @@ pub fn fits_all(
     tick: Tick<'_>,
     on_fit: OnFit<'_>,
 ) -> Option<Vec<ModeFit>> {
-    if params.sequential {
+    if params.fit.sequential {
         let mut out: Vec<ModeFit> = Vec::with_capacity(stage1.len());
         for (i, s) in stage1.iter().enumerate() {
             if stop() {

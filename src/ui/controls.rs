@@ -202,7 +202,10 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
             }
             ui.checkbox(&mut fit.free_widths, "Free widths");
             ui.checkbox(&mut fit.baseline, "Constant baseline");
-            ui.checkbox(&mut params.sequential, "Sequential (start from previous T)");
+            ui.checkbox(
+                &mut params.fit.sequential,
+                "Sequential (start from previous T)",
+            );
             ui.horizontal(|ui| {
                 let id = ui.scope_id().with("cluster_radius");
                 let mut r: f64 = ui.data_mut(|d| *d.get_temp_mut_or(id, 2.969));

@@ -366,7 +366,7 @@ impl MPFitter for Connection<'_> {
 /// Windowed noisy data for a connection-mode problem (see the test below).
 fn connection_data(
     rng: &mut SplitMix64,
-    opts: &super::FitOptions,
+    opts: &super::FitParams,
     harsh: bool,
 ) -> (Vec<f64>, Vec<f64>) {
     use super::tests::{grid, planted};
@@ -413,16 +413,16 @@ fn connection_data(
 #[test]
 fn the_connection_fit_agrees_with_mpfit_from_its_own_start() {
     use super::model::{ConnectionModel, Layout};
-    use super::{FitOptions, start::initial_parameters};
+    use super::{FitParams, start::initial_parameters};
 
     let (mut worst_mild, mut agree_harsh, mut worst_kkt) = (0.0f64, 0, 0.0f64);
     let (mut ours_lower, mut worst_harsh) = (0, 0.0f64);
     for seed in 0..40u64 {
         let harsh = seed >= 20;
         let mut rng = SplitMix64(500 + seed);
-        let opts = FitOptions {
+        let opts = FitParams {
             free_widths: seed % 4 == 3,
-            ..FitOptions::default()
+            ..FitParams::default()
         };
         let layout = Layout {
             free_widths: opts.free_widths,

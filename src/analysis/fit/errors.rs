@@ -164,7 +164,7 @@ pub(super) fn fractions(
 
 #[cfg(test)]
 mod tests {
-    use super::super::FitOptions;
+    use super::super::FitParams;
     use super::super::model::ConnectionModel;
     use super::super::solver::LeastSquares;
     use super::*;
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_parameter_at_a_bound_gets_0_and_an_undetermined_centre_nan() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         for free_widths in [false, true] {
             let layout = Layout {
                 free_widths,
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_singular_problem_reports_nan_never_0() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let layout = Layout {
             free_widths: false,
             baseline: true,

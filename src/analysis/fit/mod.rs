@@ -61,10 +61,11 @@ pub fn default_seeds(cluster_radius: f64) -> [f64; 4] {
 /// Names of the four modes, in parameter order.
 pub const MODE_NAMES: [&str; 4] = ["1-atom", "2-atom", "3-atom", "4-atom"];
 
-/// Fit settings.
+/// Everything about the connection-mode fit: the model's window, seeds and bounds, the
+/// stopping rule, and (for a series) whether each temperature starts from the previous one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct FitOptions {
+pub struct FitParams {
     pub window: (f64, f64),
     pub seeds: [f64; 4],
     /// Each centre stays within ± this of its seed (Å).
@@ -76,11 +77,15 @@ pub struct FitOptions {
     /// Converged when the undamped Gauss–Newton step promises a relative decrease of the sum
     /// of squares below this (default 1e-8: within ~0.002 standard errors of the minimum).
     pub convergence: f64,
+    /// Each temperature's fit starts from the previous converged result (a series-level
+    /// choice; files keep it beside the fit's settings, not inside them).
+    #[serde(skip)]
+    pub sequential: bool,
 }
 
-impl Default for FitOptions {
+impl Default for FitParams {
     fn default() -> Self {
-        FitOptions {
+        FitParams {
             window: (3.9, 6.6),
             seeds: default_seeds(2.969),
             tolerance: 0.1,
@@ -89,6 +94,7 @@ impl Default for FitOptions {
             width_bounds: (0.05, 0.60),
             max_iterations: 200,
             convergence: 1e-8,
+            sequential: false,
         }
     }
 }
@@ -171,7 +177,7 @@ fn window(r: &[f64], g: &[f64], (lo, hi): (f64, f64)) -> (Vec<f64>, Vec<f64>) {
 pub fn fit_connection_modes(
     r: &[f64],
     g: &[f64],
-    opts: &FitOptions,
+    opts: &FitParams,
     start: Option<&ModeFit>,
 ) -> ModeFit {
     let (rw, yw) = window(r, g, opts.window);
@@ -276,7 +282,7 @@ mod tests {
 
     #[test]
     fn a_mode_with_no_weight_has_an_undetermined_centre() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         let mut noise = crate::analysis::rng::SplitMix64(11);
         let clean = planted(&r, [0.3, 0.4, 0.35, 0.0], opts.seeds, [0.27; 4], 1.0);
@@ -297,7 +303,7 @@ mod tests {
 
     #[test]
     fn noiseless_planted_modes_are_recovered_to_1e_6() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let seeds = opts.seeds;
         let centres = [
             seeds[0] - 0.06,
@@ -328,7 +334,7 @@ mod tests {
 
     #[test]
     fn noisy_planted_modes_fall_within_their_stated_errors() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let seeds = opts.seeds;
         let centres = [
             seeds[0] + 0.05,
@@ -362,7 +368,7 @@ mod tests {
 
     #[test]
     fn centres_stay_within_tolerance_and_amplitudes_non_negative() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         // Data with a peak far from every seed: the centres must stop at their bounds.
         let g: Vec<f64> = r
@@ -379,7 +385,7 @@ mod tests {
 
     #[test]
     fn bad_cases_are_flagged_not_dropped() {
-        let opts = FitOptions {
+        let opts = FitParams {
             window: (30.0, 40.0),
             ..Default::default()
         };
@@ -393,7 +399,7 @@ mod tests {
                 .is_some_and(|m| m.contains("holds 0 finite points"))
         );
 
-        let opts = FitOptions {
+        let opts = FitParams {
             max_iterations: 1,
             ..Default::default()
         };
@@ -431,7 +437,7 @@ mod tests {
         let amps = [0.2, 0.3, 0.4, 0.15];
         let r = grid();
         let g = planted(&r, amps, centres, widths, 0.0);
-        let opts = FitOptions {
+        let opts = FitParams {
             free_widths: true,
             baseline: false,
             ..Default::default()
@@ -453,7 +459,7 @@ mod tests {
 
     #[test]
     fn a_previous_result_is_a_valid_start() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         let g = planted(&r, [0.1, 0.3, 0.35, 0.1], opts.seeds, [0.25; 4], 1.0);
         let first = fit_connection_modes(&r, &g, &opts, None);

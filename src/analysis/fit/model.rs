@@ -13,7 +13,7 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::FitOptions;
+use super::FitParams;
 use super::solver::LeastSquares;
 
 /// Parameter layout: [A1..A4, c1..c4, s1 (or s1..s4), b?].
@@ -36,7 +36,7 @@ impl Layout {
 
     /// Lower and upper bounds: Aᵢ ≥ 0, cᵢ within `tolerance` of its seed, widths within
     /// `width_bounds`, the baseline free.
-    pub fn bounds(&self, opts: &FitOptions) -> (Vec<f64>, Vec<f64>) {
+    pub fn bounds(&self, opts: &FitParams) -> (Vec<f64>, Vec<f64>) {
         let np = self.len();
         let (smin, smax) = opts.width_bounds;
         let mut lower = vec![0.0; np];
@@ -265,7 +265,7 @@ mod tests {
     }
 
     /// Random parameters inside the default bounds, amplitudes away from 0.
-    fn random_parameters(rng: &mut SplitMix64, layout: &Layout, opts: &FitOptions) -> Vec<f64> {
+    fn random_parameters(rng: &mut SplitMix64, layout: &Layout, opts: &FitParams) -> Vec<f64> {
         let (lower, upper) = layout.bounds(opts);
         (0..layout.len())
             .map(|i| {
@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn the_jacobian_matches_central_differences_at_random_parameters() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let mut rng = SplitMix64(2024);
         let uniform: Vec<f64> = (0..=270).map(|i| 3.9 + 0.01 * i as f64).collect();
         // A non-uniform grid takes the plain-exponential path.

@@ -257,7 +257,7 @@ impl<'a> State<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::FitOptions;
+    use super::super::FitParams;
     use super::super::model::{ConnectionModel, Layout};
     use super::super::tests::{grid, planted};
     use super::*;
@@ -373,7 +373,7 @@ mod tests {
         assert!(!s.converged);
         assert_eq!(s.iterations, 0);
 
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let layout = Layout {
             free_widths: false,
             baseline: true,

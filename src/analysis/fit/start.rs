@@ -13,7 +13,7 @@
 
 use super::linalg::{cholesky_solve, dot};
 use super::model::{Layout, gaussian_row};
-use super::{FitOptions, ModeFit};
+use super::{FitParams, ModeFit};
 
 /// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
 /// Returns the amplitudes, the baseline (0 without one) and the residual sum of squares.
@@ -94,7 +94,7 @@ pub(super) fn width_scan(
     r: &[f64],
     grid_step: Option<f64>,
     y: &[f64],
-    opts: &FitOptions,
+    opts: &FitParams,
 ) -> ([f64; 4], f64, f64) {
     let (smin, smax) = opts.width_bounds;
     let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
@@ -126,7 +126,7 @@ pub(super) fn initial_parameters(
     r: &[f64],
     grid_step: Option<f64>,
     y: &[f64],
-    opts: &FitOptions,
+    opts: &FitParams,
     previous: Option<&ModeFit>,
 ) -> Vec<f64> {
     let usable = previous.filter(|s| {
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn the_linear_start_recovers_exact_amplitudes_on_noiseless_data() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         let amps = [0.12, 0.30, 0.36, 0.10];
         let y = planted(&r, amps, opts.seeds, [0.27; 4], 0.95);
@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn the_linear_start_keeps_amplitudes_non_negative_by_an_active_set() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         let step = Some(0.01);
         // A negative planted amplitude: the unconstrained fit would follow it below 0.
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn the_width_scan_finds_the_planted_width() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let r = grid();
         let amps = [0.2, 0.3, 0.35, 0.1];
         // 0.25 is on the coarse grid (0.05 + 0.1k), 0.30 is a 0.05 neighbour of it.
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn a_finite_previous_result_is_the_start_and_a_broken_one_is_not() {
-        let opts = FitOptions::default();
+        let opts = FitParams::default();
         let layout = Layout {
             free_widths: false,
             baseline: true,
