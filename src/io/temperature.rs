@@ -463,8 +463,16 @@ fn candidate(
     }
 }
 
+/// Every source's value for every pattern, in [`ALL_KINDS`] order.
+type Values = Vec<Vec<Option<Temperature>>>;
+
 /// Chooses each pattern's temperature (and fills its time from the log). Returns series notes.
 /// Patterns must already carry their final indices.
+///
+/// Steps: times from the log; every source's candidate per pattern; sources that give one
+/// constant value where another varies are demoted (stale headers); each pattern takes the
+/// first source in order that has a value, with a problem where trusted sources disagree by
+/// more than 1 K; a note says which sources were used.
 pub fn resolve(
     patterns: &mut [Pattern],
     cands: &[Candidates],
@@ -473,25 +481,11 @@ pub fn resolve(
     prefer: Option<SourceKind>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    // Times from the log fill patterns that have none.
     if let Some(log) = log {
-        for p in patterns.iter_mut() {
-            if p.time_s.is_none()
-                && let Some(t) = log.row_for(p).and_then(|r| r.time_s)
-            {
-                p.time_s = Some(t);
-            }
-        }
-        if log.one_based {
-            notes.push(format!(
-                "log {}: indices run 1..{} with no 0, so they are taken as 1-based",
-                file_name(&log.path),
-                log.rows.len()
-            ));
-        }
+        fill_times_from_log(patterns, log, &mut notes);
     }
     let empty = Candidates::default();
-    let values: Vec<Vec<Option<Temperature>>> = patterns
+    let values: Values = patterns
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -502,6 +496,39 @@ pub fn resolve(
                 .collect()
         })
         .collect();
+    let (order, demoted) = match prefer {
+        Some(k) => (vec![k], Vec::new()),
+        None => demote_stale_sources(&values, &mut notes),
+    };
+    let chosen_count = choose(patterns, &values, &order, &demoted, log, prefer);
+    summarise(patterns.len(), chosen_count, &mut notes);
+    notes
+}
+
+/// Times from the log fill patterns that have none; a 1-based log is said so.
+fn fill_times_from_log(patterns: &mut [Pattern], log: &TemperatureLog, notes: &mut Vec<String>) {
+    for p in patterns.iter_mut() {
+        if p.time_s.is_none()
+            && let Some(t) = log.row_for(p).and_then(|r| r.time_s)
+        {
+            p.time_s = Some(t);
+        }
+    }
+    if log.one_based {
+        notes.push(format!(
+            "log {}: indices run 1..{} with no 0, so they are taken as 1-based",
+            file_name(&log.path),
+            log.rows.len()
+        ));
+    }
+}
+
+/// The order in which sources are tried: the default order, with a source that gives the same
+/// value for every pattern while another source varies moved last (and listed as demoted).
+fn demote_stale_sources(
+    values: &Values,
+    notes: &mut Vec<String>,
+) -> (Vec<SourceKind>, Vec<SourceKind>) {
     // Values of two sources on the patterns where both exist.
     let paired = |k: SourceKind, o: SourceKind| -> (Vec<f64>, Vec<f64>) {
         let (ki, oi) = (kind_index(k), kind_index(o));
@@ -515,54 +542,61 @@ pub fn resolve(
     };
     let is_constant = |v: &[f64]| v.len() >= 2 && v.iter().all(|x| (x - v[0]).abs() < 1e-9);
     let varies = |v: &[f64]| v.iter().any(|x| (x - v[0]).abs() > 1e-9);
-
-    let mut order: Vec<SourceKind> = match prefer {
-        Some(k) => vec![k],
-        None => ALL_KINDS.to_vec(),
-    };
+    let mut order = ALL_KINDS.to_vec();
     let mut demoted: Vec<SourceKind> = Vec::new();
-    if prefer.is_none() {
-        for k in [SourceKind::Log, SourceKind::Header, SourceKind::FileName] {
-            let stale = ALL_KINDS.iter().copied().filter(|&o| o != k).find_map(|o| {
-                let (kv, ov) = paired(k, o);
-                (is_constant(&kv) && varies(&ov)).then_some((o, kv, ov))
+    for k in [SourceKind::Log, SourceKind::Header, SourceKind::FileName] {
+        let stale = ALL_KINDS.iter().copied().filter(|&o| o != k).find_map(|o| {
+            let (kv, ov) = paired(k, o);
+            (is_constant(&kv) && varies(&ov)).then_some((o, kv, ov))
+        });
+        let Some((other, kv, ov)) = stale else {
+            continue;
+        };
+        let (lo, hi) = ov
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
             });
-            let Some((other, kv, ov)) = stale else {
-                continue;
-            };
-            let (lo, hi) = ov
+        let key = match k {
+            SourceKind::Header => values
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                    (a.min(x), b.max(x))
-                });
-            let key = match k {
-                SourceKind::Header => values
-                    .iter()
-                    .find_map(|v| match &v[kind_index(k)] {
-                        Some(Temperature {
-                            source: TemperatureSource::Header { key, .. },
-                            ..
-                        }) => Some(format!(" (`{key}`)")),
-                        _ => None,
-                    })
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            notes.push(format!(
-                "{}{key} give {} K for all {} patterns that {} also date, while {} vary ({lo}–{hi} K): using {} (the constant value is stale)",
-                k.describe(),
-                kv[0],
-                kv.len(),
-                other.describe(),
-                other.describe(),
-                other.describe()
-            ));
-            order.retain(|&o| o != k);
-            order.push(k);
-            demoted.push(k);
-        }
+                .find_map(|v| match &v[kind_index(k)] {
+                    Some(Temperature {
+                        source: TemperatureSource::Header { key, .. },
+                        ..
+                    }) => Some(format!(" (`{key}`)")),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        notes.push(format!(
+            "{}{key} give {} K for all {} patterns that {} also date, while {} vary ({lo}–{hi} K): using {} (the constant value is stale)",
+            k.describe(),
+            kv[0],
+            kv.len(),
+            other.describe(),
+            other.describe(),
+            other.describe()
+        ));
+        order.retain(|&o| o != k);
+        order.push(k);
+        demoted.push(k);
     }
+    (order, demoted)
+}
 
+/// Sets each pattern's temperature from the first source in `order` that has one, with a
+/// problem for a log without this file and for trusted sources that disagree by over 1 K.
+/// Returns how many patterns each source dated.
+fn choose(
+    patterns: &mut [Pattern],
+    values: &Values,
+    order: &[SourceKind],
+    demoted: &[SourceKind],
+    log: Option<&TemperatureLog>,
+    prefer: Option<SourceKind>,
+) -> HashMap<SourceKind, usize> {
     let mut chosen_count: HashMap<SourceKind, usize> = HashMap::new();
     for (i, p) in patterns.iter_mut().enumerate() {
         let vals = &values[i];
@@ -617,6 +651,11 @@ pub fn resolve(
             }
         }
     }
+    chosen_count
+}
+
+/// Notes on which sources dated how many patterns, and on patterns left without.
+fn summarise(patterns: usize, chosen_count: HashMap<SourceKind, usize>, notes: &mut Vec<String>) {
     let total: usize = chosen_count.values().sum();
     if total > 0 {
         let mut used: Vec<(SourceKind, usize)> = chosen_count.into_iter().collect();
@@ -626,17 +665,16 @@ pub fn resolve(
             .map(|(k, n)| format!("{} for {n}", k.describe()))
             .collect();
         notes.push(format!("temperatures from {}", parts.join(", ")));
-        let missing = patterns.len() - total;
+        let missing = patterns - total;
         if missing > 0 {
             notes.push(format!("{missing} pattern(s) have no temperature"));
         }
-    } else if !patterns.is_empty() {
+    } else if patterns > 0 {
         notes.push(
             "no temperature in headers, file names, a log or a ramp: the pattern index is the axis"
                 .into(),
         );
     }
-    notes
 }
 
 const ALL_KINDS: [SourceKind; 5] = [

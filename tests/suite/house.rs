@@ -366,7 +366,6 @@ fn block_end(lines: &[&str], from: usize) -> usize {
 }
 
 #[test]
-#[ignore = "switched on when the split of issue 8 is complete"]
 fn no_function_or_file_grows_past_its_limit() {
     let mut wrong = Vec::new();
     for (file, _, code) in sources() {
