@@ -123,14 +123,13 @@ impl Session {
         Self::from_ron(&text, path)
     }
 
-    /// Where the last session is kept between runs: `$XDG_CONFIG_HOME/glassray/last-session.ron`
-    /// (or `~/.config/...`); None when neither variable is set.
+    /// Where the last session is kept between runs: `last-session.ron` in the platform's
+    /// configuration folder for Glassray (`$XDG_CONFIG_HOME/glassray` or `~/.config/glassray`
+    /// on Linux, `~/Library/Application Support/glassray` on macOS, `%APPDATA%\glassray\config`
+    /// on Windows); None when the platform names no home folder.
     pub fn default_path() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("glassray").join("last-session.ron"))
+        directories::ProjectDirs::from("", "", "glassray")
+            .map(|d| d.config_dir().join("last-session.ron"))
     }
 }
 
@@ -202,6 +201,17 @@ mod tests {
         let p = AnalysisParams::default().wire(&m);
         assert_eq!(p.t_g_override, Some(671.0));
         assert_eq!(p.t_r_override, None);
+    }
+
+    #[test]
+    fn the_last_session_lives_in_the_configuration_folder() {
+        let path = Session::default_path().expect("a home folder");
+        assert!(path.ends_with("last-session.ron"), "{}", path.display());
+        assert!(
+            path.components().any(|c| c.as_os_str() == "glassray"),
+            "{}",
+            path.display()
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum DemoFilesError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot encode {}: {source}", path.display())]
+    Csv { path: PathBuf, source: csv::Error },
 }
 
 /// A two-column pattern text with a `#` header of `key = value` lines, then a column-name line.
@@ -52,7 +54,13 @@ pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesE
             path: dir.clone(),
             source,
         })?;
-        let mut log = String::from("index,filename,T_K,time_s\n");
+        let mut log = csv::Writer::from_writer(Vec::new());
+        let csv_error = |source| DemoFilesError::Csv {
+            path: dir.join("temperatures.csv"),
+            source,
+        };
+        log.write_record(["index", "filename", "T_K", "time_s"])
+            .map_err(csv_error)?;
         for p in &series.patterns {
             let name = format!("{}_{:04}.xy", series.sample, p.index);
             let kelvin = p.kelvin().unwrap_or(f64::NAN);
@@ -74,12 +82,20 @@ pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesE
             let path = dir.join(&name);
             write_atomic(&path, text.as_bytes())
                 .map_err(|source| DemoFilesError::Write { path, source })?;
-            log.push_str(&format!("{},{name},{kelvin},{time}\n", p.index));
+            log.write_record([
+                p.index.to_string(),
+                name,
+                kelvin.to_string(),
+                time.to_string(),
+            ])
+            .map_err(csv_error)?;
             count += 1;
         }
+        let bytes = log
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
         let path = dir.join("temperatures.csv");
-        write_atomic(&path, log.as_bytes())
-            .map_err(|source| DemoFilesError::Write { path, source })?;
+        write_atomic(&path, &bytes).map_err(|source| DemoFilesError::Write { path, source })?;
     }
     Ok(count)
 }
