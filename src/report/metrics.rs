@@ -26,17 +26,11 @@ pub const METRICS_COLUMNS: [&str; 13] = [
     "fit_converged",
 ];
 
-/// The metrics whose smoothed curve gets a `<key>_smoothed` column, in order.
-const SMOOTHED: [Metric; 8] = [
-    Metric::FsdpFirstMoment,
-    Metric::FsdpArea,
-    Metric::R1Relative,
-    Metric::R6Relative,
-    Metric::Fraction1,
-    Metric::Fraction2,
-    Metric::Fraction3,
-    Metric::Fraction4,
-];
+/// Whether a metric's smoothed curve gets a `<key>_smoothed` column (all but the RMSE, in
+/// [`Metric::ALL`] order).
+fn has_smoothed_column(m: Metric) -> bool {
+    m != Metric::FitRmse
+}
 
 /// A finite number in shortest round-trip form, else an empty field.
 pub(crate) fn num(v: f64) -> String {
@@ -122,7 +116,7 @@ fn trailing_columns(a: &SeriesAnalysis, i: usize, pa: &PatternAnalysis, cols: &m
     }
     cols.push(("delta_s_rms".into(), num(pa.delta_s_rms)));
     cols.push(("fsdp_points".into(), pa.fsdp.points.to_string()));
-    for metric in SMOOTHED {
+    for metric in Metric::ALL.into_iter().filter(|&m| has_smoothed_column(m)) {
         let v = a
             .curve(metric)
             .map_or(f64::NAN, |c| c.smoothed.get(i).copied().unwrap_or(f64::NAN));

@@ -71,9 +71,9 @@ impl GlassrayApp {
             Action::SetShowPairG(on) => self.settings.show_pair_g = on,
             Action::SetMoveMode(on) => self.settings.move_mode = on,
             Action::TogglePlay => {
-                self.playing = !self.playing;
+                self.view.playing = !self.view.playing;
                 let n = self.workspace.pattern_count();
-                if self.playing && self.workspace.cursor + 1 >= n {
+                if self.view.playing && self.workspace.cursor + 1 >= n {
                     self.workspace.cursor = 0;
                 }
             }
@@ -82,8 +82,8 @@ impl GlassrayApp {
             Action::SaveSession(path) => self.save_session(path),
             Action::OpenSession(path) => self.open_session(path),
             Action::Export(dir) => self.export(dir),
-            Action::Say(text) => self.status = text,
-            Action::Quit => self.quit = true,
+            Action::Say(text) => self.view.status = text,
+            Action::Quit => self.view.quit = true,
         }
     }
 
@@ -145,13 +145,13 @@ impl GlassrayApp {
 
     /// Starts loading `paths` in the background (replacing any load in progress).
     pub(super) fn open(&mut self, paths: Vec<PathBuf>) {
-        let log = self.menu.log_path();
+        let log = self.panels.menu.log_path();
         self.open_with_log(paths, log);
     }
 
     fn open_with_log(&mut self, paths: Vec<PathBuf>, log: Option<PathBuf>) {
         if paths.is_empty() {
-            self.status = "nothing to open: give a file or a folder".into();
+            self.view.status = "nothing to open: give a file or a folder".into();
             return;
         }
         let opts = LoadOptions {
@@ -161,7 +161,7 @@ impl GlassrayApp {
         self.workspace.sources = paths.clone();
         self.workspace.loaded_log = opts.temperature_log.clone();
         let job = LoadJob::files(paths, opts, Arc::clone(&self.jobs.repaint));
-        self.status = format!("loading {}…", job.label);
+        self.view.status = format!("loading {}…", job.label);
         // Replacing the job drops the old one, which stops its reading.
         self.jobs.load = Some(job);
     }
@@ -170,14 +170,14 @@ impl GlassrayApp {
         self.workspace.sources.clear();
         self.workspace.loaded_log = None;
         self.jobs.load = Some(LoadJob::demo(Arc::clone(&self.jobs.repaint)));
-        self.status = "building the embedded demo…".into();
+        self.view.status = "building the embedded demo…".into();
     }
 
     /// Replaces the samples with `loads` and analyses them.
     pub(super) fn install(&mut self, loads: Vec<SeriesLoad>) {
         let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
         let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
-        self.status = format!(
+        self.view.status = format!(
             "{} sample(s), {patterns} pattern(s) loaded{}",
             loads.len(),
             if failed > 0 {
@@ -199,11 +199,11 @@ impl GlassrayApp {
             .position(|s| !s.series().is_empty())
             .unwrap_or(0);
         ws.cursor = 0;
-        self.playing = false;
-        if let Some(session) = self.pending_session.take() {
+        self.view.playing = false;
+        if let Some(session) = self.workspace.pending_session.take() {
             self.restore_view(&session);
         }
-        self.preview = None;
+        self.view.preview = None;
         let ws = &self.workspace;
         let series = ws
             .samples
@@ -264,7 +264,7 @@ impl GlassrayApp {
     /// Saves the session in the background (atomically).
     fn save_session(&mut self, path: PathBuf) {
         let session = self.session();
-        self.status = format!("saving the session to {}…", path.display());
+        self.view.status = format!("saving the session to {}…", path.display());
         self.jobs.spawn("saving the session", move || {
             Outcome::Saved(match session.save(&path) {
                 Ok(()) => format!("session saved to {}", path.display()),
@@ -275,7 +275,7 @@ impl GlassrayApp {
 
     /// Reads a session file in the background, then loads its sources and applies it.
     fn open_session(&mut self, path: PathBuf) {
-        self.status = format!("reading session {}…", path.display());
+        self.view.status = format!("reading session {}…", path.display());
         self.jobs.spawn(SESSION_READ, move || {
             Outcome::SessionRead(Session::load(&path).map_err(|e| e.to_string()))
         });
@@ -285,16 +285,18 @@ impl GlassrayApp {
     pub(super) fn apply_session(&mut self, session: Session) {
         self.settings.params = session.params.clone();
         self.settings.show_pair_g = session.show_pair_g;
-        self.menu.set_log_path(session.temperature_log.as_deref());
+        self.panels
+            .menu
+            .set_log_path(session.temperature_log.as_deref());
         let sources = session.sources.clone();
         let log = session.temperature_log.clone();
-        self.pending_session = Some(session);
+        self.workspace.pending_session = Some(session);
         if sources.is_empty() {
             self.open_demo();
         } else {
             self.open_with_log(sources, log);
         }
-        self.status = "reopening the session…".into();
+        self.view.status = "reopening the session…".into();
     }
 
     /// Writes metrics.csv, summary.json and gr/ for every analysed sample under `dir`
@@ -317,10 +319,10 @@ impl GlassrayApp {
             })
             .collect();
         if work.is_empty() {
-            self.status = "nothing to export yet: the analysis is still running".into();
+            self.view.status = "nothing to export yet: the analysis is still running".into();
             return;
         }
-        self.status = format!("exporting to {}…", dir.display());
+        self.view.status = format!("exporting to {}…", dir.display());
         self.jobs.spawn("exporting", move || {
             for (out, series, skipped, a) in &work {
                 if let Err(e) = write_outputs(out, series, skipped, a) {
@@ -366,7 +368,7 @@ impl GlassrayApp {
     fn on_event(&mut self, event: Event) {
         let samples = &mut self.workspace.samples;
         match event {
-            Event::Preview(p) => self.preview = Some(p),
+            Event::Preview(p) => self.view.preview = Some(p),
             Event::Fit { sample, index, fit } => {
                 if let Some(s) = samples.get_mut(sample) {
                     let n = s.series().len();
@@ -386,7 +388,7 @@ impl GlassrayApp {
                     s.revision += 1;
                 }
             }
-            Event::Finished => self.preview = None,
+            Event::Finished => self.view.preview = None,
         }
     }
 
@@ -394,17 +396,17 @@ impl GlassrayApp {
         match outcome {
             Outcome::Saved(message) => {
                 if !message.is_empty() {
-                    self.status = message;
+                    self.view.status = message;
                 }
             }
-            Outcome::Exported(message) => self.status = message,
+            Outcome::Exported(message) => self.view.status = message,
             Outcome::SessionRead(Ok(session)) => self.apply_session(session),
-            Outcome::SessionRead(Err(e)) => self.status = e,
+            Outcome::SessionRead(Err(e)) => self.view.status = e,
             Outcome::Autosave(Ok(session)) => self.apply_session(session),
             Outcome::Autosave(Err((e, existed))) => {
                 self.open_demo();
                 if existed {
-                    self.status = format!("{e}; starting on the demo");
+                    self.view.status = format!("{e}; starting on the demo");
                 }
             }
             Outcome::HeatMap {
@@ -413,7 +415,7 @@ impl GlassrayApp {
                 map,
             } => {
                 if generation == self.workspace.generation {
-                    self.pattern.heat_map_ready(sample, map);
+                    self.panels.pattern.heat_map_ready(sample, map);
                 }
             }
         }

@@ -21,7 +21,7 @@ impl GlassrayApp {
         if !dropped.is_empty() {
             actions.push(Action::Open {
                 paths: dropped,
-                log: self.menu.log_path(),
+                log: self.panels.menu.log_path(),
             });
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
@@ -50,14 +50,14 @@ impl GlassrayApp {
 
     /// Steps the slider while playing: 20 patterns per second.
     pub(super) fn advance_playback(&mut self, ctx: &egui::Context) {
-        if !self.playing {
+        if !self.view.playing {
             return;
         }
         let now = ctx.input(|i| i.time);
-        if now - self.play_clock >= 0.05 {
-            self.play_clock = now;
+        if now - self.view.play_clock >= 0.05 {
+            self.view.play_clock = now;
             if self.workspace.cursor + 1 >= self.workspace.pattern_count() {
-                self.playing = false;
+                self.view.playing = false;
             } else {
                 self.workspace.cursor += 1;
             }
@@ -68,7 +68,7 @@ impl GlassrayApp {
     /// Every panel, in its place.
     pub(super) fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let loading = self.is_loading();
-        egui::Panel::top("menu").show(ui, |ui| self.menu.ui(ui, loading, actions));
+        egui::Panel::top("menu").show(ui, |ui| self.panels.menu.ui(ui, loading, actions));
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(job) = &self.jobs.load {
@@ -84,7 +84,7 @@ impl GlassrayApp {
                             .text(format!("{done}/{total}")),
                     );
                 }
-                ui.label(&self.status);
+                ui.label(&self.view.status);
             });
         });
         egui::Panel::bottom("problems")
@@ -97,18 +97,23 @@ impl GlassrayApp {
             .default_size(250.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    self.sidebar
+                    self.panels
+                        .sidebar
                         .ui(ui, &self.workspace, &self.settings, loading, actions);
                 });
             });
         let shown_fit = self.shown_fit();
         let busy = self.is_analysing();
-        let preview = self
-            .preview
-            .as_ref()
-            .is_some_and(|p| p.sample == self.workspace.active && p.index == self.workspace.cursor);
+        let preview =
+            self.view.preview.as_ref().is_some_and(|p| {
+                p.sample == self.workspace.active && p.index == self.workspace.cursor
+            });
         let (ws, settings) = (&self.workspace, &self.settings);
-        let (pattern, real, versus) = (&mut self.pattern, &mut self.real, &mut self.versus);
+        let (pattern, real, versus) = (
+            &mut self.panels.pattern,
+            &mut self.panels.real,
+            &mut self.panels.versus,
+        );
         let jobs = &mut self.jobs;
         egui::CentralPanel::default().show(ui, |ui| {
             ui.columns(3, |cols| {
@@ -131,7 +136,7 @@ impl GlassrayApp {
     fn slider_bar(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let n = self.workspace.pattern_count();
         ui.horizontal(|ui| {
-            let play = if self.playing { "Pause" } else { "Play" };
+            let play = if self.view.playing { "Pause" } else { "Play" };
             if ui.add_enabled(n > 1, egui::Button::new(play)).clicked() {
                 actions.push(Action::TogglePlay);
             }

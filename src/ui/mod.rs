@@ -30,12 +30,11 @@ use std::time::Duration;
 use eframe::egui;
 
 pub use actions::Action;
-use state::{Jobs, Outcome, Sample, Settings, Workspace};
+use state::{Jobs, Outcome, Sample, Settings, ViewState, Workspace};
 
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
 use crate::engine::RepaintHook;
-use crate::engine::worker::Preview;
 use crate::session::Session;
 
 /// Distinguishable sample colours (Okabe–Ito, readable on dark and light backgrounds).
@@ -74,18 +73,13 @@ pub struct GlassrayApp {
     settings: Settings,
     workspace: Workspace,
     jobs: Jobs,
-    /// The current temperature's fit refitted after a parameter change, shown until the whole
-    /// series has been refitted.
-    preview: Option<Box<Preview>>,
-    playing: bool,
-    play_clock: f64,
-    /// Ctrl+Q or File ▸ Quit was chosen: the window closes after this frame.
-    quit: bool,
-    status: String,
-    /// Where the session is saved on exit and read on start (None: not kept).
-    autosave: Option<PathBuf>,
-    /// Session applied to the next finished load (reopening a session).
-    pending_session: Option<Session>,
+    view: ViewState,
+    panels: Panels,
+}
+
+/// The panels, each owning its view state (drags, plot caches, typed paths).
+#[derive(Default)]
+struct Panels {
     menu: menu::Menu,
     sidebar: sidebar::Sidebar,
     pattern: pattern::PatternPanel,
@@ -113,18 +107,8 @@ impl GlassrayApp {
             settings: Settings::default(),
             workspace: Workspace::default(),
             jobs: Jobs::new(repaint),
-            preview: None,
-            playing: false,
-            play_clock: 0.0,
-            quit: false,
-            status: String::new(),
-            autosave: None,
-            pending_session: None,
-            menu: menu::Menu::default(),
-            sidebar: sidebar::Sidebar,
-            pattern: pattern::PatternPanel::default(),
-            real: realspace::RealSpacePanel::default(),
-            versus: versus::VersusPanel::default(),
+            view: ViewState::default(),
+            panels: Panels::default(),
         }
     }
 
@@ -133,11 +117,11 @@ impl GlassrayApp {
     pub fn with_autosave(ctx: &egui::Context, path: PathBuf) -> Self {
         let mut app = GlassrayApp::blank(ctx);
         let p = path.clone();
-        app.status = "reopening the last session…".into();
+        app.view.status = "reopening the last session…".into();
         app.jobs.spawn(state::SESSION_READ, move || {
             Outcome::Autosave(Session::load(&p).map_err(|e| (e.to_string(), p.exists())))
         });
-        app.autosave = Some(path);
+        app.settings.autosave = Some(path);
         app
     }
 
@@ -151,7 +135,7 @@ impl GlassrayApp {
 
     /// Sets where the session is saved on exit.
     pub fn keep_session_at(&mut self, path: Option<PathBuf>) {
-        self.autosave = path;
+        self.settings.autosave = path;
     }
 
     // ---- What tests and embedders may ask --------------------------------------------
@@ -177,7 +161,7 @@ impl GlassrayApp {
     }
     /// The status line's text.
     pub fn status(&self) -> &str {
-        &self.status
+        &self.view.status
     }
     pub fn pattern_count(&self) -> usize {
         self.workspace.pattern_count()
@@ -204,7 +188,8 @@ impl GlassrayApp {
     pub fn shown_fit(&self) -> Option<ModeFit> {
         let ws = &self.workspace;
         let sample = ws.active_sample()?;
-        self.preview
+        self.view
+            .preview
             .as_ref()
             .filter(|p| p.sample == ws.active && p.index == ws.cursor)
             .map(|p| p.fit.clone())
@@ -240,13 +225,13 @@ impl eframe::App for GlassrayApp {
         for action in actions {
             self.apply(action);
         }
-        if std::mem::take(&mut self.quit) {
+        if std::mem::take(&mut self.view.quit) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
-        if let Some(path) = self.autosave.clone()
+        if let Some(path) = self.settings.autosave.clone()
             && !self.workspace.samples.is_empty()
         {
             let session = self.session();

@@ -1,6 +1,7 @@
 //! The parts of the app's state, kept apart by what they are: [`Settings`] (what the user chose:
 //! parameters and view switches), the [`Workspace`] (the samples and where they came from, the
-//! slider), and [`Jobs`] (work in flight). View state (drags, caches) lives in the panels.
+//! slider), [`Jobs`] (work in flight) and the [`ViewState`] (preview, playback, status). Drags
+//! and plot caches live in the panels.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transitions::Marks;
 use crate::engine::RepaintHook;
 use crate::engine::jobs::{LoadJob, Task};
-use crate::engine::worker::AnalysisWorker;
+use crate::engine::worker::{AnalysisWorker, Preview};
 use crate::io::{Ignored, LoadError, SeriesLoad};
 use crate::model::{Diagnostic, HeatingSeries};
 use crate::session::Session;
@@ -26,6 +27,21 @@ pub struct Settings {
     pub show_pair_g: bool,
     /// Drags on the plots move seeds, marks and window edges instead of panning or zooming.
     pub move_mode: bool,
+    /// Where the session is saved on exit and read on start (None: not kept).
+    pub autosave: Option<PathBuf>,
+}
+
+/// What the window shows beyond the data: the preview refit, playback, the status line.
+#[derive(Default)]
+pub struct ViewState {
+    /// The current temperature's fit refitted after a parameter change, shown until the whole
+    /// series has been refitted.
+    pub(super) preview: Option<Box<Preview>>,
+    pub(super) playing: bool,
+    pub(super) play_clock: f64,
+    /// Ctrl+Q or File ▸ Quit was chosen: the window closes after this frame.
+    pub(super) quit: bool,
+    pub(super) status: String,
 }
 
 /// One loaded sample: its series, what loading it said, how it is shown, and its analysis.
@@ -136,6 +152,8 @@ pub struct Workspace {
     pub(super) cursor: usize,
     /// Bumped on every install, so caches keyed by sample index start afresh.
     pub(super) generation: u64,
+    /// Session applied to the next finished load (reopening a session).
+    pub(super) pending_session: Option<Session>,
 }
 
 impl Workspace {
