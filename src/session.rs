@@ -131,6 +131,16 @@ impl Session {
         directories::ProjectDirs::from("", "", "glassray")
             .map(|d| d.config_dir().join("last-session.ron"))
     }
+
+    /// Where earlier versions kept the last session on every system:
+    /// `$XDG_CONFIG_HOME/glassray/last-session.ron`, else `~/.config/glassray/…`.
+    pub fn legacy_path() -> Option<PathBuf> {
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        Some(base.join("glassray").join("last-session.ron"))
+    }
 }
 
 #[cfg(test)]

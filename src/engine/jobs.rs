@@ -95,9 +95,14 @@ impl LoadJob {
         )
     }
 
-    /// The result, once, when the job has finished.
-    pub fn take(&self) -> Option<Vec<SeriesLoad>> {
-        self.result.try_recv().ok()
+    /// The result, once, when the job has finished; `Some(Err(Lost))` when its thread ended
+    /// without one (it panicked).
+    pub fn take(&self) -> Option<Result<Vec<SeriesLoad>, Lost>> {
+        match self.result.try_recv() {
+            Ok(r) => Some(Ok(r)),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(Lost)),
+        }
     }
 }
 
@@ -106,6 +111,11 @@ impl Drop for LoadJob {
         self.cancelled.store(true, Ordering::Relaxed);
     }
 }
+
+/// A job's thread ended without a result (it panicked): nothing will come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the work stopped unexpectedly without a result")]
+pub struct Lost;
 
 /// Any slow step (writing an export, saving or reading a session) run on its own thread; the
 /// UI polls [`Task::take`] for the outcome.
@@ -136,16 +146,25 @@ impl<T: Send + 'static> Task<T> {
         }
     }
 
-    /// The outcome, once, when the work is done.
-    pub fn take(&mut self) -> Option<T> {
-        let r = self.result.try_recv().ok();
+    /// The outcome, once, when the work is done; `Some(Err(Lost))` when its thread ended
+    /// without one.
+    pub fn take(&mut self) -> Option<Result<T, Lost>> {
+        let r = match self.result.try_recv() {
+            Ok(t) => Some(Ok(t)),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(Lost)),
+        };
         self.finished |= r.is_some();
         r
     }
 
     /// Waits up to `limit` for the outcome (used when the app closes).
-    pub fn wait(&mut self, limit: std::time::Duration) -> Option<T> {
-        let r = self.result.recv_timeout(limit).ok();
+    pub fn wait(&mut self, limit: std::time::Duration) -> Option<Result<T, Lost>> {
+        let r = match self.result.recv_timeout(limit) {
+            Ok(t) => Some(Ok(t)),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Some(Err(Lost)),
+        };
         self.finished |= r.is_some();
         r
     }
@@ -163,7 +182,7 @@ mod tests {
     fn wait(job: &LoadJob) -> Vec<SeriesLoad> {
         for _ in 0..6000 {
             if let Some(r) = job.take() {
-                return r;
+                return r.expect("a result");
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
@@ -233,8 +252,20 @@ mod tests {
     #[test]
     fn a_task_hands_over_its_outcome_once() {
         let mut task = Task::spawn("sum", Arc::new(|| {}), || (1..=10).sum::<i32>());
-        assert_eq!(task.wait(std::time::Duration::from_secs(10)), Some(55));
+        assert_eq!(task.wait(std::time::Duration::from_secs(10)), Some(Ok(55)));
         assert!(task.is_finished());
-        assert_eq!(task.take(), None);
+        // Taken once: afterwards the thread is gone and says so rather than hanging.
+        assert_eq!(task.take(), Some(Err(Lost)));
+    }
+
+    #[test]
+    fn a_task_that_panics_is_reported_lost_not_pending_forever() {
+        let mut task: Task<i32> = Task::spawn("boom", Arc::new(|| {}), || {
+            panic!("a bug in a background task");
+        });
+        assert_eq!(
+            task.wait(std::time::Duration::from_secs(10)),
+            Some(Err(Lost))
+        );
     }
 }

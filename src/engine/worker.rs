@@ -45,6 +45,8 @@ pub enum Event {
     },
     /// Every sample of the request is analysed.
     Finished,
+    /// The worker's thread is gone (it panicked): no more results will come.
+    Lost,
 }
 
 /// One sample's parameters and marks for a request.
@@ -132,17 +134,30 @@ impl AnalysisWorker {
         generation
     }
 
-    /// Every event of the newest request received since the last call (older ones dropped).
+    /// Every event of the newest request received since the last call (older ones dropped);
+    /// [`Event::Lost`] once if the worker's thread is gone while a request was in flight.
     pub fn poll(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
-        while let Ok((generation, event)) = self.events.try_recv() {
-            if generation != self.latest {
-                continue;
+        loop {
+            match self.events.try_recv() {
+                Ok((generation, event)) => {
+                    if generation != self.latest {
+                        continue;
+                    }
+                    if matches!(event, Event::Finished) {
+                        self.finished = true;
+                    }
+                    out.push(event);
+                }
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    if !self.finished {
+                        self.finished = true;
+                        out.push(Event::Lost);
+                    }
+                    break;
+                }
             }
-            if matches!(event, Event::Finished) {
-                self.finished = true;
-            }
-            out.push(event);
         }
         out
     }
@@ -179,6 +194,7 @@ fn serve(
     send: &(dyn Fn(u64, Event) -> bool + Sync),
 ) {
     let generation = request.generation;
+    counters.done.store(0, Ordering::Relaxed);
     let lengths: Vec<usize> = analyzers.iter().map(|a| a.series().len()).collect();
     counters.total.store(
         lengths

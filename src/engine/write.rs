@@ -1,7 +1,9 @@
 //! Writing files so that a crash never leaves a half-written one: the contents go to a
 //! uniquely named temporary file in the target's folder (`tempfile`, so two writers never
 //! collide), are synced to disk, then renamed over the target. Readers see the old file or the
-//! new one, never a mix.
+//! new one, never a mix. The file gets the permissions a plain `File::create` would give
+//! (0666 less the umask on Unix), not the owner-only mode of a temporary file, so results stay
+//! readable by the group that shares them.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -12,10 +14,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".glassray-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".glassray-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
@@ -39,5 +45,19 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("out.txt")]);
         // A folder that does not exist is an error, not a panic.
         assert!(write_atomic(&dir.path().join("no/such/x.txt"), b"x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_permissions_of_a_plain_create() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plain = dir.path().join("plain.txt");
+        std::fs::File::create(&plain).expect("create");
+        let atomic = dir.path().join("atomic.txt");
+        write_atomic(&atomic, b"x").expect("write");
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        // With the usual umask 022 that is 0644 (a temporary file alone would be 0600).
+        assert_eq!(mode(&atomic), mode(&plain));
     }
 }

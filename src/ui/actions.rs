@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::state::{Outcome, SESSION_READ, Sample};
+use super::state::{Outcome, SESSION_READ, Sample, SessionRead};
 use super::{GlassrayApp, SAMPLE_COLOURS};
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::transitions::Marks;
@@ -20,6 +20,13 @@ use crate::session::Session;
 pub enum Action {
     /// New shared parameters (the current temperature is refitted first).
     SetParams(AnalysisParams),
+    /// Move one fit seed (Å), keeping every other parameter as it is now.
+    SetSeed {
+        mode: usize,
+        value: f64,
+    },
+    /// Move the FSDP window (1/Å), keeping every other parameter as it is now.
+    SetFsdpWindow((f64, f64)),
     /// New marks for a sample (only the transitions are recomputed).
     SetMarks {
         sample: usize,
@@ -57,6 +64,18 @@ impl GlassrayApp {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::SetParams(p) => self.set_params(p),
+            Action::SetSeed { mode, value } => {
+                let mut p = self.settings.params.clone();
+                if let Some(seed) = p.fit.seeds.get_mut(mode) {
+                    *seed = value;
+                    self.set_params(p);
+                }
+            }
+            Action::SetFsdpWindow(w) => {
+                let mut p = self.settings.params.clone();
+                p.transform.fsdp_window = w;
+                self.set_params(p);
+            }
             Action::SetMarks { sample, marks } => self.set_marks(sample, marks),
             Action::SetCursor(i) => {
                 self.workspace.cursor = i.min(self.workspace.pattern_count().saturating_sub(1))
@@ -160,6 +179,7 @@ impl GlassrayApp {
         };
         self.workspace.sources = paths.clone();
         self.workspace.loaded_log = opts.temperature_log.clone();
+        self.workspace.loads_started += 1;
         let job = LoadJob::files(paths, opts, Arc::clone(&self.jobs.repaint));
         self.view.status = format!("loading {}…", job.label);
         // Replacing the job drops the old one, which stops its reading.
@@ -169,6 +189,7 @@ impl GlassrayApp {
     pub(super) fn open_demo(&mut self) {
         self.workspace.sources.clear();
         self.workspace.loaded_log = None;
+        self.workspace.loads_started += 1;
         self.jobs.load = Some(LoadJob::demo(Arc::clone(&self.jobs.repaint)));
         self.view.status = "building the embedded demo…".into();
     }
@@ -210,6 +231,7 @@ impl GlassrayApp {
             .iter()
             .map(|s| Arc::clone(s.series_arc()))
             .collect();
+        self.jobs.incoming.clear();
         self.jobs.worker = Some(AnalysisWorker::start(
             series,
             Arc::clone(&self.jobs.repaint),
@@ -263,11 +285,23 @@ impl GlassrayApp {
 
     /// Saves the session in the background (atomically).
     fn save_session(&mut self, path: PathBuf) {
-        let session = self.session();
         self.view.status = format!("saving the session to {}…", path.display());
+        self.queue_save(self.session(), path, true);
+    }
+
+    /// Writes a session in the background; a save asked for while one is being written waits
+    /// for it (only the newest waits), so the newest always lands last. `announce`: say so in
+    /// the status line.
+    pub(super) fn queue_save(&mut self, session: Session, path: PathBuf, announce: bool) {
+        if self.jobs.saving {
+            self.jobs.next_save = Some((session, path, announce));
+            return;
+        }
+        self.jobs.saving = true;
         self.jobs.spawn("saving the session", move || {
             Outcome::Saved(match session.save(&path) {
-                Ok(()) => format!("session saved to {}", path.display()),
+                Ok(()) if announce => format!("session saved to {}", path.display()),
+                Ok(()) => String::new(),
                 Err(e) => e.to_string(),
             })
         });
@@ -276,9 +310,45 @@ impl GlassrayApp {
     /// Reads a session file in the background, then loads its sources and applies it.
     fn open_session(&mut self, path: PathBuf) {
         self.view.status = format!("reading session {}…", path.display());
+        self.read_session(path, false);
+    }
+
+    /// Reads a session file in the background (`at_start`: the last session, at start-up).
+    pub(super) fn read_session(&mut self, path: PathBuf, at_start: bool) {
+        let loads_started = self.workspace.loads_started;
         self.jobs.spawn(SESSION_READ, move || {
-            Outcome::SessionRead(Session::load(&path).map_err(|e| e.to_string()))
+            Outcome::SessionRead(Box::new(SessionRead {
+                result: Session::load(&path).map_err(|e| e.to_string()),
+                existed: path.exists(),
+                path,
+                at_start,
+                loads_started,
+            }))
         });
+    }
+
+    /// Applies a session read in the background, unless a load was started meanwhile.
+    fn on_session_read(&mut self, read: SessionRead) {
+        if read.loads_started != self.workspace.loads_started {
+            self.view.status = format!(
+                "session {} not applied: another load was started meanwhile",
+                read.path.display()
+            );
+            return;
+        }
+        match read.result {
+            Ok(session) => {
+                self.apply_session(session);
+                self.view.status = format!("reopening session {}…", read.path.display());
+            }
+            Err(e) if read.at_start => {
+                self.open_demo();
+                if read.existed {
+                    self.view.status = format!("{e}; starting on the demo");
+                }
+            }
+            Err(e) => self.view.status = e,
+        }
     }
 
     /// Loads a session's sources and keeps it to apply when they are loaded.
@@ -296,7 +366,6 @@ impl GlassrayApp {
         } else {
             self.open_with_log(sources, log);
         }
-        self.view.status = "reopening the session…".into();
     }
 
     /// Writes metrics.csv, summary.json and gr/ for every analysed sample under `dir`
@@ -339,9 +408,12 @@ impl GlassrayApp {
 
     /// Collects what finished since the last frame: a load, analysis events, task outcomes.
     pub(super) fn poll(&mut self) {
-        if let Some(loads) = self.jobs.load.as_ref().and_then(|j| j.take()) {
+        if let Some(loaded) = self.jobs.load.as_ref().and_then(|j| j.take()) {
             self.jobs.load = None;
-            self.install(loads);
+            match loaded {
+                Ok(loads) => self.install(loads),
+                Err(lost) => self.view.status = format!("loading failed: {lost}"),
+            }
         }
         let events = self
             .jobs
@@ -354,14 +426,25 @@ impl GlassrayApp {
         }
         let mut outcomes = Vec::new();
         self.jobs.tasks.retain_mut(|t| match t.take() {
-            Some(o) => {
-                outcomes.push(o);
+            Some(Ok(o)) => {
+                outcomes.push(Ok(o));
+                false
+            }
+            Some(Err(lost)) => {
+                outcomes.push(Err(format!("{}: {lost}", t.label)));
                 false
             }
             None => true,
         });
         for o in outcomes {
-            self.on_outcome(o);
+            match o {
+                Ok(o) => self.on_outcome(o),
+                Err(message) => {
+                    // A lost save frees the queue like a finished one.
+                    self.on_outcome(Outcome::Saved(String::new()));
+                    self.view.status = message;
+                }
+            }
         }
     }
 
@@ -382,33 +465,46 @@ impl GlassrayApp {
                 }
             }
             Event::Analysed { sample, analysis } => {
-                if let Some(s) = samples.get_mut(sample) {
-                    s.analysis = Some(analysis);
+                let incoming = &mut self.jobs.incoming;
+                if incoming.len() != samples.len() {
+                    *incoming = vec![None; samples.len()];
+                }
+                if let Some(slot) = incoming.get_mut(sample) {
+                    *slot = Some(analysis);
+                }
+            }
+            Event::Finished => {
+                self.view.preview = None;
+                for (s, a) in samples.iter_mut().zip(self.jobs.incoming.drain(..)) {
+                    if let Some(a) = a {
+                        s.analysis = Some(a);
+                    }
                     s.fresh.clear();
                     s.revision += 1;
                 }
             }
-            Event::Finished => self.view.preview = None,
+            Event::Lost => {
+                self.view.preview = None;
+                self.jobs.incoming.clear();
+                self.view.status =
+                    "the analysis stopped unexpectedly; change a parameter to run it again".into();
+            }
         }
     }
 
     fn on_outcome(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Saved(message) => {
+                self.jobs.saving = false;
                 if !message.is_empty() {
                     self.view.status = message;
                 }
-            }
-            Outcome::Exported(message) => self.view.status = message,
-            Outcome::SessionRead(Ok(session)) => self.apply_session(session),
-            Outcome::SessionRead(Err(e)) => self.view.status = e,
-            Outcome::Autosave(Ok(session)) => self.apply_session(session),
-            Outcome::Autosave(Err((e, existed))) => {
-                self.open_demo();
-                if existed {
-                    self.view.status = format!("{e}; starting on the demo");
+                if let Some((session, path, announce)) = self.jobs.next_save.take() {
+                    self.queue_save(session, path, announce);
                 }
             }
+            Outcome::Exported(message) => self.view.status = message,
+            Outcome::SessionRead(read) => self.on_session_read(*read),
             Outcome::HeatMap {
                 generation,
                 sample,

@@ -102,12 +102,12 @@ impl GlassrayApp {
                         .ui(ui, &self.workspace, &self.settings, loading, actions);
                 });
             });
-        let shown_fit = self.shown_fit();
+        let shown = self.shown_fit_in_flight();
+        let (shown_fit, refitting) = match shown {
+            Some((fit, in_flight)) => (Some(fit), in_flight),
+            None => (None, false),
+        };
         let busy = self.is_analysing();
-        let preview =
-            self.view.preview.as_ref().is_some_and(|p| {
-                p.sample == self.workspace.active && p.index == self.workspace.cursor
-            });
         let (ws, settings) = (&self.workspace, &self.settings);
         let (pattern, real, versus) = (
             &mut self.panels.pattern,
@@ -123,7 +123,7 @@ impl GlassrayApp {
                     ws,
                     settings,
                     shown_fit.as_ref(),
-                    preview,
+                    refitting,
                     busy,
                     actions,
                 );

@@ -30,12 +30,11 @@ use std::time::Duration;
 use eframe::egui;
 
 pub use actions::Action;
-use state::{Jobs, Outcome, Sample, Settings, ViewState, Workspace};
+use state::{Jobs, Sample, Settings, ViewState, Workspace};
 
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
 use crate::engine::RepaintHook;
-use crate::session::Session;
 
 /// Distinguishable sample colours (Okabe–Ito, readable on dark and light backgrounds).
 const SAMPLE_COLOURS: [egui::Color32; 6] = [
@@ -116,11 +115,14 @@ impl GlassrayApp {
     /// be read (the app keeps it up to date there on exit); the demo otherwise.
     pub fn with_autosave(ctx: &egui::Context, path: PathBuf) -> Self {
         let mut app = GlassrayApp::blank(ctx);
-        let p = path.clone();
         app.view.status = "reopening the last session…".into();
-        app.jobs.spawn(state::SESSION_READ, move || {
-            Outcome::Autosave(Session::load(&p).map_err(|e| (e.to_string(), p.exists())))
-        });
+        // Before the platform's folder was used, the last session lived in ~/.config/glassray
+        // on every system: read it from there once if the new place has none yet.
+        let read_from = match crate::session::Session::legacy_path() {
+            Some(old) if !path.exists() && old.exists() => old,
+            _ => path.clone(),
+        };
+        app.read_session(read_from, true);
         app.settings.autosave = Some(path);
         app
     }
@@ -186,15 +188,27 @@ impl GlassrayApp {
     /// The fit the fit panel shows at the slider: the preview refit while a parameter change
     /// is being applied, else the fit of the analysis in flight or the finished one.
     pub fn shown_fit(&self) -> Option<ModeFit> {
+        self.shown_fit_in_flight().map(|(fit, _)| fit)
+    }
+
+    /// [`GlassrayApp::shown_fit`], and whether it comes from work still in flight (a preview
+    /// refit or a fit streamed in before the series is done).
+    fn shown_fit_in_flight(&self) -> Option<(ModeFit, bool)> {
         let ws = &self.workspace;
         let sample = ws.active_sample()?;
         self.view
             .preview
             .as_ref()
             .filter(|p| p.sample == ws.active && p.index == ws.cursor)
-            .map(|p| p.fit.clone())
-            .or_else(|| sample.fresh.get(ws.cursor).cloned().flatten())
-            .or_else(|| Some(sample.analysis()?.patterns.get(ws.cursor)?.fit.clone()))
+            .map(|p| (p.fit.clone(), true))
+            .or_else(|| {
+                let fresh = sample.fresh.get(ws.cursor).cloned().flatten();
+                fresh.map(|f| (f, true))
+            })
+            .or_else(|| {
+                let a = sample.analysis()?;
+                Some((a.patterns.get(ws.cursor)?.fit.clone(), false))
+            })
     }
 
     /// Where the value `x` of a plot's x axis was drawn on screen, as of the last frame.
@@ -234,20 +248,20 @@ impl eframe::App for GlassrayApp {
         if let Some(path) = self.settings.autosave.clone()
             && !self.workspace.samples.is_empty()
         {
-            let session = self.session();
-            self.jobs.spawn("saving the session", move || {
-                Outcome::Saved(match session.save(&path) {
-                    Ok(()) => String::new(),
-                    Err(e) => e.to_string(),
-                })
-            });
+            self.queue_save(self.session(), path, false);
         }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // Let the last writes (the session on exit, an export) finish before the process ends.
+        // Let the last writes (the session on exit, an export) finish before the process ends;
+        // a session save still queued behind them is written here.
         for task in &mut self.jobs.tasks {
             let _ = task.wait(Duration::from_secs(10));
+        }
+        if let Some((session, path, _)) = self.jobs.next_save.take()
+            && let Err(e) = session.save(&path)
+        {
+            eprintln!("error: {e}");
         }
     }
 }

@@ -425,9 +425,7 @@ impl PatternPanel {
                 _ => None,
             };
             if let Some(w) = window {
-                let mut p = settings.params.clone();
-                p.transform.fsdp_window = w;
-                actions.push(Action::SetParams(p));
+                actions.push(Action::SetFsdpWindow(w));
             }
         }
         if r.drag_stopped() {

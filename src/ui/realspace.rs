@@ -46,9 +46,28 @@ struct CurveCache {
     lobes: Vec<LobeArea>,
 }
 
+/// What a drawn fit depends on: the workspace, the pattern, the window and the fitted
+/// numbers, compared bit for bit (a failed fit's NaN must still equal itself).
+type FitKey = (u64, usize, usize, [u64; 15]);
+
+fn fit_key(ws: &Workspace, fit: &ModeFit, window: (f64, f64)) -> FitKey {
+    let mut bits = [0u64; 15];
+    let numbers = fit
+        .amplitudes
+        .iter()
+        .chain(&fit.centres)
+        .chain(&fit.widths)
+        .chain([&fit.baseline, &window.0, &window.1]);
+    for (b, v) in bits.iter_mut().zip(numbers) {
+        *b = v.to_bits();
+    }
+    (ws.generation, ws.active, ws.cursor, bits)
+}
+
 /// A fit drawn: the data in the window, each Gaussian on the baseline, the sum, the residual.
 struct FitCache {
-    key: (ModeFit, (f64, f64), usize, usize, u64),
+    key: FitKey,
+    fit: ModeFit,
     data: Vec<PlotPoint>,
     components: Vec<Vec<PlotPoint>>,
     sum: Vec<PlotPoint>,
@@ -104,12 +123,7 @@ fn pairs(x: &[f64], y: &[f64]) -> Vec<PlotPoint> {
 }
 
 impl FitCache {
-    fn new(
-        rs: &RealSpace,
-        fit: &ModeFit,
-        window: (f64, f64),
-        key: (ModeFit, (f64, f64), usize, usize, u64),
-    ) -> Self {
+    fn new(rs: &RealSpace, fit: &ModeFit, window: (f64, f64), key: FitKey) -> Self {
         let (lo, hi) = window;
         let (rw, gw): (Vec<f64>, Vec<f64>) =
             rs.r.iter()
@@ -141,6 +155,7 @@ impl FitCache {
             Vec::new()
         };
         FitCache {
+            fit: fit.clone(),
             data: pairs(&rw, &gw),
             components,
             sum,
@@ -158,7 +173,7 @@ impl RealSpacePanel {
         ws: &Workspace,
         settings: &Settings,
         fit: Option<&ModeFit>,
-        preview: bool,
+        refitting: bool,
         busy: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -213,9 +228,9 @@ impl RealSpacePanel {
             curve_plot(ui, c, show_pair_g, height);
         }
         let fit = fit.unwrap_or(&pa.fit);
-        fit_summary(ui, fit, preview, settings.move_mode);
+        fit_summary(ui, fit, refitting, settings.move_mode);
         let window = settings.params.fit.window;
-        let key = (fit.clone(), window, ws.active, ws.cursor, ws.generation);
+        let key = fit_key(ws, fit, window);
         if self.fit.as_ref().is_none_or(|c| c.key != key) {
             self.fit = Some(FitCache::new(rs, fit, window, key));
         }
@@ -234,7 +249,7 @@ impl RealSpacePanel {
         let Some(cache) = &self.fit else { return };
         let fit_params = &settings.params.fit;
         let move_mode = settings.move_mode;
-        let fit = &cache.key.0;
+        let fit = &cache.fit;
         let response = movable(Plot::new("fit_plot"), move_mode)
             .id(PlotId::Fit.id())
             .height((ui.available_height() - 6.0).max(height.min(160.0)))
@@ -303,9 +318,9 @@ impl RealSpacePanel {
         {
             let (lo, hi) = fit_params.window;
             let x = response.transform.value_from_position(pos).x;
-            let mut params = settings.params.clone();
-            params.fit.seeds[i] = ((x * 1000.0).round() / 1000.0).clamp(lo, hi);
-            actions.push(Action::SetParams(params));
+            // max/min rather than clamp: a window read from a bad session must not panic.
+            let value = ((x * 1000.0).round() / 1000.0).max(lo).min(hi);
+            actions.push(Action::SetSeed { mode: i, value });
         }
         if r.drag_stopped() {
             self.drag = None;
@@ -351,10 +366,10 @@ fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32)
 }
 
 /// The fractions with errors, the RMSE, the centres and width, and the key to the lines.
-fn fit_summary(ui: &mut egui::Ui, fit: &ModeFit, preview: bool, move_mode: bool) {
+fn fit_summary(ui: &mut egui::Ui, fit: &ModeFit, refitting: bool, move_mode: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.strong("Connection modes");
-        if preview {
+        if refitting {
             ui.weak("(refitting the series…)");
         }
         if fit.converged {

@@ -154,6 +154,8 @@ pub struct Workspace {
     pub(super) generation: u64,
     /// Session applied to the next finished load (reopening a session).
     pub(super) pending_session: Option<Session>,
+    /// Loads started so far (a session read that finishes after a newer load is dropped).
+    pub(super) loads_started: u64,
 }
 
 impl Workspace {
@@ -193,14 +195,24 @@ impl Workspace {
     }
 }
 
+/// A session file read in the background: what it held, or why it could not be read.
+pub struct SessionRead {
+    pub(super) path: PathBuf,
+    pub(super) result: Result<Session, String>,
+    /// The last session at start-up (a failure falls back to the demo).
+    pub(super) at_start: bool,
+    /// Whether the file existed (a missing last session is no failure worth saying).
+    pub(super) existed: bool,
+    /// The workspace's load count when the read started: a load started since wins.
+    pub(super) loads_started: u64,
+}
+
 /// What a background task brings back.
 pub enum Outcome {
-    /// A session was saved (the message for the status line).
+    /// A session was saved (the message for the status line; empty: say nothing).
     Saved(String),
-    /// A session file was read (to apply) or could not be (why).
-    SessionRead(Result<Session, String>),
-    /// The last session at start-up, or why it could not be read (and whether it existed).
-    Autosave(Result<Session, (String, bool)>),
+    /// A session file was read.
+    SessionRead(Box<SessionRead>),
     /// An export finished (the message for the status line).
     Exported(String),
     /// The ΔS(Q, T) heat map pixels of a sample of a workspace generation.
@@ -215,7 +227,13 @@ pub enum Outcome {
 pub struct Jobs {
     pub(super) load: Option<LoadJob>,
     pub(super) worker: Option<AnalysisWorker>,
+    /// Analyses of the request in flight, installed together when it finishes so the samples
+    /// never show results of different parameters side by side.
+    pub(super) incoming: Vec<Option<Arc<SeriesAnalysis>>>,
     pub(super) tasks: Vec<Task<Outcome>>,
+    /// A session save is being written; saves queue behind it so the newest lands last.
+    pub(super) saving: bool,
+    pub(super) next_save: Option<(Session, PathBuf, bool)>,
     pub(super) repaint: RepaintHook,
 }
 
@@ -224,7 +242,10 @@ impl Jobs {
         Jobs {
             load: None,
             worker: None,
+            incoming: Vec::new(),
             tasks: Vec::new(),
+            saving: false,
+            next_save: None,
             repaint,
         }
     }

@@ -95,10 +95,12 @@ impl SampleCurves {
                 .enumerate()
                 .step_by(stride)
                 .filter_map(|(k, pa)| {
+                    // A fit streamed in replaces the finished one, bar and point alike.
+                    let fit = s.fresh.get(k).and_then(Option::as_ref).unwrap_or(&pa.fit);
                     let (t, f, e) = (
                         t.get(k).copied().unwrap_or(f64::NAN),
-                        pa.fit.fractions[m],
-                        pa.fit.fraction_errors[m],
+                        fit.fractions[m],
+                        fit.fraction_errors[m],
                     );
                     (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
                         .then(|| [PlotPoint::new(t, f - e), PlotPoint::new(t, f + e)])

@@ -516,3 +516,35 @@ fn in_move_mode_a_mark_and_the_fsdp_window_are_dragged() {
         "upper edge moved: {before:?} -> {after:?}"
     );
 }
+
+#[test]
+fn while_a_change_is_analysed_the_samples_never_show_mixed_parameters() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.get_by_role_and_label(Role::SpinButton, "3-atom seed (Å)")
+        .set_value_accesskit(4.9);
+    // Every frame until the re-analysis is in: all samples' analyses share one seed set.
+    let mut frames = 0;
+    loop {
+        h.step();
+        frames += 1;
+        let seeds: Vec<f64> = h
+            .state()
+            .samples()
+            .iter()
+            .filter_map(|s| s.analysis().map(|a| a.params.fit.seeds[2]))
+            .collect();
+        assert_eq!(seeds.len(), 3);
+        assert!(
+            seeds.iter().all(|&s| s == seeds[0]),
+            "frame {frames}: samples analysed with different seeds {seeds:?}"
+        );
+        if !h.state().is_analysing() && seeds[0] == 4.9 {
+            break;
+        }
+        assert!(frames < 20_000, "the re-analysis did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(frames > 1, "the re-analysis took more than one frame");
+}
