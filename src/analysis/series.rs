@@ -122,26 +122,98 @@ pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
     DEFAULT_RHO0
 }
 
-/// Builds the transform plan for a series (from the first reciprocal-space pattern's Q grid).
-pub fn plan_for(
-    series: &HeatingSeries,
-    params: &AnalysisParams,
-) -> Result<Arc<TransformPlan>, TransformError> {
-    let q = series
-        .patterns
-        .iter()
-        .find(|p| p.x_unit == XUnit::QInvAngstrom && !p.quantity.is_real_space())
-        .map(|p| p.x.clone())
-        .ok_or(TransformError::NoReciprocalPattern)?;
+/// Whether two grids are the same: as many points, each within 1e-9 of the grid's largest
+/// magnitude (a file written with other rounding is the same grid; a shifted, coarser,
+/// denser or truncated one is not).
+pub fn same_grid(a: &[f64], b: &[f64]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let scale = a.iter().chain(b).fold(0.0f64, |m, v| m.max(v.abs()));
+    let tol = 1e-9 * scale.max(f64::MIN_POSITIVE);
+    a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol)
+}
+
+/// The patterns that need a transform (S(Q) in some form, x in Q), grouped by Q grid in order
+/// of first appearance: each group shares one plan, and every pattern is transformed on its
+/// own grid, so one odd file never changes another's G(r).
+pub fn grid_groups(series: &HeatingSeries) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in series.patterns.iter().enumerate() {
+        if p.x_unit != XUnit::QInvAngstrom || p.quantity.is_real_space() {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| same_grid(&series.patterns[g[0]].x, &p.x))
+        {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+/// Builds the transform plan for patterns on Q grid `q`.
+pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>, TransformError> {
     let t = &params.transform;
     TransformPlan::new(
-        &q,
+        q,
         t.q_min,
         t.q_max,
         t.modification,
         r_grid(t.r_min, t.r_max, t.dr),
         t.path,
     )
+}
+
+/// What to say about the plans of a series: the first grid's path and size, then how many
+/// other grids there are and which could not be planned.
+/// `plans` holds, per group, the path and number of Q points of its plan, or why it failed.
+pub fn plan_messages(
+    series: &HeatingSeries,
+    groups: &[Vec<usize>],
+    plans: &[Result<(TransformPath, usize), TransformError>],
+) -> Vec<String> {
+    let mut messages = Vec::new();
+    let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
+    match plans.first() {
+        Some(Ok((path, q_points))) => messages.push(format!(
+            "G(r) by the {} path over {q_points} Q points",
+            match path {
+                TransformPath::Fft => "FFT (chirp-z)",
+                _ => "direct sine-table",
+            },
+        )),
+        Some(Err(e)) => messages.push(format!("no transform: {e}")),
+        None if needs_plan => messages.push(format!(
+            "no transform: {}",
+            TransformError::NoReciprocalPattern
+        )),
+        None => {}
+    }
+    if groups.len() > 1 {
+        let others: usize = groups[1..].iter().map(Vec::len).sum();
+        messages.push(format!(
+            "{} Q grids: each pattern is transformed on its own grid ({others} pattern(s) on other grids than the first pattern's)",
+            groups.len()
+        ));
+        for (g, plan) in groups.iter().zip(plans).skip(1) {
+            if let Err(e) = plan {
+                messages.push(format!(
+                    "no transform for {} pattern(s) on another Q grid: {e}",
+                    g.len()
+                ));
+            }
+        }
+    }
+    messages
+}
+
+/// The r grid shared by every pattern's G(r).
+pub fn shared_r(params: &AnalysisParams) -> Arc<Vec<f64>> {
+    let t = &params.transform;
+    Arc::new(r_grid(t.r_min, t.r_max, t.dr))
 }
 
 /// What stage 1 gives for one pattern.
@@ -156,10 +228,11 @@ pub struct Stage1 {
 }
 
 /// Stage 1 for one pattern: S(Q) → FSDP, ΔS summary and G(r)/g(r) (or the real-space input).
+/// `plan` is the plan of the pattern's own Q grid (or why there is none).
 pub fn real_space_stage(
     p: &Pattern,
     reference: Option<&Pattern>,
-    plan: Option<&TransformPlan>,
+    plan: Option<&Result<Arc<TransformPlan>, TransformError>>,
     r_shared: &Arc<Vec<f64>>,
     params: &AnalysisParams,
 ) -> Stage1 {
@@ -241,7 +314,7 @@ pub fn real_space_stage(
             }
         });
     let real = match plan {
-        Some(plan) if p.x.len() >= plan.last => {
+        Some(Ok(plan)) => {
             let big_g = plan.reduced_pdf(&s);
             if big_g.iter().all(|v| v.is_nan()) {
                 messages.push("NaN in S(Q) inside the transform range: no G(r)".into());
@@ -256,8 +329,8 @@ pub fn real_space_stage(
                 }))
             }
         }
-        Some(_) => {
-            messages.push("pattern is shorter than the series' Q grid: no G(r)".into());
+        Some(Err(e)) => {
+            messages.push(format!("no G(r): {e}"));
             None
         }
         None => None,
@@ -268,43 +341,6 @@ pub fn real_space_stage(
         real_space: real,
         messages,
     }
-}
-
-/// The transform plan for a series (None when it has no S(Q) or the plan fails) and what to
-/// say about it.
-pub fn series_plan(
-    series: &HeatingSeries,
-    params: &AnalysisParams,
-) -> (Option<Arc<TransformPlan>>, Vec<String>) {
-    let mut messages = Vec::new();
-    let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
-    let plan = if needs_plan {
-        match plan_for(series, params) {
-            Ok(plan) => {
-                messages.push(format!(
-                    "G(r) by the {} path over {} Q points",
-                    match plan.path {
-                        TransformPath::Fft => "FFT (chirp-z)",
-                        _ => "direct sine-table",
-                    },
-                    plan.q_points()
-                ));
-                Some(plan)
-            }
-            Err(e) => {
-                messages.push(format!("no transform: {e}"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    (plan, messages)
-}
-
-/// The r grid shared by every pattern's G(r) (empty without a plan).
-pub fn shared_r(plan: Option<&TransformPlan>) -> Arc<Vec<f64>> {
-    Arc::new(plan.map_or_else(Vec::new, |p| p.r.clone()))
 }
 
 /// One pattern's fit (a flagged empty fit when it has no g(r)). `start` is the previous

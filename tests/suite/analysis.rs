@@ -195,3 +195,127 @@ fn analytic_pair_is_recovered_by_both_paths() {
         assert!(worst < 1e-4, "{path:?}: max |ΔG| = {worst}");
     }
 }
+
+/// The per-pattern results that must not depend on any other pattern (ΔS and the series-level
+/// quantities depend on the reference and the series by definition).
+fn assert_same_pattern_results(
+    a: &glassray::analysis::series::PatternAnalysis,
+    b: &glassray::analysis::series::PatternAnalysis,
+    what: &str,
+) {
+    let close =
+        |x: f64, y: f64| (x - y).abs() <= 1e-12 * (1.0 + x.abs()) || (x.is_nan() && y.is_nan());
+    assert!(
+        close(a.fsdp.first_moment, b.fsdp.first_moment),
+        "{what}: FSDP moment"
+    );
+    assert!(close(a.fsdp.area, b.fsdp.area), "{what}: FSDP area");
+    let (ra, rb) = (
+        a.real_space.as_ref().expect("G(r)"),
+        b.real_space.as_ref().expect("G(r)"),
+    );
+    assert_eq!(ra.r.len(), rb.r.len(), "{what}");
+    for (x, y) in ra.big_g.iter().zip(&rb.big_g) {
+        assert!(close(*x, *y), "{what}: G(r) {x} vs {y}");
+    }
+    for k in 0..4 {
+        assert!(
+            close(a.fit.fractions[k], b.fit.fractions[k]),
+            "{what}: fraction {k}"
+        );
+        assert!(
+            close(a.fit.centres[k], b.fit.centres[k]),
+            "{what}: centre {k}"
+        );
+    }
+    assert_eq!(a.lobes.len(), b.lobes.len(), "{what}: lobes");
+}
+
+#[test]
+fn an_odd_file_never_changes_another_patterns_results() {
+    use glassray::model::Pattern;
+    let clean = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_end: 345.0,
+            ..Default::default()
+        },
+    );
+    let n = clean.len();
+    let params = AnalysisParams::default();
+    let base = analyze(&clean, &params, &Marks::default());
+    let coarser = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x = p.x.iter().step_by(2).copied().collect();
+        q.y = p.y.iter().step_by(2).copied().collect();
+        q
+    };
+    let denser = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.clear();
+        q.y.clear();
+        for i in 0..p.x.len() {
+            q.x.push(p.x[i]);
+            q.y.push(p.y[i]);
+            if i + 1 < p.x.len() {
+                q.x.push(0.5 * (p.x[i] + p.x[i + 1]));
+                q.y.push(0.5 * (p.y[i] + p.y[i + 1]));
+            }
+        }
+        q
+    };
+    let shifted = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.iter_mut().for_each(|x| *x += 0.01);
+        q
+    };
+    let truncated = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.truncate(p.x.len() - 100);
+        q.y.truncate(p.y.len() - 100);
+        q
+    };
+    // A NaN row is dropped by the reader: the pattern lacks that point.
+    let lost_row = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.remove(300);
+        q.y.remove(300);
+        q
+    };
+    let cases: [(&str, &dyn Fn(&Pattern) -> Pattern); 5] = [
+        ("coarser", &coarser),
+        ("denser", &denser),
+        ("shifted by 0.01", &shifted),
+        ("truncated", &truncated),
+        ("one row lost", &lost_row),
+    ];
+    for (what, change) in cases {
+        // The first file odd: every other pattern as in the clean series.
+        let mut odd = clean.clone();
+        odd.patterns[0] = change(&odd.patterns[0]);
+        let a = analyze(&odd, &params, &Marks::default());
+        for i in 1..n {
+            assert_same_pattern_results(&a.patterns[i], &base.patterns[i], what);
+        }
+        assert!(
+            a.patterns[0].real_space.is_some(),
+            "{what}: the odd file has its G(r)"
+        );
+        // A later file odd: it still gets a G(r), and the others are untouched.
+        let mut odd = clean.clone();
+        odd.patterns[7] = change(&odd.patterns[7]);
+        let a = analyze(&odd, &params, &Marks::default());
+        assert!(
+            a.patterns[7].real_space.is_some(),
+            "{what}: pattern 7 has its G(r)"
+        );
+        for i in (0..n).filter(|&i| i != 7) {
+            assert_same_pattern_results(&a.patterns[i], &base.patterns[i], what);
+        }
+        assert!(
+            a.messages.iter().any(|m| m.contains("2 Q grids")),
+            "{what}: {:?}",
+            a.messages
+        );
+    }
+}
