@@ -282,7 +282,8 @@ fn an_odd_file_never_changes_another_patterns_results() {
         q.y.remove(300);
         q
     };
-    let cases: [(&str, &dyn Fn(&Pattern) -> Pattern); 5] = [
+    type Change<'a> = &'a dyn Fn(&Pattern) -> Pattern;
+    let cases: [(&str, Change<'_>); 5] = [
         ("coarser", &coarser),
         ("denser", &denser),
         ("shifted by 0.01", &shifted),
