@@ -14,6 +14,7 @@ pub mod series;
 pub mod spline;
 pub mod transform;
 pub mod transitions;
+pub mod window;
 
 use crate::model::{Pattern, interpolate_into};
 

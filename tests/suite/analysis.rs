@@ -320,3 +320,68 @@ fn an_odd_file_never_changes_another_patterns_results() {
         );
     }
 }
+
+#[test]
+fn window_edges_include_points_a_few_ulps_outside() {
+    use glassray::analysis::fsdp::fsdp;
+    // np.arange(0.5, 25.01, 0.02) steps by (0.5 + 0.02) − 0.5: its point near 3.0 is
+    // 3.000000000000002, which a strict comparison drops from the 2.2–3.0 window.
+    let delta = (0.5 + 0.02) - 0.5;
+    let numpy: Vec<f64> = (0..1226).map(|i| 0.5 + i as f64 * delta).collect();
+    let exact: Vec<f64> = (0..1226).map(|i| 0.5 + i as f64 * 0.02).collect();
+    let s = |q: &[f64]| -> Vec<f64> {
+        q.iter()
+            .map(|&x| 1.0 + (-(x - 2.6f64).powi(2) / 0.02).exp())
+            .collect()
+    };
+    let a = fsdp(&numpy, &s(&numpy), 2.2, 3.0);
+    let b = fsdp(&exact, &s(&exact), 2.2, 3.0);
+    assert_eq!(a.points, 41);
+    assert_eq!(b.points, 41);
+    assert!(
+        (a.first_moment - b.first_moment).abs() < 1e-9,
+        "{a:?} vs {b:?}"
+    );
+}
+
+#[test]
+fn f_of_q_starting_at_q_zero_gives_a_g_of_r() {
+    use glassray::model::{HeatingSeries, Quantity};
+    let q: Vec<f64> = (0..1250).map(|i| 0.02 * i as f64).collect();
+    let mut s = glassray::demo::model_structure_factor(&SAMPLES[0], 300.0, &q[1..]);
+    s.insert(0, 0.3); // S(0) of a real sample: any finite value, its weight is zero
+    let mut as_s = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_end: 300.0,
+            ..Default::default()
+        },
+    );
+    let template = as_s.patterns[0].clone();
+    let mut sq = template.clone();
+    sq.x = q.clone();
+    sq.y = s.clone();
+    let mut fq = template;
+    fq.quantity = Quantity::ReducedStructureFunction;
+    fq.x = q.clone();
+    fq.y = q.iter().zip(&s).map(|(q, s)| q * (s - 1.0)).collect();
+    as_s.patterns = vec![sq];
+    let as_f = HeatingSeries::new("F", None, vec![fq]);
+    let params = AnalysisParams::default();
+    let a = analyze(&as_s, &params, &Marks::default());
+    let b = analyze(&as_f, &params, &Marks::default());
+    let ga = &a.patterns[0]
+        .real_space
+        .as_ref()
+        .expect("G(r) from S(Q)")
+        .big_g;
+    let gb = &b.patterns[0]
+        .real_space
+        .as_ref()
+        .unwrap_or_else(|| panic!("G(r) from F(Q): {:?}", b.patterns[0].messages))
+        .big_g;
+    let peak = ga.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    for (x, y) in ga.iter().zip(gb) {
+        assert!((x - y).abs() <= 1e-9 * peak, "{x} vs {y}");
+    }
+}
