@@ -9,6 +9,7 @@ pub mod fsdp;
 pub mod lobes;
 pub mod metric;
 pub mod params;
+pub mod quality;
 pub mod rng;
 pub mod series;
 pub mod spline;

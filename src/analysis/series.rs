@@ -26,6 +26,7 @@ use super::fsdp::{Fsdp, fsdp};
 use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
 use super::metric::Metric;
 use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
+use super::quality::{dead_frame, spikes};
 use super::spline::SmoothingSpline;
 use super::transform::{
     TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
@@ -56,6 +57,9 @@ pub struct PatternAnalysis {
     pub fit: ModeFit,
     /// Why parts of the analysis are missing for this pattern.
     pub messages: Vec<String>,
+    /// Why this pattern is kept out of the transition detection and the splines (a dead frame
+    /// or a spike: [`super::quality`]), if it is.
+    pub suspect: Option<String>,
 }
 
 impl PatternAnalysis {
@@ -367,6 +371,10 @@ pub fn pattern_result(
     if let Some(m) = &fit.message {
         messages.push(format!("fit: {m}"));
     }
+    let suspect = dead_frame(&p.y);
+    if let Some(reason) = &suspect {
+        messages.push(format!("{reason}: {KEPT_OUT}"));
+    }
     PatternAnalysis {
         index: p.index,
         kelvin: p.kelvin(),
@@ -380,6 +388,31 @@ pub fn pattern_result(
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),
         messages,
+        suspect,
+    }
+}
+
+/// What happens to a suspect pattern.
+const KEPT_OUT: &str = "kept out of the T_r/T_g/T_x detection and the splines";
+
+/// Flags spikes in the FSDP moment and area (frames far from both neighbours while they
+/// agree) as suspect, with a message; dead frames are already flagged.
+pub fn flag_spikes(patterns: &mut [PatternAnalysis]) {
+    let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
+    let area: Vec<f64> = patterns.iter().map(|p| p.fsdp.area).collect();
+    let (sm, sa) = (spikes(&moment), spikes(&area));
+    for (i, p) in patterns.iter_mut().enumerate() {
+        if p.suspect.is_some() || !(sm[i] || sa[i]) {
+            continue;
+        }
+        let which = match (sm[i], sa[i]) {
+            (true, true) => "FSDP moment and area",
+            (true, false) => "FSDP moment",
+            _ => "FSDP area",
+        };
+        let reason = format!("spike: its {which} is far from both neighbours, which agree");
+        p.messages.push(format!("{reason}: {KEPT_OUT}"));
+        p.suspect = Some(reason);
     }
 }
 
@@ -392,6 +425,20 @@ pub struct VersusT {
     pub r6_relative: Vec<f64>,
     /// Each metric's value per pattern, in [`Metric::ALL`] order.
     pub quantities: Vec<(Metric, Vec<f64>)>,
+    /// Patterns kept out of the detection and the splines (suspect).
+    pub excluded: Vec<bool>,
+}
+
+impl VersusT {
+    /// A metric's values with the excluded patterns as NaN (what detection and splines see).
+    pub fn kept(&self, k: usize) -> Vec<f64> {
+        self.quantities[k]
+            .1
+            .iter()
+            .zip(&self.excluded)
+            .map(|(&v, &x)| if x { f64::NAN } else { v })
+            .collect()
+    }
 }
 
 /// Collects every quantity versus T from the per-pattern results.
@@ -423,17 +470,20 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
         r1_relative,
         r6_relative,
         quantities,
+        excluded: patterns.iter().map(|p| p.suspect.is_some()).collect(),
     }
 }
 
-/// A smoothing spline through one quantity versus T, evaluated at each pattern's T.
+/// A smoothing spline through one quantity versus T (fitted to `kept`, the values with
+/// suspect patterns as NaN), evaluated at each pattern's T; `values` are kept as they are.
 pub fn smooth(
     t: &[f64],
     metric: Metric,
     values: Vec<f64>,
+    kept: &[f64],
     smoothing: &SmoothingParams,
 ) -> SmoothedCurve {
-    match SmoothingSpline::fit(t, &values, smoothing.lambda) {
+    match SmoothingSpline::fit(t, kept, smoothing.lambda) {
         Some(s) => SmoothedCurve {
             metric,
             smoothed: t

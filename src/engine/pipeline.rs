@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
-    PatternAnalysis, SeriesAnalysis, Stage1, fit_one, grid_groups, pattern_result, plan_for,
-    plan_messages, real_space_stage, shared_r, smooth, versus_t,
+    PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
+    plan_for, plan_messages, real_space_stage, shared_r, smooth, versus_t,
 };
 use crate::analysis::transform::{TransformError, TransformPlan};
 use crate::analysis::transitions::{Marks, transitions};
@@ -236,14 +236,19 @@ pub fn finish(
     marks: Marks,
     messages: Vec<String>,
 ) -> SeriesAnalysis {
+    let mut patterns = patterns;
+    flag_spikes(&mut patterns);
     let v = versus_t(series, &patterns);
     let (transitions, curves) = rayon::join(
-        || transitions(&v.t, &v.quantities[0].1, &v.quantities[1].1, &marks),
+        || transitions(&v.t, &v.kept(0), &v.kept(1), &marks),
         || {
             v.quantities
                 .clone()
                 .into_par_iter()
-                .map(|(metric, values)| smooth(&v.t, metric, values, &params.smoothing))
+                .enumerate()
+                .map(|(k, (metric, values))| {
+                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing)
+                })
                 .collect()
         },
     );

@@ -385,3 +385,42 @@ fn f_of_q_starting_at_q_zero_gives_a_g_of_r() {
         assert!((x - y).abs() <= 1e-9 * peak, "{x} vs {y}");
     }
 }
+
+#[test]
+fn a_dead_frame_or_a_spike_is_flagged_and_never_moves_the_transitions() {
+    let clean = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let params = AnalysisParams::default();
+    let base = analyze(&clean, &params, &Marks::default());
+    assert!(
+        base.patterns.iter().all(|p| p.suspect.is_none()),
+        "nothing is suspect in a clean series"
+    );
+    let kelvin = |a: &glassray::analysis::series::SeriesAnalysis, t: Transition| {
+        a.transitions.kelvin(t).expect("detected")
+    };
+    let mut broken = clean.clone();
+    broken.patterns[7].y.iter_mut().for_each(|v| *v = 0.0); // a dead read-out at 321 K
+    broken.patterns[60].y.iter_mut().for_each(|v| *v *= 1.3); // a bad normalisation
+    let a = analyze(&broken, &params, &Marks::default());
+    let reason = |i: usize| a.patterns[i].suspect.clone().unwrap_or_default();
+    assert!(reason(7).contains("dead frame"), "{}", reason(7));
+    assert!(reason(60).contains("spike"), "{}", reason(60));
+    assert!(
+        a.patterns[60]
+            .messages
+            .iter()
+            .any(|m| m.contains("kept out")),
+        "{:?}",
+        a.patterns[60].messages
+    );
+    for t in Transition::ALL {
+        let (x, y) = (kelvin(&a, t), kelvin(&base, t));
+        assert!(
+            (x - y).abs() <= 3.0,
+            "{}: {x} K with the bad frames, {y} K without",
+            t.name()
+        );
+    }
+    // The values themselves are still reported.
+    assert_eq!(a.patterns[7].fsdp.area, 0.0);
+}
