@@ -88,7 +88,18 @@ impl PlotId {
     ];
 
     fn id(self) -> egui::Id {
-        egui::Id::new(("glassray plot", self as u8))
+        egui::Id::unique(match self {
+            PlotId::Pattern => "pattern_plot",
+            PlotId::Difference => "difference_plot",
+            PlotId::HeatMap => "heat_map_plot",
+            PlotId::RealSpace => "real_space_plot",
+            PlotId::Fit => "fit_plot",
+            PlotId::FsdpMoment => "vs_moment",
+            PlotId::FsdpArea => "vs_area",
+            PlotId::Lobes => "vs_lobes",
+            PlotId::Fractions => "vs_fractions",
+            PlotId::Rmse => "vs_rmse",
+        })
     }
 }
 

@@ -112,6 +112,14 @@ fn play_sweeps_the_series() {
     assert_eq!(h.state().cursor(), paused, "pause stops the sweep");
 }
 
+/// File ▸ Paths…
+fn open_paths_window(h: &mut Harness<'static, GlassrayApp>) {
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Paths…").click();
+    h.run_steps(2);
+}
+
 /// Focuses the text field with accessible name `label` and types `text` into it.
 fn type_into(h: &mut Harness<'static, GlassrayApp>, label: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, label).focus();
@@ -307,8 +315,7 @@ fn a_mark_survives_a_session_save_and_reload() {
         );
     }
     // Save through File ▸ Session file ▸ Save session to path.
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Save session to path").click();
     h.run_steps(2);
@@ -318,8 +325,7 @@ fn a_mark_survives_a_session_save_and_reload() {
     // A new app reopens it through the same menu.
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Open session from path").click();
     h.run_steps(2);
@@ -356,8 +362,7 @@ fn export_writes_the_analyze_files() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Export folder", dir.path().to_str().expect("utf-8"));
     h.get_by_label("Export to folder").click();
     h.run_steps(2);
@@ -790,4 +795,57 @@ fn no_plot_moves_its_axes_unless_its_data_a_pan_or_a_reset_does() {
         };
         assert_same("reset", frame, &now, &start, plots);
     }
+}
+
+/// Presses and releases the primary button at `at`, as a mouse does.
+fn mouse_click(h: &mut Harness<'static, GlassrayApp>, at: egui::Pos2) {
+    h.hover_at(at);
+    h.step();
+    h.drag_at(at);
+    h.step();
+    h.drop_at(at);
+    h.step();
+}
+
+#[test]
+fn the_paths_window_takes_mouse_clicks_and_typing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("by-mouse.ron");
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    // File ▸ Paths… with the mouse.
+    let file = h.get_by_label("File").rect();
+    mouse_click(&mut h, file.center());
+    h.run_steps(2);
+    let item = h.get_by_label("Paths…").rect();
+    mouse_click(&mut h, item.center());
+    h.run_steps(2);
+    // Click into the session field: the window stays, the field takes the typing.
+    let field = h
+        .get_by_role_and_label(Role::TextInput, "Session file")
+        .rect();
+    mouse_click(&mut h, field.center());
+    h.run_steps(2);
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Session file")
+            .is_some(),
+        "the window is still open after a click into its field"
+    );
+    h.event(egui::Event::Text(session.display().to_string()));
+    h.step();
+    let save = h.get_by_label("Save session to path").rect();
+    mouse_click(&mut h, save.center());
+    h.run_steps(2);
+    wait_idle(&mut h);
+    assert!(session.exists(), "{}", h.state().status());
+    assert!(
+        h.state().status().contains("by-mouse.ron"),
+        "the status says where: {}",
+        h.state().status()
+    );
+    // Done: the window closed itself.
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Session file")
+            .is_none()
+    );
 }
