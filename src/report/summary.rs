@@ -1,9 +1,10 @@
 //! `summary.json`: the transition temperatures in use (K, at the top level) with their
 //! uncertainties and methods, what was detected, every parameter (with the sample's overrides),
-//! the files skipped and the series' messages.
+//! the files skipped and the series' messages; then (`load`) what happened to the input.
 
 use serde::Serialize;
 
+use super::load::LoadReport;
 use crate::analysis::params::ParamsWire;
 use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transitions::{Transition, TransitionEstimate, Transitions};
@@ -62,12 +63,14 @@ struct Summary<'a> {
     skipped_files: Vec<String>,
     messages: &'a [String],
     glassray_version: &'a str,
+    load: &'a LoadReport,
 }
 
 /// The text of `summary.json`.
 pub fn summary_json(
     series: &HeatingSeries,
     skipped: &[String],
+    load: &LoadReport,
     a: &SeriesAnalysis,
 ) -> Result<String, serde_json::Error> {
     use Transition::*;
@@ -93,6 +96,7 @@ pub fn summary_json(
         skipped_files: skipped.to_vec(),
         messages: &a.messages,
         glassray_version: env!("CARGO_PKG_VERSION"),
+        load,
     };
     serde_json::to_string_pretty(&summary)
 }

@@ -1,0 +1,277 @@
+//! The command line on bad option values, on a closed or full standard output, and what
+//! `analyze` says about its input.
+
+use std::process::{Command, Output, Stdio};
+
+use super::cli::{glassray, text};
+use super::{fixture, shared};
+
+/// Runs glassray with its standard output sent to `stdout`.
+fn glassray_into(args: &[&str], stdout: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_glassray"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run glassray")
+}
+
+/// A pipe whose reading end is already closed (`glassray … | head -0`).
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+#[test]
+fn every_numeric_option_refuses_nan_infinite_negative_and_absurd_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("never");
+    let o = out.to_str().expect("utf-8");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--qmin", "NaN"], "--qmin NaN must lie between 0 and"),
+        (&["--qmin", "-1"], "--qmin -1 must lie between 0 and"),
+        (&["--qmax", "inf"], "--qmax inf must lie between 0 and"),
+        (
+            &["--qmin", "5", "--qmax", "2"],
+            "--qmin 5 must be below --qmax 2",
+        ),
+        (&["--qmax", "0"], "--qmax must be above 0"),
+        (&["--rmax", "NaN"], "--rmax NaN must be a number above"),
+        (
+            &["--rmax", "1e9"],
+            "the r grid must hold between 2 and 200000",
+        ),
+        (
+            &["--dr", "1e-9"],
+            "the r grid must hold between 2 and 200000",
+        ),
+        (&["--dr", "-0.01"], "--dr -0.01 must be a positive number"),
+        (&["--dr", "100"], "the r grid must hold between 2 and"),
+        (&["--rmax", "5"], "must lie inside the r grid"),
+        (&["--rho0", "0"], "--rho0 0 must lie between 0.001 and 1"),
+        (
+            &["--rho0", "inf"],
+            "--rho0 inf must lie between 0.001 and 1",
+        ),
+        (
+            &["--fsdp", "3:2"],
+            "--fsdp `3:2` must be A:B with 0 ≤ A < B",
+        ),
+        (&["--fsdp", "NaN:3"], "--fsdp `NaN:3` must be A:B"),
+        (&["--fsdp", "-1:3"], "--fsdp `-1:3` must be A:B"),
+        (
+            &["--fit-window", "3.9:inf"],
+            "--fit-window `3.9:inf` must be A:B",
+        ),
+        (&["--fit-window", "3.9:60"], "inside the r grid"),
+        (
+            &["--cluster-radius", "NaN"],
+            "--cluster-radius NaN Å puts the seeds",
+        ),
+        (
+            &["--cluster-radius", "-3"],
+            "--cluster-radius -3 Å puts the seeds",
+        ),
+        (
+            &["--cluster-radius", "5"],
+            "outside the fit window 3.9:6.6 Å",
+        ),
+        (
+            &["--seed-tolerance", "0"],
+            "--seed-tolerance 0 Å must lie above 0 and below 1",
+        ),
+        (
+            &["--seed-tolerance", "2"],
+            "--seed-tolerance 2 Å must lie above 0 and below 1",
+        ),
+        (&["--seed-tolerance", "NaN"], "--seed-tolerance NaN"),
+        (
+            &["--tr", "NaN"],
+            "--tr NaN must be a temperature between 1 and 5000 K",
+        ),
+        (
+            &["--tg", "-5"],
+            "--tg -5 must be a temperature between 1 and 5000 K",
+        ),
+        (
+            &["--tx", "1e6"],
+            "--tx 1000000 must be a temperature between 1 and 5000 K",
+        ),
+        (
+            &["--tr", "700", "--tg", "600"],
+            "T_r 700 K must be below T_g 600 K",
+        ),
+        (
+            &["--tg", "700", "--tx", "700"],
+            "T_g 700 K must be below T_x 700 K",
+        ),
+        (
+            &["--smoothing", "0"],
+            "--smoothing 0 must be a positive finite number",
+        ),
+        (
+            &["--smoothing", "inf"],
+            "--smoothing inf must be a positive finite number",
+        ),
+        (
+            &["--wavelength", "NaN"],
+            "--wavelength NaN Å is not a wavelength",
+        ),
+        (
+            &["--wavelength", "-0.1"],
+            "--wavelength -0.1 Å is not a wavelength",
+        ),
+        (&["--ramp", "NaN:20/min"], "must look like T0:RATE/UNIT"),
+        (&["--ramp", "-300:20/min"], "--ramp starts at -300 K"),
+        (
+            &["--ramp", "300:1e9/min"],
+            "--ramp rate 1000000000 K is absurd",
+        ),
+    ];
+    for (options, expected) in cases {
+        let mut args = vec!["analyze"];
+        args.extend_from_slice(options);
+        args.extend(["--out", o]);
+        let run = glassray(&args);
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{options:?}: {stderr}");
+        assert!(stderr.contains(expected), "{options:?}: {stderr}");
+        assert!(
+            !out.exists(),
+            "{options:?}: nothing is written on bad usage"
+        );
+    }
+    // Shared options are checked for inspect too; a good radius and ordered marks pass.
+    let run = glassray(&["inspect", "--ramp", "300:inf/s", "."]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let run = glassray(&[
+        "analyze",
+        data.to_str().expect("utf-8"),
+        "--cluster-radius",
+        "2.9",
+        "--tr",
+        "180",
+        "--tg",
+        "190",
+        "--out",
+        o,
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+}
+
+#[test]
+fn a_closed_or_full_stdout_ends_with_exit_one_and_a_message() {
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let d = data.to_str().expect("utf-8");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("utf-8");
+    let commands: [&[&str]; 3] = [
+        &["inspect", d],
+        &["inspect", "--csv", d],
+        &["analyze", d, "--out", o],
+    ];
+    for args in commands {
+        for (how, stdout) in [
+            ("closed", closed_pipe()),
+            (
+                "full",
+                Stdio::from(std::fs::File::create("/dev/full").expect("/dev/full")),
+            ),
+        ] {
+            let _ = std::fs::remove_dir_all(&out);
+            let run = glassray_into(args, stdout);
+            let stderr = text(&run.stderr);
+            assert_eq!(run.status.code(), Some(1), "{args:?} {how}: {stderr}");
+            assert!(
+                stderr.contains("error: cannot write to standard output"),
+                "{args:?} {how}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{args:?} {how}: {stderr}");
+            if args[0] == "analyze" {
+                assert!(out.join("summary.json").is_file(), "{how}: outputs written");
+                assert_eq!(std::fs::read_dir(out.join("gr")).expect("gr").count(), 7);
+            }
+        }
+    }
+}
+
+#[test]
+fn analyze_says_what_happened_to_the_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("bad");
+    let bad = fixture("bad");
+    let run = glassray(&[
+        "analyze",
+        bad.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "files skipped: {stdout}");
+    assert!(
+        stdout.contains("loaded: 5 file(s) skipped, 4 row(s) dropped, 4 pattern(s) with problems"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("problem: "),
+        "details only with -v: {stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    let load = &json["load"];
+    assert_eq!(load["counts"]["files_skipped"], 5);
+    assert_eq!(load["skipped_files"].as_array().map(Vec::len), Some(5));
+    let problems = load["pattern_problems"].as_array().expect("problems");
+    assert!(
+        problems.iter().any(|p| p["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("non_numeric_row.xy"))
+            && p["line"].as_u64().is_some()
+            && p["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("row skipped"))),
+        "{problems:?}"
+    );
+    assert!(load["temperature_sources"].is_object());
+    assert!(load["notes"].is_array());
+    // summary.json keeps its keys in their order; `load` comes after them.
+    let raw = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    let at = |k: &str| {
+        raw.find(&format!("\n  \"{k}\""))
+            .unwrap_or_else(|| panic!("{k}"))
+    };
+    assert!(at("sample") < at("T_r") && at("messages") < at("glassray_version"));
+    assert!(at("glassray_version") < at("load"));
+
+    let verbose = glassray(&[
+        "analyze",
+        bad.to_str().expect("utf-8"),
+        "-v",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&verbose.stdout);
+    assert!(
+        stdout.contains("problem: ") && stdout.contains("non_numeric_row.xy:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("skipped: ") && stdout.contains("temperatures: "),
+        "{stdout}"
+    );
+
+    // A clean load exits 0 and says so.
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let run = glassray(&[
+        "analyze",
+        data.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("loaded: 0 file(s) skipped, 0 row(s) dropped"));
+}
