@@ -12,10 +12,11 @@ use std::process::ExitCode;
 
 use super::config::{AnalyzeConfig, check_out_against_inputs};
 use super::{AnalyzeArgs, Printer, UsageError, warn};
-use glassray::analysis::transitions::{Transition, TransitionEstimate};
+use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
 use glassray::engine::{analyze, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
+use glassray::model::TemperatureAxis;
 use glassray::report::{
     LoadReport, SeriesOutputs, check_replaceable, outputs, series_dirs, write_series,
 };
@@ -109,7 +110,15 @@ fn analyze_one(
         print_load(printer, &report, config.verbose);
         return;
     }
-    let analysis = analyze(series, &config.params, &config.marks);
+    // Marks are temperatures: on a series without any, they would be read as pattern indices.
+    let on_index = series.axis == TemperatureAxis::Index;
+    let ignored_marks = on_index && config.marks.overrides.iter().any(Option::is_some);
+    let marks = if on_index {
+        Marks::default()
+    } else {
+        config.marks
+    };
+    let analysis = analyze(series, &config.params, &marks);
     let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
     let outputs = SeriesOutputs {
         series,
@@ -128,14 +137,25 @@ fn analyze_one(
     };
     outcome.written += 1;
     let t = &analysis.transitions;
+    let show = |x| show(t.used(x), on_index);
+    let axis = if on_index {
+        " without temperatures (positions are pattern indices from 0)"
+    } else {
+        ""
+    };
     printer.line(format!(
-        "{name}: {} patterns; T_r {}, T_g {}, T_x {} → {}",
+        "{name}: {} patterns{axis}; T_r {}, T_g {}, T_x {} → {}",
         series.len(),
-        show(t.used(Transition::Relaxation)),
-        show(t.used(Transition::Glass)),
-        show(t.used(Transition::Crystallization)),
+        show(Transition::Relaxation),
+        show(Transition::Glass),
+        show(Transition::Crystallization),
         dir.display()
     ));
+    if ignored_marks {
+        printer.line(
+            "  note: --tr/--tg/--tx are temperatures (K) and this series has none: not used",
+        );
+    }
     print_load(printer, &report, config.verbose);
     for note in notes {
         printer.line(format!("  note: {note}"));
@@ -162,8 +182,11 @@ fn print_load(printer: &mut Printer, report: &LoadReport, verbose: bool) {
     }
 }
 
-fn show(t: Option<&TransitionEstimate>) -> String {
-    t.map_or("not found".into(), |t| {
-        format!("{:.1} ± {:.1} K", t.kelvin, t.uncertainty)
-    })
+/// A transition in K, or as a pattern index on a series without temperatures.
+fn show(t: Option<&TransitionEstimate>, on_index: bool) -> String {
+    match t {
+        None => "not found".into(),
+        Some(t) if on_index => format!("at pattern {:.1} ± {:.1}", t.kelvin, t.uncertainty),
+        Some(t) => format!("{:.1} ± {:.1} K", t.kelvin, t.uncertainty),
+    }
 }

@@ -275,3 +275,65 @@ fn analyze_says_what_happened_to_the_input() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("loaded: 0 file(s) skipped, 0 row(s) dropped"));
 }
+
+#[test]
+fn a_series_without_temperatures_reports_pattern_indices_never_kelvin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = dir.path().join("demo");
+    let run = glassray(&["demo", "--out", demo.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    // The demo's AC series with its temperatures (headers, log) taken out.
+    let bare = dir.path().join("bare");
+    std::fs::create_dir(&bare).expect("mkdir");
+    for entry in std::fs::read_dir(demo.join("AC")).expect("AC") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "xy") {
+            continue;
+        }
+        let kept: String = std::fs::read_to_string(&path)
+            .expect("read")
+            .lines()
+            .filter(|l| !l.starts_with("# T =") && !l.starts_with("# time ="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(bare.join(path.file_name().expect("name")), kept).expect("write");
+    }
+    let out = dir.path().join("out");
+    let run = glassray(&[
+        "analyze",
+        bare.to_str().expect("utf-8"),
+        "--tr",
+        "600",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
+    assert!(
+        stdout.contains("without temperatures (positions are pattern indices from 0)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("T_r at pattern "), "{stdout}");
+    assert!(
+        !stdout.lines().next().unwrap_or_default().contains(" K"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--tr/--tg/--tx are temperatures (K)"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(json["temperature_axis"], "index");
+    assert_eq!(json["load"]["temperature_axis"], "index");
+    for t in ["T_r", "T_g", "T_x"] {
+        assert!(json[t].is_null(), "{t} is no temperature: {json}");
+        assert!(json[format!("{t}_uncertainty")].is_null());
+    }
+    let index = json["T_r_pattern_index"].as_f64().expect("T_r found");
+    assert!((0.0..151.0).contains(&index), "{index}");
+    assert!(json["T_r_pattern_index"] != 600.0, "the --tr in K is not used");
+    let detected = &json["detected"]["detected_t_r"];
+    assert!(detected["kelvin"].is_null() && detected["pattern_index"].is_number());
+    assert!(!std::fs::read_to_string(out.join("summary.json"))
+        .expect("summary")
+        .contains("\"kelvin\""));
+}
