@@ -3,6 +3,8 @@
 
 use std::process::{Command, Output, Stdio};
 
+use proptest::prelude::*;
+
 use super::cli::{glassray, text};
 use super::{fixture, shared};
 
@@ -336,4 +338,92 @@ fn a_series_without_temperatures_reports_pattern_indices_never_kelvin() {
     assert!(!std::fs::read_to_string(out.join("summary.json"))
         .expect("summary")
         .contains("\"kelvin\""));
+}
+
+/// Every numeric option of `analyze` (and the shared ones); `--ramp-rate` stands for
+/// `--ramp 300:RATE/pattern`.
+const NUMERIC_OPTIONS: [&str; 16] = [
+    "--qmin",
+    "--qmax",
+    "--rmax",
+    "--dr",
+    "--rho0",
+    "--cluster-radius",
+    "--seed-tolerance",
+    "--tr",
+    "--tg",
+    "--tx",
+    "--smoothing",
+    "--wavelength",
+    "--fsdp",
+    "--fit-window",
+    "--ramp",
+    "--ramp-rate",
+];
+
+/// A number as a user might type it: any f64 (NaN, ±inf, subnormal, huge), a plausible value,
+/// or a spelling Rust's parser takes (`inf`, `-0`, `1e-320`, `+3`).
+fn number_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<f64>().prop_map(|v| v.to_string()),
+        any::<f64>().prop_map(|v| format!("{v:e}")),
+        (-50.0..2000.0f64).prop_map(|v| format!("{v}")),
+        (0.0..20.0f64).prop_map(|v| format!("{v:.3}")),
+        prop::sample::select(vec![
+            "NaN", "nan", "inf", "-inf", "+inf", "infinity", "-0", "0", "+3", "1e-320", "1e308",
+            "-1", "5e-324", "0x10", "", " 1", "1_000",
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+proptest! {
+    // Each case runs the binary on six small S(Q) files (well under a second, but for the
+    // largest r grid allowed).
+    #![proptest_config(ProptestConfig { cases: 192, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_number_for_a_numeric_option_is_exit_zero_or_two_never_a_panic(
+        given in prop::collection::vec(
+            (prop::sample::select(NUMERIC_OPTIONS.to_vec()), number_text(), number_text()),
+            1..4,
+        ),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let files: Vec<String> = (1..=6)
+            .map(|i| fixture(&format!("series/scan_{i}.xy")).to_string_lossy().into_owned())
+            .collect();
+        let mut args: Vec<String> = vec!["analyze".into()];
+        args.extend(files);
+        let mut ramp = false;
+        for (option, a, b) in &given {
+            let (option, value) = match *option {
+                "--fsdp" | "--fit-window" => (*option, format!("{a}:{b}")),
+                "--ramp" => (*option, format!("{a}:{b}/min")),
+                "--ramp-rate" => ("--ramp", format!("300:{a}/pattern")),
+                _ => (*option, a.clone()),
+            };
+            ramp |= option == "--ramp";
+            args.extend([option.to_string(), value]);
+        }
+        args.extend(["--out".into(), out.to_string_lossy().into_owned()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = glassray(&args);
+        let stderr = text(&run.stderr);
+        let shown = args[7..].join(" ");
+        prop_assert!(!stderr.contains("panicked"), "{shown}: {stderr}");
+        // A valid ramp disagrees with the files' header temperatures: a load problem (exit 1).
+        let code = match run.status.code() {
+            Some(1) if ramp && !stderr.contains("error") => Some(0),
+            code => code,
+        };
+        prop_assert!(code == Some(0) || code == Some(2), "{shown}: {code:?} {stderr}");
+        if code == Some(2) {
+            prop_assert!(stderr.starts_with("error: "), "{shown}: {stderr}");
+            prop_assert!(!out.exists(), "{shown}: written on bad usage");
+        } else {
+            prop_assert!(out.join("summary.json").is_file(), "{shown}");
+        }
+    }
 }
