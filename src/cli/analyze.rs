@@ -2,7 +2,8 @@
 //!
 //! For one series: `OUT/metrics.csv`, `OUT/summary.json`, `OUT/gr/*.gr`. For several (the demo's
 //! three samples, or several folders): the same under `OUT/<sample>/` (`AC`, `AC-2` when two
-//! are named alike). Each series' folder is installed whole (a failure leaves the previous one).
+//! are named alike). The run's outputs are staged beside `OUT` and replace it whole at the end,
+//! only when every series was written (a failure leaves the previous set).
 //! It prints what happened to the input (counts per series, every detail with `-v`) and exits
 //! 0 when everything loaded and was written, 1 when files were skipped, rows dropped or an
 //! output could not be written, 2 on bad usage.
@@ -17,19 +18,13 @@ use glassray::demo::DemoConfig;
 use glassray::engine::{analyze, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
-use glassray::report::{
-    LoadReport, SeriesOutputs, check_replaceable, outputs, series_dirs, write_series,
-};
+use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let config = args.config()?;
     check_out_against_inputs(&config.out, &config.paths)?;
-    if config.out.exists() && !config.out.is_dir() {
-        return Err(UsageError(format!(
-            "--out {} is a file, not a folder",
-            config.out.display()
-        )));
-    }
+    // Before the (slow) load: a folder that may not be replaced is a usage error.
+    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
     let loads: Vec<SeriesLoad> = if config.paths.is_empty() {
         demo_all(&DemoConfig::default())
             .into_iter()
@@ -39,24 +34,23 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
         load_inputs(&config.paths, &config.load)
     };
     let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
-    let (dirs, renamed) = series_dirs(&config.out, &samples);
-    for dir in &dirs {
-        check_replaceable(dir).map_err(|e| UsageError(format!("--out: {e}")))?;
-    }
+    let (folders, renamed) = series_folders(&samples);
     let mut printer = Printer::new();
     for note in &renamed {
         printer.line(format!("note: {note}"));
     }
     let mut outcome = Outcome::default();
-    for (load, dir) in loads.iter().zip(&dirs) {
-        analyze_one(&config, load, dir, &mut printer, &mut outcome);
-    }
-    if dirs.len() > 1
-        && outcome.written > 0
-        && let Err(e) = outputs::remove_single_series_layout(&config.out)
-    {
-        warn(format!("error: {e}"));
-        outcome.failed_writes += 1;
+    match StagedRun::new(&config.out) {
+        Ok(staged) => {
+            for (load, folder) in loads.iter().zip(&folders) {
+                analyze_one(&config, load, (&staged, folder), &mut printer, &mut outcome);
+            }
+            install(staged, &config.out, &mut printer, &mut outcome);
+        }
+        Err(e) => {
+            warn(format!("error: {e}"));
+            outcome.failed_writes += 1;
+        }
     }
     let printed = printer.finish();
     Ok(
@@ -66,6 +60,28 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// Installs the run's outputs when every series analysed was written; otherwise drops them and
+/// keeps the previous set, saying so.
+fn install(staged: StagedRun, out: &Path, printer: &mut Printer, outcome: &mut Outcome) {
+    if outcome.failed_writes > 0 || outcome.written == 0 {
+        let kept = if out.exists() {
+            "the previous outputs are kept as they were"
+        } else {
+            "nothing was written"
+        };
+        warn(format!("{}: not replaced: {kept}", out.display()));
+        outcome.written = 0;
+        return;
+    }
+    match staged.commit() {
+        Ok(()) => printer.line(format!("outputs in {}", out.display())),
+        Err(e) => {
+            warn(format!("error: {e}"));
+            outcome.failed_writes += 1;
+        }
+    }
 }
 
 /// What the run did, for its exit code.
@@ -90,7 +106,7 @@ impl Default for Outcome {
 fn analyze_one(
     config: &AnalyzeConfig,
     load: &SeriesLoad,
-    dir: &Path,
+    (staged, folder): (&StagedRun, &Path),
     printer: &mut Printer,
     outcome: &mut Outcome,
 ) {
@@ -126,7 +142,12 @@ fn analyze_one(
         load: &report,
         skipped: &skipped,
     };
-    let notes = match write_series(dir, &outputs) {
+    let dir = if folder.as_os_str().is_empty() {
+        config.out.clone()
+    } else {
+        config.out.join(folder)
+    };
+    let notes = match staged.write(folder, &outputs) {
         Ok(notes) => notes,
         Err(e) => {
             warn(format!("error: {e}"));

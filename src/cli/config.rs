@@ -149,12 +149,21 @@ impl AnalyzeArgs {
             ));
         }
         params.smoothing.lambda = self.smoothing;
+        if self.out.as_os_str().is_empty() {
+            return usage("--out needs a folder name".into());
+        }
+        // `.`, `..` and `/` name no folder that can be staged beside: use the real path.
+        let out = if self.out.file_name().is_some() {
+            self.out.clone()
+        } else {
+            resolved(&self.out)
+        };
         Ok(AnalyzeConfig {
             paths: self.paths.clone(),
             load,
             params,
             marks: self.marks()?,
-            out: self.out.clone(),
+            out,
             verbose: self.verbose,
         })
     }

@@ -11,7 +11,8 @@
 //! for the whole folder, then swapped with the target in one step (Linux `renameat2` with
 //! `RENAME_EXCHANGE`; elsewhere two renames), and the old folder is removed. A crash, a full
 //! disk or a second writer leaves the old complete folder or the new complete one; a failed or
-//! abandoned staging removes its temporary folder.
+//! abandoned staging removes its temporary folder, and the next staging beside the same target
+//! removes those of killed runs (named with their process id; Linux only).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,49 @@ pub fn staging_prefix(target: &Path) -> String {
     format!(".{name}.glassray-")
 }
 
+/// The prefix of this process's temporary folders beside `target`: with its id, so that a later
+/// run can tell the folders of a killed run (whose process is gone) from those of a live one.
+fn own_staging_prefix(target: &Path) -> String {
+    format!("{}{}-", staging_prefix(target), std::process::id())
+}
+
+/// Removes the temporary folders a killed run left beside a target (`kill -9`, a power cut):
+/// those whose process is gone. Best effort; where a process cannot be looked up (outside
+/// Linux), nothing is removed.
+fn remove_dead_stagings(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !process_alive(pid)
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be running (true when it cannot be told).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
 /// A folder being written beside its target, installed whole by [`StagedDir::commit`]. Dropped
 /// without a commit (an error, a panic), it removes itself.
 #[derive(Debug)]
@@ -61,8 +105,9 @@ impl StagedDir {
     pub fn new(target: &Path) -> std::io::Result<Self> {
         let parent = parent_of(target);
         std::fs::create_dir_all(parent)?;
+        remove_dead_stagings(parent, &staging_prefix(target));
         let mut builder = tempfile::Builder::new();
-        let prefix = staging_prefix(target);
+        let prefix = own_staging_prefix(target);
         builder.prefix(&prefix);
         #[cfg(unix)]
         {
@@ -127,7 +172,7 @@ fn install(staged: &Path, target: &Path) -> std::io::Result<Option<PathBuf>> {
     }
     // No atomic exchange here: move the old folder aside, then the new one in.
     let aside = tempfile::Builder::new()
-        .prefix(&staging_prefix(target))
+        .prefix(&own_staging_prefix(target))
         .tempdir_in(parent_of(target))?
         .keep();
     let old = aside.join("old");
@@ -261,6 +306,29 @@ mod tests {
         assert!(stage(&file, &[("a.txt", "1")]).commit().is_err());
         assert_eq!(std::fs::read_to_string(&file).expect("file"), "keep");
         assert_eq!(names(dir.path()), ["file", "out"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_temporary_folders_of_a_killed_run_are_removed_by_the_next() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("out");
+        // pid_max is at most 2^22: this process never ran.
+        let dead = dir.path().join(".out.glassray-999999999-AbC123");
+        std::fs::create_dir_all(dead.join("gr")).expect("dead");
+        std::fs::write(dead.join("metrics.csv"), "half").expect("write");
+        let live = stage(&target, &[("a.txt", "live")]);
+        assert!(!dead.exists(), "the killed run's folder is gone");
+        let other = stage(&target, &[("a.txt", "other")]);
+        assert!(live.path().exists(), "a live run's folder is kept");
+        other.commit().expect("other");
+        live.commit().expect("live");
+        assert_eq!(names(dir.path()), ["out"]);
+        // Another target's folders are not touched.
+        let theirs = dir.path().join(".results.glassray-999999999-x");
+        std::fs::create_dir(&theirs).expect("theirs");
+        stage(&target, &[]).commit().expect("again");
+        assert!(theirs.exists());
     }
 
     #[cfg(unix)]

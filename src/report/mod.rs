@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use load::LoadReport;
 pub use metrics::{METRICS_COLUMNS, metrics_csv};
-pub use outputs::{SeriesOutputs, check_replaceable, series_dirs, write_series};
+pub use outputs::{SeriesOutputs, StagedRun, check_replaceable, series_folders, write_series};
 
 use crate::analysis::series::SeriesAnalysis;
 use crate::model::HeatingSeries;

@@ -1,9 +1,11 @@
-//! Where a run's outputs go and how they are installed. Each series' `metrics.csv`,
-//! `summary.json` and `gr/` are written into a temporary folder beside their target and swapped
-//! in whole ([`crate::engine::write::StagedDir`]), so a re-run leaves no stale file (a `gr` of a
-//! pattern no longer there) and a failure leaves the previous set. Names are unique and stable:
-//! two series named `AC` go to `AC` and `AC-2`, two patterns of stem `scan` to `scan.gr` and
-//! `scan-2.gr`, each time with a note saying so.
+//! Where a run's outputs go and how they are installed. A run's `metrics.csv`, `summary.json`
+//! and `gr/` (one set, or one per series under `<sample>/`) are written into a temporary folder
+//! beside the output folder and swapped in whole at the end ([`StagedRun`], on
+//! [`crate::engine::write::StagedDir`]), so a re-run leaves no stale file (a `gr` of a pattern
+//! no longer there, a series no longer given) and a crash, a failed write or a second run leaves
+//! the previous complete set or the new one. Names are unique and stable: two series named `AC`
+//! go to `AC` and `AC-2`, two patterns of stem `scan` to `scan.gr` and `scan-2.gr`, each time
+//! with a note saying so.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -66,16 +68,17 @@ fn renaming_notes(what: &str, wanted: &[String], given: &[String]) -> Vec<String
     notes
 }
 
-/// The folder of each series of a run, with notes for names made unique: `out` itself for one
-/// series, `out/<sample>` for several (`AC`, `AC-2` for two samples named AC).
-pub fn series_dirs(out: &Path, samples: &[&str]) -> (Vec<PathBuf>, Vec<String>) {
+/// The folder of each series of a run, relative to the output folder, with notes for names
+/// made unique: the output folder itself (an empty path) for one series, `<sample>` for several
+/// (`AC`, `AC-2` for two samples named AC).
+pub fn series_folders(samples: &[&str]) -> (Vec<PathBuf>, Vec<String>) {
     if samples.len() == 1 {
-        return (vec![out.to_path_buf()], Vec::new());
+        return (vec![PathBuf::new()], Vec::new());
     }
     let wanted: Vec<String> = samples.iter().map(|s| safe_name(s)).collect();
     let given = unique_names(wanted.clone());
     let notes = renaming_notes("series", &wanted, &given);
-    (given.iter().map(|n| out.join(n)).collect(), notes)
+    (given.into_iter().map(PathBuf::from).collect(), notes)
 }
 
 /// Whether an entry of an output folder is a temporary folder glassray left (a killed run).
@@ -129,20 +132,73 @@ pub struct SeriesOutputs<'a> {
     pub skipped: &'a [String],
 }
 
-/// Writes one series' outputs into a temporary folder beside `dir` and swaps it in whole.
-/// Returns notes (names made unique). On an error the previous folder is left as it was and
-/// nothing temporary remains.
+/// A run's outputs being written beside the output folder, installed whole by
+/// [`StagedRun::commit`]; dropped without a commit, it removes itself and leaves the old set.
+pub struct StagedRun {
+    staged: StagedDir,
+    out: PathBuf,
+}
+
+impl StagedRun {
+    /// Checks that `out` may be replaced ([`check_replaceable`]) and stages an empty folder
+    /// beside it.
+    pub fn new(out: &Path) -> Result<Self, ReportError> {
+        check_replaceable(out)?;
+        let staged = StagedDir::new(out).map_err(|source| ReportError::CreateDir {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        Ok(StagedRun {
+            staged,
+            out: out.to_path_buf(),
+        })
+    }
+
+    /// Writes one series' outputs into `folder` (relative to the output folder, as
+    /// [`series_folders`] gives it). Returns notes (G(r) names made unique).
+    pub fn write(
+        &self,
+        folder: &Path,
+        outputs: &SeriesOutputs<'_>,
+    ) -> Result<Vec<String>, ReportError> {
+        write_series_files(
+            &self.staged.path().join(folder),
+            &self.out.join(folder),
+            outputs,
+        )
+    }
+
+    /// Installs the staged outputs in place of the output folder, whole.
+    pub fn commit(self) -> Result<(), ReportError> {
+        self.staged.commit().map_err(|source| ReportError::Write {
+            path: self.out,
+            source,
+        })
+    }
+}
+
+/// Writes one series' outputs into `dir` alone, replacing it whole (the app's export): staged
+/// beside it and swapped in. Returns notes (names made unique). On an error the previous folder
+/// is left as it was and nothing temporary remains.
 pub fn write_series(dir: &Path, out: &SeriesOutputs<'_>) -> Result<Vec<String>, ReportError> {
-    check_replaceable(dir)?;
-    let staged = StagedDir::new(dir).map_err(|source| ReportError::CreateDir {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let root = staged.path().to_path_buf();
+    let run = StagedRun::new(dir)?;
+    let notes = run.write(Path::new(""), out)?;
+    run.commit()?;
+    Ok(notes)
+}
+
+/// Writes `metrics.csv`, `summary.json` and `gr/` into `root` (created), naming files in errors
+/// as if under `shown_dir`, where they will be installed.
+fn write_series_files(
+    root: &Path,
+    shown_dir: &Path,
+    out: &SeriesOutputs<'_>,
+) -> Result<Vec<String>, ReportError> {
+    let dir = shown_dir;
     // Errors name the file where it will be, not the temporary folder.
-    let shown = |p: &Path| dir.join(p.strip_prefix(&root).unwrap_or(p));
+    let shown = |p: &Path| dir.join(p.strip_prefix(root).unwrap_or(p));
     let (series, a) = (out.series, out.analysis);
-    std::fs::create_dir(root.join("gr")).map_err(|source| ReportError::CreateDir {
+    std::fs::create_dir_all(root.join("gr")).map_err(|source| ReportError::CreateDir {
         path: dir.join("gr"),
         source,
     })?;
@@ -177,37 +233,7 @@ pub fn write_series(dir: &Path, out: &SeriesOutputs<'_>) -> Result<Vec<String>, 
         let text = gr::gr_file(series, p, pa, rs, &a.params);
         write(root.join("gr").join(name), text.as_bytes())?;
     }
-    staged.commit().map_err(|source| ReportError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     Ok(renaming_notes("patterns' G(r) files", &wanted, &names))
-}
-
-/// After several series were written into `out/<sample>/`, removes the top-level outputs a
-/// one-series run left in `out` (its `metrics.csv`, `summary.json` and `gr/`), so the two
-/// layouts never mix. Only a `summary.json` that glassray wrote counts.
-pub fn remove_single_series_layout(out: &Path) -> Result<(), ReportError> {
-    let summary = out.join("summary.json");
-    let ours = std::fs::read_to_string(&summary)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|v| v.get("glassray_version").is_some());
-    if !ours {
-        return Ok(());
-    }
-    let remove = |path: PathBuf, r: std::io::Result<()>| match r {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(ReportError::Write { path, source: e })
-        }
-        _ => Ok(()),
-    };
-    remove(out.join("gr"), std::fs::remove_dir_all(out.join("gr")))?;
-    remove(
-        out.join("metrics.csv"),
-        std::fs::remove_file(out.join("metrics.csv")),
-    )?;
-    remove(summary.clone(), std::fs::remove_file(&summary))
 }
 
 #[cfg(test)]
@@ -228,11 +254,11 @@ mod tests {
             renaming_notes("patterns' G(r) files", &wanted, &given),
             ["2 patterns' G(r) files share the name `a.gr`: written as a.gr, a-2.gr"]
         );
-        let (dirs, notes) = series_dirs(Path::new("out"), &["AC", "AC"]);
-        assert_eq!(dirs, [Path::new("out/AC"), Path::new("out/AC-2")]);
+        let (dirs, notes) = series_folders(&["AC", "AC"]);
+        assert_eq!(dirs, [Path::new("AC"), Path::new("AC-2")]);
         assert_eq!(notes.len(), 1);
-        let (dirs, notes) = series_dirs(Path::new("out"), &["AC"]);
-        assert_eq!(dirs, [Path::new("out")]);
+        let (dirs, notes) = series_folders(&["AC"]);
+        assert_eq!(dirs, [Path::new("")]);
         assert!(notes.is_empty());
     }
 

@@ -225,3 +225,69 @@ fn an_out_folder_inside_an_input_or_holding_other_files_is_refused() {
     assert!(stderr.contains("thesis.tex"), "{stderr}");
     assert_eq!(names(&out), ["thesis.tex"]);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_run_leaves_the_old_or_the_new_complete_set_and_the_next_run_cleans_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = fixture("series");
+    let out = dir.path().join("out");
+    let old = |out: &Path| -> Vec<Vec<u8>> {
+        ["metrics.csv", "summary.json"]
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(analyze(&[&data], &out).status.code(), Some(1));
+    let before = old(&out);
+    // The demo (three series, a few seconds) killed at different moments of its run.
+    for delay_ms in [50, 600, 2500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_glassray"))
+            .args(["analyze", "--out", s(&out)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let listed = names(&out);
+        if listed == ["gr", "metrics.csv", "summary.json"] {
+            assert_eq!(old(&out), before, "after {delay_ms} ms: the old set, whole");
+            assert_eq!(names(&out.join("gr")).len(), 6);
+        } else {
+            assert_eq!(listed, ["AC", "CR", "HPT"], "after {delay_ms} ms");
+            for sample in listed {
+                assert_eq!(names(&out.join(&sample).join("gr")).len(), 151, "{sample}");
+            }
+            break;
+        }
+    }
+    // The next run removes what the killed ones left beside the folder.
+    assert_eq!(analyze(&[&data], &out).status.code(), Some(1));
+    assert_eq!(names(dir.path()), ["out"], "no temporary folder is left");
+}
+
+#[test]
+fn a_closed_stdout_loses_no_series() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (x, y) = (dir.path().join("x/AC"), dir.path().join("y/CR"));
+    copy_series(&x);
+    copy_series(&y);
+    let out = dir.path().join("out");
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader); // `glassray analyze … | head -0`
+    let run = Command::new(env!("CARGO_BIN_EXE_glassray"))
+        .args(["analyze", s(&x), s(&y), "--out", s(&out)])
+        .stdout(writer)
+        .output()
+        .expect("run");
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(names(&out), ["ZrCuAl", "ZrCuAl-2"]);
+    for sample in ["ZrCuAl", "ZrCuAl-2"] {
+        assert_eq!(names(&out.join(sample).join("gr")).len(), 6, "{sample}");
+        assert!(out.join(sample).join("summary.json").is_file());
+    }
+}
