@@ -22,7 +22,14 @@ use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, 
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let config = args.config()?;
-    check_out_against_inputs(&config.out, &config.paths)?;
+    // The temperature log is an input too: outputs must never replace it or become it.
+    let inputs: Vec<_> = config
+        .paths
+        .iter()
+        .chain(&config.load.temperature_log)
+        .cloned()
+        .collect();
+    check_out_against_inputs(&config.out, &inputs)?;
     // Before the (slow) load: a folder that may not be replaced is a usage error.
     check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
     let loads: Vec<SeriesLoad> = if config.paths.is_empty() {

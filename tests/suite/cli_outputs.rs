@@ -215,6 +215,21 @@ fn an_out_folder_inside_an_input_or_holding_other_files_is_refused() {
         assert!(stderr.contains("--out"), "{stderr}");
     }
     assert!(!data.join("metrics.csv").exists() && !data.join("results").exists());
+    // An earlier run's metrics.csv given as the temperature log of a run into that folder.
+    let old = dir.path().join("old");
+    analyze(&[&data.join("scan_1.xy"), &data.join("scan_2.xy")], &old);
+    assert!(old.join("metrics.csv").is_file());
+    let run = glassray(&[
+        "analyze",
+        s(&data),
+        "--temps",
+        s(&old.join("metrics.csv")),
+        "--out",
+        s(&old),
+    ]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds the input"), "{stderr}");
     // A folder with a user's file is not replaced whole.
     let out = dir.path().join("mine");
     std::fs::create_dir_all(&out).expect("mkdir");
