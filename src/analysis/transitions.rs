@@ -716,7 +716,7 @@ mod tests {
     #[test]
     fn the_fine_grid_stays_at_a_tenth_of_a_kelvin_on_ordinary_series() {
         let t: Vec<f64> = (0..151).map(|i| 300.0 + 3.0 * i as f64).collect();
-        let y: Vec<f64> = t.iter().map(|&x| x).collect();
+        let y: Vec<f64> = t.clone();
         let pts: Vec<(f64, f64)> = t.iter().zip(&y).map(|(a, b)| (*a, *b)).collect();
         assert_eq!(Breakpoints::new(&pts, 15.0, 20.0).h, 0.1);
         let t: Vec<f64> = (0..200).map(|i| 300.0 + 10.0 * i as f64).collect();

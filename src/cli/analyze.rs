@@ -180,9 +180,8 @@ fn analyze_one(
         dir.display()
     ));
     if ignored_marks {
-        printer.line(
-            "  note: --tr/--tg/--tx are temperatures (K) and this series has none: not used",
-        );
+        printer
+            .line("  note: --tr/--tg/--tx are temperatures (K) and this series has none: not used");
     }
     print_load(printer, &report, config.verbose);
     for note in notes {

@@ -320,7 +320,10 @@ fn a_series_without_temperatures_reports_pattern_indices_never_kelvin() {
         !stdout.lines().next().unwrap_or_default().contains(" K"),
         "{stdout}"
     );
-    assert!(stdout.contains("--tr/--tg/--tx are temperatures (K)"), "{stdout}");
+    assert!(
+        stdout.contains("--tr/--tg/--tx are temperatures (K)"),
+        "{stdout}"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
             .expect("json");
@@ -332,12 +335,17 @@ fn a_series_without_temperatures_reports_pattern_indices_never_kelvin() {
     }
     let index = json["T_r_pattern_index"].as_f64().expect("T_r found");
     assert!((0.0..151.0).contains(&index), "{index}");
-    assert!(json["T_r_pattern_index"] != 600.0, "the --tr in K is not used");
+    assert!(
+        json["T_r_pattern_index"] != 600.0,
+        "the --tr in K is not used"
+    );
     let detected = &json["detected"]["detected_t_r"];
     assert!(detected["kelvin"].is_null() && detected["pattern_index"].is_number());
-    assert!(!std::fs::read_to_string(out.join("summary.json"))
-        .expect("summary")
-        .contains("\"kelvin\""));
+    assert!(
+        !std::fs::read_to_string(out.join("summary.json"))
+            .expect("summary")
+            .contains("\"kelvin\"")
+    );
 }
 
 /// Every numeric option of `analyze` (and the shared ones); `--ramp-rate` stands for
