@@ -14,7 +14,9 @@
 //!   parameter set.
 //!
 //! `Auto` takes the FFT path when the Q points are uniform to within 10⁻⁶ of Qmax, else direct.
-//! NaN in S(Q) inside [Qmin, Qmax] makes the whole G(r) NaN (the caller flags the pattern).
+//! NaN in S(Q) inside [Qmin, Qmax] makes the whole G(r) NaN (the caller flags the pattern),
+//! except at a point of zero weight: F(Q) or S(Q) − 1 starting at Q = 0 gives S(0) undefined,
+//! and that point contributes nothing to the sum anyway.
 
 use std::sync::Arc;
 
@@ -187,8 +189,14 @@ impl TransformPlan {
     ) -> Result<Arc<Self>, TransformError> {
         let lo = q_min.unwrap_or(f64::NEG_INFINITY);
         let hi = q_max.unwrap_or(f64::INFINITY);
-        let first = q.iter().position(|&v| v >= lo).unwrap_or(q.len());
-        let last = q.iter().rposition(|&v| v <= hi).map_or(0, |i| i + 1);
+        let first = q
+            .iter()
+            .position(|&v| super::window::at_or_above(v, lo))
+            .unwrap_or(q.len());
+        let last = q
+            .iter()
+            .rposition(|&v| super::window::at_or_below(v, hi))
+            .map_or(0, |i| i + 1);
         if last <= first || last - first < 2 {
             return Err(TransformError::TooFewPoints {
                 q_min: q_min.unwrap_or(f64::NAN),
@@ -258,14 +266,32 @@ impl TransformPlan {
         self.last - self.first
     }
 
-    /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for.
+    /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for. A point whose
+    /// weight is zero (Q = 0, where F(Q) = 0 but S(Q) = 1 + F/Q is undefined) does not count,
+    /// whatever its value; a NaN anywhere else makes the whole G(r) NaN.
     pub fn reduced_pdf(&self, s: &[f64]) -> Vec<f64> {
         let Some(used) = s.get(self.first..self.last) else {
             return vec![f64::NAN; self.r.len()];
         };
-        if used.iter().any(|v| !v.is_finite()) {
+        let weightless = |i: usize| self.coefficients[i] == 0.0;
+        if used
+            .iter()
+            .enumerate()
+            .any(|(i, v)| !v.is_finite() && !weightless(i))
+        {
             return vec![f64::NAN; self.r.len()];
         }
+        let cleaned: Vec<f64>;
+        let used = if used.iter().any(|v| !v.is_finite()) {
+            cleaned = used
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| if weightless(i) { 1.0 } else { v })
+                .collect();
+            &cleaned[..]
+        } else {
+            used
+        };
         match &self.kernel {
             Kernel::Direct(table) => {
                 let f = Array1::from_iter(used.iter().map(|v| v - 1.0));

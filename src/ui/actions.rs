@@ -13,7 +13,7 @@ use crate::engine::jobs::LoadJob;
 use crate::engine::worker::{AnalysisWorker, Event};
 use crate::io::{LoadOptions, SeriesLoad};
 use crate::report::{safe_name, write_outputs};
-use crate::session::Session;
+use crate::session::{Session, SessionError};
 
 /// A change the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,13 +199,17 @@ impl GlassrayApp {
         let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
         let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
         self.view.status = format!(
-            "{} sample(s), {patterns} pattern(s) loaded{}",
+            "{} sample(s), {patterns} pattern(s) loaded{}{}",
             loads.len(),
             if failed > 0 {
                 format!(", {failed} file(s) skipped (see Problems)")
             } else {
                 String::new()
-            }
+            },
+            self.view
+                .notice
+                .take()
+                .map_or(String::new(), |n| format!("; {n}"))
         );
         let ws = &mut self.workspace;
         ws.generation += 1;
@@ -318,7 +322,7 @@ impl GlassrayApp {
         let loads_started = self.workspace.loads_started;
         self.jobs.spawn(SESSION_READ, move || {
             Outcome::SessionRead(Box::new(SessionRead {
-                result: Session::load(&path).map_err(|e| e.to_string()),
+                result: Session::load(&path),
                 existed: path.exists(),
                 path,
                 at_start,
@@ -338,16 +342,33 @@ impl GlassrayApp {
         }
         match read.result {
             Ok(session) => {
+                let warnings = session.warnings.clone();
                 self.apply_session(session);
-                self.view.status = format!("reopening session {}…", read.path.display());
+                self.view.status = match warnings.as_slice() {
+                    [] => format!("reopening session {}…", read.path.display()),
+                    [one] => format!("reopening session {}; {one}", read.path.display()),
+                    [first, rest @ ..] => format!(
+                        "reopening session {}; {first} (and {} more replaced values)",
+                        read.path.display(),
+                        rest.len()
+                    ),
+                };
+            }
+            Err(e @ SessionError::Newer { .. }) if read.at_start => {
+                // Never overwrite what a newer Glassray wrote: this run keeps no session.
+                self.settings.autosave = None;
+                self.open_demo();
+                self.view.notice = Some(format!(
+                    "{e}: left as it is, and this session will not be kept on exit"
+                ));
             }
             Err(e) if read.at_start => {
                 self.open_demo();
                 if read.existed {
-                    self.view.status = format!("{e}; starting on the demo");
+                    self.view.notice = Some(format!("{e}; starting on the demo"));
                 }
             }
-            Err(e) => self.view.status = e,
+            Err(e) => self.view.status = e.to_string(),
         }
     }
 

@@ -128,7 +128,7 @@ impl FitCache {
         let (rw, gw): (Vec<f64>, Vec<f64>) =
             rs.r.iter()
                 .zip(&rs.g)
-                .filter(|(r, v)| **r >= lo && **r <= hi && v.is_finite())
+                .filter(|(r, v)| crate::analysis::window::inside(**r, lo, hi) && v.is_finite())
                 .map(|(r, v)| (*r, *v))
                 .unzip();
         let drawable = fit.amplitudes.iter().all(|a| a.is_finite());

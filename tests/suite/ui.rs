@@ -548,3 +548,38 @@ fn while_a_change_is_analysed_the_samples_never_show_mixed_parameters() {
     }
     assert!(frames > 1, "the re-analysis took more than one frame");
 }
+
+/// eframe's storage, for calling the save hook by hand.
+struct NoStorage;
+
+impl eframe::Storage for NoStorage {
+    fn get_string(&self, _key: &str) -> Option<String> {
+        None
+    }
+    fn set_string(&mut self, _key: &str, _value: String) {}
+    fn remove_string(&mut self, _key: &str) {}
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn a_last_session_from_a_newer_glassray_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("last-session.ron");
+    let newer = "(version: 7, layout_of_the_future: [1, 2, 3])";
+    std::fs::write(&path, newer).expect("write");
+    let p = path.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| GlassrayApp::with_autosave(&cc.egui_ctx, p.clone()));
+    wait_loaded(&mut h);
+    wait_idle(&mut h);
+    assert!(
+        h.state().status().contains("newer Glassray"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(h.state().samples().len(), 3, "it starts on the demo");
+    eframe::App::save(h.state_mut(), &mut NoStorage);
+    wait_idle(&mut h);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), newer);
+}

@@ -166,7 +166,7 @@ impl ModeFit {
 fn window(r: &[f64], g: &[f64], (lo, hi): (f64, f64)) -> (Vec<f64>, Vec<f64>) {
     r.iter()
         .zip(g)
-        .filter(|(x, v)| **x >= lo && **x <= hi && v.is_finite())
+        .filter(|(x, v)| crate::analysis::window::inside(**x, lo, hi) && v.is_finite())
         .map(|(x, v)| (*x, *v))
         .unzip()
 }
