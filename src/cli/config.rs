@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 
 use super::{AnalyzeArgs, LoadArgs, UsageError};
 use glassray::analysis::fit::default_seeds;
-use glassray::analysis::params::AnalysisParams;
+use glassray::analysis::params::{AnalysisParams, MAX_R_POINTS};
 use glassray::analysis::transform::Modification;
 use glassray::analysis::transitions::{Marks, Transition};
 use glassray::io::{Format, LoadOptions, Ramp, ReadOptions, SourceKind, XUnitOverride};
 use glassray::model::Quantity;
 
-/// The largest number of r points of G(r) (`--rmax`, `--dr`): about 1.6 MB per pattern.
-pub const MAX_R_POINTS: usize = 200_000;
 /// Temperatures (marks, a ramp's start) lie in this range (K).
 pub const KELVIN_RANGE: (f64, f64) = (1.0, 5000.0);
 /// The largest ramp rate, in K per second, minute or pattern.
@@ -149,6 +147,13 @@ impl AnalyzeArgs {
             ));
         }
         params.smoothing.lambda = self.smoothing;
+        // The analysis' own rules (what a session may hold) as a last net: anything they would
+        // replace by a default is a usage error here, never silently changed.
+        let (_, problems) = params.clone().checked();
+        if let Some(problem) = problems.first() {
+            let said = problem.split(": the default").next().unwrap_or(problem);
+            return usage(format!("{said}; change the option that sets it"));
+        }
         if self.out.as_os_str().is_empty() {
             return usage("--out needs a folder name".into());
         }
@@ -276,7 +281,8 @@ impl AnalyzeArgs {
     }
 }
 
-/// The r grid r_min, r_min + dr, …, r_max must hold 2 to [`MAX_R_POINTS`] points.
+/// The r grid r_min, r_min + dr, …, r_max must hold 2 to [`MAX_R_POINTS`] points (the limit
+/// of the analysis, checked here before anything is allocated).
 fn check_r_grid(r_min: f64, r_max: f64, dr: f64) -> Result<(), UsageError> {
     if !(r_max.is_finite() && r_max > r_min) {
         return usage(format!(
@@ -286,8 +292,9 @@ fn check_r_grid(r_min: f64, r_max: f64, dr: f64) -> Result<(), UsageError> {
     if !(dr.is_finite() && dr > 0.0) {
         return usage(format!("--dr {dr} must be a positive number (Å)"));
     }
-    let points = (r_max - r_min) / dr + 1.0;
-    if !(points >= 2.0 && points <= MAX_R_POINTS as f64) {
+    let steps = (r_max - r_min) / dr;
+    let points = steps + 1.0;
+    if !(steps >= 1.0 && steps < MAX_R_POINTS as f64) {
         return usage(format!(
             "--rmax {r_max} with --dr {dr} makes {points:.0} r points: the r grid must hold between 2 and {MAX_R_POINTS}"
         ));
