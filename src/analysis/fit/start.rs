@@ -196,8 +196,10 @@ mod tests {
     #[test]
     fn the_width_scan_is_bounded_whatever_the_bounds() {
         // Bounds 1e155–6e214 Å once asked for 6e215 widths: a session could hang the app.
-        let mut opts = FitParams::default();
-        opts.width_bounds = (4.45e155, 6.25e214);
+        let opts = FitParams {
+            width_bounds: (4.45e155, 6.25e214),
+            ..FitParams::default()
+        };
         let r = grid();
         let y = planted(&r, [0.1; 4], opts.seeds, [0.27; 4], 1.0);
         let (_, _, w) = width_scan(&r, Some(0.01), &y, &opts);
