@@ -226,18 +226,38 @@ impl AnalyzeArgs {
                 "the fit window {a}:{b} Å must lie inside the r grid {r_min}–{r_max} Å: raise --rmax or narrow --fit-window"
             ));
         }
-        if let Some(r) = self.cluster_radius {
-            let seeds = default_seeds(r);
-            let (far, near) = (seeds[0], seeds[3]);
-            if !(r > 0.0 && near >= a && far <= b) {
-                return usage(format!(
-                    "--cluster-radius {r} Å puts the seeds √2R … 2R ({near:.3}–{far:.3} Å) outside the fit window {a}:{b} Å: R must lie between {:.3} and {:.3} Å",
-                    a / 2f64.sqrt(),
-                    b / 2.0
-                ));
-            }
-            p.fit.seeds = seeds;
+        let r = self.cluster_radius;
+        let (lo, hi) = (a / 2f64.sqrt(), b / 2.0);
+        if let Some(r) = r
+            && !(r > 0.0 && r.is_finite())
+        {
+            return usage(format!(
+                "--cluster-radius {r} Å is not a radius: give one between {lo:.3} and {hi:.3} Å (seeds √2R … 2R inside the fit window {a}:{b} Å)"
+            ));
         }
+        let seeds = r.map_or(p.fit.seeds, default_seeds);
+        let (near, far) = seeds
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
+                (lo.min(*s), hi.max(*s))
+            });
+        if !(near >= a && far <= b) {
+            let given = match r {
+                Some(r) => format!("--cluster-radius {r} Å puts the seeds √2R … 2R"),
+                None => "the default cluster radius puts the seeds √2R … 2R".into(),
+            };
+            let allowed = if lo <= hi {
+                format!(
+                    "R must lie between {lo:.3} and {hi:.3} Å (--cluster-radius), or widen --fit-window"
+                )
+            } else {
+                "no R fits: the window must reach √2 times its start (widen --fit-window)".into()
+            };
+            return usage(format!(
+                "{given} ({near:.3}–{far:.3} Å) outside the fit window {a}:{b} Å: {allowed}"
+            ));
+        }
+        p.fit.seeds = seeds;
         if let Some(t) = self.seed_tolerance {
             if !(t > 0.0 && t < 1.0) {
                 return usage(format!(

@@ -69,15 +69,23 @@ fn every_numeric_option_refuses_nan_infinite_negative_and_absurd_values() {
         (&["--fit-window", "3.9:60"], "inside the r grid"),
         (
             &["--cluster-radius", "NaN"],
-            "--cluster-radius NaN Å puts the seeds",
+            "--cluster-radius NaN Å is not a radius: give one between 2.758 and 3.300 Å",
         ),
         (
             &["--cluster-radius", "-3"],
-            "--cluster-radius -3 Å puts the seeds",
+            "--cluster-radius -3 Å is not a radius",
         ),
         (
             &["--cluster-radius", "5"],
-            "outside the fit window 3.9:6.6 Å",
+            "outside the fit window 3.9:6.6 Å: R must lie between 2.758 and 3.300 Å",
+        ),
+        (
+            &["--fit-window", "5:6.6"],
+            "the default cluster radius puts the seeds √2R … 2R (4.199–5.938 Å) outside the fit window 5:6.6 Å: no R fits",
+        ),
+        (
+            &["--fit-window", "4.5:7", "--cluster-radius", "3"],
+            "--cluster-radius 3 Å puts the seeds √2R … 2R (4.243–6.000 Å) outside the fit window 4.5:7 Å: R must lie between 3.182 and 3.500 Å",
         ),
         (
             &["--seed-tolerance", "0"],
