@@ -47,10 +47,11 @@ fn window(
     what: &str,
     (lo, hi): (f64, f64),
     unit: &str,
+    example: &str,
 ) -> Result<(f64, f64), UsageError> {
     let err = || {
         UsageError(format!(
-            "{what} `{text}` must be A:B with {lo} ≤ A < B ≤ {hi} {unit}, e.g. 2.2:3.0"
+            "{what} `{text}` must be A:B with {lo} ≤ A < B ≤ {hi} {unit}, e.g. {example}"
         ))
     };
     let (a, b) = text.split_once(':').ok_or_else(err)?;
@@ -209,7 +210,7 @@ impl AnalyzeArgs {
         t.dr = self.dr.unwrap_or(t.dr);
         check_r_grid(t.r_min, t.r_max, t.dr)?;
         if let Some(w) = &self.fsdp {
-            t.fsdp_window = window(w, "--fsdp", (0.0, MAX_Q), "1/Å")?;
+            t.fsdp_window = window(w, "--fsdp", (0.0, MAX_Q), "1/Å", "2.2:3.0")?;
         }
         Ok(())
     }
@@ -218,7 +219,13 @@ impl AnalyzeArgs {
     fn fit_params(&self, p: &mut AnalysisParams) -> Result<(), UsageError> {
         let (r_min, r_max) = (p.transform.r_min, p.transform.r_max);
         if let Some(w) = &self.fit_window {
-            p.fit.window = window(w, "--fit-window", (r_min, r_max), "Å (inside the r grid)")?;
+            p.fit.window = window(
+                w,
+                "--fit-window",
+                (r_min, r_max),
+                "Å (inside the r grid)",
+                "3.9:6.6",
+            )?;
         }
         let (a, b) = p.fit.window;
         if !(a >= r_min && b <= r_max) {
