@@ -443,3 +443,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_ramp_of_3000_k_per_pattern_is_analysed_and_its_transitions_found() {
+    // The breakpoint refinement once walked a 0.1 K grid across a whole data step: 3.6e9 RSS
+    // evaluations (about 300 s) for this ramp. The search is now bounded (see
+    // analysis::transitions' tests for the counts); here the whole command returns a result.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = dir.path().join("demo");
+    let run = glassray(&["demo", "--out", demo.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let out = dir.path().join("out");
+    let run = glassray(&[
+        "analyze",
+        demo.join("AC").to_str().expect("utf-8"),
+        "--ramp",
+        "300:3000/pattern",
+        "--temperature-source",
+        "ramp",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    // The ramp disagrees with every header temperature: problems, exit 1.
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    let t_r = json["T_r"].as_f64().expect("T_r");
+    let t_g = json["T_g"].as_f64().expect("T_g");
+    // The demo's AC relaxes near pattern 97 and softens near pattern 127.
+    assert!(
+        (300.0 + 3000.0 * 90.0..300.0 + 3000.0 * 104.0).contains(&t_r),
+        "{t_r}"
+    );
+    assert!(
+        (300.0 + 3000.0 * 120.0..300.0 + 3000.0 * 134.0).contains(&t_g),
+        "{t_g}"
+    );
+}
