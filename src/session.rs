@@ -320,7 +320,8 @@ mod tests {
             // RON spells NaN and infinity its own way; a text it refuses is fine too.
             if let Ok(s) = Session::from_ron(&text, Path::new("f.ron")) {
                 let t = &s.params.transform;
-                let r = crate::analysis::transform::r_grid(t.r_min, t.r_max, t.dr);
+                let r = crate::analysis::transform::r_grid(t.r_min, t.r_max, t.dr)
+                    .expect("a checked grid is usable");
                 proptest::prop_assert!(r.len() <= crate::analysis::params::MAX_R_POINTS + 1);
                 let q: Vec<f64> = (0..200).map(|i| 0.5 + 0.05 * i as f64).collect();
                 let _ = crate::analysis::transform::TransformPlan::new(

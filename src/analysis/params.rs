@@ -81,8 +81,7 @@ impl AnalysisParams {
     }
 }
 
-/// The most r points a G(r) may have (r range / dr): a grid beyond it is refused, not allocated.
-pub const MAX_R_POINTS: usize = 200_000;
+pub use super::transform::MAX_R_POINTS;
 
 /// The widest Gaussian a second-peak fit may be bounded to, Å.
 const MAX_WIDTH: f64 = 5.0;
@@ -142,7 +141,7 @@ impl AnalysisParams {
             && t.r_min >= 0.0
             && t.dr > 0.0
             && t.r_max > t.r_min
-            && (t.r_max - t.r_min) / t.dr < MAX_R_POINTS as f64;
+            && super::transform::r_grid(t.r_min, t.r_max, t.dr).is_ok();
         let mut grid = (t.r_min, t.r_max, t.dr);
         let default_grid = (d.transform.r_min, d.transform.r_max, d.transform.dr);
         let rule = format!("0 ≤ r min < r max, dr > 0, at most {MAX_R_POINTS} points");

@@ -166,7 +166,7 @@ pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>
         t.q_min,
         t.q_max,
         t.modification,
-        r_grid(t.r_min, t.r_max, t.dr),
+        r_grid(t.r_min, t.r_max, t.dr)?,
         t.path,
     )
 }
@@ -217,7 +217,7 @@ pub fn plan_messages(
 /// The r grid shared by every pattern's G(r).
 pub fn shared_r(params: &AnalysisParams) -> Arc<Vec<f64>> {
     let t = &params.transform;
-    Arc::new(r_grid(t.r_min, t.r_max, t.dr))
+    Arc::new(r_grid(t.r_min, t.r_max, t.dr).unwrap_or_default())
 }
 
 /// What stage 1 gives for one pattern.

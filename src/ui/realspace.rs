@@ -332,6 +332,7 @@ impl RealSpacePanel {
 fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32) {
     let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
     Plot::new("real_space_plot")
+        .id(PlotId::RealSpace.id())
         .height(height)
         .legend(Legend::default())
         .x_axis_label("r (Å)")

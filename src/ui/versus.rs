@@ -136,14 +136,13 @@ impl Panel {
 
     fn id(self) -> egui::Id {
         match self {
-            Panel::Area => PlotId::FsdpArea.id(),
-            p => egui::Id::unique(match p {
-                Panel::Moment => "vs_moment",
-                Panel::Lobes => "vs_lobes",
-                Panel::Fractions => "vs_fractions",
-                _ => "vs_rmse",
-            }),
+            Panel::Moment => PlotId::FsdpMoment,
+            Panel::Area => PlotId::FsdpArea,
+            Panel::Lobes => PlotId::Lobes,
+            Panel::Fractions => PlotId::Fractions,
+            Panel::Rmse => PlotId::Rmse,
         }
+        .id()
     }
 
     fn y_label(self) -> &'static str {

@@ -181,7 +181,7 @@ fn analytic_pair_is_recovered_by_both_paths() {
     let model = shell_model();
     let q: Vec<f64> = (1..=8000).map(|i| 0.005 * i as f64).collect();
     let s: Vec<f64> = q.iter().map(|&x| model.s(x)).collect();
-    let r = r_grid(0.01, 20.0, 0.01);
+    let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
     for path in [TransformPath::Direct, TransformPath::Fft] {
         let plan =
             TransformPlan::new(&q, None, None, Modification::None, r.clone(), path).expect("plan");
