@@ -86,7 +86,7 @@ pub fn r_grid(r_min: f64, r_max: f64, dr: f64) -> Result<Vec<f64>, TransformErro
         return Err(TransformError::EmptyRGrid);
     }
     let n = ((r_max - r_min) / dr + 1e-3).floor();
-    if !(n < MAX_R_POINTS as f64) {
+    if n.is_nan() || n >= MAX_R_POINTS as f64 {
         return Err(TransformError::RGridTooLarge {
             points: n + 1.0,
             r_min,
@@ -155,7 +155,7 @@ pub enum TransformError {
     #[error(
         "a G(r) of {r_points} r points from {q_points} unevenly spaced Q points would need a \
          {megabytes} MB sine table (at most {} MB): rebin the pattern onto an even grid or use a \
-         larger dr", MAX_SINE_TABLE * 8 >> 20
+         larger dr", (MAX_SINE_TABLE * 8) >> 20
     )]
     TooLarge {
         q_points: usize,
