@@ -11,14 +11,11 @@ pub mod metrics;
 pub mod outputs;
 pub mod summary;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use load::LoadReport;
 pub use metrics::{METRICS_COLUMNS, metrics_csv};
 pub use outputs::{SeriesOutputs, StagedRun, check_replaceable, series_folders, write_series};
-
-use crate::analysis::series::SeriesAnalysis;
-use crate::model::HeatingSeries;
 
 /// A file-system-safe version of a sample name.
 pub fn safe_name(name: &str) -> String {
@@ -61,23 +58,4 @@ pub enum ReportError {
         path.display()
     )]
     NotOutputs { path: PathBuf, entry: String },
-}
-
-/// Writes metrics.csv, summary.json and gr/ for one analysed series, replacing `dir` whole
-/// ([`write_series`]). `skipped` lists the files of the series that could not be read, as text
-/// (for the summary). Returns nothing of the notes [`write_series`] gives.
-pub fn write_outputs(
-    dir: &Path,
-    series: &HeatingSeries,
-    skipped: &[String],
-    a: &SeriesAnalysis,
-) -> Result<(), ReportError> {
-    let load = LoadReport::of_series_and_skipped(series, skipped);
-    let outputs = SeriesOutputs {
-        series,
-        analysis: a,
-        load: &load,
-        skipped,
-    };
-    write_series(dir, &outputs).map(|_| ())
 }
