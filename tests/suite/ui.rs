@@ -849,3 +849,55 @@ fn the_paths_window_takes_mouse_clicks_and_typing() {
             .is_none()
     );
 }
+
+#[test]
+fn parameters_held_by_their_bounds_are_marked_in_the_fit_panel() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    // A tolerance of 2 mÅ holds most centres on seed ± tolerance.
+    h.get_by_role_and_label(Role::SpinButton, "Seed tolerance (Å)")
+        .set_value_accesskit(0.002);
+    h.run_steps(2);
+    wait_idle(&mut h);
+    h.run_steps(2);
+    let state = h.state();
+    let params = state.params().fit.clone();
+    assert_eq!(params.tolerance, 0.002);
+    let fit = state.shown_fit().expect("a fit");
+    let bounds = fit.at_bounds(&params);
+    let held = bounds.count(params.free_widths);
+    assert!(
+        bounds.any_centre(),
+        "{:?} vs seeds {:?}",
+        fit.centres,
+        params.seeds
+    );
+    assert!(
+        h.query_by_label(&format!("{held} at a bound")).is_some(),
+        "the fit header counts {held}"
+    );
+    for i in 0..4 {
+        let text = format!("{:.3} (at bound)", fit.centres[i]);
+        assert_eq!(
+            h.query_by_label(&text).is_some(),
+            bounds.centres[i],
+            "centre {i}: {text}"
+        );
+    }
+    // Back to the default tolerance: the count is what the library says for that fit.
+    h.get_by_role_and_label(Role::SpinButton, "Seed tolerance (Å)")
+        .set_value_accesskit(0.1);
+    h.run_steps(2);
+    wait_idle(&mut h);
+    h.run_steps(2);
+    let state = h.state();
+    let fit = state.shown_fit().expect("a fit");
+    let params = state.params().fit.clone();
+    let held = fit.at_bounds(&params).count(params.free_widths);
+    assert_eq!(
+        h.query_by_label_contains("at a bound").is_some(),
+        held > 0,
+        "{held} held"
+    );
+}
