@@ -27,8 +27,21 @@ impl GlassrayApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
             actions.push(Action::Quit);
         }
+        self.view.now = ctx.input(|i| i.time);
         if ctx.egui_wants_keyboard_input() {
+            // A text field undoes its own typing.
             return;
+        }
+        let redo = ctx.input_mut(|i| {
+            i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ) || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)
+        });
+        if redo {
+            actions.push(Action::Redo);
+        } else if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+            actions.push(Action::Undo);
         }
         let (left, right, space) = ctx.input(|i| {
             (
@@ -68,7 +81,11 @@ impl GlassrayApp {
     /// Every panel, in its place.
     pub(super) fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let loading = self.is_loading();
-        egui::Panel::top("menu").show(ui, |ui| self.panels.menu.ui(ui, loading, actions));
+        egui::Panel::top("menu").show(ui, |ui| {
+            let h = &self.view.history;
+            let undo = (h.can_undo(), h.can_redo());
+            self.panels.menu.ui(ui, loading, undo, actions)
+        });
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(job) = &self.jobs.load {

@@ -14,6 +14,7 @@
 
 mod actions;
 mod controls;
+mod history;
 mod layout;
 mod menu;
 mod pattern;

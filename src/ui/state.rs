@@ -44,6 +44,10 @@ pub struct ViewState {
     pub(super) status: String,
     /// Said again after the load that follows (why the demo was opened instead, say).
     pub(super) notice: Option<String>,
+    /// Undo and redo of parameter and mark changes.
+    pub(super) history: super::history::History,
+    /// The time of the current frame (seconds), for merging a drag into one undo step.
+    pub(super) now: f64,
 }
 
 /// One loaded sample: its series, what loading it said, how it is shown, and its analysis.

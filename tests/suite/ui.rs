@@ -901,3 +901,105 @@ fn parameters_held_by_their_bounds_are_marked_in_the_fit_panel() {
         "{held} held"
     );
 }
+
+fn undo(h: &mut Harness<'static, GlassrayApp>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+}
+
+fn redo(h: &mut Harness<'static, GlassrayApp>) {
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run_steps(3);
+}
+
+#[test]
+fn undo_and_redo_walk_back_through_parameter_seed_mark_and_reset_changes() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let start = h.state().params().clone();
+    // 1. A typed seed.
+    h.get_by_role_and_label(Role::SpinButton, "2-atom seed (Å)")
+        .set_value_accesskit(5.30);
+    h.run_steps(3);
+    // 2. A seed dragged over twelve frames: one step.
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    let plot = h
+        .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
+        .rect();
+    let x = h.state().seed_screen_x(&h.ctx, 0).expect("seed drawn");
+    let at = egui::pos2(x, plot.center().y);
+    h.hover_at(at);
+    h.step();
+    h.drag_at(at);
+    h.step();
+    for k in 1..=12 {
+        h.hover_at(at - egui::vec2(3.0 * k as f32, 0.0));
+        h.step();
+    }
+    h.drop_at(at - egui::vec2(36.0, 0.0));
+    h.run_steps(3);
+    h.get_by_label("Move mode").click();
+    h.run_steps(3);
+    let dragged = h.state().params().fit.seeds[0];
+    assert!(dragged < start.fit.seeds[0] - 0.01, "dragged to {dragged}");
+    // 3. A mark.
+    h.get_by_label("Override T_r").click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::SpinButton, "T_r (K)")
+        .set_value_accesskit(575.0);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().samples()[0]
+            .marks()
+            .override_of(Transition::Relaxation),
+        Some(575.0)
+    );
+    // 4. Reset parameters.
+    h.get_by_label("Reset parameters").click();
+    h.run_steps(3);
+    assert_eq!(h.state().params().fit.seeds, start.fit.seeds);
+
+    // Back through all of it.
+    undo(&mut h);
+    assert_eq!(h.state().params().fit.seeds[0], dragged, "reset undone");
+    assert_eq!(h.state().params().fit.seeds[1], 5.30);
+    undo(&mut h);
+    undo(&mut h);
+    assert_eq!(
+        h.state().samples()[0]
+            .marks()
+            .override_of(Transition::Relaxation),
+        None,
+        "the mark's override and its value undone"
+    );
+    undo(&mut h);
+    assert_eq!(
+        h.state().params().fit.seeds[0],
+        start.fit.seeds[0],
+        "the whole drag undone in one step"
+    );
+    assert_eq!(h.state().params().fit.seeds[1], 5.30);
+    undo(&mut h);
+    assert_eq!(h.state().params(), &start);
+    undo(&mut h);
+    assert_eq!(h.state().params(), &start, "nothing more to undo");
+    assert_eq!(h.state().status(), "nothing to undo");
+    // And forward again.
+    redo(&mut h);
+    redo(&mut h);
+    assert_eq!(h.state().params().fit.seeds[0], dragged);
+    // The series is analysed with what is shown.
+    wait_idle(&mut h);
+    let a = h.state().samples()[0].analysis().expect("a").clone();
+    assert_eq!(a.params.fit.seeds[0], dragged);
+    // A new change drops what could be redone.
+    h.get_by_label("Reset parameters").click();
+    h.run_steps(3);
+    redo(&mut h);
+    assert_eq!(h.state().status(), "nothing to redo");
+}
