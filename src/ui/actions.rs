@@ -172,6 +172,7 @@ impl GlassrayApp {
             Action::SetMoveMode(on) => self.settings.move_mode = on,
             Action::TogglePlay => {
                 self.view.playing = !self.view.playing;
+                self.view.play_clock = self.view.now;
                 let n = self.workspace.pattern_count();
                 if self.view.playing && self.workspace.cursor + 1 >= n {
                     self.workspace.cursor = 0;

@@ -202,6 +202,10 @@ impl GlassrayApp {
     pub fn status(&self) -> &str {
         &self.view.status
     }
+    /// The samples whose curves the overlays (S(Q), ΔS(Q), versus T) draw.
+    pub fn drawn_samples(&self) -> Vec<usize> {
+        self.workspace.shown().map(|(i, _)| i).collect()
+    }
     pub fn pattern_count(&self) -> usize {
         self.workspace.pattern_count()
     }

@@ -96,20 +96,38 @@ fn play_sweeps_the_series() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     h.get_by_label("Play").click();
-    for _ in 0..40 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    // The harness steps a quarter second a frame: 2 s at 20 patterns/s.
+    h.run_steps(9);
     let cursor = h.state().cursor();
-    assert!(cursor > 0, "playback advanced");
+    assert!((33..=40).contains(&cursor), "20 patterns/s: {cursor}");
     h.get_by_label("Pause").click();
     h.step();
     let paused = h.state().cursor();
-    for _ in 0..10 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    h.run_steps(10);
     assert_eq!(h.state().cursor(), paused, "pause stops the sweep");
+    // A slower speed.
+    h.get_by_label("speed").click();
+    h.run_steps(2);
+    h.get_by_label("5 patterns/s").click();
+    h.run_steps(2);
+    h.get_by_label("Play").click();
+    h.run_steps(9);
+    let slow = h.state().cursor() - paused;
+    assert!((7..=10).contains(&slow), "5 patterns/s: {slow}");
+    // To the end, where it stops; Space then starts again from the first pattern.
+    h.get_by_label("Pause").click();
+    h.step();
+    let n = h.state().pattern_count();
+    h.get_by_role_and_label(Role::Slider, "T")
+        .set_value_accesskit((n - 2) as f64);
+    h.run_steps(2);
+    h.get_by_label("Play").click();
+    h.run_steps(4);
+    assert_eq!(h.state().cursor(), n - 1);
+    assert!(h.query_by_label("Play").is_some(), "stopped at the end");
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(h.state().cursor() <= 2, "rewound: {}", h.state().cursor());
 }
 
 /// File ▸ Paths…
@@ -1002,4 +1020,33 @@ fn undo_and_redo_walk_back_through_parameter_seed_mark_and_reset_changes() {
     h.run_steps(3);
     redo(&mut h);
     assert_eq!(h.state().status(), "nothing to redo");
+}
+
+#[test]
+fn unticking_a_sample_hides_it_even_when_it_is_the_active_one() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    assert_eq!(h.state().active(), 0);
+    assert_eq!(h.state().drawn_samples(), [0, 1, 2]);
+    h.get_by_label("Show AC").click();
+    h.run_steps(2);
+    assert_eq!(h.state().drawn_samples(), [1, 2], "the active AC is hidden");
+    assert_eq!(
+        h.state().active(),
+        0,
+        "and still the one the slider steps through"
+    );
+    for label in ["Show CR", "Show HPT"] {
+        h.get_by_label(label).click();
+        h.run_steps(2);
+    }
+    assert!(h.state().drawn_samples().is_empty());
+    assert!(
+        h.query_by_label_contains("every sample is hidden")
+            .is_some()
+    );
+    h.get_by_label("Show AC").click();
+    h.run_steps(2);
+    assert_eq!(h.state().drawn_samples(), [0]);
 }
