@@ -71,13 +71,20 @@ pub fn number(
     decimals: usize,
 ) -> egui::Response {
     ui.horizontal(|ui| {
-        ui.label(label);
-        let r = ui.add(
+        let tip = super::help::explanation(label);
+        let l = ui.label(label);
+        if let Some(tip) = tip {
+            l.on_hover_text(tip);
+        }
+        let mut r = ui.add(
             egui::DragValue::new(value)
                 .range(range)
                 .speed(speed)
                 .fixed_decimals(decimals),
         );
+        if let Some(tip) = tip {
+            r = r.on_hover_text(tip);
+        }
         let name = label.to_string();
         let v = *value;
         r.widget_info(move || {
@@ -103,9 +110,11 @@ fn optional(
     ui.horizontal(|ui| {
         let mut on = value.is_some();
         let name = format!("Set {label}");
-        ui.checkbox(&mut on, "").widget_info(|| {
-            egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, name.clone())
-        });
+        let r = ui.checkbox(&mut on, "");
+        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, name.clone()));
+        if let Some(tip) = super::help::explanation(&name) {
+            r.on_hover_text(tip);
+        }
         match (on, value.as_mut()) {
             (true, Some(v)) => {
                 number(ui, label, v, range, speed, decimals);
@@ -144,7 +153,8 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
                 2,
             );
             let mut lorch = params.modification == Modification::Lorch;
-            ui.checkbox(&mut lorch, "Lorch modification");
+            ui.checkbox(&mut lorch, "Lorch modification")
+                .on_hover_text(super::help::explanation("Lorch modification").unwrap_or_default());
             params.modification = if lorch {
                 Modification::Lorch
             } else {
@@ -200,11 +210,16 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
             if a < b {
                 fit.window = (a, b);
             }
-            ui.checkbox(&mut fit.free_widths, "Free widths");
-            ui.checkbox(&mut fit.baseline, "Constant baseline");
+            ui.checkbox(&mut fit.free_widths, "Free widths")
+                .on_hover_text(super::help::explanation("Free widths").unwrap_or_default());
+            ui.checkbox(&mut fit.baseline, "Constant baseline")
+                .on_hover_text(super::help::explanation("Constant baseline").unwrap_or_default());
             ui.checkbox(
                 &mut params.fit.sequential,
                 "Sequential (start from previous T)",
+            )
+            .on_hover_text(
+                super::help::explanation("Sequential (start from previous T)").unwrap_or_default(),
             );
             ui.horizontal(|ui| {
                 let id = ui.scope_id().with("cluster_radius");
@@ -223,7 +238,9 @@ pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut M
     for kind in Transition::ALL {
         let detected = analysis.and_then(|a| a.transitions.detected(kind).cloned());
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(mark_colour(kind), kind.name());
+            let tip = super::help::explanation(&format!("{} (K)", kind.name()));
+            ui.colored_label(mark_colour(kind), kind.name())
+                .on_hover_text(tip.unwrap_or_default());
             match &detected {
                 Some(d) => ui.label(format!("detected {:.1} ± {:.1} K", d.kelvin, d.uncertainty)),
                 None => ui.weak("not detected"),
@@ -233,9 +250,13 @@ pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut M
         ui.horizontal(|ui| {
             let mut on = slot.is_some();
             let name = format!("Override {}", kind.name());
-            ui.checkbox(&mut on, "override").widget_info(|| {
+            let r = ui.checkbox(&mut on, "override");
+            r.widget_info(|| {
                 egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, name.clone())
             });
+            if let Some(tip) = super::help::explanation(&name) {
+                r.on_hover_text(tip);
+            }
             match (on, slot.as_mut()) {
                 (true, Some(v)) => {
                     number(ui, &format!("{} (K)", kind.name()), v, 0.0..=5000.0, 0.5, 1);

@@ -44,7 +44,12 @@ pub struct Menu {
     window_open: bool,
     /// The field to focus when the window opens for a task.
     focus: Option<Task>,
+    /// The Help window is open.
+    help_open: bool,
 }
+
+/// How much larger everything is drawn in presentation mode (text, lines, markers).
+const PRESENTATION_ZOOM: f32 = 1.5;
 
 impl Menu {
     /// The temperature log typed for the next load, if any.
@@ -78,7 +83,25 @@ impl Menu {
                 }
                 ui.weak("parameters, seeds, FSDP window and marks");
             });
+            ui.menu_button("View", |ui| {
+                let zoom = ui.ctx().zoom_factor();
+                let mut presenting = zoom >= PRESENTATION_ZOOM - 0.01;
+                let r = ui.checkbox(&mut presenting, "Presentation mode");
+                r.on_hover_text(super::help::explanation("Presentation mode").unwrap_or_default());
+                if presenting != (zoom >= PRESENTATION_ZOOM - 0.01) {
+                    ui.ctx()
+                        .set_zoom_factor(if presenting { PRESENTATION_ZOOM } else { 1.0 });
+                }
+                ui.weak(format!(
+                    "zoom {:.0} % (Ctrl + / Ctrl − / Ctrl 0)",
+                    zoom * 100.0
+                ));
+            });
+            if ui.button("Help").clicked() {
+                self.help_open = !self.help_open;
+            }
         });
+        super::help::window(ui.ctx(), &mut self.help_open);
         self.window(ui.ctx(), loading, actions);
     }
 

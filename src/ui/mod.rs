@@ -14,6 +14,7 @@
 
 mod actions;
 mod controls;
+mod help;
 mod history;
 mod layout;
 mod menu;
@@ -31,6 +32,7 @@ use std::time::Duration;
 use eframe::egui;
 
 pub use actions::Action;
+pub use help::explanation;
 use state::{Jobs, Sample, Settings, ViewState, Workspace};
 
 use crate::analysis::fit::ModeFit;

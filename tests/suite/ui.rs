@@ -3,7 +3,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use glassray::analysis::transitions::Transition;
 use glassray::ui::{GlassrayApp, PlotId};
 
@@ -1049,4 +1049,80 @@ fn unticking_a_sample_hides_it_even_when_it_is_the_active_one() {
     h.get_by_label("Show AC").click();
     h.run_steps(2);
     assert_eq!(h.state().drawn_samples(), [0]);
+}
+
+#[test]
+fn every_parameter_and_mark_explains_itself_and_help_explains_the_modes() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    // The side panel's controls (plot legends are checkboxes too; they are not parameters).
+    let side = |h: &Harness<'static, GlassrayApp>| {
+        let right = h.get_by_label("Reset parameters").rect().right() + 40.0;
+        let mut labels = Vec::new();
+        for role in [Role::SpinButton, Role::CheckBox] {
+            for node in h.query_all_by_role(role) {
+                if node.rect().left() < right {
+                    labels.push(node.accesskit_node().label().unwrap_or_default());
+                }
+            }
+        }
+        labels
+    };
+    let mut labels = Vec::new();
+    // The transform sections open, then closed again with every mark's number shown.
+    for section in ["Transform", "FSDP window"] {
+        h.get_by_label(section).click();
+        h.run_steps(2);
+    }
+    h.get_by_label("Set Qmin (1/Å)").click();
+    h.run_steps(2);
+    labels.extend(side(&h));
+    for section in ["Transform", "FSDP window", "Connection-mode fit"] {
+        h.get_by_label(section).click();
+        h.run_steps(2);
+    }
+    for toggle in [
+        "Override T_r",
+        "Override T_g",
+        "Override T_x",
+        "Set DSC T_g (K)",
+        "Set DSC T_x (K)",
+    ] {
+        h.get_by_label(toggle).click();
+        h.run_steps(2);
+    }
+    labels.extend(side(&h));
+    for must in [
+        "T_r (K)",
+        "T_x (K)",
+        "Qmin (1/Å)",
+        "DSC T_g (K)",
+        "1-atom seed (Å)",
+        "Lorch modification",
+    ] {
+        assert!(labels.iter().any(|l| l == must), "{must} among {labels:?}");
+    }
+    let missing: Vec<&String> = labels
+        .iter()
+        .filter(|l| glassray::ui::explanation(l).is_none())
+        .collect();
+    assert!(missing.is_empty(), "no tooltip for {missing:?}");
+    h.get_by_label("Connection-mode fit").click();
+    h.run_steps(2);
+    // A tooltip shows on hover.
+    let seed = h
+        .get_by_role_and_label(Role::SpinButton, "2-atom seed (Å)")
+        .rect();
+    h.hover_at(seed.center());
+    h.run_steps(4);
+    assert!(
+        h.query_by_label_contains("edge-sharing Gaussian").is_some(),
+        "the seed's tooltip is shown"
+    );
+    // Help.
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("√(8/3)R").is_some());
+    assert!(h.query_by_label_contains("onset of relaxation").is_some());
 }
