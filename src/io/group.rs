@@ -129,11 +129,7 @@ pub(super) fn split(keys: &[FileKey], patterns_per_file: &[usize]) -> Vec<Group>
     let main = groups
         .iter()
         .enumerate()
-        .max_by(|(ia, a), (ib, b)| {
-            (!a.0, size(&a.1))
-                .cmp(&(!b.0, size(&b.1)))
-                .then(ib.cmp(ia))
-        })
+        .max_by(|(ia, a), (ib, b)| (!a.0, size(&a.1)).cmp(&(!b.0, size(&b.1))).then(ib.cmp(ia)))
         .map_or(0, |(i, _)| i);
     let mut order: Vec<usize> = (0..groups.len()).filter(|&i| i != main).collect();
     order.sort_by_key(|&i| groups[i].1.first().copied());
@@ -207,7 +203,10 @@ fn label(keys: &[FileKey], files: &[usize]) -> String {
 pub(super) fn differences(key: &FileKey, main: &FileKey) -> Vec<String> {
     let mut out = Vec::new();
     if key.quantity != main.quantity {
-        out.push(format!("quantity {} (main: {})", key.quantity, main.quantity));
+        out.push(format!(
+            "quantity {} (main: {})",
+            key.quantity, main.quantity
+        ));
     }
     if key.x_unit != main.x_unit {
         out.push(format!("x unit {} (main: {})", key.x_unit, main.x_unit));
@@ -278,7 +277,10 @@ mod tests {
         assert_eq!(files(&groups), vec![vec![0, 1, 2, 3], vec![4, 5]]);
         assert_eq!(groups[1].label, "Ni");
         let d = differences(&keys[4], &keys[0]);
-        assert_eq!(d, ["file names `Ni-neutron…` outside the main series' name family"]);
+        assert_eq!(
+            d,
+            ["file names `Ni-neutron…` outside the main series' name family"]
+        );
     }
 
     #[test]

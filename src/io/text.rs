@@ -807,11 +807,17 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, Some(4));
         assert!(
-            diags[0].message.contains("`0.9` has 3 characters where the rows above have 8"),
+            diags[0]
+                .message
+                .contains("`0.9` has 3 characters where the rows above have 8"),
             "{}",
             diags[0].message
         );
-        assert_eq!(parse(&fixed, true).0, 4, "a final newline: the row is whole");
+        assert_eq!(
+            parse(&fixed, true).0,
+            4,
+            "a final newline: the row is whole"
+        );
         let dangling = ["1 2.5", "2 3.25", "3 4.125", "4 5."];
         let (rows, diags) = parse(&dangling, false);
         assert_eq!((rows, diags[0].line), (3, Some(4)));
@@ -829,7 +835,10 @@ mod tests {
         assert_eq!(parse_number("0,998", sep), Some(0.998));
         assert_eq!(find_data_start(&lines, 0, sep), Some((1, 2)));
         assert_eq!(detect_separator(&["1.0,2.0", "2.0,3.0"]), Separator::Comma);
-        assert_eq!(detect_separator(&["1.0, 2.0", "2.0, 3.0"]), Separator::Comma);
+        assert_eq!(
+            detect_separator(&["1.0, 2.0", "2.0, 3.0"]),
+            Separator::Comma
+        );
         assert_eq!(detect_separator(&["1,0,2", "2,0,3"]), Separator::Comma);
     }
 
@@ -858,7 +867,10 @@ mod tests {
             assert!(note.is_some_and(|n| n.contains(how)), "{how}");
         }
         assert!(decode(b"\xef\xbb\xbf").is_err());
-        assert!(decode(b"\xff\xfe\0\0abcd").is_err(), "UTF-32 is not text here");
+        assert!(
+            decode(b"\xff\xfe\0\0abcd").is_err(),
+            "UTF-32 is not text here"
+        );
     }
 
     #[test]

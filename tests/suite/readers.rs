@@ -91,7 +91,12 @@ fn a_header_naming_another_program_does_not_hide_a_labelled_s_column() {
         "# Q (1/A) S(Q)\n# produced with PDFgetX3\n",
     ] {
         let p = one("out.dat", &format!("{header}{data}"));
-        assert_eq!(p.quantity, Quantity::StructureFactor, "{header}{:?}", p.notes);
+        assert_eq!(
+            p.quantity,
+            Quantity::StructureFactor,
+            "{header}{:?}",
+            p.notes
+        );
     }
 }
 
@@ -108,11 +113,21 @@ fn an_unlabelled_quantity_is_inferred_from_the_values_and_said_so() {
 
     let p = one("plain.dat", &rows(0.5, 25.0, 1200, |q| s_of_q(q) - 1.0));
     assert_eq!(p.quantity, Quantity::Interference, "{:?}", p.notes);
-    let p = one("plain.dat", &rows(0.5, 25.0, 1200, |q| q * (s_of_q(q) - 1.0)));
-    assert_eq!(p.quantity, Quantity::ReducedStructureFunction, "{:?}", p.notes);
     let p = one(
         "plain.dat",
-        &rows(0.5, 25.0, 1200, |q| 800.0 * s_of_q(q) * (-q * q / 300.0).exp() + 150.0),
+        &rows(0.5, 25.0, 1200, |q| q * (s_of_q(q) - 1.0)),
+    );
+    assert_eq!(
+        p.quantity,
+        Quantity::ReducedStructureFunction,
+        "{:?}",
+        p.notes
+    );
+    let p = one(
+        "plain.dat",
+        &rows(0.5, 25.0, 1200, |q| {
+            800.0 * s_of_q(q) * (-q * q / 300.0).exp() + 150.0
+        }),
     );
     assert_eq!(p.quantity, Quantity::Intensity, "{:?}", p.notes);
     // G(r) = 4πr ρ0 (g − 1): a line of slope −4πρ0 below the first shell.
@@ -159,7 +174,12 @@ fn every_measured_main_series_knows_its_quantity_without_the_option() {
     ] {
         let loads = load_inputs(&[shared(folder)], &LoadOptions::default());
         let main = &loads[0];
-        assert_eq!(main.quantity_unknown(), 0, "{folder}: {:?}", main.series.notes);
+        assert_eq!(
+            main.quantity_unknown(),
+            0,
+            "{folder}: {:?}",
+            main.series.notes
+        );
         assert_eq!(main.fatal_problem(), None, "{folder}");
     }
 }
@@ -167,8 +187,16 @@ fn every_measured_main_series_knows_its_quantity_without_the_option() {
 #[test]
 fn all_patterns_of_unknown_quantity_is_a_fatal_load_problem() {
     let dir = temp_dir();
-    write(dir.path(), "a.dat", rows(0.5, 12.0, 60, undecidable).as_bytes());
-    write(dir.path(), "b.dat", rows(0.5, 12.0, 60, undecidable).as_bytes());
+    write(
+        dir.path(),
+        "a.dat",
+        rows(0.5, 12.0, 60, undecidable).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "b.dat",
+        rows(0.5, 12.0, 60, undecidable).as_bytes(),
+    );
     let loads = load_inputs(&[dir.path().to_path_buf()], &LoadOptions::default());
     assert_eq!(loads.len(), 1);
     let load = &loads[0];
@@ -199,7 +227,11 @@ fn all_patterns_of_unknown_quantity_is_a_fatal_load_problem() {
 fn a_file_cut_mid_number_drops_the_row_and_names_file_and_line() {
     let mut text = String::from("# Q S(Q)\n");
     for i in 0..30 {
-        text.push_str(&format!("{:.4} {:.6}\n", 1.0 + 0.1 * i as f64, 0.5 + 0.001 * i as f64));
+        text.push_str(&format!(
+            "{:.4} {:.6}\n",
+            1.0 + 0.1 * i as f64,
+            0.5 + 0.001 * i as f64
+        ));
     }
     text.push_str("4.0000 0.53"); // cut: no newline, shorter than the column above
     let p = one("cut.dat", &text);
@@ -215,8 +247,16 @@ fn a_file_cut_mid_number_drops_the_row_and_names_file_and_line() {
 #[test]
 fn a_header_only_xy_is_a_failed_file_not_an_ignored_one() {
     let dir = temp_dir();
-    write(dir.path(), "good.xy", rows(0.5, 12.0, 60, s_of_q).as_bytes());
-    write(dir.path(), "cut.xy", b"# pyFAI\n# Wavelength: 1e-11\n# q_A^-1 I\n");
+    write(
+        dir.path(),
+        "good.xy",
+        rows(0.5, 12.0, 60, s_of_q).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "cut.xy",
+        b"# pyFAI\n# Wavelength: 1e-11\n# q_A^-1 I\n",
+    );
     let loads = load_inputs(&[dir.path().to_path_buf()], &LoadOptions::default());
     let load = &loads[0];
     assert!(load.ignored.iter().all(|i| !i.path.ends_with("cut.xy")));
@@ -242,12 +282,27 @@ fn a_folder_mixing_quantities_gives_the_main_series_first_and_the_others_apart()
     let loads = load_inputs(&[dir.path().to_path_buf()], &LoadOptions::default());
     let sizes: Vec<usize> = loads.iter().map(|l| l.series.patterns.len()).collect();
     assert_eq!(sizes, [4, 2]);
-    assert_eq!(loads[0].series.patterns[0].quantity, Quantity::StructureFactor);
+    assert_eq!(
+        loads[0].series.patterns[0].quantity,
+        Quantity::StructureFactor
+    );
     assert_eq!(loads[1].series.patterns[0].quantity, Quantity::ReducedPdf);
-    assert!(loads[0].problems().contains(&LoadProblem::MixedFolder { main: true }));
-    assert!(loads[1].problems().contains(&LoadProblem::MixedFolder { main: false }));
     assert!(
-        loads[1].series.notes.iter().any(|n| n.contains("quantity G(r) (main: S(Q))")),
+        loads[0]
+            .problems()
+            .contains(&LoadProblem::MixedFolder { main: true })
+    );
+    assert!(
+        loads[1]
+            .problems()
+            .contains(&LoadProblem::MixedFolder { main: false })
+    );
+    assert!(
+        loads[1]
+            .series
+            .notes
+            .iter()
+            .any(|n| n.contains("quantity G(r) (main: S(Q))")),
         "{:?}",
         loads[1].series.notes
     );
@@ -258,7 +313,11 @@ fn an_index_log_matches_files_by_their_own_position_after_a_skip() {
     let dir = temp_dir();
     let good = format!("# Q S(Q)\n{}", rows(0.5, 12.0, 60, s_of_q));
     write(dir.path(), "scan_0.dat", good.as_bytes());
-    write(dir.path(), "scan_1.dat", b"\x00\x01\x02 binary garbage \x00");
+    write(
+        dir.path(),
+        "scan_1.dat",
+        b"\x00\x01\x02 binary garbage \x00",
+    );
     write(dir.path(), "scan_2.dat", good.as_bytes());
     write(
         dir.path(),
@@ -271,7 +330,10 @@ fn an_index_log_matches_files_by_their_own_position_after_a_skip() {
     let temps: Vec<Option<f64>> = load.series.patterns.iter().map(|p| p.kelvin()).collect();
     assert_eq!(temps, [Some(300.0), Some(320.0)], "scan_2 keeps position 2");
     assert!(matches!(
-        load.series.patterns[1].temperature.as_ref().map(|t| &t.source),
+        load.series.patterns[1]
+            .temperature
+            .as_ref()
+            .map(|t| &t.source),
         Some(TemperatureSource::Log { .. })
     ));
 }
@@ -306,11 +368,19 @@ fn log_index_base_range_celsius_quotes_and_duplicates_are_problems() {
 #[test]
 fn fifos_and_files_over_the_limit_are_skipped_with_the_reason() {
     let dir = temp_dir();
-    write(dir.path(), "good.xy", rows(0.5, 12.0, 60, s_of_q).as_bytes());
+    write(
+        dir.path(),
+        "good.xy",
+        rows(0.5, 12.0, 60, s_of_q).as_bytes(),
+    );
     let fifo = dir.path().join("pipe.xy");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     assert!(made.is_ok_and(|s| s.success()), "mkfifo");
-    write(dir.path(), "big.xy", rows(0.5, 12.0, 600, s_of_q).as_bytes());
+    write(
+        dir.path(),
+        "big.xy",
+        rows(0.5, 12.0, 600, s_of_q).as_bytes(),
+    );
     let opts = LoadOptions {
         max_file_bytes: 5_000,
         ..LoadOptions::default()
@@ -361,11 +431,24 @@ fn utf16_and_byte_order_marks_are_decoded() {
     be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
     let mut bom8 = b"\xef\xbb\xbf".to_vec();
     bom8.extend(text.as_bytes());
-    for (bytes, how) in [(le, "UTF-16 LE"), (be, "UTF-16 BE"), (bom8, "UTF-8 byte-order mark")] {
+    for (bytes, how) in [
+        (le, "UTF-16 LE"),
+        (be, "UTF-16 BE"),
+        (bom8, "UTF-8 byte-order mark"),
+    ] {
         let p = read_raw("enc.dat", &bytes);
         assert_eq!(p.x.len(), 60, "{how}");
-        assert_eq!(p.quantity, Quantity::StructureFactor, "{how}: {:?}", p.notes);
-        assert!(p.notes.iter().any(|n| n.contains(how)), "{how}: {:?}", p.notes);
+        assert_eq!(
+            p.quantity,
+            Quantity::StructureFactor,
+            "{how}: {:?}",
+            p.notes
+        );
+        assert!(
+            p.notes.iter().any(|n| n.contains(how)),
+            "{how}: {:?}",
+            p.notes
+        );
     }
 }
 

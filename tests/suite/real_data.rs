@@ -40,7 +40,11 @@ fn lamno3_series_takes_temperatures_from_names_not_the_stale_header() {
     assert_eq!(s.series.patterns[0].y[0], 0.086);
     // The Ni files have no temperature in their names: their headers say 300 K.
     let ni_series = &loads[1].series;
-    let ni_names: Vec<String> = ni_series.patterns.iter().map(|p| p.display_name()).collect();
+    let ni_names: Vec<String> = ni_series
+        .patterns
+        .iter()
+        .map(|p| p.display_name())
+        .collect();
     assert_eq!(ni_names, ["Ni-neutron.gr", "Ni-xray.gr"]);
     assert_eq!(ni_series.sample, "diffpy-pdfgui-LaMnO3-Tseries-and-Ni [Ni]");
     assert_eq!(s.problems(), [LoadProblem::MixedFolder { main: true }]);
@@ -123,7 +127,8 @@ fn fullrmc_nickel_titanium_glass() {
     assert_eq!(fq.y[0], -0.94746);
     assert!(
         fq.problems.iter().any(|d| d.line == Some(1)
-            && d.message.contains("labelled F(Q) but the values look like S(Q)-1")
+            && d.message
+                .contains("labelled F(Q) but the values look like S(Q)-1")
             && d.message.contains("--quantity fq")),
         "{:?}",
         fq.problems
@@ -140,10 +145,7 @@ fn cerium_glass_intensity_and_its_parameter_file() {
     let cerium = &s.series.patterns[0];
     assert_eq!(cerium.display_name(), "Cerium.dat");
     assert_eq!(cerium.quantity, Quantity::Intensity);
-    assert_eq!(
-        loads[1].series.patterns[0].display_name(),
-        "background.xy"
-    );
+    assert_eq!(loads[1].series.patterns[0].display_name(), "background.xy");
     assert_eq!(cerium.x.len(), 2500);
     assert!(close(cerium.x[0], 0.6, 1e-15) && cerium.x[2499] == 8.0);
     assert_eq!(cerium.y[0], 10134.685);

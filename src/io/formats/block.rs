@@ -96,7 +96,9 @@ pub(super) fn read_header(
         None => (
             names.as_ref().map(|n| n[0].clone()),
             names.as_ref().map(|n| n[1].clone()),
-            names_at.or_else(|| columns::names_line(above)).map(|i| i + 1),
+            names_at
+                .or_else(|| columns::names_line(above))
+                .map(|i| i + 1),
         ),
     };
     Header {
@@ -178,7 +180,10 @@ fn header_only(path: &Path, lines: &[&str]) -> Option<String> {
     }
     let ext = super::extension(path);
     PATTERN_EXTENSIONS.contains(&ext.as_str()).then(|| {
-        format!("a .{ext} file with {} header line(s) and no data rows: an empty pattern", text.len())
+        format!(
+            "a .{ext} file with {} header line(s) and no data rows: an empty pattern",
+            text.len()
+        )
     })
 }
 
@@ -293,7 +298,12 @@ mod tests {
         assert!(
             matches!(reason(only_header), LoadError::Invalid { reason, .. } if reason.starts_with("a header (3 comment line(s)) and no data rows")),
         );
-        let xy = no_data_reason(Path::new("a.xy"), &lines("a = 1\nb: 2\n"), 0, Separator::Whitespace);
+        let xy = no_data_reason(
+            Path::new("a.xy"),
+            &lines("a = 1\nb: 2\n"),
+            0,
+            Separator::Whitespace,
+        );
         assert!(
             matches!(&xy, LoadError::Invalid { reason, .. } if reason.starts_with("a .xy file with 2 header line(s)")),
             "{xy:?}"

@@ -117,7 +117,9 @@ fn without_prefix_word(body: &str) -> Option<&str> {
     let head = head.trim();
     let word = !head.is_empty()
         && head.len() <= 24
-        && head.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '_');
+        && head
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '_');
     word.then_some(rest.trim())
 }
 

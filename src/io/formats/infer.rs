@@ -65,7 +65,11 @@ pub(super) fn infer(x: &[f64], y: &[f64], label: Option<XLabel>) -> Inference {
     let (x, y) = (&x[..n], &y[..n]);
     match label {
         Some(XLabel::RAngstrom | XLabel::RNm) => {
-            let scale = if label == Some(XLabel::RNm) { 10.0 } else { 1.0 };
+            let scale = if label == Some(XLabel::RNm) {
+                10.0
+            } else {
+                1.0
+            };
             let r: Vec<f64> = x.iter().map(|v| v * scale).collect();
             real_space(&r, y).unwrap_or_else(|| {
                 Inference::unknown(
@@ -213,7 +217,9 @@ fn s_minus_one_or_f(q: &[f64], y: &[f64]) -> Result<(Quantity, String), String> 
     if min < -1.1 {
         return Ok((
             Quantity::ReducedStructureFunction,
-            format!("values tend to 0 at high Q and go down to {min:.3}, below −1, which S(Q)-1 cannot (S ≥ 0)"),
+            format!(
+                "values tend to 0 at high Q and go down to {min:.3}, below −1, which S(Q)-1 cannot (S ≥ 0)"
+            ),
         ));
     }
     let low = low_q_vote(q, y);
@@ -258,7 +264,11 @@ fn low_q_vote(q: &[f64], y: &[f64]) -> Option<(Quantity, String)> {
     let spread = |v: &[f64]| {
         let m = v.iter().sum::<f64>() / v.len() as f64;
         let sd = (v.iter().map(|a| (a - m).powi(2)).sum::<f64>() / v.len() as f64).sqrt();
-        if m == 0.0 { f64::INFINITY } else { sd / m.abs() }
+        if m == 0.0 {
+            f64::INFINITY
+        } else {
+            sd / m.abs()
+        }
     };
     let plain: Vec<f64> = pts.iter().map(|p| p.1).collect();
     let over_q: Vec<f64> = pts.iter().map(|p| p.1 / p.0).collect();
@@ -267,12 +277,16 @@ fn low_q_vote(q: &[f64], y: &[f64]) -> Option<(Quantity, String)> {
     if cv_y * 2.0 < cv_yq {
         Some((
             Quantity::Interference,
-            format!("flat at low Q ({range}: y varies {cv_y:.2}, y/Q {cv_yq:.2} relative), as S(Q)-1"),
+            format!(
+                "flat at low Q ({range}: y varies {cv_y:.2}, y/Q {cv_yq:.2} relative), as S(Q)-1"
+            ),
         ))
     } else if cv_yq * 2.0 < cv_y {
         Some((
             Quantity::ReducedStructureFunction,
-            format!("proportional to Q at low Q ({range}: y/Q varies {cv_yq:.2}, y {cv_y:.2} relative), as F(Q)"),
+            format!(
+                "proportional to Q at low Q ({range}: y/Q varies {cv_yq:.2}, y {cv_y:.2} relative), as F(Q)"
+            ),
         ))
     } else {
         None
@@ -332,7 +346,11 @@ fn tail_mean(x: &[f64], y: &[f64], fraction: f64) -> f64 {
         .zip(y)
         .filter(|(v, _)| **v >= from)
         .fold((0.0, 0usize), |(s, c), (_, v)| (s + v, c + 1));
-    if count == 0 { f64::NAN } else { sum / count as f64 }
+    if count == 0 {
+        f64::NAN
+    } else {
+        sum / count as f64
+    }
 }
 
 fn min_max(y: &[f64]) -> (f64, f64) {
@@ -357,7 +375,10 @@ fn interior_maximum(y: &[f64]) -> bool {
     let i = y
         .iter()
         .enumerate()
-        .fold((0, f64::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b })
+        .fold(
+            (0, f64::NEG_INFINITY),
+            |b, (i, &v)| if v > b.1 { (i, v) } else { b },
+        )
         .0;
     let edge = y.len() / 20;
     i > edge && i + edge < y.len() - 1
@@ -398,12 +419,20 @@ mod tests {
         let inf = |y: &[f64]| infer(&q, y, None);
         let got = inf(&s);
         assert_eq!(got.quantity, Quantity::StructureFactor, "{}", got.note);
-        assert!(got.note.starts_with("quantity inferred as S(Q): values tend to 1 at high Q"));
+        assert!(
+            got.note
+                .starts_with("quantity inferred as S(Q): values tend to 1 at high Q")
+        );
         assert!(got.note.ends_with("force with --quantity"));
         let got = inf(&s1);
         assert_eq!(got.quantity, Quantity::Interference, "{}", got.note);
         let got = inf(&f);
-        assert_eq!(got.quantity, Quantity::ReducedStructureFunction, "{}", got.note);
+        assert_eq!(
+            got.quantity,
+            Quantity::ReducedStructureFunction,
+            "{}",
+            got.note
+        );
         let got = inf(&i);
         assert_eq!(got.quantity, Quantity::Intensity, "{}", got.note);
     }
@@ -415,8 +444,17 @@ mod tests {
         let f: Vec<f64> = q.iter().map(|&v| 0.6 * v * (s_of_q(v) - 1.0)).collect();
         assert!(f.iter().all(|v| *v > -1.1));
         let got = infer(&q, &f, Some(XLabel::QNoUnit));
-        assert_eq!(got.quantity, Quantity::ReducedStructureFunction, "{}", got.note);
-        assert!(got.note.contains("proportional to Q at low Q"), "{}", got.note);
+        assert_eq!(
+            got.quantity,
+            Quantity::ReducedStructureFunction,
+            "{}",
+            got.note
+        );
+        assert!(
+            got.note.contains("proportional to Q at low Q"),
+            "{}",
+            got.note
+        );
     }
 
     #[test]
@@ -468,7 +506,11 @@ mod tests {
         let q = grid(1.2, 22.0, 0.01);
         let s1: Vec<f64> = q.iter().map(|&v| s_damped(v, 0.2) - 1.0).collect();
         let why = f_is_s_minus_one(&q, &s1);
-        assert!(why.as_deref().is_some_and(|w| w.contains("faster than 1/Q")), "{why:?}");
+        assert!(
+            why.as_deref()
+                .is_some_and(|w| w.contains("faster than 1/Q")),
+            "{why:?}"
+        );
         let f: Vec<f64> = q.iter().zip(&s1).map(|(a, b)| a * b).collect();
         assert_eq!(f_is_s_minus_one(&q, &f), None);
     }

@@ -258,7 +258,10 @@ fn read_row(
         }
         Some(Err(_)) => {
             let c = cols.index.unwrap_or(0);
-            problem(format!("index `{}` is not a whole number: row skipped", field(c)));
+            problem(format!(
+                "index `{}` is not a whole number: row skipped",
+                field(c)
+            ));
             return None;
         }
         None => None,
@@ -279,7 +282,9 @@ fn read_row(
             return None;
         }
         (_, None) => {
-            problem(format!("temperature `{t_text}` is not a number: row skipped"));
+            problem(format!(
+                "temperature `{t_text}` is not a number: row skipped"
+            ));
             return None;
         }
     };
@@ -325,9 +330,11 @@ fn celsius_in_kelvin(
         .filter(|&x| x <= MAX_KELVIN)
         .collect();
     let first = *v.first()?;
-    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-        (a.min(x), b.max(x))
-    });
+    let (lo, hi) = v
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
     let looks_celsius = cols.temperature.1 == header::TempUnit::Kelvin
         && v.len() >= 3
         && lo >= -50.0
@@ -439,10 +446,7 @@ impl TemperatureLog {
             return self.rows.get(*i);
         }
         if !self.by_index.is_empty() {
-            return self
-                .by_index
-                .get(&position)
-                .and_then(|&i| self.rows.get(i));
+            return self.by_index.get(&position).and_then(|&i| self.rows.get(i));
         }
         None
     }
@@ -463,7 +467,6 @@ impl TemperatureLog {
         out[0].is_finite().then_some(out[0])
     }
 }
-
 
 #[cfg(test)]
 mod tests {
