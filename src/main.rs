@@ -13,10 +13,10 @@ fn main() -> ExitCode {
         None => {
             // A word that is neither a command nor an existing path is a typo, not a file to open.
             if let Some(missing) = cli.paths.iter().find(|p| !p.exists()) {
-                eprintln!(
+                cli::warn(format!(
                     "error: `{}` is not a command (inspect, analyze, demo) nor an existing file or folder; see `glassray --help`",
                     missing.display()
-                );
+                ));
                 return ExitCode::from(2);
             }
             open_explorer(cli.paths)
@@ -29,7 +29,7 @@ fn open_explorer(paths: Vec<std::path::PathBuf>) -> ExitCode {
     match glassray::ui::run(paths) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            cli::warn(format!("error: {message}"));
             ExitCode::from(1)
         }
     }
@@ -37,8 +37,8 @@ fn open_explorer(paths: Vec<std::path::PathBuf>) -> ExitCode {
 
 #[cfg(not(feature = "gui"))]
 fn open_explorer(_paths: Vec<std::path::PathBuf>) -> ExitCode {
-    eprintln!(
-        "error: this glassray was built without the `gui` feature; use a command (see `glassray --help`)"
+    cli::warn(
+        "error: this glassray was built without the `gui` feature; use a command (see `glassray --help`)",
     );
     ExitCode::from(2)
 }

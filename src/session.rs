@@ -35,6 +35,9 @@ pub struct Session {
     pub cursor: usize,
     /// The real-space panel shows g(r) rather than G(r).
     pub show_pair_g: bool,
+    /// What opening the file found unusable and replaced by defaults (not saved).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl Default for Session {
@@ -49,6 +52,7 @@ impl Default for Session {
             active: None,
             cursor: 0,
             show_pair_g: false,
+            warnings: Vec::new(),
         }
     }
 }
@@ -68,6 +72,10 @@ pub enum SessionError {
     },
     #[error("{path} is not a Glassray session: {reason}")]
     Parse { path: PathBuf, reason: String },
+    #[error(
+        "{path} was written by a newer Glassray (session version {version}, this one reads up to {SESSION_VERSION})"
+    )]
+    Newer { path: PathBuf, version: u32 },
     #[error("cannot encode the session: {0}")]
     Encode(String),
 }
@@ -79,22 +87,58 @@ impl Session {
             .map_err(|e| SessionError::Encode(e.to_string()))
     }
 
-    /// Parses RON text; `path` names the file in errors.
+    /// Parses RON text; `path` names the file in errors. A file from a newer Glassray is
+    /// recognised by its version before anything else is read. Values that cannot be used
+    /// (reversed or NaN windows, bounds, tolerances, grids; marks outside 1–5000 K) are
+    /// replaced by defaults and listed in [`Session::warnings`].
     pub fn from_ron(text: &str, path: &Path) -> Result<Self, SessionError> {
-        let session: Session = ron::from_str(text).map_err(|e| SessionError::Parse {
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            #[serde(default)]
+            version: u32,
+        }
+        if let Ok(v) = ron::from_str::<VersionOnly>(text)
+            && v.version > SESSION_VERSION
+        {
+            return Err(SessionError::Newer {
+                path: path.to_path_buf(),
+                version: v.version,
+            });
+        }
+        let mut session: Session = ron::from_str(text).map_err(|e| SessionError::Parse {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
         if session.version > SESSION_VERSION {
-            return Err(SessionError::Parse {
+            return Err(SessionError::Newer {
                 path: path.to_path_buf(),
-                reason: format!(
-                    "written by a newer Glassray (session version {}, this one reads up to {})",
-                    session.version, SESSION_VERSION
-                ),
+                version: session.version,
             });
         }
+        session.check();
         Ok(session)
+    }
+
+    /// Replaces unusable values by defaults, recording each in `warnings`.
+    fn check(&mut self) {
+        let (params, mut warnings) = std::mem::take(&mut self.params).checked();
+        self.params = params;
+        let ok = |v: Option<f64>| v.is_none_or(|k| k.is_finite() && (1.0..=5000.0).contains(&k));
+        for (sample, marks) in &mut self.marks {
+            let slots = marks
+                .overrides
+                .iter_mut()
+                .chain([&mut marks.dsc_t_g, &mut marks.dsc_t_x]);
+            for slot in slots {
+                if !ok(*slot) {
+                    warnings.push(format!(
+                        "mark {slot:?} K of {sample} is not a temperature (1–5000 K): dropped"
+                    ));
+                    *slot = None;
+                }
+            }
+        }
+        self.warnings = warnings;
     }
 
     /// Saves atomically (temporary file, then rename).
@@ -192,6 +236,13 @@ mod tests {
         );
         let err = Session::from_ron("(version: 99)", p).expect_err("newer");
         assert!(err.to_string().contains("newer Glassray"), "{err}");
+        // Even when the rest is a layout this version does not know.
+        let err = Session::from_ron("(version: 2, params: [1, 2], future: Some(3))", p)
+            .expect_err("newer");
+        assert!(
+            matches!(err, SessionError::Newer { version: 2, .. }),
+            "{err}"
+        );
         // Missing fields take their defaults (older or hand-written sessions).
         let s = Session::from_ron("(cursor: 3)", p).expect("partial");
         assert_eq!(s.cursor, 3);
@@ -211,6 +262,76 @@ mod tests {
         let p = AnalysisParams::default().wire(&m);
         assert_eq!(p.t_g_override, Some(671.0));
         assert_eq!(p.t_r_override, None);
+    }
+
+    #[test]
+    fn unusable_values_in_a_session_are_replaced_and_said() {
+        let text = "(version: 1, params: (fsdp_window: (3.0, 2.2), dr: 0.0, \
+                    fit: (window: (6.6, 3.9), tolerance: -1.0, width_bounds: (0.6, 0.05))), \
+                    marks: {\"AC\": (t_r: Some(-5.0), t_g: Some(680.0))})";
+        let s = Session::from_ron(text, Path::new("bad.ron")).expect("opens");
+        let d = AnalysisParams::default();
+        assert_eq!(s.params.transform.fsdp_window, d.transform.fsdp_window);
+        assert_eq!(s.params.transform.dr, d.transform.dr);
+        assert_eq!(s.params.fit, d.fit);
+        let m = s.marks.get("AC").expect("marks");
+        assert_eq!(m.overrides, [None, Some(680.0), None]);
+        assert_eq!(s.warnings.len(), 6, "{:#?}", s.warnings);
+        // The checked session is what a fit and a plan are given: nothing panics.
+        let r: Vec<f64> = (0..300).map(|i| 3.8 + 0.01 * i as f64).collect();
+        let g: Vec<f64> = r
+            .iter()
+            .map(|x| 1.0 + (-(x - 5.0f64).powi(2)).exp())
+            .collect();
+        let _ = crate::analysis::fit::fit_connection_modes(&r, &g, &s.params.fit, None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Whatever the text, opening a session gives a session or an error, never a panic.
+        #[test]
+        fn any_text_opens_or_is_refused(text in ".{0,400}") {
+            let _ = Session::from_ron(&text, Path::new("fuzz.ron"));
+        }
+
+        /// Whatever numbers a session holds, what is checked can be fitted and planned.
+        #[test]
+        fn any_numbers_are_made_usable(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::f64::ANY,
+                    -10.0..30.0f64,
+                    proptest::strategy::Just(f64::NAN),
+                ],
+                14,
+            ),
+            iterations in 0usize..400,
+        ) {
+            let v = |i: usize| values[i];
+            let text = format!(
+                "(version: 1, params: (q_min: Some({:e}), q_max: Some({:e}), rho0: Some({:e}), \
+                 r_min: {:e}, r_max: {:e}, dr: {:e}, fsdp_window: ({:e}, {:e}), \
+                 fit: (window: ({:e}, {:e}), tolerance: {:e}, width_bounds: ({:e}, {:e}), \
+                 max_iterations: {iterations}, convergence: {:e})))",
+                v(0), v(1), v(2), v(3), v(4), v(5), v(6), v(7), v(8), v(9), v(10), v(11),
+                v(12), v(13)
+            );
+            // RON spells NaN and infinity its own way; a text it refuses is fine too.
+            if let Ok(s) = Session::from_ron(&text, Path::new("f.ron")) {
+                let t = &s.params.transform;
+                let r = crate::analysis::transform::r_grid(t.r_min, t.r_max, t.dr)
+                    .expect("a checked grid is usable");
+                proptest::prop_assert!(r.len() <= crate::analysis::params::MAX_R_POINTS + 1);
+                let q: Vec<f64> = (0..200).map(|i| 0.5 + 0.05 * i as f64).collect();
+                let _ = crate::analysis::transform::TransformPlan::new(
+                    &q, t.q_min, t.q_max, t.modification, r, t.path,
+                );
+                let rr: Vec<f64> = (0..300).map(|i| 3.8 + 0.01 * i as f64).collect();
+                let g: Vec<f64> = rr.iter().map(|x| 1.0 + (-(x - 5.0f64).powi(2)).exp()).collect();
+                let _ = crate::analysis::fit::fit_connection_modes(&rr, &g, &s.params.fit, None);
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The first sharp diffraction peak (FSDP) of S(Q) in a window [Qa, Qb], both ends inclusive
-//! (default 2.2–3.0 Å⁻¹):
+//! within 1e-9 relative (`analysis::window`; default 2.2–3.0 Å⁻¹):
 //! - first moment Q̄1 = Σ Q·S / Σ S, plain sums over the data points in the window;
 //! - area A1 = ∫ S dQ by the trapezoid rule over those points (baseline y = 0).
 //!
@@ -22,7 +22,7 @@ pub fn fsdp(q: &[f64], s: &[f64], qa: f64, qb: f64) -> Fsdp {
     let inside: Vec<(f64, f64)> = q
         .iter()
         .zip(s)
-        .filter(|(x, _)| **x >= qa && **x <= qb)
+        .filter(|(x, _)| super::window::inside(**x, qa, qb))
         .map(|(x, y)| (*x, *y))
         .collect();
     let points = inside.len();

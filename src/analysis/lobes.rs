@@ -19,7 +19,7 @@ pub fn shell_lobes(r: &[f64], big_g: &[f64], r_from: f64) -> Vec<Lobe> {
     let mut run: Option<(usize, f64)> = None; // (start index, area so far)
     let n = r.len().min(big_g.len());
     for i in 0..n {
-        let positive = r[i] >= r_from && big_g[i] >= 0.0;
+        let positive = super::window::at_or_above(r[i], r_from) && big_g[i] >= 0.0;
         match (&mut run, positive) {
             (None, true) => run = Some((i, 0.0)),
             (Some((_, area)), true) => {

@@ -9,11 +9,13 @@ pub mod fsdp;
 pub mod lobes;
 pub mod metric;
 pub mod params;
+pub mod quality;
 pub mod rng;
 pub mod series;
 pub mod spline;
 pub mod transform;
 pub mod transitions;
+pub mod window;
 
 use crate::model::{Pattern, interpolate_into};
 

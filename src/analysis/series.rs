@@ -26,6 +26,7 @@ use super::fsdp::{Fsdp, fsdp};
 use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
 use super::metric::Metric;
 use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
+use super::quality::{dead_frame, spikes};
 use super::spline::SmoothingSpline;
 use super::transform::{
     TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
@@ -56,6 +57,9 @@ pub struct PatternAnalysis {
     pub fit: ModeFit,
     /// Why parts of the analysis are missing for this pattern.
     pub messages: Vec<String>,
+    /// Why this pattern is kept out of the transition detection and the splines (a dead frame
+    /// or a spike: [`super::quality`]), if it is.
+    pub suspect: Option<String>,
 }
 
 impl PatternAnalysis {
@@ -122,26 +126,98 @@ pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
     DEFAULT_RHO0
 }
 
-/// Builds the transform plan for a series (from the first reciprocal-space pattern's Q grid).
-pub fn plan_for(
-    series: &HeatingSeries,
-    params: &AnalysisParams,
-) -> Result<Arc<TransformPlan>, TransformError> {
-    let q = series
-        .patterns
-        .iter()
-        .find(|p| p.x_unit == XUnit::QInvAngstrom && !p.quantity.is_real_space())
-        .map(|p| p.x.clone())
-        .ok_or(TransformError::NoReciprocalPattern)?;
+/// Whether two grids are the same: as many points, each within 1e-9 of the grid's largest
+/// magnitude (a file written with other rounding is the same grid; a shifted, coarser,
+/// denser or truncated one is not).
+pub fn same_grid(a: &[f64], b: &[f64]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let scale = a.iter().chain(b).fold(0.0f64, |m, v| m.max(v.abs()));
+    let tol = 1e-9 * scale.max(f64::MIN_POSITIVE);
+    a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol)
+}
+
+/// The patterns that need a transform (S(Q) in some form, x in Q), grouped by Q grid in order
+/// of first appearance: each group shares one plan, and every pattern is transformed on its
+/// own grid, so one odd file never changes another's G(r).
+pub fn grid_groups(series: &HeatingSeries) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in series.patterns.iter().enumerate() {
+        if p.x_unit != XUnit::QInvAngstrom || p.quantity.is_real_space() {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| same_grid(&series.patterns[g[0]].x, &p.x))
+        {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+/// Builds the transform plan for patterns on Q grid `q`.
+pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>, TransformError> {
     let t = &params.transform;
     TransformPlan::new(
-        &q,
+        q,
         t.q_min,
         t.q_max,
         t.modification,
-        r_grid(t.r_min, t.r_max, t.dr),
+        r_grid(t.r_min, t.r_max, t.dr)?,
         t.path,
     )
+}
+
+/// What to say about the plans of a series: the first grid's path and size, then how many
+/// other grids there are and which could not be planned.
+/// `plans` holds, per group, the path and number of Q points of its plan, or why it failed.
+pub fn plan_messages(
+    series: &HeatingSeries,
+    groups: &[Vec<usize>],
+    plans: &[Result<(TransformPath, usize), TransformError>],
+) -> Vec<String> {
+    let mut messages = Vec::new();
+    let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
+    match plans.first() {
+        Some(Ok((path, q_points))) => messages.push(format!(
+            "G(r) by the {} path over {q_points} Q points",
+            match path {
+                TransformPath::Fft => "FFT (chirp-z)",
+                _ => "direct sine-table",
+            },
+        )),
+        Some(Err(e)) => messages.push(format!("no transform: {e}")),
+        None if needs_plan => messages.push(format!(
+            "no transform: {}",
+            TransformError::NoReciprocalPattern
+        )),
+        None => {}
+    }
+    if groups.len() > 1 {
+        let others: usize = groups[1..].iter().map(Vec::len).sum();
+        messages.push(format!(
+            "{} Q grids: each pattern is transformed on its own grid ({others} pattern(s) on other grids than the first pattern's)",
+            groups.len()
+        ));
+        for (g, plan) in groups.iter().zip(plans).skip(1) {
+            if let Err(e) = plan {
+                messages.push(format!(
+                    "no transform for {} pattern(s) on another Q grid: {e}",
+                    g.len()
+                ));
+            }
+        }
+    }
+    messages
+}
+
+/// The r grid shared by every pattern's G(r).
+pub fn shared_r(params: &AnalysisParams) -> Arc<Vec<f64>> {
+    let t = &params.transform;
+    Arc::new(r_grid(t.r_min, t.r_max, t.dr).unwrap_or_default())
 }
 
 /// What stage 1 gives for one pattern.
@@ -156,10 +232,11 @@ pub struct Stage1 {
 }
 
 /// Stage 1 for one pattern: S(Q) → FSDP, ΔS summary and G(r)/g(r) (or the real-space input).
+/// `plan` is the plan of the pattern's own Q grid (or why there is none).
 pub fn real_space_stage(
     p: &Pattern,
     reference: Option<&Pattern>,
-    plan: Option<&TransformPlan>,
+    plan: Option<&Result<Arc<TransformPlan>, TransformError>>,
     r_shared: &Arc<Vec<f64>>,
     params: &AnalysisParams,
 ) -> Stage1 {
@@ -241,7 +318,7 @@ pub fn real_space_stage(
             }
         });
     let real = match plan {
-        Some(plan) if p.x.len() >= plan.last => {
+        Some(Ok(plan)) => {
             let big_g = plan.reduced_pdf(&s);
             if big_g.iter().all(|v| v.is_nan()) {
                 messages.push("NaN in S(Q) inside the transform range: no G(r)".into());
@@ -256,8 +333,8 @@ pub fn real_space_stage(
                 }))
             }
         }
-        Some(_) => {
-            messages.push("pattern is shorter than the series' Q grid: no G(r)".into());
+        Some(Err(e)) => {
+            messages.push(format!("no G(r): {e}"));
             None
         }
         None => None,
@@ -268,43 +345,6 @@ pub fn real_space_stage(
         real_space: real,
         messages,
     }
-}
-
-/// The transform plan for a series (None when it has no S(Q) or the plan fails) and what to
-/// say about it.
-pub fn series_plan(
-    series: &HeatingSeries,
-    params: &AnalysisParams,
-) -> (Option<Arc<TransformPlan>>, Vec<String>) {
-    let mut messages = Vec::new();
-    let needs_plan = series.patterns.iter().any(|p| !p.quantity.is_real_space());
-    let plan = if needs_plan {
-        match plan_for(series, params) {
-            Ok(plan) => {
-                messages.push(format!(
-                    "G(r) by the {} path over {} Q points",
-                    match plan.path {
-                        TransformPath::Fft => "FFT (chirp-z)",
-                        _ => "direct sine-table",
-                    },
-                    plan.q_points()
-                ));
-                Some(plan)
-            }
-            Err(e) => {
-                messages.push(format!("no transform: {e}"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    (plan, messages)
-}
-
-/// The r grid shared by every pattern's G(r) (empty without a plan).
-pub fn shared_r(plan: Option<&TransformPlan>) -> Arc<Vec<f64>> {
-    Arc::new(plan.map_or_else(Vec::new, |p| p.r.clone()))
 }
 
 /// One pattern's fit (a flagged empty fit when it has no g(r)). `start` is the previous
@@ -331,6 +371,10 @@ pub fn pattern_result(
     if let Some(m) = &fit.message {
         messages.push(format!("fit: {m}"));
     }
+    let suspect = dead_frame(&p.y);
+    if let Some(reason) = &suspect {
+        messages.push(format!("{reason}: {KEPT_OUT}"));
+    }
     PatternAnalysis {
         index: p.index,
         kelvin: p.kelvin(),
@@ -344,6 +388,31 @@ pub fn pattern_result(
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),
         messages,
+        suspect,
+    }
+}
+
+/// What happens to a suspect pattern.
+const KEPT_OUT: &str = "kept out of the T_r/T_g/T_x detection and the splines";
+
+/// Flags spikes in the FSDP moment and area (frames far from both neighbours while they
+/// agree) as suspect, with a message; dead frames are already flagged.
+pub fn flag_spikes(patterns: &mut [PatternAnalysis]) {
+    let moment: Vec<f64> = patterns.iter().map(|p| p.fsdp.first_moment).collect();
+    let area: Vec<f64> = patterns.iter().map(|p| p.fsdp.area).collect();
+    let (sm, sa) = (spikes(&moment), spikes(&area));
+    for (i, p) in patterns.iter_mut().enumerate() {
+        if p.suspect.is_some() || !(sm[i] || sa[i]) {
+            continue;
+        }
+        let which = match (sm[i], sa[i]) {
+            (true, true) => "FSDP moment and area",
+            (true, false) => "FSDP moment",
+            _ => "FSDP area",
+        };
+        let reason = format!("spike: its {which} is far from both neighbours, which agree");
+        p.messages.push(format!("{reason}: {KEPT_OUT}"));
+        p.suspect = Some(reason);
     }
 }
 
@@ -356,6 +425,20 @@ pub struct VersusT {
     pub r6_relative: Vec<f64>,
     /// Each metric's value per pattern, in [`Metric::ALL`] order.
     pub quantities: Vec<(Metric, Vec<f64>)>,
+    /// Patterns kept out of the detection and the splines (suspect).
+    pub excluded: Vec<bool>,
+}
+
+impl VersusT {
+    /// A metric's values with the excluded patterns as NaN (what detection and splines see).
+    pub fn kept(&self, k: usize) -> Vec<f64> {
+        self.quantities[k]
+            .1
+            .iter()
+            .zip(&self.excluded)
+            .map(|(&v, &x)| if x { f64::NAN } else { v })
+            .collect()
+    }
 }
 
 /// Collects every quantity versus T from the per-pattern results.
@@ -387,17 +470,20 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
         r1_relative,
         r6_relative,
         quantities,
+        excluded: patterns.iter().map(|p| p.suspect.is_some()).collect(),
     }
 }
 
-/// A smoothing spline through one quantity versus T, evaluated at each pattern's T.
+/// A smoothing spline through one quantity versus T (fitted to `kept`, the values with
+/// suspect patterns as NaN), evaluated at each pattern's T; `values` are kept as they are.
 pub fn smooth(
     t: &[f64],
     metric: Metric,
     values: Vec<f64>,
+    kept: &[f64],
     smoothing: &SmoothingParams,
 ) -> SmoothedCurve {
-    match SmoothingSpline::fit(t, &values, smoothing.lambda) {
+    match SmoothingSpline::fit(t, kept, smoothing.lambda) {
         Some(s) => SmoothedCurve {
             metric,
             smoothed: t

@@ -14,7 +14,9 @@
 //!   parameter set.
 //!
 //! `Auto` takes the FFT path when the Q points are uniform to within 10⁻⁶ of Qmax, else direct.
-//! NaN in S(Q) inside [Qmin, Qmax] makes the whole G(r) NaN (the caller flags the pattern).
+//! NaN in S(Q) inside [Qmin, Qmax] makes the whole G(r) NaN (the caller flags the pattern),
+//! except at a point of zero weight: F(Q) or S(Q) − 1 starting at Q = 0 gives S(0) undefined,
+//! and that point contributes nothing to the sum anyway.
 
 use std::sync::Arc;
 
@@ -78,14 +80,29 @@ pub fn sq_from_pattern(p: &Pattern) -> Result<Vec<f64>, NoStructureFactor> {
 }
 
 /// The r grid r_min, r_min + dr, …, up to r_max (inclusive within dr/1000).
-pub fn r_grid(r_min: f64, r_max: f64, dr: f64) -> Vec<f64> {
+pub fn r_grid(r_min: f64, r_max: f64, dr: f64) -> Result<Vec<f64>, TransformError> {
     let valid = dr > 0.0 && r_max >= r_min && r_min.is_finite() && r_max.is_finite();
     if !valid {
-        return Vec::new();
+        return Err(TransformError::EmptyRGrid);
     }
-    let n = ((r_max - r_min) / dr + 1e-3).floor() as usize + 1;
-    (0..n).map(|k| r_min + dr * k as f64).collect()
+    let n = ((r_max - r_min) / dr + 1e-3).floor();
+    // NaN (from an infinite range) is refused too.
+    if n.is_nan() || n >= MAX_R_POINTS as f64 {
+        return Err(TransformError::RGridTooLarge {
+            points: n + 1.0,
+            r_min,
+            r_max,
+            dr,
+        });
+    }
+    Ok((0..n as usize + 1).map(|k| r_min + dr * k as f64).collect())
 }
+
+/// The most r points a G(r) may have: a grid beyond it is refused before it is allocated.
+pub const MAX_R_POINTS: usize = 200_000;
+
+/// The most entries a direct-path sine table may hold (8 bytes each: 512 MB).
+pub const MAX_SINE_TABLE: usize = 64 << 20;
 
 /// g(r) = 1 + G(r)/(4π r ρ0) (NaN at r = 0).
 pub fn g_from_big_g(r: &[f64], big_g: &[f64], rho0: f64) -> Vec<f64> {
@@ -126,6 +143,26 @@ pub enum TransformError {
     TooFewPoints { q_min: f64, q_max: f64 },
     #[error("the r grid is empty (check r range and dr)")]
     EmptyRGrid,
+    #[error(
+        "an r grid from {r_min} to {r_max} Å in steps of {dr} Å would have {points:.3e} points \
+         (at most {MAX_R_POINTS}): use a larger dr or a shorter range"
+    )]
+    RGridTooLarge {
+        points: f64,
+        r_min: f64,
+        r_max: f64,
+        dr: f64,
+    },
+    #[error(
+        "a G(r) of {r_points} r points from {q_points} unevenly spaced Q points would need a \
+         {megabytes} MB sine table (at most {} MB): rebin the pattern onto an even grid or use a \
+         larger dr", (MAX_SINE_TABLE * 8) >> 20
+    )]
+    TooLarge {
+        q_points: usize,
+        r_points: usize,
+        megabytes: usize,
+    },
     #[error("the FFT path needs a uniform Q grid; this one is not (use the direct path)")]
     NotUniform,
     #[error("the FFT path needs a uniform r grid")]
@@ -187,8 +224,14 @@ impl TransformPlan {
     ) -> Result<Arc<Self>, TransformError> {
         let lo = q_min.unwrap_or(f64::NEG_INFINITY);
         let hi = q_max.unwrap_or(f64::INFINITY);
-        let first = q.iter().position(|&v| v >= lo).unwrap_or(q.len());
-        let last = q.iter().rposition(|&v| v <= hi).map_or(0, |i| i + 1);
+        let first = q
+            .iter()
+            .position(|&v| super::window::at_or_above(v, lo))
+            .unwrap_or(q.len());
+        let last = q
+            .iter()
+            .rposition(|&v| super::window::at_or_below(v, hi))
+            .map_or(0, |i| i + 1);
         if last <= first || last - first < 2 {
             return Err(TransformError::TooFewPoints {
                 q_min: q_min.unwrap_or(f64::NAN),
@@ -233,6 +276,13 @@ impl TransformPlan {
                 Kernel::Czt(Czt::new(qs, &r))
             }
             _ => {
+                if n.saturating_mul(r.len()) > MAX_SINE_TABLE {
+                    return Err(TransformError::TooLarge {
+                        q_points: n,
+                        r_points: r.len(),
+                        megabytes: n.saturating_mul(r.len()).saturating_mul(8) >> 20,
+                    });
+                }
                 let mut table = Array2::<f64>::zeros((r.len(), n));
                 for (j, mut row) in table.rows_mut().into_iter().enumerate() {
                     let rj = r[j];
@@ -258,14 +308,32 @@ impl TransformPlan {
         self.last - self.first
     }
 
-    /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for.
+    /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for. A point whose
+    /// weight is zero (Q = 0, where F(Q) = 0 but S(Q) = 1 + F/Q is undefined) does not count,
+    /// whatever its value; a NaN anywhere else makes the whole G(r) NaN.
     pub fn reduced_pdf(&self, s: &[f64]) -> Vec<f64> {
         let Some(used) = s.get(self.first..self.last) else {
             return vec![f64::NAN; self.r.len()];
         };
-        if used.iter().any(|v| !v.is_finite()) {
+        let weightless = |i: usize| self.coefficients[i] == 0.0;
+        if used
+            .iter()
+            .enumerate()
+            .any(|(i, v)| !v.is_finite() && !weightless(i))
+        {
             return vec![f64::NAN; self.r.len()];
         }
+        let cleaned: Vec<f64>;
+        let used = if used.iter().any(|v| !v.is_finite()) {
+            cleaned = used
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| if weightless(i) { 1.0 } else { v })
+                .collect();
+            &cleaned[..]
+        } else {
+            used
+        };
         match &self.kernel {
             Kernel::Direct(table) => {
                 let f = Array1::from_iter(used.iter().map(|v| v - 1.0));
@@ -384,7 +452,7 @@ mod tests {
         let mut rng = crate::analysis::rng::SplitMix64(7);
         let q: Vec<f64> = (0..1250).map(|i| 0.5 + 0.02 * i as f64).collect();
         let s: Vec<f64> = q.iter().map(|_| 0.5 + rng.uniform()).collect();
-        let r = r_grid(0.01, 20.0, 0.01);
+        let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
         for m in [Modification::None, Modification::Lorch] {
             let direct = TransformPlan::new(
                 &q,
@@ -408,6 +476,46 @@ mod tests {
     }
 
     #[test]
+    fn grids_beyond_the_memory_budget_are_refused_before_allocating() {
+        for (a, b, dr) in [(0.0, 20.0, 1e-9), (0.0, 1e9, 0.01), (0.0, f64::MAX, 1e-300)] {
+            let e = r_grid(a, b, dr).expect_err("too large");
+            assert!(matches!(e, TransformError::RGridTooLarge { .. }), "{e}");
+            assert!(e.to_string().contains("at most 200000"), "{e}");
+        }
+        assert!(matches!(
+            r_grid(0.0, 20.0, -0.01),
+            Err(TransformError::EmptyRGrid)
+        ));
+        assert!(matches!(
+            r_grid(0.0, f64::NAN, 0.01),
+            Err(TransformError::EmptyRGrid)
+        ));
+        assert_eq!(
+            r_grid(0.0, 1.0, 0.25).expect("grid"),
+            [0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+        // A 5-million-point uneven Q grid: the direct path's table would be 8e10 bytes.
+        let q: Vec<f64> = (0..5_000_000)
+            .map(|i| 0.5 + 25.0 * (i as f64 / 5e6).powi(2))
+            .collect();
+        let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
+        let e = TransformPlan::new(&q, None, None, Modification::None, r, TransformPath::Auto)
+            .expect_err("too large");
+        assert!(
+            matches!(
+                e,
+                TransformError::TooLarge {
+                    q_points: 5_000_000,
+                    r_points: 2000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("rebin"), "{e}");
+    }
+
+    #[test]
     fn limits_select_points_inclusively_and_nan_poisons() {
         let q: Vec<f64> = (0..100).map(|i| 0.1 * i as f64).collect();
         let plan = TransformPlan::new(
@@ -415,7 +523,7 @@ mod tests {
             Some(1.0),
             Some(5.0),
             Modification::None,
-            r_grid(0.5, 2.0, 0.5),
+            r_grid(0.5, 2.0, 0.5).expect("r grid"),
             TransformPath::Auto,
         )
         .expect("plan");

@@ -4,11 +4,15 @@
 //!   versus T, y = a + c T + d₁ (T − b₁)₊ + d₂ (T − b₂)₊, over the patterns below T_x.
 //!   Breakpoints lie at least 15 K inside the data range and at least 20 K apart. They are found
 //!   exhaustively on the grid of measured temperatures (each pair costs O(1) through suffix sums,
-//!   since the model is linear once b₁, b₂ are fixed), then refined on a 0.1 K grid around the
-//!   best pair. T_r = b₁ (where Q̄1 leaves its low-temperature trend), T_g = b₂. The uncertainty
-//!   of each is the half-width of the region where the profiled residual sum of squares stays
-//!   within one σ̂² of its minimum (Δχ² = 1, σ̂² = RSS/(n − 6)), the other breakpoint minimised
-//!   out at every step, on a 0.1 K grid (so never below 0.05 K).
+//!   since the model is linear once b₁, b₂ are fixed), then refined on a fine grid within one
+//!   data step around the best pair. T_r = b₁ (where Q̄1 leaves its low-temperature trend),
+//!   T_g = b₂. The uncertainty of each is the half-width of the region where the profiled
+//!   residual sum of squares stays within one σ̂² of its minimum (Δχ² = 1, σ̂² = RSS/(n − 6)),
+//!   the other breakpoint minimised out at every step, on the same grid (so never below half a
+//!   grid step). The fine grid is 0.1 K, coarsened only where that would cost more than
+//!   [`MAX_HALF_STEPS`] points each side of the optimum per data step or [`MAX_RANGE_STEPS`]
+//!   across the range (steps above 10 K, ranges above 2000 K), so the work is bounded whatever
+//!   the temperature step.
 //! - **T_x**: the last pattern before the FSDP area leaves the straight line through the previous
 //!   points (a least-squares line through the previous 20, at least 8) by more than
 //!   max(10σ, 0.5 %), with σ estimated robustly from the scatter of first differences
@@ -23,7 +27,17 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
+
+/// The finest grid of the breakpoint refinement and profiles (K).
+const FINE_STEP_K: f64 = 0.1;
+/// At most this many fine-grid points each side of the grid optimum (the refinement spans one
+/// data step): a coarser data spacing coarsens the fine grid.
+pub const MAX_HALF_STEPS: f64 = 100.0;
+/// At most this many fine-grid steps across the breakpoints' range (the profile walks).
+pub const MAX_RANGE_STEPS: f64 = 20_000.0;
 
 /// The three transition temperatures of a heating series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -236,6 +250,8 @@ struct Sums {
     sy0: Vec<f64>,
     sy1: Vec<f64>,
     yy: f64,
+    /// How many times [`Sums::rss`] ran (the work of a fit).
+    evaluations: Cell<usize>,
 }
 
 impl Sums {
@@ -249,6 +265,7 @@ impl Sums {
             sy0: vec![0.0; n + 1],
             sy1: vec![0.0; n + 1],
             yy: y.iter().map(|v| v * v).sum(),
+            evaluations: Cell::new(0),
         };
         for k in (0..n).rev() {
             s.s0[k] = s.s0[k + 1] + 1.0;
@@ -268,6 +285,7 @@ impl Sums {
     /// RSS of the continuous two-hinge model with breakpoints b1 < b2 (scaled units), and the
     /// coefficients [a, c, d1, d2].
     fn rss(&self, b1: f64, b2: f64) -> Option<(f64, [f64; 4])> {
+        self.evaluations.set(self.evaluations.get() + 1);
         let (k1, k2) = (self.above(b1), self.above(b2));
         let h = |k: usize, b: f64| {
             // Σh, Σh², Σt h, Σy h for h = (t − b)₊.
@@ -321,6 +339,16 @@ fn solve4(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
 
 /// Continuous three-segment fit of y(t) (points in any order; NaN skipped).
 pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Option<HingeFit> {
+    three_segment_fit_counted(t, y, margin, min_gap).0
+}
+
+/// [`three_segment_fit`] and how many residual sums of squares it evaluated (its work).
+pub fn three_segment_fit_counted(
+    t: &[f64],
+    y: &[f64],
+    margin: f64,
+    min_gap: f64,
+) -> (Option<HingeFit>, usize) {
     let mut pts: Vec<(f64, f64)> = t
         .iter()
         .zip(y)
@@ -328,87 +356,159 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
         .map(|(a, b)| (*a, *b))
         .collect();
     if pts.len() < 8 {
-        return None;
+        return (None, 0);
     }
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (tmin, tmax) = (pts[0].0, pts[pts.len() - 1].0);
-    let centre = 0.5 * (tmin + tmax);
-    let scale = (0.5 * (tmax - tmin)).max(1e-9);
-    let ts: Vec<f64> = pts.iter().map(|p| (p.0 - centre) / scale).collect();
-    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
-    let sums = Sums::new(&ts, &ys);
-    let to_scaled = |k: f64| (k - centre) / scale;
-    let lo = tmin + margin;
-    let hi = tmax - margin;
-    let mut candidates: Vec<f64> = pts
-        .iter()
-        .map(|p| p.0)
-        .filter(|&v| v >= lo && v <= hi)
-        .collect();
-    candidates.dedup();
-    let mut best: Option<(f64, f64, f64)> = None;
-    for (i, &b1) in candidates.iter().enumerate() {
-        for &b2 in &candidates[i + 1..] {
-            if b2 - b1 < min_gap {
-                continue;
-            }
-            if let Some((rss, _)) = sums.rss(to_scaled(b1), to_scaled(b2))
-                && best.is_none_or(|b| rss < b.0)
-            {
-                best = Some((rss, b1, b2));
-            }
+    let problem = Breakpoints::new(&pts, margin, min_gap);
+    let fit = problem.fit(&pts);
+    (fit, problem.sums.evaluations.get())
+}
+
+/// The breakpoint search over sorted points: the sums, the allowed range and the fine grid.
+struct Breakpoints {
+    sums: Sums,
+    centre: f64,
+    scale: f64,
+    lo: f64,
+    hi: f64,
+    min_gap: f64,
+    /// The smallest positive temperature step of the data (at least 0.1 K).
+    step: f64,
+    /// The fine grid's step (K): [`FINE_STEP_K`] unless that would exceed the point budgets.
+    h: f64,
+}
+
+impl Breakpoints {
+    fn new(pts: &[(f64, f64)], margin: f64, min_gap: f64) -> Self {
+        let (tmin, tmax) = (pts[0].0, pts[pts.len() - 1].0);
+        let centre = 0.5 * (tmin + tmax);
+        let scale = (0.5 * (tmax - tmin)).max(1e-9);
+        let ts: Vec<f64> = pts.iter().map(|p| (p.0 - centre) / scale).collect();
+        let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
+        let (lo, hi) = (tmin + margin, tmax - margin);
+        let step = pts
+            .windows(2)
+            .map(|w| w[1].0 - w[0].0)
+            .filter(|d| *d > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let step = if step.is_finite() { step.max(0.1) } else { 1.0 };
+        let h = FINE_STEP_K
+            .max(step / MAX_HALF_STEPS)
+            .max((hi - lo) / MAX_RANGE_STEPS);
+        Breakpoints {
+            sums: Sums::new(&ts, &ys),
+            centre,
+            scale,
+            lo,
+            hi,
+            min_gap,
+            step,
+            h,
         }
     }
-    let (_, g1, g2) = best?;
-    // Refine on a 0.1 K grid within one data step around the grid optimum.
-    let step = pts
-        .windows(2)
-        .map(|w| w[1].0 - w[0].0)
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let step = if step.is_finite() { step.max(0.1) } else { 1.0 };
-    let fine = |centre_k: f64, half: f64| -> Vec<f64> {
-        let n = (half / 0.1).round() as i64;
-        (-n..=n)
-            .map(|i| centre_k + 0.1 * i as f64)
-            .filter(|&v| v >= lo && v <= hi)
-            .collect()
-    };
-    let eval = |b1: f64, b2: f64| -> f64 {
-        if b2 - b1 < min_gap {
+
+    /// RSS at breakpoints (K); infinite where the constraints forbid them.
+    fn eval(&self, b1: f64, b2: f64) -> f64 {
+        if b2 - b1 < self.min_gap {
             return f64::INFINITY;
         }
-        sums.rss(to_scaled(b1), to_scaled(b2))
+        self.sums
+            .rss(self.to_scaled(b1), self.to_scaled(b2))
             .map_or(f64::INFINITY, |r| r.0)
-    };
-    let mut refined = (eval(g1, g2), g1, g2);
-    for b1 in fine(g1, step) {
-        for b2 in fine(g2, step) {
-            let rss = eval(b1, b2);
-            if rss < refined.0 {
-                refined = (rss, b1, b2);
+    }
+
+    fn to_scaled(&self, k: f64) -> f64 {
+        (k - self.centre) / self.scale
+    }
+
+    /// The best pair of measured temperatures (exhaustive).
+    fn grid_optimum(&self, pts: &[(f64, f64)]) -> Option<(f64, f64)> {
+        let mut candidates: Vec<f64> = pts
+            .iter()
+            .map(|p| p.0)
+            .filter(|&v| v >= self.lo && v <= self.hi)
+            .collect();
+        candidates.dedup();
+        let mut best: Option<(f64, f64, f64)> = None;
+        for (i, &b1) in candidates.iter().enumerate() {
+            for &b2 in &candidates[i + 1..] {
+                if b2 - b1 < self.min_gap {
+                    continue;
+                }
+                if let Some((rss, _)) = self.sums.rss(self.to_scaled(b1), self.to_scaled(b2))
+                    && best.is_none_or(|b| rss < b.0)
+                {
+                    best = Some((rss, b1, b2));
+                }
             }
         }
+        best.map(|(_, b1, b2)| (b1, b2))
     }
-    let (rss_min, b1, b2) = refined;
-    let n = pts.len();
-    let sigma2 = rss_min / (n.saturating_sub(6).max(1)) as f64;
-    let threshold = rss_min + sigma2.max(1e-300);
-    // Profile interval of each breakpoint (Δχ² = 1 with σ² from the residuals): walk outwards
-    // from the optimum on a 0.1 K grid, at each step minimising the RSS over the other
-    // breakpoint (a downhill walk on the same grid, warm-started from the previous step), until
-    // the profile exceeds the threshold. Half the interval's width is the uncertainty (at least
-    // half a grid step).
-    let profile = |first: bool| -> f64 {
+
+    /// The fine grid within `half` of `centre_k`, inside the allowed range.
+    fn fine(&self, centre_k: f64, half: f64) -> Vec<f64> {
+        let n = (half / self.h).round() as i64;
+        (-n..=n)
+            .map(|i| centre_k + self.h * i as f64)
+            .filter(|&v| v >= self.lo && v <= self.hi)
+            .collect()
+    }
+
+    fn fit(&self, pts: &[(f64, f64)]) -> Option<HingeFit> {
+        let (g1, g2) = self.grid_optimum(pts)?;
+        // Refine on the fine grid within one data step around the grid optimum.
+        let mut refined = (self.eval(g1, g2), g1, g2);
+        for b1 in self.fine(g1, self.step) {
+            for b2 in self.fine(g2, self.step) {
+                let rss = self.eval(b1, b2);
+                if rss < refined.0 {
+                    refined = (rss, b1, b2);
+                }
+            }
+        }
+        let (rss_min, b1, b2) = refined;
+        let n = pts.len();
+        let sigma2 = rss_min / (n.saturating_sub(6).max(1)) as f64;
+        let threshold = rss_min + sigma2.max(1e-300);
+        let (_, beta) = self.sums.rss(self.to_scaled(b1), self.to_scaled(b2))?;
+        let slope0 = beta[1] / self.scale;
+        Some(HingeFit {
+            first_break: b1,
+            second_break: b2,
+            first_uncertainty: self.profile(true, (b1, b2), threshold),
+            second_uncertainty: self.profile(false, (b1, b2), threshold),
+            slopes: [
+                slope0,
+                slope0 + beta[2] / self.scale,
+                slope0 + (beta[2] + beta[3]) / self.scale,
+            ],
+            rss: rss_min,
+            points: n,
+        })
+    }
+
+    /// Profile interval of one breakpoint (Δχ² = 1 with σ² from the residuals): walk outwards
+    /// from the optimum on the fine grid, at each step minimising the RSS over the other
+    /// breakpoint (a downhill walk on the same grid, warm-started from the previous step), until
+    /// the profile exceeds the threshold. Half the interval's width is the uncertainty (at least
+    /// half a grid step).
+    fn profile(&self, first: bool, (b1, b2): (f64, f64), threshold: f64) -> f64 {
+        let h = self.h;
         let (own, other) = if first { (b1, b2) } else { (b2, b1) };
-        let rss = |v: f64, o: f64| if first { eval(v, o) } else { eval(o, v) };
+        let rss = |v: f64, o: f64| {
+            if first {
+                self.eval(v, o)
+            } else {
+                self.eval(o, v)
+            }
+        };
         let best_other = |v: f64, start: f64| -> (f64, f64) {
             let mut o = start;
             let mut m = rss(v, o);
-            for dir in [0.1, -0.1] {
+            for dir in [h, -h] {
                 loop {
                     let next = o + dir;
-                    if next < lo || next > hi {
+                    if next < self.lo || next > self.hi {
                         break;
                     }
                     let mn = rss(v, next);
@@ -422,12 +522,12 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
             (o, m)
         };
         let mut reach = [0.0f64; 2];
-        for (side, dir) in [(0, -0.1), (1, 0.1)] {
+        for (side, dir) in [(0, -h), (1, h)] {
             let mut o = other;
             let mut k = 1;
             loop {
                 let v = own + dir * k as f64;
-                if v < lo || v > hi || k > 100_000 {
+                if v < self.lo || v > self.hi || k > 100_000 {
                     break;
                 }
                 let (o_best, m) = best_other(v, o);
@@ -435,27 +535,12 @@ pub fn three_segment_fit(t: &[f64], y: &[f64], margin: f64, min_gap: f64) -> Opt
                     break;
                 }
                 o = o_best;
-                reach[side] = 0.1 * k as f64;
+                reach[side] = h * k as f64;
                 k += 1;
             }
         }
-        (0.5 * (reach[0] + reach[1])).max(0.05)
-    };
-    let (_, beta) = sums.rss(to_scaled(b1), to_scaled(b2))?;
-    let slope0 = beta[1] / scale;
-    Some(HingeFit {
-        first_break: b1,
-        second_break: b2,
-        first_uncertainty: profile(true),
-        second_uncertainty: profile(false),
-        slopes: [
-            slope0,
-            slope0 + beta[2] / scale,
-            slope0 + (beta[2] + beta[3]) / scale,
-        ],
-        rss: rss_min,
-        points: n,
-    })
+        (0.5 * (reach[0] + reach[1])).max(0.5 * h)
+    }
 }
 
 /// The crystallization onset from the FSDP area in acquisition order: (T_x, uncertainty,
@@ -599,6 +684,47 @@ mod tests {
         assert!(
             three_segment_fit(&short, &short, 15.0, 20.0).is_none(),
             "range too short"
+        );
+    }
+
+    #[test]
+    fn a_coarse_temperature_step_bounds_the_work() {
+        // 3000 K per pattern: the 0.1 K refinement alone was 60,001² evaluations (minutes).
+        let t: Vec<f64> = (0..40).map(|i| 300.0 + 3000.0 * i as f64).collect();
+        let (b1, b2) = (30_000.0, 80_000.0);
+        let model = |x: f64| {
+            2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - b1).max(0.0) - 9e-5 * (x - b2).max(0.0)
+        };
+        let mut n = noise(5);
+        let y: Vec<f64> = t.iter().map(|&x| model(x) + 2e-5 * n()).collect();
+        let (fit, evaluations) = three_segment_fit_counted(&t, &y, 15.0, 20.0);
+        let fit = fit.expect("fit");
+        assert!(evaluations < 200_000, "{evaluations} evaluations");
+        assert!((fit.first_break - b1).abs() <= 3000.0, "{fit:?}");
+        assert!((fit.second_break - b2).abs() <= 3000.0, "{fit:?}");
+        // The uncertainty is at least half the (coarsened) grid step, never below the data's.
+        assert!(fit.first_uncertainty >= 15.0, "{fit:?}");
+        // A wide range on a fine step is bounded too (the profile walks).
+        let t: Vec<f64> = (0..2000)
+            .map(|i| 300.0 + 0.1 * i as f64 * (1.0 + i as f64))
+            .collect();
+        let y: Vec<f64> = t.iter().map(|&x| (x / 1000.0).sin()).collect();
+        let (_, evaluations) = three_segment_fit_counted(&t, &y, 15.0, 20.0);
+        assert!(evaluations < 5_000_000, "{evaluations} evaluations");
+    }
+
+    #[test]
+    fn the_fine_grid_stays_at_a_tenth_of_a_kelvin_on_ordinary_series() {
+        let t: Vec<f64> = (0..151).map(|i| 300.0 + 3.0 * i as f64).collect();
+        let y: Vec<f64> = t.clone();
+        let pts: Vec<(f64, f64)> = t.iter().zip(&y).map(|(a, b)| (*a, *b)).collect();
+        assert_eq!(Breakpoints::new(&pts, 15.0, 20.0).h, 0.1);
+        let t: Vec<f64> = (0..200).map(|i| 300.0 + 10.0 * i as f64).collect();
+        let pts: Vec<(f64, f64)> = t.iter().map(|a| (*a, 1.0)).collect();
+        assert_eq!(
+            Breakpoints::new(&pts, 15.0, 20.0).h,
+            0.1,
+            "10 K steps over 1990 K"
         );
     }
 

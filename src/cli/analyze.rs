@@ -1,170 +1,219 @@
 //! `glassray analyze`: the whole analysis, headless, written as files.
 //!
 //! For one series: `OUT/metrics.csv`, `OUT/summary.json`, `OUT/gr/*.gr`. For several (the demo's
-//! three samples, or several folders): the same under `OUT/<sample>/`.
+//! three samples, or several folders): the same under `OUT/<sample>/` (`AC`, `AC-2` when two
+//! are named alike). The run's outputs are staged beside `OUT` and replace it whole at the end,
+//! only when every series was written (a failure leaves the previous set).
+//! It prints what happened to the input (counts per series, every detail with `-v`) and exits
+//! 0 when everything loaded and was written, 1 when files were skipped, rows dropped or an
+//! output could not be written, 2 on bad usage.
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use super::{AnalyzeArgs, UsageError};
-use glassray::analysis::fit::default_seeds;
-use glassray::analysis::params::AnalysisParams;
-use glassray::analysis::transform::Modification;
+use super::config::{AnalyzeConfig, check_out_against_inputs};
+use super::{AnalyzeArgs, Printer, UsageError, warn};
 use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
 use glassray::engine::{analyze, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
-use glassray::report::{safe_name, write_outputs};
-
-fn window(text: &str, what: &str) -> Result<(f64, f64), UsageError> {
-    let err = || {
-        UsageError(format!(
-            "{what} `{text}` must look like A:B with A < B, e.g. 2.2:3.0"
-        ))
-    };
-    let (a, b) = text.split_once(':').ok_or_else(err)?;
-    let (a, b): (f64, f64) = (
-        a.trim().parse().map_err(|_| err())?,
-        b.trim().parse().map_err(|_| err())?,
-    );
-    if a.is_finite() && b.is_finite() && a < b {
-        Ok((a, b))
-    } else {
-        Err(err())
-    }
-}
-
-fn positive(v: Option<f64>, what: &str) -> Result<Option<f64>, UsageError> {
-    match v {
-        Some(x) if !(x > 0.0 && x.is_finite()) => Err(UsageError(format!(
-            "{what} must be a positive number, not {x}"
-        ))),
-        _ => Ok(v),
-    }
-}
-
-impl AnalyzeArgs {
-    /// The marks every series is analysed with (`--tr`, `--tg`, `--tx`).
-    pub fn marks(&self) -> Marks {
-        Marks::with_overrides([self.tr, self.tg, self.tx])
-    }
-
-    /// Validated analysis parameters.
-    pub fn params(&self) -> Result<AnalysisParams, UsageError> {
-        let mut p = AnalysisParams::default();
-        p.fit.sequential = self.sequential;
-        let t = &mut p.transform;
-        t.q_min = self.qmin;
-        t.q_max = self.qmax;
-        t.modification = if self.lorch {
-            Modification::Lorch
-        } else {
-            Modification::None
-        };
-        t.rho0 = positive(self.rho0, "--rho0")?;
-        p.smoothing.lambda = positive(self.smoothing, "--smoothing")?;
-        if let (Some(a), Some(b)) = (self.qmin, self.qmax)
-            && a >= b
-        {
-            return Err(UsageError(format!("--qmin {a} must be below --qmax {b}")));
-        }
-        let t = &mut p.transform;
-        if let Some(r) = positive(self.rmax, "--rmax")? {
-            t.r_max = r;
-        }
-        if let Some(dr) = positive(self.dr, "--dr")? {
-            t.dr = dr;
-        }
-        if t.r_max <= t.r_min {
-            return Err(UsageError(format!(
-                "--rmax {} must exceed the first r point {}",
-                t.r_max, t.r_min
-            )));
-        }
-        if let Some(w) = &self.fsdp {
-            t.fsdp_window = window(w, "--fsdp")?;
-        }
-        if let Some(w) = &self.fit_window {
-            p.fit.window = window(w, "--fit-window")?;
-        }
-        if let Some(r) = positive(self.cluster_radius, "--cluster-radius")? {
-            p.fit.seeds = default_seeds(r);
-        }
-        if let Some(t) = positive(self.seed_tolerance, "--seed-tolerance")? {
-            p.fit.tolerance = t;
-        }
-        p.fit.free_widths = self.free_widths;
-        p.fit.baseline = !self.no_baseline;
-        Ok(p)
-    }
-}
+use glassray::model::TemperatureAxis;
+use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
-    let params = args.params()?;
-    let marks = args.marks();
-    let opts = args.load.options()?;
-    let loads: Vec<SeriesLoad> = if args.paths.is_empty() {
+    let config = args.config()?;
+    // The temperature log is an input too: outputs must never replace it or become it.
+    let inputs: Vec<_> = config
+        .paths
+        .iter()
+        .chain(&config.load.temperature_log)
+        .cloned()
+        .collect();
+    check_out_against_inputs(&config.out, &inputs)?;
+    // Before the (slow) load: a folder that may not be replaced is a usage error.
+    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
+    let loads: Vec<SeriesLoad> = if config.paths.is_empty() {
         demo_all(&DemoConfig::default())
             .into_iter()
             .map(SeriesLoad::from_series)
             .collect()
     } else {
-        load_inputs(&args.paths, &opts)
+        load_inputs(&config.paths, &config.load)
     };
-    let mut skipped = 0;
-    for load in &loads {
-        for f in &load.failed {
-            eprintln!("skipped: {f}");
-            skipped += 1;
+    let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
+    let (folders, renamed) = series_folders(&samples);
+    let mut printer = Printer::new();
+    for note in &renamed {
+        printer.line(format!("note: {note}"));
+    }
+    let mut outcome = Outcome::default();
+    match StagedRun::new(&config.out) {
+        Ok(staged) => {
+            for (load, folder) in loads.iter().zip(&folders) {
+                analyze_one(&config, load, (&staged, folder), &mut printer, &mut outcome);
+            }
+            install(staged, &config.out, &mut printer, &mut outcome);
+        }
+        Err(e) => {
+            warn(format!("error: {e}"));
+            outcome.failed_writes += 1;
         }
     }
-    let several = loads.len() > 1;
-    let mut written = Vec::new();
-    for load in &loads {
-        let series = &load.series;
-        if series.is_empty() {
-            eprintln!("{}: no patterns to analyse", load.origin);
-            continue;
-        }
-        let analysis = analyze(series, &params, &marks);
-        let dir = if several {
-            args.out.join(safe_name(&series.sample))
+    let printed = printer.finish();
+    Ok(
+        if !printed || outcome.failed_writes > 0 || outcome.written == 0 || !outcome.clean {
+            ExitCode::from(1)
         } else {
-            args.out.clone()
-        };
-        let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
-        if let Err(e) = write_outputs(&dir, series, &skipped, &analysis) {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(1));
-        }
-        let t = &analysis.transitions;
-        println!(
-            "{}: {} patterns; T_r {}, T_g {}, T_x {} → {}",
-            series.sample,
-            series.len(),
-            show(t.used(Transition::Relaxation)),
-            show(t.used(Transition::Glass)),
-            show(t.used(Transition::Crystallization)),
-            dir.display()
-        );
-        let flagged = analysis
-            .patterns
-            .iter()
-            .filter(|p| !p.messages.is_empty())
-            .count();
-        if flagged > 0 {
-            println!("  {flagged} pattern(s) flagged (see the messages column of metrics.csv)");
-        }
-        written.push(dir);
-    }
-    Ok(if skipped > 0 || written.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+            ExitCode::SUCCESS
+        },
+    )
 }
 
-fn show(t: Option<&TransitionEstimate>) -> String {
-    t.map_or("not found".into(), |t| {
-        format!("{:.1} ± {:.1} K", t.kelvin, t.uncertainty)
-    })
+/// Installs the run's outputs when every series analysed was written; otherwise drops them and
+/// keeps the previous set, saying so.
+fn install(staged: StagedRun, out: &Path, printer: &mut Printer, outcome: &mut Outcome) {
+    if outcome.failed_writes > 0 || outcome.written == 0 {
+        let kept = if out.exists() {
+            "the previous outputs are kept as they were"
+        } else {
+            "nothing was written"
+        };
+        warn(format!("{}: not replaced: {kept}", out.display()));
+        outcome.written = 0;
+        return;
+    }
+    match staged.commit() {
+        Ok(()) => printer.line(format!("outputs in {}", out.display())),
+        Err(e) => {
+            warn(format!("error: {e}"));
+            outcome.failed_writes += 1;
+        }
+    }
+}
+
+/// What the run did, for its exit code.
+struct Outcome {
+    written: usize,
+    failed_writes: usize,
+    /// Every series loaded without a skipped file or a dropped row.
+    clean: bool,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Outcome {
+            written: 0,
+            failed_writes: 0,
+            clean: true,
+        }
+    }
+}
+
+/// Analyses one series, writes its folder and prints what happened.
+fn analyze_one(
+    config: &AnalyzeConfig,
+    load: &SeriesLoad,
+    (staged, folder): (&StagedRun, &Path),
+    printer: &mut Printer,
+    outcome: &mut Outcome,
+) {
+    let report = LoadReport::of(load);
+    outcome.clean &= report.is_clean();
+    for f in &load.failed {
+        warn(format!("skipped: {f}"));
+    }
+    let series = &load.series;
+    let name = if series.sample.is_empty() {
+        load.origin.as_str()
+    } else {
+        series.sample.as_str()
+    };
+    if series.is_empty() {
+        warn(format!("{}: no patterns to analyse", load.origin));
+        print_load(printer, &report, config.verbose);
+        return;
+    }
+    // Marks are temperatures: on a series without any, they would be read as pattern indices.
+    let on_index = series.axis == TemperatureAxis::Index;
+    let ignored_marks = on_index && config.marks.overrides.iter().any(Option::is_some);
+    let marks = if on_index {
+        Marks::default()
+    } else {
+        config.marks
+    };
+    let analysis = analyze(series, &config.params, &marks);
+    let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
+    let outputs = SeriesOutputs {
+        series,
+        analysis: &analysis,
+        load: &report,
+        skipped: &skipped,
+    };
+    let dir = if folder.as_os_str().is_empty() {
+        config.out.clone()
+    } else {
+        config.out.join(folder)
+    };
+    let notes = match staged.write(folder, &outputs) {
+        Ok(notes) => notes,
+        Err(e) => {
+            warn(format!("error: {e}"));
+            outcome.failed_writes += 1;
+            print_load(printer, &report, config.verbose);
+            return;
+        }
+    };
+    outcome.written += 1;
+    let t = &analysis.transitions;
+    let show = |x| show(t.used(x), on_index);
+    let axis = if on_index {
+        " without temperatures (positions are pattern indices from 0)"
+    } else {
+        ""
+    };
+    printer.line(format!(
+        "{name}: {} patterns{axis}; T_r {}, T_g {}, T_x {} → {}",
+        series.len(),
+        show(Transition::Relaxation),
+        show(Transition::Glass),
+        show(Transition::Crystallization),
+        dir.display()
+    ));
+    if ignored_marks {
+        printer
+            .line("  note: --tr/--tg/--tx are temperatures (K) and this series has none: not used");
+    }
+    print_load(printer, &report, config.verbose);
+    for note in notes {
+        printer.line(format!("  note: {note}"));
+    }
+    let flagged = analysis
+        .patterns
+        .iter()
+        .filter(|p| !p.messages.is_empty())
+        .count();
+    if flagged > 0 {
+        printer.line(format!(
+            "  {flagged} pattern(s) flagged (see the messages column of metrics.csv)"
+        ));
+    }
+}
+
+/// The load's counts, and with `verbose` every detail.
+fn print_load(printer: &mut Printer, report: &LoadReport, verbose: bool) {
+    printer.line(format!("  loaded: {}", report.counts_line()));
+    if verbose {
+        for line in report.detail_lines() {
+            printer.line(format!("    {line}"));
+        }
+    }
+}
+
+/// A transition in K, or as a pattern index on a series without temperatures.
+fn show(t: Option<&TransitionEstimate>, on_index: bool) -> String {
+    match t {
+        None => "not found".into(),
+        Some(t) if on_index => format!("at pattern {:.1} ± {:.1}", t.kelvin, t.uncertainty),
+        Some(t) => format!("{:.1} ± {:.1} K", t.kelvin, t.uncertainty),
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::{DemoArgs, UsageError};
+use super::{DemoArgs, Printer, UsageError, warn};
 use glassray::demo::DemoConfig;
 use glassray::engine::demo_all;
 use glassray::report::demo_files::write_demo;
@@ -11,15 +11,20 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
     let all = demo_all(&DemoConfig::default());
     match write_demo(&args.out, &all) {
         Ok(count) => {
-            println!(
+            let mut printer = Printer::new();
+            printer.line(format!(
                 "wrote {count} patterns of {} samples to {}",
                 all.len(),
                 args.out.display()
-            );
-            Ok(ExitCode::SUCCESS)
+            ));
+            Ok(if printer.finish() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            warn(format!("error: {e}"));
             Ok(ExitCode::from(1))
         }
     }

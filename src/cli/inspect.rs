@@ -1,12 +1,16 @@
-//! `glassray inspect`: one row per pattern, then a summary per series.
+//! `glassray inspect`: one row per pattern, then a summary per series. Exit code 0 when
+//! everything loaded, 1 when files were skipped or a pattern or log has a problem (rows dropped,
+//! a suspicious unit; [`LoadReport::is_clean`]) or
+//! the output could not be written.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{InspectArgs, UsageError};
+use super::{InspectArgs, Printer, UsageError, warn};
 use glassray::engine::load_inputs;
 use glassray::io::SeriesLoad;
 use glassray::model::{Pattern, file_name};
+use glassray::report::LoadReport;
 
 /// The exact CSV columns of `inspect --csv`.
 pub const CSV_COLUMNS: [&str; 11] = [
@@ -16,43 +20,29 @@ pub const CSV_COLUMNS: [&str; 11] = [
 
 pub fn run(args: &InspectArgs) -> Result<ExitCode, UsageError> {
     let opts = args.load.options()?;
-    if let Some(log) = &opts.temperature_log
-        && !log.is_file()
-    {
-        return Err(UsageError(format!(
-            "temperature log {} does not exist",
-            log.display()
-        )));
-    }
     let loads = load_inputs(&args.paths, &opts);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = if args.csv {
-        write_csv(&mut out, &loads)
+    let mut printer = Printer::new();
+    if args.csv {
+        printer.with(|out| write_csv(out, &loads));
     } else {
-        write_table(&mut out, &loads, args.verbose)
-    };
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error: cannot write output: {e}");
-        return Ok(ExitCode::from(1));
+        printer.with(|out| write_table(out, &loads, args.verbose));
     }
+    let printed = printer.finish();
     if args.csv {
         for load in &loads {
             for f in &load.failed {
-                eprintln!("skipped: {f}");
+                warn(format!("skipped: {f}"));
             }
             for i in &load.ignored {
-                eprintln!("ignored: {}: {}", i.path.display(), i.reason);
+                warn(format!("ignored: {}: {}", i.path.display(), i.reason));
             }
         }
     }
-    let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
+    let clean = loads.iter().all(|l| LoadReport::of(l).is_clean());
+    Ok(if printed && clean {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 

@@ -1,18 +1,19 @@
-//! The command line: raw arguments (clap) → validated options → run. Each command returns an
-//! exit code: 0 when everything loaded, 1 when some files were skipped (each listed with its
-//! reason), 2 on bad usage.
+//! The command line: raw arguments (clap, here) → validated options ([`config`]) → run. Each
+//! command returns an exit code: 0 when everything loaded, 1 when some files were skipped or
+//! rows dropped (each listed with its reason), or an output could not be written, 2 on bad
+//! usage. Output goes through [`Printer`], so a closed or full standard output is an error
+//! message and exit code 1, never a panic.
 
 pub mod analyze;
+pub mod config;
 mod demo;
 mod inspect;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-
-use glassray::io::{Format, LoadOptions, Ramp, ReadOptions, SourceKind, XUnitOverride};
-use glassray::model::Quantity;
 
 /// Explore in-situ X-ray total-scattering heating series of metallic glasses.
 ///
@@ -61,34 +62,34 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub load: LoadArgs,
     /// Lowest Q used in the transform (1/Å; default: the first point).
-    #[arg(long, value_name = "Q")]
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
     pub qmin: Option<f64>,
     /// Highest Q used in the transform (1/Å; default: the last point).
-    #[arg(long, value_name = "Q")]
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
     pub qmax: Option<f64>,
     /// Damp termination ripples with the Lorch function.
     #[arg(long)]
     pub lorch: bool,
     /// Largest r of G(r) (Å; default 20).
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
     pub rmax: Option<f64>,
     /// r step of G(r) (Å; default 0.01).
-    #[arg(long, value_name = "DR")]
+    #[arg(long, value_name = "DR", allow_hyphen_values = true)]
     pub dr: Option<f64>,
     /// Number density ρ0 (atoms/Å³; default: the header's, else 0.0545).
-    #[arg(long, value_name = "RHO")]
+    #[arg(long, value_name = "RHO", allow_hyphen_values = true)]
     pub rho0: Option<f64>,
     /// FSDP window (1/Å; default 2.2:3.0).
-    #[arg(long, value_name = "A:B")]
+    #[arg(long, value_name = "A:B", allow_hyphen_values = true)]
     pub fsdp: Option<String>,
     /// Window of the connection-mode fit of g(r) (Å; default 3.9:6.6).
-    #[arg(long, value_name = "A:B")]
+    #[arg(long, value_name = "A:B", allow_hyphen_values = true)]
     pub fit_window: Option<String>,
     /// Average cluster radius R; seeds at 2R, √3R, √(8/3)R, √2R (Å; default 2.969).
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
     pub cluster_radius: Option<f64>,
     /// How far each centre may move from its seed (Å; default 0.1).
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_hyphen_values = true)]
     pub seed_tolerance: Option<f64>,
     /// One width per Gaussian instead of one shared width.
     #[arg(long)]
@@ -100,21 +101,24 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub sequential: bool,
     /// Use this T_r (K) instead of the detected one.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub tr: Option<f64>,
     /// Use this T_g (K), e.g. from calorimetry.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub tg: Option<f64>,
     /// Use this T_x (K), e.g. from calorimetry; T_r and T_g are fitted below it.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub tx: Option<f64>,
     /// Smoothing parameter λ of the versus-T splines (default: chosen by generalized
     /// cross-validation for each quantity).
-    #[arg(long, value_name = "LAMBDA")]
+    #[arg(long, value_name = "LAMBDA", allow_hyphen_values = true)]
     pub smoothing: Option<f64>,
-    /// Output folder.
+    /// Output folder (replaced whole by the new outputs; must not be inside an input folder).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also list every load problem and note (skipped files, dropped rows, reader decisions).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// Options shared by every command that reads patterns.
@@ -125,7 +129,7 @@ pub struct LoadArgs {
     pub temps: Option<PathBuf>,
     /// Linear ramp instead of (or where there is no) recorded temperature: T0:RATE/UNIT with UNIT
     /// s, min or pattern, e.g. 300:20/min.
-    #[arg(long, value_name = "T0:RATE/UNIT")]
+    #[arg(long, value_name = "T0:RATE/UNIT", allow_hyphen_values = true)]
     pub ramp: Option<String>,
     /// Use only this temperature source: header, filename, log, ramp or column.
     #[arg(long, value_name = "SOURCE")]
@@ -142,7 +146,7 @@ pub struct LoadArgs {
     #[arg(long, value_name = "QUANTITY")]
     pub quantity: Option<String>,
     /// Wavelength in Å for 2θ data (overrides the file header).
-    #[arg(long, value_name = "ANGSTROM")]
+    #[arg(long, value_name = "ANGSTROM", allow_hyphen_values = true)]
     pub wavelength: Option<f64>,
 }
 
@@ -173,47 +177,65 @@ pub struct DemoArgs {
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
-impl LoadArgs {
-    /// Validates the raw options.
-    pub fn options(&self) -> Result<LoadOptions, UsageError> {
-        fn parse<T: std::str::FromStr<Err = String>>(
-            v: &Option<String>,
-        ) -> Result<Option<T>, UsageError> {
-            v.as_deref().map(str::parse).transpose().map_err(UsageError)
-        }
-        let format: Option<Format> = parse(&self.format)?;
-        let x_unit: Option<XUnitOverride> = parse(&self.x_unit)?;
-        let ramp: Option<Ramp> = parse(&self.ramp)?;
-        let temperature_source: Option<SourceKind> = parse(&self.temperature_source)?;
-        let quantity = match &self.quantity {
-            Some(q) => Some(Quantity::parse(q).ok_or_else(|| {
-                UsageError(format!(
-                    "unknown quantity `{q}` (one of: sq, fq, s-1, iq, gr, g(r), rdf)"
-                ))
-            })?),
-            None => None,
-        };
-        if let Some(w) = self.wavelength
-            && !(w > 0.0 && w < 100.0)
-        {
-            return Err(UsageError(format!("wavelength {w} Å is not a wavelength")));
-        }
-        if temperature_source == Some(SourceKind::Ramp) && ramp.is_none() {
-            return Err(UsageError("--temperature-source ramp needs --ramp".into()));
-        }
-        Ok(LoadOptions {
-            read: ReadOptions {
-                format,
-                x_unit,
-                quantity,
-                wavelength: self.wavelength,
-            },
-            temperature_log: self.temps.clone(),
-            ramp,
-            temperature_source,
-            ..LoadOptions::default()
-        })
+/// Standard output that never panics: the first write error is kept and later lines are
+/// dropped, so a command still does its work (writes its files) when nobody reads its output.
+pub struct Printer {
+    out: std::io::StdoutLock<'static>,
+    error: Option<std::io::Error>,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Self::new()
     }
+}
+
+impl Printer {
+    pub fn new() -> Self {
+        Printer {
+            out: std::io::stdout().lock(),
+            error: None,
+        }
+    }
+
+    /// Prints one line (unless an earlier write failed).
+    pub fn line(&mut self, text: impl std::fmt::Display) {
+        if self.error.is_none()
+            && let Err(e) = writeln!(self.out, "{text}")
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Runs a writer on standard output (unless an earlier write failed).
+    pub fn with(&mut self, write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+        if self.error.is_none()
+            && let Err(e) = write(&mut self.out)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes; false (and a message on standard error) when the output could not be written.
+    pub fn finish(mut self) -> bool {
+        if self.error.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.error = Some(e);
+        }
+        match self.error {
+            None => true,
+            Some(e) => {
+                warn(format!("error: cannot write to standard output: {e}"));
+                false
+            }
+        }
+    }
+}
+
+/// A line on standard error; a closed standard error is not worth a panic.
+pub fn warn(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 /// Runs a parsed command.
@@ -226,7 +248,7 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("error: {message}");
+            warn(format!("error: {message}"));
             ExitCode::from(2)
         }
     }

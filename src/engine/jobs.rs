@@ -23,6 +23,8 @@ pub struct LoadJob {
     counters: Arc<Counters>,
     cancelled: Arc<AtomicBool>,
     result: mpsc::Receiver<Vec<SeriesLoad>>,
+    /// The outcome was handed over (later calls give nothing).
+    taken: AtomicBool,
     /// What is being loaded, for the status line.
     pub label: String,
 }
@@ -83,6 +85,7 @@ impl LoadJob {
             counters,
             cancelled,
             result,
+            taken: AtomicBool::new(false),
             label,
         }
     }
@@ -98,11 +101,18 @@ impl LoadJob {
     /// The result, once, when the job has finished; `Some(Err(Lost))` when its thread ended
     /// without one (it panicked).
     pub fn take(&self) -> Option<Result<Vec<SeriesLoad>, Lost>> {
-        match self.result.try_recv() {
+        if self.taken.load(Ordering::Relaxed) {
+            return None;
+        }
+        let r = match self.result.try_recv() {
             Ok(r) => Some(Ok(r)),
             Err(mpsc::TryRecvError::Empty) => None,
             Err(mpsc::TryRecvError::Disconnected) => Some(Err(Lost)),
+        };
+        if r.is_some() {
+            self.taken.store(true, Ordering::Relaxed);
         }
+        r
     }
 }
 
@@ -147,8 +157,11 @@ impl<T: Send + 'static> Task<T> {
     }
 
     /// The outcome, once, when the work is done; `Some(Err(Lost))` when its thread ended
-    /// without one.
+    /// without one. Nothing after that.
     pub fn take(&mut self) -> Option<Result<T, Lost>> {
+        if self.finished {
+            return None;
+        }
         let r = match self.result.try_recv() {
             Ok(t) => Some(Ok(t)),
             Err(mpsc::TryRecvError::Empty) => None,
@@ -160,6 +173,9 @@ impl<T: Send + 'static> Task<T> {
 
     /// Waits up to `limit` for the outcome (used when the app closes).
     pub fn wait(&mut self, limit: std::time::Duration) -> Option<Result<T, Lost>> {
+        if self.finished {
+            return None;
+        }
         let r = match self.result.recv_timeout(limit) {
             Ok(t) => Some(Ok(t)),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -254,8 +270,7 @@ mod tests {
         let mut task = Task::spawn("sum", Arc::new(|| {}), || (1..=10).sum::<i32>());
         assert_eq!(task.wait(std::time::Duration::from_secs(10)), Some(Ok(55)));
         assert!(task.is_finished());
-        // Taken once: afterwards the thread is gone and says so rather than hanging.
-        assert_eq!(task.take(), Some(Err(Lost)));
+        assert_eq!(task.take(), None, "handed over once");
     }
 
     #[test]

@@ -6,16 +6,19 @@
 //! request arrived); `tick(k)` counts k more temperature-stages done; `on_fit(i, fit)` hears of
 //! each fit as it finishes, so results can be shown as they come.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
-    PatternAnalysis, SeriesAnalysis, Stage1, fit_one, pattern_result, real_space_stage,
-    series_plan, shared_r, smooth, versus_t,
+    PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
+    plan_for, plan_messages, real_space_stage, shared_r, smooth, versus_t,
 };
+use crate::analysis::transform::{TransformError, TransformPlan};
 use crate::analysis::transitions::{Marks, transitions};
-use crate::model::HeatingSeries;
+use crate::model::{HeatingSeries, Pattern};
 
 /// Checked between temperatures: true stops the work.
 pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
@@ -24,6 +27,103 @@ pub type Tick<'a> = &'a (dyn Fn(usize) + Sync);
 /// Called with (pattern index, fit) as each fit finishes.
 pub type OnFit<'a> = &'a (dyn Fn(usize, &ModeFit) + Sync);
 
+/// A pattern's transform plan: its grid's, or why there is none.
+type PlanRef<'a> = Option<&'a Result<Arc<TransformPlan>, TransformError>>;
+
+/// Most memory the sine tables of plans alive at once may take (bytes); grids beyond it are
+/// planned and transformed in later rounds, their plans dropped in between.
+const PLAN_BUDGET: usize = 512 << 20;
+
+/// Memory a plan for `q` will hold: a sine table on a non-uniform grid, next to nothing for
+/// the FFT path.
+fn plan_size(q: &[f64], params: &AnalysisParams) -> usize {
+    let t = &params.transform;
+    let r_points = ((t.r_max - t.r_min) / t.dr).abs().min(1e9) as usize + 1;
+    if crate::analysis::transform::is_uniform(q) {
+        16 * (q.len() + r_points) * 4
+    } else {
+        8 * q.len() * r_points
+    }
+}
+
+/// Runs `work` on every pattern with the plan of its own Q grid (one plan per distinct grid,
+/// shared by the patterns on it), in parallel; results in pattern order, with what to say
+/// about the plans. None when stopped.
+fn per_pattern<R: Send>(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    stop: Stop<'_>,
+    work: &(dyn Fn(usize, &Pattern, PlanRef<'_>) -> R + Sync),
+) -> Option<(Vec<R>, Vec<String>)> {
+    let groups = grid_groups(series);
+    let mut results: Vec<Option<R>> = (0..series.len()).map(|_| None).collect();
+    let mut outcomes = Vec::with_capacity(groups.len());
+    let mut in_group = vec![false; series.len()];
+    for &i in groups.iter().flatten() {
+        in_group[i] = true;
+    }
+    let mut slot: Vec<Option<usize>> = vec![None; series.len()];
+    let mut run = |indices: Vec<usize>,
+                   plans: &[Result<Arc<TransformPlan>, TransformError>],
+                   slot: &[Option<usize>]|
+     -> Option<()> {
+        let done: Option<Vec<(usize, R)>> = indices
+            .par_iter()
+            .map(|&i| {
+                if stop() {
+                    return None;
+                }
+                let p = &series.patterns[i];
+                Some((i, work(i, p, slot[i].and_then(|k| plans.get(k)))))
+            })
+            .collect();
+        for (i, r) in done? {
+            results[i] = Some(r);
+        }
+        Some(())
+    };
+    // Rounds of grids whose plans fit the budget together (one round for an ordinary series).
+    let mut start = 0;
+    while start < groups.len() {
+        let mut end = start + 1;
+        let mut size = plan_size(&series.patterns[groups[start][0]].x, params);
+        while end < groups.len() {
+            let next = plan_size(&series.patterns[groups[end][0]].x, params);
+            if size + next > PLAN_BUDGET {
+                break;
+            }
+            size += next;
+            end += 1;
+        }
+        let round = &groups[start..end];
+        let plans: Vec<Result<Arc<TransformPlan>, TransformError>> = round
+            .par_iter()
+            .map(|g| plan_for(&series.patterns[g[0]].x, params))
+            .collect();
+        let indices: Vec<usize> = round.iter().flatten().copied().collect();
+        slot.fill(None);
+        for (k, g) in round.iter().enumerate() {
+            for &i in g {
+                slot[i] = Some(k);
+            }
+        }
+        run(indices, &plans, &slot)?;
+        outcomes.extend(plans.iter().map(|p| {
+            p.as_ref()
+                .map(|p| (p.path, p.q_points()))
+                .map_err(Clone::clone)
+        }));
+        start = end;
+    }
+    // Patterns with no Q grid to plan (real space, 2θ, …).
+    let rest: Vec<usize> = (0..series.len()).filter(|&i| !in_group[i]).collect();
+    slot.fill(None);
+    run(rest, &[], &slot)?;
+    let messages = plan_messages(series, &groups, &outcomes);
+    let out: Option<Vec<R>> = results.into_iter().collect();
+    out.map(|o| (o, messages))
+}
+
 /// Stage 1 for every pattern, in parallel. None when stopped.
 pub fn stage1_all(
     series: &HeatingSeries,
@@ -31,22 +131,13 @@ pub fn stage1_all(
     stop: Stop<'_>,
     tick: Tick<'_>,
 ) -> Option<(Vec<Stage1>, Vec<String>)> {
-    let (plan, messages) = series_plan(series, params);
-    let r_shared = shared_r(plan.as_deref());
+    let r_shared = shared_r(params);
     let reference = series.patterns.get(params.transform.reference);
-    let out: Option<Vec<Stage1>> = series
-        .patterns
-        .par_iter()
-        .map(|p| {
-            if stop() {
-                return None;
-            }
-            let r = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
-            tick(1);
-            Some(r)
-        })
-        .collect();
-    out.map(|o| (o, messages))
+    per_pattern(series, params, stop, &|_, p, plan| {
+        let r = real_space_stage(p, reference, plan, &r_shared, params);
+        tick(1);
+        r
+    })
 }
 
 /// Stage 1 and the fit of every pattern in one parallel pass (each pattern's g(r) is fitted
@@ -64,26 +155,17 @@ pub fn stage1_and_fits_all(
         let f = fits_all(&s, params, stop, tick, on_fit)?;
         return Some((s, m, f));
     }
-    let (plan, messages) = series_plan(series, params);
-    let r_shared = shared_r(plan.as_deref());
+    let r_shared = shared_r(params);
     let reference = series.patterns.get(params.transform.reference);
-    let out: Option<Vec<(Stage1, ModeFit)>> = series
-        .patterns
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            if stop() {
-                return None;
-            }
-            let s = real_space_stage(p, reference, plan.as_deref(), &r_shared, params);
-            tick(1);
-            let f = fit_one(s.real_space.as_deref(), params, None);
-            on_fit(i, &f);
-            tick(1);
-            Some((s, f))
-        })
-        .collect();
-    let (s, f) = out?.into_iter().unzip();
+    let (out, messages) = per_pattern(series, params, stop, &|i, p, plan| {
+        let s = real_space_stage(p, reference, plan, &r_shared, params);
+        tick(1);
+        let f = fit_one(s.real_space.as_deref(), params, None);
+        on_fit(i, &f);
+        tick(1);
+        (s, f)
+    })?;
+    let (s, f) = out.into_iter().unzip();
     Some((s, messages, f))
 }
 
@@ -154,14 +236,19 @@ pub fn finish(
     marks: Marks,
     messages: Vec<String>,
 ) -> SeriesAnalysis {
+    let mut patterns = patterns;
+    flag_spikes(&mut patterns);
     let v = versus_t(series, &patterns);
     let (transitions, curves) = rayon::join(
-        || transitions(&v.t, &v.quantities[0].1, &v.quantities[1].1, &marks),
+        || transitions(&v.t, &v.kept(0), &v.kept(1), &marks),
         || {
             v.quantities
                 .clone()
                 .into_par_iter()
-                .map(|(metric, values)| smooth(&v.t, metric, values, &params.smoothing))
+                .enumerate()
+                .map(|(k, (metric, values))| {
+                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing)
+                })
                 .collect()
         },
     );

@@ -1,35 +1,65 @@
 //! `summary.json`: the transition temperatures in use (K, at the top level) with their
 //! uncertainties and methods, what was detected, every parameter (with the sample's overrides),
-//! the files skipped and the series' messages.
+//! the files skipped and the series' messages; then (`load`) what happened to the input.
+//!
+//! `temperature_axis` says what the positions are in. A series without any temperature
+//! (`"index"`) has no transition temperature: `T_r`, `T_g`, `T_x` are null, the positions
+//! found are `T_r_pattern_index`, … (a fractional pattern index, counted from 0), and the
+//! `detected` entries carry `pattern_index` instead of `kelvin`.
 
 use serde::Serialize;
 
+use super::load::LoadReport;
 use crate::analysis::params::ParamsWire;
 use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transitions::{Transition, TransitionEstimate, Transitions};
-use crate::model::HeatingSeries;
+use crate::model::{HeatingSeries, TemperatureAxis};
+
+/// One transition's position: in K, or as a pattern index when the series has no temperature.
+#[derive(Serialize)]
+struct Position<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kelvin: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pattern_index: Option<f64>,
+    uncertainty: f64,
+    method: &'a str,
+}
+
+impl<'a> Position<'a> {
+    fn of(e: &'a TransitionEstimate, axis: TemperatureAxis) -> Self {
+        let kelvin = axis == TemperatureAxis::Kelvin;
+        Position {
+            kelvin: kelvin.then_some(e.kelvin),
+            pattern_index: (!kelvin).then_some(e.kelvin),
+            uncertainty: e.uncertainty,
+            method: &e.method,
+        }
+    }
+}
 
 /// The transitions as `summary.json` lists them: in use, then as detected.
 #[derive(Serialize)]
 struct TransitionsView<'a> {
-    t_r: Option<&'a TransitionEstimate>,
-    t_g: Option<&'a TransitionEstimate>,
-    t_x: Option<&'a TransitionEstimate>,
-    detected_t_r: Option<&'a TransitionEstimate>,
-    detected_t_g: Option<&'a TransitionEstimate>,
-    detected_t_x: Option<&'a TransitionEstimate>,
+    t_r: Option<Position<'a>>,
+    t_g: Option<Position<'a>>,
+    t_x: Option<Position<'a>>,
+    detected_t_r: Option<Position<'a>>,
+    detected_t_g: Option<Position<'a>>,
+    detected_t_x: Option<Position<'a>>,
 }
 
 impl<'a> TransitionsView<'a> {
-    fn of(t: &'a Transitions) -> Self {
+    fn of(t: &'a Transitions, axis: TemperatureAxis) -> Self {
         use Transition::*;
+        let at = |e: Option<&'a TransitionEstimate>| e.map(|e| Position::of(e, axis));
         TransitionsView {
-            t_r: t.used(Relaxation),
-            t_g: t.used(Glass),
-            t_x: t.used(Crystallization),
-            detected_t_r: t.detected(Relaxation),
-            detected_t_g: t.detected(Glass),
-            detected_t_x: t.detected(Crystallization),
+            t_r: at(t.used(Relaxation)),
+            t_g: at(t.used(Glass)),
+            t_x: at(t.used(Crystallization)),
+            detected_t_r: at(t.detected(Relaxation)),
+            detected_t_g: at(t.detected(Glass)),
+            detected_t_x: at(t.detected(Crystallization)),
         }
     }
 }
@@ -39,6 +69,8 @@ struct Summary<'a> {
     sample: &'a str,
     composition: Option<&'a str>,
     patterns: usize,
+    /// `kelvin`, or `index` when no pattern has a temperature.
+    temperature_axis: &'static str,
     #[serde(rename = "T_r")]
     t_r: Option<f64>,
     #[serde(rename = "T_g")]
@@ -57,28 +89,45 @@ struct Summary<'a> {
     t_g_method: Option<&'a str>,
     #[serde(rename = "T_x_method")]
     t_x_method: Option<&'a str>,
+    /// Only for a series without temperatures: where each transition was found, as a
+    /// (fractional) pattern index.
+    #[serde(rename = "T_r_pattern_index", skip_serializing_if = "Option::is_none")]
+    t_r_index: Option<f64>,
+    #[serde(rename = "T_g_pattern_index", skip_serializing_if = "Option::is_none")]
+    t_g_index: Option<f64>,
+    #[serde(rename = "T_x_pattern_index", skip_serializing_if = "Option::is_none")]
+    t_x_index: Option<f64>,
     detected: TransitionsView<'a>,
     parameters: ParamsWire,
     skipped_files: Vec<String>,
     messages: &'a [String],
     glassray_version: &'a str,
+    load: &'a LoadReport,
 }
 
 /// The text of `summary.json`.
 pub fn summary_json(
     series: &HeatingSeries,
     skipped: &[String],
+    load: &LoadReport,
     a: &SeriesAnalysis,
 ) -> Result<String, serde_json::Error> {
     use Transition::*;
     let t = &a.transitions;
-    let kelvin = |x: Transition| t.used(x).map(|e| e.kelvin);
-    let uncertainty = |x: Transition| t.used(x).map(|e| e.uncertainty);
+    let axis = series.axis;
+    let on_index = axis == TemperatureAxis::Index;
+    let kelvin = |x: Transition| t.used(x).filter(|_| !on_index).map(|e| e.kelvin);
+    let index = |x: Transition| t.used(x).filter(|_| on_index).map(|e| e.kelvin);
+    let uncertainty = |x: Transition| t.used(x).filter(|_| !on_index).map(|e| e.uncertainty);
     let method = |x: Transition| t.used(x).map(|e| e.method.as_str());
     let summary = Summary {
         sample: &series.sample,
         composition: series.composition.as_deref(),
         patterns: series.len(),
+        temperature_axis: match axis {
+            TemperatureAxis::Kelvin => "kelvin",
+            TemperatureAxis::Index => "index",
+        },
         t_r: kelvin(Relaxation),
         t_g: kelvin(Glass),
         t_x: kelvin(Crystallization),
@@ -88,11 +137,15 @@ pub fn summary_json(
         t_r_method: method(Relaxation),
         t_g_method: method(Glass),
         t_x_method: method(Crystallization),
-        detected: TransitionsView::of(t),
+        t_r_index: index(Relaxation),
+        t_g_index: index(Glass),
+        t_x_index: index(Crystallization),
+        detected: TransitionsView::of(t, axis),
         parameters: a.params.wire(&a.marks),
         skipped_files: skipped.to_vec(),
         messages: &a.messages,
         glassray_version: env!("CARGO_PKG_VERSION"),
+        load,
     };
     serde_json::to_string_pretty(&summary)
 }

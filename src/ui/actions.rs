@@ -8,12 +8,14 @@ use std::sync::Arc;
 use super::state::{Outcome, SESSION_READ, Sample, SessionRead};
 use super::{GlassrayApp, SAMPLE_COLOURS};
 use crate::analysis::params::AnalysisParams;
+use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transitions::Marks;
 use crate::engine::jobs::LoadJob;
 use crate::engine::worker::{AnalysisWorker, Event};
 use crate::io::{LoadOptions, SeriesLoad};
-use crate::report::{safe_name, write_outputs};
-use crate::session::Session;
+use crate::model::HeatingSeries;
+use crate::report::{LoadReport, SeriesOutputs, StagedRun, series_folders};
+use crate::session::{Session, SessionError};
 
 /// A change the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,13 +201,17 @@ impl GlassrayApp {
         let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
         let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
         self.view.status = format!(
-            "{} sample(s), {patterns} pattern(s) loaded{}",
+            "{} sample(s), {patterns} pattern(s) loaded{}{}",
             loads.len(),
             if failed > 0 {
                 format!(", {failed} file(s) skipped (see Problems)")
             } else {
                 String::new()
-            }
+            },
+            self.view
+                .notice
+                .take()
+                .map_or(String::new(), |n| format!("; {n}"))
         );
         let ws = &mut self.workspace;
         ws.generation += 1;
@@ -318,7 +324,7 @@ impl GlassrayApp {
         let loads_started = self.workspace.loads_started;
         self.jobs.spawn(SESSION_READ, move || {
             Outcome::SessionRead(Box::new(SessionRead {
-                result: Session::load(&path).map_err(|e| e.to_string()),
+                result: Session::load(&path),
                 existed: path.exists(),
                 path,
                 at_start,
@@ -338,16 +344,33 @@ impl GlassrayApp {
         }
         match read.result {
             Ok(session) => {
+                let warnings = session.warnings.clone();
                 self.apply_session(session);
-                self.view.status = format!("reopening session {}…", read.path.display());
+                self.view.status = match warnings.as_slice() {
+                    [] => format!("reopening session {}…", read.path.display()),
+                    [one] => format!("reopening session {}; {one}", read.path.display()),
+                    [first, rest @ ..] => format!(
+                        "reopening session {}; {first} (and {} more replaced values)",
+                        read.path.display(),
+                        rest.len()
+                    ),
+                };
+            }
+            Err(e @ SessionError::Newer { .. }) if read.at_start => {
+                // Never overwrite what a newer Glassray wrote: this run keeps no session.
+                self.settings.autosave = None;
+                self.open_demo();
+                self.view.notice = Some(format!(
+                    "{e}: left as it is, and this session will not be kept on exit"
+                ));
             }
             Err(e) if read.at_start => {
                 self.open_demo();
                 if read.existed {
-                    self.view.status = format!("{e}; starting on the demo");
+                    self.view.notice = Some(format!("{e}; starting on the demo"));
                 }
             }
-            Err(e) => self.view.status = e,
+            Err(e) => self.view.status = e.to_string(),
         }
     }
 
@@ -369,22 +392,18 @@ impl GlassrayApp {
     }
 
     /// Writes metrics.csv, summary.json and gr/ for every analysed sample under `dir`
-    /// (`dir/<sample>/` when there are several), in the background.
+    /// (`dir/<sample>/` when there are several, made unique), in the background, as
+    /// `glassray analyze` does: staged beside `dir` and installed whole, so a failure leaves
+    /// the old set.
     fn export(&mut self, dir: PathBuf) {
-        let several = self.workspace.samples.len() > 1;
         let work: Vec<_> = self
             .workspace
             .samples
             .iter()
             .filter_map(|s| {
                 let a = Arc::clone(s.analysis()?);
-                let out = if several {
-                    dir.join(safe_name(&s.series().sample))
-                } else {
-                    dir.clone()
-                };
                 let skipped: Vec<String> = s.failed().iter().map(ToString::to_string).collect();
-                Some((out, Arc::clone(s.series_arc()), skipped, a))
+                Some((Arc::clone(s.series_arc()), skipped, a))
             })
             .collect();
         if work.is_empty() {
@@ -393,16 +412,19 @@ impl GlassrayApp {
         }
         self.view.status = format!("exporting to {}…", dir.display());
         self.jobs.spawn("exporting", move || {
-            for (out, series, skipped, a) in &work {
-                if let Err(e) = write_outputs(out, series, skipped, a) {
-                    return Outcome::Exported(format!("export failed: {e}"));
-                }
-            }
-            Outcome::Exported(format!(
-                "exported {} sample(s) to {}",
-                work.len(),
-                dir.display()
-            ))
+            Outcome::Exported(match export_all(&dir, &work) {
+                Ok(notes) => format!(
+                    "exported {} sample(s) to {}{}",
+                    work.len(),
+                    dir.display(),
+                    if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", notes.join("; "))
+                    }
+                ),
+                Err(e) => format!("export failed, nothing changed: {e}"),
+            })
         });
     }
 
@@ -516,4 +538,27 @@ impl GlassrayApp {
             }
         }
     }
+}
+
+/// Every sample's outputs into one staged run under `dir`, installed whole; notes name the
+/// folders and files made unique.
+fn export_all(
+    dir: &std::path::Path,
+    work: &[(Arc<HeatingSeries>, Vec<String>, Arc<SeriesAnalysis>)],
+) -> Result<Vec<String>, crate::report::ReportError> {
+    let names: Vec<&str> = work.iter().map(|(s, _, _)| s.sample.as_str()).collect();
+    let (folders, mut notes) = series_folders(&names);
+    let run = StagedRun::new(dir)?;
+    for ((series, skipped, a), folder) in work.iter().zip(&folders) {
+        let load = LoadReport::of_series_and_skipped(series, skipped);
+        let outputs = SeriesOutputs {
+            series,
+            analysis: a,
+            load: &load,
+            skipped,
+        };
+        notes.extend(run.write(folder, &outputs)?);
+    }
+    run.commit()?;
+    Ok(notes)
 }

@@ -1,6 +1,8 @@
 //! The menu bar: File ▸ open files, a folder or a typed path (with an optional temperature
-//! log), save and open sessions, export, the demo, quit. Native dialogs when there are any;
-//! typed paths always work (many Linux desktops have no dialog portal).
+//! log), save and open sessions, export, the demo, quit. Native dialogs when there are any; when
+//! a dialog gives no path (cancelled, or no dialog portal, as on many Linux desktops) the
+//! **Paths** window opens at that task and the status line says so. The window is an ordinary
+//! floating window, so its fields take clicks and typing like any other.
 
 use std::path::PathBuf;
 
@@ -9,17 +11,39 @@ use eframe::egui;
 use super::Action;
 use super::controls::path_field;
 
-/// The menu and its typed-path fields.
+/// Which part of the Paths window a File item asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    Open,
+    Session,
+    Export,
+}
+
+impl Task {
+    fn field(self) -> &'static str {
+        match self {
+            Task::Open => "Path to open",
+            Task::Session => "Session file",
+            Task::Export => "Export folder",
+        }
+    }
+}
+
+/// The menu and the Paths window's fields.
 #[derive(Debug, Default)]
 pub struct Menu {
-    /// File ▸ Open path (files or folders separated by `;`).
+    /// Paths to open (files or folders separated by `;`).
     path_input: String,
     /// Temperature log attached to the next load.
     log_input: String,
-    /// File ▸ Save/Open session to/from a typed path.
+    /// Session file to save to or open.
     session_input: String,
-    /// File ▸ Export to a typed folder.
+    /// Folder to export into.
     export_input: String,
+    /// The Paths window is open.
+    window_open: bool,
+    /// The field to focus when the window opens for a task.
+    focus: Option<Task>,
 }
 
 impl Menu {
@@ -35,124 +59,179 @@ impl Menu {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, loading: bool, actions: &mut Vec<Action>) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                self.open_items(ui, loading, actions);
-                ui.separator();
-                self.session_items(ui, actions);
-                ui.separator();
-                self.export_items(ui, actions);
-                ui.separator();
-                if ui.button("Load embedded demo").clicked() {
-                    ui.close();
-                    actions.push(Action::OpenDemo);
-                }
-                if ui
-                    .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
-                    .clicked()
-                {
-                    actions.push(Action::Quit);
-                }
-            });
+            ui.menu_button("File", |ui| self.file_menu(ui, loading, actions));
         });
+        self.window(ui.ctx(), loading, actions);
     }
 
-    fn open_items(&mut self, ui: &mut egui::Ui, loading: bool, actions: &mut Vec<Action>) {
+    fn file_menu(&mut self, ui: &mut egui::Ui, loading: bool, actions: &mut Vec<Action>) {
         let log = self.log_path();
         if ui.button("Open files…").clicked() {
             ui.close();
-            actions.push(
-                match rfd::FileDialog::new()
-                    .set_title("Open patterns")
-                    .pick_files()
-                {
-                    Some(paths) => Action::Open {
-                        paths,
-                        log: log.clone(),
-                    },
-                    None => Action::Say(
-                        "no files chosen (no file dialog here? type a path under File ▸ Open path)"
-                            .into(),
-                    ),
-                },
-            );
-        }
-        if ui.button("Open folder…").clicked() {
+            let picked = rfd::FileDialog::new()
+                .set_title("Open patterns")
+                .pick_files();
+            match picked {
+                Some(paths) => actions.push(Action::Open { paths, log }),
+                None => self.fall_back(Task::Open, "no files chosen", actions),
+            }
+        } else if ui.button("Open folder…").clicked() {
             ui.close();
-            actions.push(
-                match rfd::FileDialog::new()
-                    .set_title("Open a series folder")
-                    .pick_folder()
-                {
-                    Some(dir) => Action::Open {
-                        paths: vec![dir],
-                        log: log.clone(),
-                    },
-                    None => Action::Say(
-                        "no folder chosen (no file dialog here? type a path under File ▸ Open path)"
-                            .into(),
-                    ),
-                },
-            );
+            let picked = rfd::FileDialog::new()
+                .set_title("Open a series folder")
+                .pick_folder();
+            match picked {
+                Some(dir) => actions.push(Action::Open {
+                    paths: vec![dir],
+                    log,
+                }),
+                None => self.fall_back(Task::Open, "no folder chosen", actions),
+            }
         }
         if loading {
             ui.weak("(a load is running; opening replaces it)");
         }
-        ui.separator();
-        ui.label("Open path (file or folder):");
-        let edit = path_field(ui, &mut self.path_input, "/data/run42", "Path to open");
-        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button("Open path").clicked() || enter {
-            let paths: Vec<PathBuf> = self
-                .path_input
-                .split(';')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from)
-                .collect();
+        if ui.button("Paths…").clicked() {
             ui.close();
-            actions.push(Action::Open { paths, log });
+            self.window_open = true;
+            self.focus = Some(Task::Open);
         }
         ui.separator();
-        ui.label("Temperature log for the next load (optional):");
+        if ui.button("Save session…").clicked() {
+            ui.close();
+            let picked = rfd::FileDialog::new()
+                .add_filter("Glassray session", &["ron"])
+                .set_file_name("session.ron")
+                .save_file();
+            match picked {
+                Some(f) => actions.push(Action::SaveSession(f)),
+                None => self.fall_back(Task::Session, "session not saved", actions),
+            }
+        }
+        if ui.button("Open session…").clicked() {
+            ui.close();
+            let picked = rfd::FileDialog::new()
+                .add_filter("Glassray session", &["ron"])
+                .pick_file();
+            match picked {
+                Some(f) => actions.push(Action::OpenSession(f)),
+                None => self.fall_back(Task::Session, "no session opened", actions),
+            }
+        }
+        ui.separator();
+        if ui.button("Export analysis…").clicked() {
+            ui.close();
+            let picked = rfd::FileDialog::new()
+                .set_title("Export metrics.csv, summary.json and gr/ into")
+                .pick_folder();
+            match picked {
+                Some(dir) => actions.push(Action::Export(dir)),
+                None => self.fall_back(Task::Export, "nothing exported", actions),
+            }
+        }
+        ui.separator();
+        if ui.button("Load embedded demo").clicked() {
+            ui.close();
+            actions.push(Action::OpenDemo);
+        }
+        if ui
+            .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
+            .clicked()
+        {
+            actions.push(Action::Quit);
+        }
+    }
+
+    /// A dialog gave no path: say so and offer the typed path.
+    fn fall_back(&mut self, task: Task, what: &str, actions: &mut Vec<Action>) {
+        self.window_open = true;
+        self.focus = Some(task);
+        actions.push(Action::Say(format!(
+            "{what}: the file dialog gave no path (cancelled, or none on this desktop); \
+             type it in the Paths window"
+        )));
+    }
+
+    /// The Paths window: open, session and export by typed path.
+    fn window(&mut self, ctx: &egui::Context, loading: bool, actions: &mut Vec<Action>) {
+        if !self.window_open {
+            return;
+        }
+        let mut open = true;
+        let before = actions.len();
+        egui::Window::new("Paths")
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                let focus = self.focus.take();
+                self.open_section(ui, focus, loading, actions);
+                ui.separator();
+                self.session_section(ui, focus, actions);
+                ui.separator();
+                self.export_section(ui, focus, actions);
+            });
+        // Done once it asked for something (the status line says how that went).
+        self.window_open &= open && actions.len() == before;
+    }
+
+    fn open_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        focus: Option<Task>,
+        loading: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.strong("Open");
+        ui.label("Files or folders (separate several with ;):");
+        let edit = field(ui, &mut self.path_input, "/data/run42", Task::Open, focus);
+        ui.label("Temperature log for this load (optional):");
         path_field(
             ui,
             &mut self.log_input,
             "temperatures.csv",
             "Temperature log",
         );
-        if ui.button("Choose log…").clicked()
-            && let Some(f) = rfd::FileDialog::new()
-                .add_filter("CSV", &["csv", "txt"])
-                .pick_file()
-        {
-            self.log_input = f.display().to_string();
-        }
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let paths: Vec<PathBuf> = self
+            .path_input
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        let ok = !paths.is_empty();
+        ui.horizontal(|ui| {
+            if ui.add_enabled(ok, egui::Button::new("Open path")).clicked() || (enter && ok) {
+                actions.push(Action::Open {
+                    paths,
+                    log: self.log_path(),
+                });
+            }
+            if loading {
+                ui.weak("a load is running; opening replaces it");
+            }
+        });
     }
 
-    fn session_items(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        if ui.button("Save session…").clicked() {
-            ui.close();
-            if let Some(f) = rfd::FileDialog::new()
-                .add_filter("Glassray session", &["ron"])
-                .set_file_name("session.ron")
-                .save_file()
-            {
-                actions.push(Action::SaveSession(f));
-            }
-        }
-        if ui.button("Open session…").clicked() {
-            ui.close();
-            if let Some(f) = rfd::FileDialog::new()
-                .add_filter("Glassray session", &["ron"])
-                .pick_file()
-            {
-                actions.push(Action::OpenSession(f));
-            }
-        }
-        path_field(ui, &mut self.session_input, "session.ron", "Session file");
+    fn session_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        focus: Option<Task>,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.strong("Session");
+        field(
+            ui,
+            &mut self.session_input,
+            "session.ron",
+            Task::Session,
+            focus,
+        );
+        let path = PathBuf::from(self.session_input.trim());
+        let ok = !self.session_input.trim().is_empty();
         ui.horizontal(|ui| {
-            let path = PathBuf::from(self.session_input.trim());
-            let ok = !self.session_input.trim().is_empty();
             if ui
                 .add_enabled(ok, egui::Button::new("Save session to path"))
                 .clicked()
@@ -163,36 +242,47 @@ impl Menu {
                 .add_enabled(ok, egui::Button::new("Open session from path"))
                 .clicked()
             {
-                ui.close();
                 actions.push(Action::OpenSession(path));
             }
         });
     }
 
-    fn export_items(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        if ui.button("Export analysis…").clicked() {
-            ui.close();
-            if let Some(dir) = rfd::FileDialog::new()
-                .set_title("Export metrics.csv, summary.json and gr/ into")
-                .pick_folder()
-            {
-                actions.push(Action::Export(dir));
-            }
-        }
-        path_field(
+    fn export_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        focus: Option<Task>,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.strong("Export");
+        ui.label("metrics.csv, summary.json and gr/ per sample, into:");
+        field(
             ui,
             &mut self.export_input,
             "/results/run42",
-            "Export folder",
+            Task::Export,
+            focus,
         );
+        let ok = !self.export_input.trim().is_empty();
         if ui
-            .add_enabled(
-                !self.export_input.trim().is_empty(),
-                egui::Button::new("Export to folder"),
-            )
+            .add_enabled(ok, egui::Button::new("Export to folder"))
             .clicked()
         {
             actions.push(Action::Export(PathBuf::from(self.export_input.trim())));
         }
     }
+}
+
+/// A path field of the window, focused when the window was opened for its task.
+fn field(
+    ui: &mut egui::Ui,
+    text: &mut String,
+    hint: &str,
+    task: Task,
+    focus: Option<Task>,
+) -> egui::Response {
+    let r = path_field(ui, text, hint, task.field());
+    if focus == Some(task) {
+        r.request_focus();
+    }
+    r
 }

@@ -46,23 +46,59 @@ const SAMPLE_COLOURS: [egui::Color32; 6] = [
     egui::Color32::from_rgb(213, 94, 0),
 ];
 
-/// The plots whose screen positions can be asked for ([`GlassrayApp::screen_x`]).
+/// Every plot in the window, for tests that ask where things were drawn
+/// ([`GlassrayApp::screen_x`]) or what a plot shows ([`GlassrayApp::plot_bounds`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlotId {
     /// The measured quantity (S(Q)) at the slider's T.
     Pattern,
+    /// ΔS(Q) against the reference pattern.
+    Difference,
+    /// The ΔS(Q) heat map over the series.
+    HeatMap,
+    /// G(r) or g(r) with its lobes.
+    RealSpace,
     /// The connection-mode fit of the second g(r) peak.
     Fit,
+    /// The FSDP first moment versus T.
+    FsdpMoment,
     /// The FSDP area versus T.
     FsdpArea,
+    /// r1 and r6 versus T.
+    Lobes,
+    /// The connection-mode fractions versus T.
+    Fractions,
+    /// The fit RMSE versus T.
+    Rmse,
 }
 
 impl PlotId {
+    /// Every plot, top left to bottom right.
+    pub const ALL: [PlotId; 10] = [
+        PlotId::Pattern,
+        PlotId::Difference,
+        PlotId::HeatMap,
+        PlotId::RealSpace,
+        PlotId::Fit,
+        PlotId::FsdpMoment,
+        PlotId::FsdpArea,
+        PlotId::Lobes,
+        PlotId::Fractions,
+        PlotId::Rmse,
+    ];
+
     fn id(self) -> egui::Id {
         egui::Id::unique(match self {
             PlotId::Pattern => "pattern_plot",
+            PlotId::Difference => "difference_plot",
+            PlotId::HeatMap => "heat_map_plot",
+            PlotId::RealSpace => "real_space_plot",
             PlotId::Fit => "fit_plot",
+            PlotId::FsdpMoment => "vs_moment",
             PlotId::FsdpArea => "vs_area",
+            PlotId::Lobes => "vs_lobes",
+            PlotId::Fractions => "vs_fractions",
+            PlotId::Rmse => "vs_rmse",
         })
     }
 }
@@ -214,6 +250,19 @@ impl GlassrayApp {
     /// Where the value `x` of a plot's x axis was drawn on screen, as of the last frame.
     pub fn screen_x(ctx: &egui::Context, plot: PlotId, x: f64) -> Option<f32> {
         egui_plot::PlotMemory::load(ctx, plot.id()).map(|m| m.transform().position_from_point_x(x))
+    }
+
+    /// The x and y ranges a plot showed in the last frame: `[x_min, x_max, y_min, y_max]`.
+    pub fn plot_bounds(ctx: &egui::Context, plot: PlotId) -> Option<[f64; 4]> {
+        egui_plot::PlotMemory::load(ctx, plot.id()).map(|m| {
+            let b = m.bounds();
+            [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]
+        })
+    }
+
+    /// Where a plot's data area was drawn on screen in the last frame.
+    pub fn plot_frame(ctx: &egui::Context, plot: PlotId) -> Option<egui::Rect> {
+        egui_plot::PlotMemory::load(ctx, plot.id()).map(|m| *m.transform().frame())
     }
 
     /// Where the seed of mode `i` is drawn on the fit plot (screen x).

@@ -307,6 +307,7 @@ impl PatternPanel {
         ));
         let samples = &self.samples;
         Plot::new("difference_plot")
+            .id(super::PlotId::Difference.id())
             .height(height)
             .legend(Legend::default())
             .x_axis_label(x_label)
@@ -461,6 +462,7 @@ fn heat_plot(
         0.5
     };
     Plot::new("heat_map_plot")
+        .id(super::PlotId::HeatMap.id())
         .height(height)
         .x_axis_label(x_label)
         .y_axis_label("T")

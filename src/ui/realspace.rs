@@ -11,7 +11,7 @@ use egui_plot::{
 use super::controls::{Handle, grab, movable};
 use super::state::{Settings, Workspace};
 use super::{Action, PlotId};
-use crate::analysis::fit::{MODE_NAMES, ModeFit};
+use crate::analysis::fit::{AtBounds, MODE_NAMES, ModeFit};
 use crate::analysis::series::{PatternAnalysis, RealSpace};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
@@ -21,6 +21,9 @@ pub const MODE_COLOURS: [egui::Color32; 4] = [
     egui::Color32::from_rgb(0, 158, 115),
     egui::Color32::from_rgb(204, 121, 167),
 ];
+
+/// Text of a value held by its bound (and of a failed fit): a warning orange-red, not a mode's.
+pub const AT_BOUND: egui::Color32 = egui::Color32::from_rgb(255, 99, 71);
 
 /// Names shown for the modes: how many atoms neighbouring clusters share.
 pub const MODE_LABELS: [&str; 4] = [
@@ -128,7 +131,7 @@ impl FitCache {
         let (rw, gw): (Vec<f64>, Vec<f64>) =
             rs.r.iter()
                 .zip(&rs.g)
-                .filter(|(r, v)| **r >= lo && **r <= hi && v.is_finite())
+                .filter(|(r, v)| crate::analysis::window::inside(**r, lo, hi) && v.is_finite())
                 .map(|(r, v)| (*r, *v))
                 .unzip();
         let drawable = fit.amplitudes.iter().all(|a| a.is_finite());
@@ -227,8 +230,21 @@ impl RealSpacePanel {
         if let Some(c) = &self.curve {
             curve_plot(ui, c, show_pair_g, height);
         }
-        let fit = fit.unwrap_or(&pa.fit);
-        fit_summary(ui, fit, refitting, settings.move_mode);
+        // A fresh fit was made with the current parameters, the series' with its own.
+        let (fit, opts) = match (fit, sample.and_then(|s| s.analysis())) {
+            (Some(f), _) => (f, &settings.params.fit),
+            (None, Some(a)) => (&pa.fit, &a.params.fit),
+            (None, None) => (&pa.fit, &settings.params.fit),
+        };
+        let bounds = fit.at_bounds(opts);
+        fit_summary(
+            ui,
+            fit,
+            &bounds,
+            opts.free_widths,
+            refitting,
+            settings.move_mode,
+        );
         let window = settings.params.fit.window;
         let key = fit_key(ws, fit, window);
         if self.fit.as_ref().is_none_or(|c| c.key != key) {
@@ -255,6 +271,7 @@ impl RealSpacePanel {
             .height((ui.available_height() - 6.0).max(height.min(160.0)))
             .x_axis_label("r (Å)")
             .y_axis_label("g(r)")
+            .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .show(ui, |plot_ui| {
                 for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
                     let tol = fit_params.tolerance;
@@ -272,8 +289,8 @@ impl RealSpacePanel {
                 }
                 plot_ui.line(
                     Line::new("g(r) data", PlotPoints::Borrowed(&cache.data))
-                        .color(egui::Color32::LIGHT_GRAY)
-                        .width(2.0),
+                        .color(egui::Color32::from_rgba_unmultiplied(190, 190, 190, 110))
+                        .width(6.0),
                 );
                 if cache.sum.is_empty() {
                     return;
@@ -332,6 +349,7 @@ impl RealSpacePanel {
 fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32) {
     let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
     Plot::new("real_space_plot")
+        .id(PlotId::RealSpace.id())
         .height(height)
         .legend(Legend::default())
         .x_axis_label("r (Å)")
@@ -366,43 +384,74 @@ fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32)
 }
 
 /// The fractions with errors, the RMSE, the centres and width, and the key to the lines.
-fn fit_summary(ui: &mut egui::Ui, fit: &ModeFit, refitting: bool, move_mode: bool) {
+fn fit_summary(
+    ui: &mut egui::Ui,
+    fit: &ModeFit,
+    bounds: &AtBounds,
+    free_widths: bool,
+    refitting: bool,
+    move_mode: bool,
+) {
+    let held = bounds.count(free_widths);
     ui.horizontal_wrapped(|ui| {
         ui.strong("Connection modes");
         if refitting {
             ui.weak("(refitting the series…)");
         }
-        if fit.converged {
-            for i in 0..4 {
-                ui.colored_label(
-                    MODE_COLOURS[i],
-                    format!(
-                        "{}: {:.3} ± {:.3}",
-                        MODE_NAMES[i], fit.fractions[i], fit.fraction_errors[i]
-                    ),
-                );
-            }
-            ui.label(format!("RMSE {:.4}", fit.rmse));
-        } else {
+        if !fit.converged {
             ui.colored_label(
-                egui::Color32::from_rgb(230, 159, 0),
+                AT_BOUND,
                 fit.message.clone().unwrap_or_else(|| "fit failed".into()),
             );
+            return;
         }
+        if held > 0 {
+            ui.colored_label(AT_BOUND, format!("{held} at a bound"))
+                .on_hover_text(
+                    "A parameter on its bound (a centre at seed ± tolerance, an amplitude at 0, \
+                     a width at a width bound) is held there, not measured: its error is not \
+                     meaningful. Move the seed, widen the tolerance or check the fit window.",
+                );
+        }
+        for i in 0..4 {
+            let text = if bounds.amplitudes[i] {
+                format!("{}: 0 (at bound)", MODE_NAMES[i])
+            } else {
+                format!(
+                    "{}: {:.3} ± {:.3}",
+                    MODE_NAMES[i], fit.fractions[i], fit.fraction_errors[i]
+                )
+            };
+            ui.colored_label(MODE_COLOURS[i], text);
+        }
+        ui.label(format!("RMSE {:.4}", fit.rmse));
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("Centres (Å):");
-        for (colour, centre) in MODE_COLOURS.iter().zip(&fit.centres) {
-            ui.colored_label(*colour, format!("{centre:.3}"));
+        for ((colour, centre), held) in MODE_COLOURS.iter().zip(&fit.centres).zip(&bounds.centres) {
+            if *held {
+                ui.colored_label(AT_BOUND, format!("{centre:.3} (at bound)"));
+            } else {
+                ui.colored_label(*colour, format!("{centre:.3}"));
+            }
         }
-        ui.label(format!("width {:.3} Å", fit.widths[0]));
+        let width = format!("width {:.3} Å", fit.widths[0]);
+        if bounds.widths[0] && !free_widths {
+            ui.colored_label(AT_BOUND, format!("{width} (at bound)"));
+        } else {
+            ui.label(width);
+        }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.weak("Lines: g(r) data (grey, thick), sum (white), baseline (grey), residual (yellow), seeds (dashed, ± tolerance shaded).");
+        ui.weak(
+            "Key: g(r) data (thick grey band), sum (white), modes (their colours), baseline \
+             (grey), residual g − sum (yellow, same scale, about 0), seeds (dashed, ± tolerance \
+             shaded).",
+        );
         if move_mode {
-            ui.weak("drag a dashed seed line to move it");
+            ui.weak("Drag a dashed seed line to move it.");
         } else {
-            ui.weak("tick Move mode to drag the seeds");
+            ui.weak("Tick Move mode to drag the seeds.");
         }
     });
 }

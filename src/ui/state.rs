@@ -42,6 +42,8 @@ pub struct ViewState {
     /// Ctrl+Q or File ▸ Quit was chosen: the window closes after this frame.
     pub(super) quit: bool,
     pub(super) status: String,
+    /// Said again after the load that follows (why the demo was opened instead, say).
+    pub(super) notice: Option<String>,
 }
 
 /// One loaded sample: its series, what loading it said, how it is shown, and its analysis.
@@ -198,7 +200,7 @@ impl Workspace {
 /// A session file read in the background: what it held, or why it could not be read.
 pub struct SessionRead {
     pub(super) path: PathBuf,
-    pub(super) result: Result<Session, String>,
+    pub(super) result: Result<Session, crate::session::SessionError>,
     /// The last session at start-up (a failure falls back to the demo).
     pub(super) at_start: bool,
     /// Whether the file existed (a missing last session is no failure worth saying).

@@ -46,6 +46,8 @@ struct SampleCurves {
     curves: HashMap<Metric, Curve>,
     /// Error bars of each mode's fraction, (T, f − σ)–(T, f + σ).
     error_bars: [Vec<[PlotPoint; 2]>; 4],
+    /// Fractions of the modes whose centre ended on its bound, (T, f).
+    at_bound: Vec<PlotPoint>,
 }
 
 fn point_list(t: &[f64], y: impl Iterator<Item = f64>) -> Vec<PlotPoint> {
@@ -107,10 +109,29 @@ impl SampleCurves {
                 })
                 .collect()
         });
+        // Fits streamed in were made with the parameters being analysed, which are the
+        // sample's analysis parameters once it finishes; until then the finished ones apply.
+        let at_bound = a
+            .patterns
+            .iter()
+            .enumerate()
+            .flat_map(|(k, pa)| {
+                let fit = s.fresh.get(k).and_then(Option::as_ref).unwrap_or(&pa.fit);
+                let held = fit.at_bounds(&a.params.fit).centres;
+                let tk = t.get(k).copied().unwrap_or(f64::NAN);
+                (0..4)
+                    .filter(move |&m| held[m])
+                    .map(move |m| (tk, fit.fractions[m]))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|(x, y)| PlotPoint::new(x, y))
+            .collect();
         Some(SampleCurves {
             revision: s.revision,
             curves,
             error_bars,
+            at_bound,
         })
     }
 }
@@ -136,14 +157,13 @@ impl Panel {
 
     fn id(self) -> egui::Id {
         match self {
-            Panel::Area => PlotId::FsdpArea.id(),
-            p => egui::Id::unique(match p {
-                Panel::Moment => "vs_moment",
-                Panel::Lobes => "vs_lobes",
-                Panel::Fractions => "vs_fractions",
-                _ => "vs_rmse",
-            }),
+            Panel::Moment => PlotId::FsdpMoment,
+            Panel::Area => PlotId::FsdpArea,
+            Panel::Lobes => PlotId::Lobes,
+            Panel::Fractions => PlotId::Fractions,
+            Panel::Rmse => PlotId::Rmse,
         }
+        .id()
     }
 
     fn y_label(self) -> &'static str {
@@ -311,6 +331,17 @@ impl VersusPanel {
                 } else {
                     spline.width(1.5)
                 });
+                if let (Panel::Fractions, true, Some(0)) = (panel, i == active, metric.mode())
+                    && !cache.at_bound.is_empty()
+                {
+                    plot_ui.points(
+                        Points::new("centre at its bound", PlotPoints::Borrowed(&cache.at_bound))
+                            .color(super::realspace::AT_BOUND)
+                            .shape(MarkerShape::Circle)
+                            .filled(false)
+                            .radius(5.0),
+                    );
+                }
                 if let (Panel::Fractions, true, Some(m)) = (panel, i == active, metric.mode()) {
                     for bar in &cache.error_bars[m] {
                         plot_ui.line(
@@ -391,7 +422,8 @@ fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
         for (m, colour) in MODE_COLOURS.iter().enumerate() {
             ui.colored_label(*colour, MODE_NAMES[m]);
         }
-        ui.weak("| r6 fainter than r1");
+        ui.weak("| r6 fainter than r1 |");
+        ui.colored_label(super::realspace::AT_BOUND, "rings: centre at its bound");
     });
 }
 

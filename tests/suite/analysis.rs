@@ -181,7 +181,7 @@ fn analytic_pair_is_recovered_by_both_paths() {
     let model = shell_model();
     let q: Vec<f64> = (1..=8000).map(|i| 0.005 * i as f64).collect();
     let s: Vec<f64> = q.iter().map(|&x| model.s(x)).collect();
-    let r = r_grid(0.01, 20.0, 0.01);
+    let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
     for path in [TransformPath::Direct, TransformPath::Fft] {
         let plan =
             TransformPlan::new(&q, None, None, Modification::None, r.clone(), path).expect("plan");
@@ -194,4 +194,233 @@ fn analytic_pair_is_recovered_by_both_paths() {
         // Q·(S − 1) is ~1e-7 below the first point and the shells have died out by 40 1/Å.
         assert!(worst < 1e-4, "{path:?}: max |ΔG| = {worst}");
     }
+}
+
+/// The per-pattern results that must not depend on any other pattern (ΔS and the series-level
+/// quantities depend on the reference and the series by definition).
+fn assert_same_pattern_results(
+    a: &glassray::analysis::series::PatternAnalysis,
+    b: &glassray::analysis::series::PatternAnalysis,
+    what: &str,
+) {
+    let close =
+        |x: f64, y: f64| (x - y).abs() <= 1e-12 * (1.0 + x.abs()) || (x.is_nan() && y.is_nan());
+    assert!(
+        close(a.fsdp.first_moment, b.fsdp.first_moment),
+        "{what}: FSDP moment"
+    );
+    assert!(close(a.fsdp.area, b.fsdp.area), "{what}: FSDP area");
+    let (ra, rb) = (
+        a.real_space.as_ref().expect("G(r)"),
+        b.real_space.as_ref().expect("G(r)"),
+    );
+    assert_eq!(ra.r.len(), rb.r.len(), "{what}");
+    for (x, y) in ra.big_g.iter().zip(&rb.big_g) {
+        assert!(close(*x, *y), "{what}: G(r) {x} vs {y}");
+    }
+    for k in 0..4 {
+        assert!(
+            close(a.fit.fractions[k], b.fit.fractions[k]),
+            "{what}: fraction {k}"
+        );
+        assert!(
+            close(a.fit.centres[k], b.fit.centres[k]),
+            "{what}: centre {k}"
+        );
+    }
+    assert_eq!(a.lobes.len(), b.lobes.len(), "{what}: lobes");
+}
+
+#[test]
+fn an_odd_file_never_changes_another_patterns_results() {
+    use glassray::model::Pattern;
+    let clean = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_end: 345.0,
+            ..Default::default()
+        },
+    );
+    let n = clean.len();
+    let params = AnalysisParams::default();
+    let base = analyze(&clean, &params, &Marks::default());
+    let coarser = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x = p.x.iter().step_by(2).copied().collect();
+        q.y = p.y.iter().step_by(2).copied().collect();
+        q
+    };
+    let denser = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.clear();
+        q.y.clear();
+        for i in 0..p.x.len() {
+            q.x.push(p.x[i]);
+            q.y.push(p.y[i]);
+            if i + 1 < p.x.len() {
+                q.x.push(0.5 * (p.x[i] + p.x[i + 1]));
+                q.y.push(0.5 * (p.y[i] + p.y[i + 1]));
+            }
+        }
+        q
+    };
+    let shifted = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.iter_mut().for_each(|x| *x += 0.01);
+        q
+    };
+    let truncated = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.truncate(p.x.len() - 100);
+        q.y.truncate(p.y.len() - 100);
+        q
+    };
+    // A NaN row is dropped by the reader: the pattern lacks that point.
+    let lost_row = |p: &Pattern| {
+        let mut q = p.clone();
+        q.x.remove(300);
+        q.y.remove(300);
+        q
+    };
+    type Change<'a> = &'a dyn Fn(&Pattern) -> Pattern;
+    let cases: [(&str, Change<'_>); 5] = [
+        ("coarser", &coarser),
+        ("denser", &denser),
+        ("shifted by 0.01", &shifted),
+        ("truncated", &truncated),
+        ("one row lost", &lost_row),
+    ];
+    for (what, change) in cases {
+        // The first file odd: every other pattern as in the clean series.
+        let mut odd = clean.clone();
+        odd.patterns[0] = change(&odd.patterns[0]);
+        let a = analyze(&odd, &params, &Marks::default());
+        for i in 1..n {
+            assert_same_pattern_results(&a.patterns[i], &base.patterns[i], what);
+        }
+        assert!(
+            a.patterns[0].real_space.is_some(),
+            "{what}: the odd file has its G(r)"
+        );
+        // A later file odd: it still gets a G(r), and the others are untouched.
+        let mut odd = clean.clone();
+        odd.patterns[7] = change(&odd.patterns[7]);
+        let a = analyze(&odd, &params, &Marks::default());
+        assert!(
+            a.patterns[7].real_space.is_some(),
+            "{what}: pattern 7 has its G(r)"
+        );
+        for i in (0..n).filter(|&i| i != 7) {
+            assert_same_pattern_results(&a.patterns[i], &base.patterns[i], what);
+        }
+        assert!(
+            a.messages.iter().any(|m| m.contains("2 Q grids")),
+            "{what}: {:?}",
+            a.messages
+        );
+    }
+}
+
+#[test]
+fn window_edges_include_points_a_few_ulps_outside() {
+    use glassray::analysis::fsdp::fsdp;
+    // np.arange(0.5, 25.01, 0.02) steps by (0.5 + 0.02) − 0.5: its point near 3.0 is
+    // 3.000000000000002, which a strict comparison drops from the 2.2–3.0 window.
+    let delta = (0.5 + 0.02) - 0.5;
+    let numpy: Vec<f64> = (0..1226).map(|i| 0.5 + i as f64 * delta).collect();
+    let exact: Vec<f64> = (0..1226).map(|i| 0.5 + i as f64 * 0.02).collect();
+    let s = |q: &[f64]| -> Vec<f64> {
+        q.iter()
+            .map(|&x| 1.0 + (-(x - 2.6f64).powi(2) / 0.02).exp())
+            .collect()
+    };
+    let a = fsdp(&numpy, &s(&numpy), 2.2, 3.0);
+    let b = fsdp(&exact, &s(&exact), 2.2, 3.0);
+    assert_eq!(a.points, 41);
+    assert_eq!(b.points, 41);
+    assert!(
+        (a.first_moment - b.first_moment).abs() < 1e-9,
+        "{a:?} vs {b:?}"
+    );
+}
+
+#[test]
+fn f_of_q_starting_at_q_zero_gives_a_g_of_r() {
+    use glassray::model::{HeatingSeries, Quantity};
+    let q: Vec<f64> = (0..1250).map(|i| 0.02 * i as f64).collect();
+    let mut s = glassray::demo::model_structure_factor(&SAMPLES[0], 300.0, &q[1..]);
+    s.insert(0, 0.3); // S(0) of a real sample: any finite value, its weight is zero
+    let mut as_s = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_end: 300.0,
+            ..Default::default()
+        },
+    );
+    let template = as_s.patterns[0].clone();
+    let mut sq = template.clone();
+    sq.x = q.clone();
+    sq.y = s.clone();
+    let mut fq = template;
+    fq.quantity = Quantity::ReducedStructureFunction;
+    fq.x = q.clone();
+    fq.y = q.iter().zip(&s).map(|(q, s)| q * (s - 1.0)).collect();
+    as_s.patterns = vec![sq];
+    let as_f = HeatingSeries::new("F", None, vec![fq]);
+    let params = AnalysisParams::default();
+    let a = analyze(&as_s, &params, &Marks::default());
+    let b = analyze(&as_f, &params, &Marks::default());
+    let ga = &a.patterns[0]
+        .real_space
+        .as_ref()
+        .expect("G(r) from S(Q)")
+        .big_g;
+    let gb = &b.patterns[0]
+        .real_space
+        .as_ref()
+        .unwrap_or_else(|| panic!("G(r) from F(Q): {:?}", b.patterns[0].messages))
+        .big_g;
+    let peak = ga.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    for (x, y) in ga.iter().zip(gb) {
+        assert!((x - y).abs() <= 1e-9 * peak, "{x} vs {y}");
+    }
+}
+
+#[test]
+fn a_dead_frame_or_a_spike_is_flagged_and_never_moves_the_transitions() {
+    let clean = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let params = AnalysisParams::default();
+    let base = analyze(&clean, &params, &Marks::default());
+    assert!(
+        base.patterns.iter().all(|p| p.suspect.is_none()),
+        "nothing is suspect in a clean series"
+    );
+    let kelvin = |a: &glassray::analysis::series::SeriesAnalysis, t: Transition| {
+        a.transitions.kelvin(t).expect("detected")
+    };
+    let mut broken = clean.clone();
+    broken.patterns[7].y.iter_mut().for_each(|v| *v = 0.0); // a dead read-out at 321 K
+    broken.patterns[60].y.iter_mut().for_each(|v| *v *= 1.3); // a bad normalisation
+    let a = analyze(&broken, &params, &Marks::default());
+    let reason = |i: usize| a.patterns[i].suspect.clone().unwrap_or_default();
+    assert!(reason(7).contains("dead frame"), "{}", reason(7));
+    assert!(reason(60).contains("spike"), "{}", reason(60));
+    assert!(
+        a.patterns[60]
+            .messages
+            .iter()
+            .any(|m| m.contains("kept out")),
+        "{:?}",
+        a.patterns[60].messages
+    );
+    for t in Transition::ALL {
+        let (x, y) = (kelvin(&a, t), kelvin(&base, t));
+        assert!(
+            (x - y).abs() <= 3.0,
+            "{}: {x} K with the bad frames, {y} K without",
+            t.name()
+        );
+    }
+    // The values themselves are still reported.
+    assert_eq!(a.patterns[7].fsdp.area, 0.0);
 }

@@ -8,14 +8,14 @@ use glassray::model::TemperatureSource;
 
 use super::{fixture, load, shared};
 
-fn glassray(args: &[&str]) -> Output {
+pub(super) fn glassray(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_glassray"))
         .args(args)
         .output()
         .expect("run glassray")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(super) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

@@ -1,6 +1,8 @@
 mod analysis;
 mod bad_input;
 mod cli;
+mod cli_outputs;
+mod cli_usage;
 mod formats;
 mod house;
 mod readers;

@@ -5,7 +5,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use glassray::analysis::transitions::Transition;
-use glassray::ui::GlassrayApp;
+use glassray::ui::{GlassrayApp, PlotId};
 
 use super::fixture;
 
@@ -110,6 +110,14 @@ fn play_sweeps_the_series() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert_eq!(h.state().cursor(), paused, "pause stops the sweep");
+}
+
+/// File ▸ Paths…
+fn open_paths_window(h: &mut Harness<'static, GlassrayApp>) {
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Paths…").click();
+    h.run_steps(2);
 }
 
 /// Focuses the text field with accessible name `label` and types `text` into it.
@@ -307,8 +315,7 @@ fn a_mark_survives_a_session_save_and_reload() {
         );
     }
     // Save through File ▸ Session file ▸ Save session to path.
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Save session to path").click();
     h.run_steps(2);
@@ -318,8 +325,7 @@ fn a_mark_survives_a_session_save_and_reload() {
     // A new app reopens it through the same menu.
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Session file", session.to_str().expect("utf-8"));
     h.get_by_label("Open session from path").click();
     h.run_steps(2);
@@ -356,8 +362,7 @@ fn export_writes_the_analyze_files() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
-    h.get_by_label("File").click();
-    h.run_steps(2);
+    open_paths_window(&mut h);
     type_into(&mut h, "Export folder", dir.path().to_str().expect("utf-8"));
     h.get_by_label("Export to folder").click();
     h.run_steps(2);
@@ -547,4 +552,352 @@ fn while_a_change_is_analysed_the_samples_never_show_mixed_parameters() {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     assert!(frames > 1, "the re-analysis took more than one frame");
+}
+
+/// eframe's storage, for calling the save hook by hand.
+struct NoStorage;
+
+impl eframe::Storage for NoStorage {
+    fn get_string(&self, _key: &str) -> Option<String> {
+        None
+    }
+    fn set_string(&mut self, _key: &str, _value: String) {}
+    fn remove_string(&mut self, _key: &str) {}
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn a_last_session_from_a_newer_glassray_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("last-session.ron");
+    let newer = "(version: 7, layout_of_the_future: [1, 2, 3])";
+    std::fs::write(&path, newer).expect("write");
+    let p = path.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| GlassrayApp::with_autosave(&cc.egui_ctx, p.clone()));
+    wait_loaded(&mut h);
+    wait_idle(&mut h);
+    assert!(
+        h.state().status().contains("newer Glassray"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(h.state().samples().len(), 3, "it starts on the demo");
+    eframe::App::save(h.state_mut(), &mut NoStorage);
+    wait_idle(&mut h);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), newer);
+}
+
+/// Every plot's `[x_min, x_max, y_min, y_max]` as of the last frame.
+fn all_bounds(h: &Harness<'static, GlassrayApp>) -> Vec<(PlotId, [f64; 4])> {
+    PlotId::ALL
+        .iter()
+        .map(|&p| {
+            let b = GlassrayApp::plot_bounds(&h.ctx, p).unwrap_or_else(|| panic!("{p:?} drawn"));
+            (p, b)
+        })
+        .collect()
+}
+
+/// The plots whose data do not change with the slider.
+const VERSUS: [PlotId; 5] = [
+    PlotId::FsdpMoment,
+    PlotId::FsdpArea,
+    PlotId::Lobes,
+    PlotId::Fractions,
+    PlotId::Rmse,
+];
+
+fn assert_same(
+    what: &str,
+    frame: usize,
+    now: &[(PlotId, [f64; 4])],
+    before: &[(PlotId, [f64; 4])],
+    plots: &[PlotId],
+) {
+    for ((p, a), (_, b)) in now.iter().zip(before) {
+        if plots.contains(p) {
+            assert_eq!(a, b, "{what}, frame {frame}: {p:?} bounds moved");
+        }
+    }
+}
+
+/// A double click where a plot's data area is, which resets its view. The harness steps a
+/// quarter of a second per frame, longer than a double click may take, so the two clicks are
+/// given their own times 50 ms apart.
+fn double_click(h: &mut Harness<'static, GlassrayApp>, at: egui::Pos2) {
+    h.hover_at(at);
+    h.step();
+    let t0 = h.ctx.input(|i| i.time);
+    for k in 0..4 {
+        if k % 2 == 0 {
+            h.drag_at(at);
+        } else {
+            h.drop_at(at);
+        }
+        h.input_mut().time = Some(t0 + 0.05 * (k + 1) as f64);
+        h.step();
+    }
+    h.input_mut().time = None;
+    h.run_steps(2);
+}
+
+fn pan(h: &mut Harness<'static, GlassrayApp>, from: egui::Pos2, by: egui::Vec2) {
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=5 {
+        h.hover_at(from + by * (k as f32 / 5.0));
+        h.step();
+    }
+    h.drop_at(from + by);
+    h.run_steps(2);
+}
+
+#[test]
+fn no_plot_moves_its_axes_unless_its_data_a_pan_or_a_reset_does() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.run_steps(4);
+    let start = all_bounds(&h);
+    let frames: Vec<egui::Rect> = PlotId::ALL
+        .iter()
+        .map(|&p| GlassrayApp::plot_frame(&h.ctx, p).expect("drawn"))
+        .collect();
+    // The RMSE panel spans its values with a small margin (not 0–1 for values of 0.02).
+    let rmse: Vec<f64> = h
+        .state()
+        .samples()
+        .iter()
+        .flat_map(|s| s.analysis().expect("analysed").patterns.iter())
+        .map(|p| p.fit.rmse)
+        .filter(|v| v.is_finite())
+        .collect();
+    let (lo, hi) = rmse
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let [_, _, y0, y1] = GlassrayApp::plot_bounds(&h.ctx, PlotId::Rmse).expect("rmse");
+    let span = hi - lo;
+    assert!(
+        y0 >= lo - 0.25 * span && y1 <= hi + 0.25 * span && y0 <= lo && y1 >= hi,
+        "RMSE {lo}–{hi} shown as {y0}–{y1}"
+    );
+
+    // 1. The pointer wanders over every plot for 120 frames: nothing moves.
+    let mut frame = 0;
+    for k in 0..120 {
+        let rect = frames[k % frames.len()];
+        let f = (k as f32 * 0.37).fract();
+        h.hover_at(rect.lerp_inside(egui::vec2(f, 1.0 - f)));
+        h.step();
+        frame += 1;
+        assert_same("hover", frame, &all_bounds(&h), &start, &PlotId::ALL);
+    }
+    h.remove_cursor();
+
+    // 2. The slider runs 40 patterns up and back: the versus-T panels hold still, and the
+    //    pattern plots come back to where they were.
+    for key in [egui::Key::ArrowRight, egui::Key::ArrowLeft] {
+        for _ in 0..40 {
+            h.key_press(key);
+            h.step();
+            frame += 1;
+            assert_same("slider", frame, &all_bounds(&h), &start, &VERSUS);
+        }
+    }
+    assert_eq!(h.state().cursor(), 0);
+    h.run_steps(2);
+    assert_same("slider back", frame, &all_bounds(&h), &start, &PlotId::ALL);
+
+    // 3. Play for 60 frames.
+    h.get_by_label("Play").click();
+    for _ in 0..60 {
+        h.step();
+        frame += 1;
+        assert_same("play", frame, &all_bounds(&h), &start, &VERSUS);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.get_by_label("Pause").click();
+    h.step();
+    while h.state().cursor() > 0 {
+        h.key_press(egui::Key::ArrowLeft);
+        h.step();
+    }
+    h.run_steps(2);
+    assert_same("play back", frame, &all_bounds(&h), &start, &PlotId::ALL);
+
+    // 4. A seed drag: only the fit and what the fits feed may change while it runs.
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    let seed = h.state().params().fit.seeds[0];
+    let fit = frames[4];
+    let x = h.state().seed_screen_x(&h.ctx, 0).expect("seed drawn");
+    let at = egui::pos2(x, fit.center().y);
+    h.hover_at(at);
+    h.step();
+    h.drag_at(at);
+    h.step();
+    let unfitted = [
+        PlotId::Pattern,
+        PlotId::Difference,
+        PlotId::HeatMap,
+        PlotId::RealSpace,
+        PlotId::FsdpMoment,
+        PlotId::FsdpArea,
+        PlotId::Lobes,
+    ];
+    for k in 1..=20 {
+        h.hover_at(at - egui::vec2(2.0 * k as f32, 0.0));
+        h.step();
+        frame += 1;
+        assert_same("seed drag", frame, &all_bounds(&h), &start, &unfitted);
+    }
+    h.drop_at(at - egui::vec2(40.0, 0.0));
+    h.run_steps(2);
+    assert!(
+        h.state().params().fit.seeds[0] < seed - 0.01,
+        "the seed moved"
+    );
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    // The seed typed back: the same fits, so the same bounds as at the start.
+    h.get_by_role_and_label(Role::SpinButton, "1-atom seed (Å)")
+        .set_value_accesskit(seed);
+    h.run_steps(2);
+    wait_idle(&mut h);
+    h.run_steps(3);
+    assert_eq!(h.state().params().fit.seeds[0], seed);
+    assert_same("seed back", frame, &all_bounds(&h), &start, &PlotId::ALL);
+
+    // 5. Pan a versus-T panel and the S(Q) plot, then double-click each: the data's bounds.
+    for (plot, index) in [(PlotId::FsdpArea, 6), (PlotId::Pattern, 0)] {
+        let rect = frames[index];
+        pan(&mut h, rect.center(), egui::vec2(60.0, 20.0));
+        let panned = GlassrayApp::plot_bounds(&h.ctx, plot).expect("drawn");
+        let before = start.iter().find(|(p, _)| *p == plot).expect("plot").1;
+        assert_ne!(panned, before, "{plot:?} panned");
+        double_click(&mut h, rect.center());
+        while h.state().cursor() > 0 {
+            h.key_press(egui::Key::ArrowLeft);
+            h.step();
+        }
+        h.run_steps(2);
+        let now = all_bounds(&h);
+        let plots = if plot == PlotId::Pattern {
+            &PlotId::ALL[..]
+        } else {
+            &VERSUS[..]
+        };
+        assert_same("reset", frame, &now, &start, plots);
+    }
+}
+
+/// Presses and releases the primary button at `at`, as a mouse does.
+fn mouse_click(h: &mut Harness<'static, GlassrayApp>, at: egui::Pos2) {
+    h.hover_at(at);
+    h.step();
+    h.drag_at(at);
+    h.step();
+    h.drop_at(at);
+    h.step();
+}
+
+#[test]
+fn the_paths_window_takes_mouse_clicks_and_typing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let session = dir.path().join("by-mouse.ron");
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    // File ▸ Paths… with the mouse.
+    let file = h.get_by_label("File").rect();
+    mouse_click(&mut h, file.center());
+    h.run_steps(2);
+    let item = h.get_by_label("Paths…").rect();
+    mouse_click(&mut h, item.center());
+    h.run_steps(2);
+    // Click into the session field: the window stays, the field takes the typing.
+    let field = h
+        .get_by_role_and_label(Role::TextInput, "Session file")
+        .rect();
+    mouse_click(&mut h, field.center());
+    h.run_steps(2);
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Session file")
+            .is_some(),
+        "the window is still open after a click into its field"
+    );
+    h.event(egui::Event::Text(session.display().to_string()));
+    h.step();
+    let save = h.get_by_label("Save session to path").rect();
+    mouse_click(&mut h, save.center());
+    h.run_steps(2);
+    wait_idle(&mut h);
+    assert!(session.exists(), "{}", h.state().status());
+    assert!(
+        h.state().status().contains("by-mouse.ron"),
+        "the status says where: {}",
+        h.state().status()
+    );
+    // Done: the window closed itself.
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Session file")
+            .is_none()
+    );
+}
+
+#[test]
+fn parameters_held_by_their_bounds_are_marked_in_the_fit_panel() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    // A tolerance of 2 mÅ holds most centres on seed ± tolerance.
+    h.get_by_role_and_label(Role::SpinButton, "Seed tolerance (Å)")
+        .set_value_accesskit(0.002);
+    h.run_steps(2);
+    wait_idle(&mut h);
+    h.run_steps(2);
+    let state = h.state();
+    let params = state.params().fit.clone();
+    assert_eq!(params.tolerance, 0.002);
+    let fit = state.shown_fit().expect("a fit");
+    let bounds = fit.at_bounds(&params);
+    let held = bounds.count(params.free_widths);
+    assert!(
+        bounds.any_centre(),
+        "{:?} vs seeds {:?}",
+        fit.centres,
+        params.seeds
+    );
+    assert!(
+        h.query_by_label(&format!("{held} at a bound")).is_some(),
+        "the fit header counts {held}"
+    );
+    for i in 0..4 {
+        let text = format!("{:.3} (at bound)", fit.centres[i]);
+        assert_eq!(
+            h.query_by_label(&text).is_some(),
+            bounds.centres[i],
+            "centre {i}: {text}"
+        );
+    }
+    // Back to the default tolerance: the count is what the library says for that fit.
+    h.get_by_role_and_label(Role::SpinButton, "Seed tolerance (Å)")
+        .set_value_accesskit(0.1);
+    h.run_steps(2);
+    wait_idle(&mut h);
+    h.run_steps(2);
+    let state = h.state();
+    let fit = state.shown_fit().expect("a fit");
+    let params = state.params().fit.clone();
+    let held = fit.at_bounds(&params).count(params.free_widths);
+    assert_eq!(
+        h.query_by_label_contains("at a bound").is_some(),
+        held > 0,
+        "{held} held"
+    );
 }

@@ -120,6 +120,34 @@ pub struct ModeFit {
     pub message: Option<String>,
 }
 
+/// Which parameters of a fit sit on a bound ([`ModeFit::at_bounds`]), in mode order. A value
+/// held by its bound is not a measurement: its error is meaningless and the user should see it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AtBounds {
+    pub centres: [bool; 4],
+    /// At zero: the mode is absent from the fit.
+    pub amplitudes: [bool; 4],
+    pub widths: [bool; 4],
+}
+
+impl AtBounds {
+    /// How many parameters are on a bound (a shared width counts once).
+    pub fn count(&self, free_widths: bool) -> usize {
+        let n = |a: &[bool; 4]| a.iter().filter(|&&b| b).count();
+        let widths = if free_widths {
+            n(&self.widths)
+        } else {
+            usize::from(self.widths[0])
+        };
+        n(&self.centres) + n(&self.amplitudes) + widths
+    }
+
+    /// Any centre on its seed ± tolerance.
+    pub fn any_centre(&self) -> bool {
+        self.centres.iter().any(|&b| b)
+    }
+}
+
 impl ModeFit {
     fn failed(message: String, points: usize) -> Self {
         let nan4 = [f64::NAN; 4];
@@ -140,6 +168,25 @@ impl ModeFit {
             converged: false,
             message: Some(message),
         }
+    }
+
+    /// Which parameters ended on a bound of the model given by `opts` (the fit's own
+    /// parameters): a centre at its seed ± tolerance, an amplitude at 0, a width at either width
+    /// bound. The solver projects onto the bounds, so "on" means within 1e-9 of the bound's
+    /// scale. A failed fit has none.
+    pub fn at_bounds(&self, opts: &FitParams) -> AtBounds {
+        let on =
+            |v: f64, bound: f64| v.is_finite() && (v - bound).abs() <= 1e-9 * bound.abs().max(1.0);
+        let mut b = AtBounds::default();
+        for i in 0..4 {
+            let (seed, tol) = (opts.seeds[i], opts.tolerance);
+            b.centres[i] =
+                tol > 0.0 && (on(self.centres[i], seed - tol) || on(self.centres[i], seed + tol));
+            b.amplitudes[i] = on(self.amplitudes[i], 0.0);
+            let (lo, hi) = opts.width_bounds;
+            b.widths[i] = on(self.widths[i], lo) || on(self.widths[i], hi);
+        }
+        b
     }
 
     /// Model value at r.
@@ -166,7 +213,7 @@ impl ModeFit {
 fn window(r: &[f64], g: &[f64], (lo, hi): (f64, f64)) -> (Vec<f64>, Vec<f64>) {
     r.iter()
         .zip(g)
-        .filter(|(x, v)| **x >= lo && **x <= hi && v.is_finite())
+        .filter(|(x, v)| crate::analysis::window::inside(**x, lo, hi) && v.is_finite())
         .map(|(x, v)| (*x, *v))
         .unzip()
 }
@@ -278,6 +325,37 @@ mod tests {
 
     pub(super) fn grid() -> Vec<f64> {
         (0..=500).map(|i| 3.5 + 0.01 * i as f64).collect()
+    }
+
+    #[test]
+    fn parameters_held_by_their_bounds_are_found() {
+        let opts = FitParams::default();
+        let r = grid();
+        // Mode 0 planted 0.25 Å beyond its seed's tolerance (so its centre stops at the bound),
+        // mode 3 absent (amplitude 0); modes 1 and 2 well inside.
+        let mut centres = opts.seeds;
+        centres[0] += 0.25;
+        let y = planted(&r, [0.3, 0.4, 0.3, 0.0], centres, [0.27; 4], 1.0);
+        let fit = fit_connection_modes(&r, &y, &opts, None);
+        let b = fit.at_bounds(&opts);
+        // (The neighbours may lean on their bounds too, compensating.)
+        assert!(b.centres[0], "{:?}", fit.centres);
+        assert_eq!(
+            b.centres,
+            std::array::from_fn(|i| {
+                let (c, s) = (fit.centres[i], opts.seeds[i]);
+                ((c - s).abs() - opts.tolerance).abs() < 1e-9
+            })
+        );
+        assert!((fit.centres[0] - (opts.seeds[0] + opts.tolerance)).abs() < 1e-9);
+        assert!(b.amplitudes[3], "{:?}", fit.amplitudes);
+        assert!(!b.amplitudes[1] && !b.amplitudes[2]);
+        assert!(b.any_centre());
+        assert!(b.count(false) >= 2);
+        // A clean planted fit inside every bound has none.
+        let y = planted(&r, [0.2, 0.3, 0.3, 0.2], opts.seeds, [0.27; 4], 1.0);
+        let fit = fit_connection_modes(&r, &y, &opts, None);
+        assert_eq!(fit.at_bounds(&opts), AtBounds::default(), "{fit:?}");
     }
 
     #[test]

@@ -87,8 +87,12 @@ pub(super) fn linear_start(
     }
 }
 
-/// The best linear start at the seeds over widths every 0.1 Å from the lower width bound, then
-/// the 0.05 Å neighbours of the best: (amplitudes, baseline, width).
+/// The most widths the coarse start scan tries.
+const MAX_WIDTH_TRIES: usize = 200;
+
+/// The best linear start at the seeds over widths every 0.1 Å from the lower width bound (in at
+/// most [`MAX_WIDTH_TRIES`] steps), then the 0.05 Å neighbours of the best: (amplitudes,
+/// baseline, width).
 #[inline(always)]
 pub(super) fn width_scan(
     r: &[f64],
@@ -104,9 +108,21 @@ pub(super) fn width_scan(
             *best = (rss, amps, b, w);
         }
     };
-    let coarse = ((smax - smin) / 0.1).ceil().max(0.0) as usize;
+    // Every 0.1 Å, or in at most MAX_WIDTH_TRIES steps when the bounds are far apart: the
+    // scan is bounded whatever the bounds.
+    let span = smax - smin;
+    let step = if span.is_finite() && span > 0.0 {
+        (span / MAX_WIDTH_TRIES as f64).max(0.1)
+    } else {
+        0.1
+    };
+    let coarse = if span.is_finite() && span > 0.0 {
+        ((span / step).ceil() as usize).min(MAX_WIDTH_TRIES)
+    } else {
+        0
+    };
     for k in 0..=coarse {
-        try_width((smin + 0.1 * k as f64).min(smax), &mut best);
+        try_width((smin + step * k as f64).min(smax), &mut best);
     }
     let centre = best.3;
     for w in [centre - 0.05, centre + 0.05] {
@@ -175,6 +191,23 @@ mod tests {
         let (a, b, _) = linear_start(&r, Some(0.01), &y, &opts.seeds, 0.27, false);
         assert_eq!(b, 0.0);
         assert!(a.iter().zip(&amps).all(|(x, y)| (x - y).abs() < 1e-8));
+    }
+
+    #[test]
+    fn the_width_scan_is_bounded_whatever_the_bounds() {
+        // Bounds 1e155–6e214 Å once asked for 6e215 widths: a session could hang the app.
+        let opts = FitParams {
+            width_bounds: (4.45e155, 6.25e214),
+            ..FitParams::default()
+        };
+        let r = grid();
+        let y = planted(&r, [0.1; 4], opts.seeds, [0.27; 4], 1.0);
+        let (_, _, w) = width_scan(&r, Some(0.01), &y, &opts);
+        assert!(w >= opts.width_bounds.0 && w <= opts.width_bounds.1, "{w}");
+        // Ordinary bounds still scan every 0.1 Å and find the planted width's neighbourhood.
+        let opts = FitParams::default();
+        let (_, _, w) = width_scan(&r, Some(0.01), &y, &opts);
+        assert!((w - 0.27).abs() <= 0.05 + 1e-12, "{w}");
     }
 
     #[test]
