@@ -4,6 +4,9 @@
 //! folder also holds Ni G(r) files; a background beside the sample), they are offered as series
 //! of their own rather than mixed in. The rule, on the files that were read:
 //!
+//! 0. First, files whose quantity nothing states are read alike: when at least 2 of them, and
+//!    more than half, were inferred as one quantity, those that stayed unknown (or fell on the
+//!    other side of S(Q) − 1 / F(Q)) take it, with a note (`settle_inferred`; loose files too).
 //! 1. Files are grouped by what they hold: the quantity, the x unit (Q, 2θ or r), the
 //!    composition (else sample) stated in the header (a file stating none matches only files
 //!    stating none), and whether the file name marks a background (a `bkg`, `bg`, `background`,
@@ -22,7 +25,66 @@
 //! order. Loose files given together are never split: the user chose them. An empty list gives
 //! one empty group.
 
-use crate::model::{Quantity, XUnit};
+use super::FileData;
+use super::formats::{INFERRED_NOTE, UNSTATED_NOTE};
+use crate::model::{Pattern, Quantity, XUnit};
+
+/// Whether nothing stated the pattern's quantity (it was inferred from the values, or not).
+fn quantity_from_values(p: &Pattern) -> bool {
+    p.notes
+        .iter()
+        .any(|n| n.starts_with(INFERRED_NOTE) || n.starts_with(UNSTATED_NOTE))
+}
+
+/// Whether a pattern whose own values gave `own` may take `common` from the other files: when
+/// its values did not tell, or told S(Q) − 1 from F(Q) (the pair the weakest tests separate),
+/// and the axis is in the right space.
+fn may_take(own: Quantity, common: Quantity, x_unit: XUnit) -> bool {
+    let pair = [Quantity::Interference, Quantity::ReducedStructureFunction];
+    let space = common.is_real_space() == (x_unit == XUnit::RAngstrom);
+    own != common
+        && space
+        && (own == Quantity::Unknown || (pair.contains(&own) && pair.contains(&common)))
+}
+
+/// Rule 0, before grouping: the files of one folder whose quantity nothing stated are read
+/// alike. When at least 2 of them, and more than half, were inferred as one quantity, the
+/// others that stayed unknown (or fell on the other side of S(Q) − 1 / F(Q)) take it, with a
+/// note; so one odd-looking pattern does not split a heating series. Returns how many changed.
+pub(super) fn settle_inferred(files: &mut [(FileData, usize)]) -> usize {
+    let from_values: Vec<Quantity> = files
+        .iter()
+        .flat_map(|(fd, _)| &fd.patterns)
+        .filter(|p| quantity_from_values(p))
+        .map(|p| p.quantity)
+        .collect();
+    let mut tally: Vec<(Quantity, usize)> = Vec::new();
+    for q in from_values.iter().filter(|q| **q != Quantity::Unknown) {
+        match tally.iter_mut().find(|(t, _)| t == q) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((*q, 1)),
+        }
+    }
+    let Some(&(common, count)) = tally.iter().max_by_key(|(_, n)| *n) else {
+        return 0;
+    };
+    if count < 2 || count * 2 <= from_values.len() {
+        return 0;
+    }
+    let mut changed = 0;
+    for p in files.iter_mut().flat_map(|(fd, _)| fd.patterns.iter_mut()) {
+        if quantity_from_values(p) && may_take(p.quantity, common, p.x_unit) {
+            p.notes.push(format!(
+                "quantity taken as {common}, as inferred for {count} of the {} patterns here whose quantity nothing states (this file's own values gave {}); force with --quantity",
+                from_values.len(),
+                p.quantity
+            ));
+            p.quantity = common;
+            changed += 1;
+        }
+    }
+    changed
+}
 
 /// What the split looks at in one read file.
 #[derive(Debug, Clone, PartialEq)]

@@ -413,6 +413,7 @@ impl SeriesFiles {
         } = self;
         let mut read = Read::from_results(results, &mut ignored);
         read.failed.extend(listing_failed);
+        group::settle_inferred(&mut read.files);
         let (log, log_problems) = read_series_log(logs, &mut ignored, &mut read.failed, opts);
         let groups = match folder {
             Some(_) => {

@@ -309,6 +309,35 @@ fn a_folder_mixing_quantities_gives_the_main_series_first_and_the_others_apart()
 }
 
 #[test]
+fn one_unlabelled_file_the_values_do_not_place_stays_in_its_series() {
+    let dir = temp_dir();
+    for t in [300, 400, 500, 600] {
+        write(
+            dir.path(),
+            &format!("ZrCu_{t}K.dat"),
+            rows(0.5, 25.0, 1200, s_of_q).as_bytes(),
+        );
+    }
+    // A damaged frame: nothing says its quantity and its values look like nothing.
+    write(
+        dir.path(),
+        "ZrCu_700K.dat",
+        rows(0.5, 25.0, 1200, undecidable).as_bytes(),
+    );
+    let loads = load_inputs(&[dir.path().to_path_buf()], &LoadOptions::default());
+    assert_eq!(loads.len(), 1, "not split");
+    let p = &loads[0].series.patterns;
+    assert!(p.iter().all(|p| p.quantity == Quantity::StructureFactor));
+    assert!(
+        p[4].notes
+            .iter()
+            .any(|n| n.starts_with("quantity taken as S(Q), as inferred for 4 of the 5")),
+        "{:?}",
+        p[4].notes
+    );
+}
+
+#[test]
 fn an_index_log_matches_files_by_their_own_position_after_a_skip() {
     let dir = temp_dir();
     let good = format!("# Q S(Q)\n{}", rows(0.5, 12.0, 60, s_of_q));

@@ -28,6 +28,11 @@
 use super::super::header::XLabel;
 use crate::model::Quantity;
 
+/// The start of the note of a quantity inferred from the values.
+pub(crate) const INFERRED_NOTE: &str = "quantity inferred as ";
+/// The start of the note of a quantity nothing stated and the values did not tell.
+pub(crate) const UNSTATED_NOTE: &str = "quantity not stated";
+
 /// Fewest points a quantity is inferred from.
 const MIN_POINTS: usize = 20;
 
@@ -42,7 +47,7 @@ impl Inference {
     fn found(quantity: Quantity, why: String) -> Self {
         Inference {
             quantity,
-            note: format!("quantity inferred as {quantity}: {why}; force with --quantity"),
+            note: format!("{INFERRED_NOTE}{quantity}: {why}; force with --quantity"),
         }
     }
 
@@ -50,7 +55,7 @@ impl Inference {
         Inference {
             quantity: Quantity::Unknown,
             note: format!(
-                "quantity not stated (no column label, header key or known extension) and not inferred: {why}; set it with --quantity"
+                "{UNSTATED_NOTE} (no column label, header key or known extension) and not inferred: {why}; set it with --quantity"
             ),
         }
     }

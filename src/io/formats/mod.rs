@@ -39,6 +39,8 @@ mod pyfai;
 mod rows;
 mod wide_table;
 
+pub(crate) use infer::{INFERRED_NOTE, UNSTATED_NOTE};
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
