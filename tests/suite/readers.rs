@@ -368,6 +368,28 @@ fn an_index_log_matches_files_by_their_own_position_after_a_skip() {
 }
 
 #[test]
+fn a_header_temperature_outside_1_to_5000_kelvin_is_a_problem() {
+    let dir = temp_dir();
+    for (name, t) in [("a.dat", "300"), ("b.dat", "9000")] {
+        let text = format!(
+            "# temperature = {t} K\n# Q S(Q)\n{}",
+            rows(0.5, 12.0, 60, s_of_q)
+        );
+        write(dir.path(), name, text.as_bytes());
+    }
+    let loads = load_inputs(&[dir.path().to_path_buf()], &LoadOptions::default());
+    let p = &loads[0].series.patterns;
+    assert!(p[0].problems.iter().all(|d| !d.message.contains("outside")));
+    assert!(
+        p[1].problems
+            .iter()
+            .any(|d| d.message.contains("9000 K") && d.message.contains("outside 1–5000 K")),
+        "{:?}",
+        p[1].problems
+    );
+}
+
+#[test]
 fn log_index_base_range_celsius_quotes_and_duplicates_are_problems() {
     use glassray::io::temperature::parse_log;
     let path = Path::new("log.csv");
