@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::history::{Snapshot, Touch};
 use super::state::{Outcome, SESSION_READ, Sample, SessionRead};
 use super::{GlassrayApp, SAMPLE_COLOURS};
 use crate::analysis::params::AnalysisParams;
@@ -58,12 +59,90 @@ pub enum Action {
     Export(PathBuf),
     /// A message for the status line.
     Say(String),
+    /// Ctrl+Z: back to before the last parameter or mark change.
+    Undo,
+    /// Ctrl+Shift+Z: the change undone last, again.
+    Redo,
     Quit,
 }
 
+impl Action {
+    /// What an undoable action changes.
+    fn touch(&self) -> Option<Touch> {
+        match self {
+            Action::SetParams(_) => Some(Touch::Params),
+            Action::SetSeed { mode, .. } => Some(Touch::Seed(*mode)),
+            Action::SetFsdpWindow(_) => Some(Touch::FsdpWindow),
+            Action::SetMarks { sample, .. } => Some(Touch::Marks(*sample)),
+            _ => None,
+        }
+    }
+}
+
 impl GlassrayApp {
-    /// Applies one action.
+    /// Applies one action; parameter and mark changes can be undone.
     pub fn apply(&mut self, action: Action) {
+        let Some(touch) = action.touch() else {
+            return self.apply_now(action);
+        };
+        let before = self.snapshot();
+        self.apply_now(action);
+        if self.snapshot() != before {
+            self.view.history.record(before, touch, self.view.now);
+        }
+    }
+
+    /// The parameters and every sample's marks.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            params: self.settings.params.clone(),
+            marks: self.workspace.samples.iter().map(|s| s.marks).collect(),
+        }
+    }
+
+    /// Goes back to (or forward to) a snapshot: marks first, then one re-analysis.
+    fn restore(&mut self, to: Snapshot) {
+        let marks_changed =
+            self.workspace
+                .samples
+                .iter_mut()
+                .zip(&to.marks)
+                .fold(false, |changed, (s, m)| {
+                    let differs = s.marks != *m;
+                    s.marks = *m;
+                    changed || differs
+                });
+        if to.params != self.settings.params {
+            self.settings.params = to.params;
+            self.analyse_all(true);
+        } else if marks_changed {
+            self.analyse_all(false);
+        }
+    }
+
+    fn undo(&mut self) {
+        let now = self.snapshot();
+        match self.view.history.undo(now) {
+            Some(back) => {
+                self.restore(back);
+                self.view.status = "undone (Ctrl+Shift+Z redoes)".into();
+            }
+            None => self.view.status = "nothing to undo".into(),
+        }
+    }
+
+    fn redo(&mut self) {
+        let now = self.snapshot();
+        match self.view.history.redo(now) {
+            Some(forward) => {
+                self.restore(forward);
+                self.view.status = "redone".into();
+            }
+            None => self.view.status = "nothing to redo".into(),
+        }
+    }
+
+    fn apply_now(&mut self, action: Action) {
         match action {
             Action::SetParams(p) => self.set_params(p),
             Action::SetSeed { mode, value } => {
@@ -93,6 +172,7 @@ impl GlassrayApp {
             Action::SetMoveMode(on) => self.settings.move_mode = on,
             Action::TogglePlay => {
                 self.view.playing = !self.view.playing;
+                self.view.play_clock = self.view.now;
                 let n = self.workspace.pattern_count();
                 if self.view.playing && self.workspace.cursor + 1 >= n {
                     self.workspace.cursor = 0;
@@ -104,6 +184,8 @@ impl GlassrayApp {
             Action::OpenSession(path) => self.open_session(path),
             Action::Export(dir) => self.export(dir),
             Action::Say(text) => self.view.status = text,
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
             Action::Quit => self.view.quit = true,
         }
     }
@@ -213,6 +295,8 @@ impl GlassrayApp {
                 .take()
                 .map_or(String::new(), |n| format!("; {n}"))
         );
+        // Marks of the samples that were loaded before do not apply to these.
+        self.view.history.clear();
         let ws = &mut self.workspace;
         ws.generation += 1;
         ws.samples = loads

@@ -27,8 +27,21 @@ impl GlassrayApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q)) {
             actions.push(Action::Quit);
         }
+        self.view.now = ctx.input(|i| i.time);
         if ctx.egui_wants_keyboard_input() {
+            // A text field undoes its own typing.
             return;
+        }
+        let redo = ctx.input_mut(|i| {
+            i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ) || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)
+        });
+        if redo {
+            actions.push(Action::Redo);
+        } else if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+            actions.push(Action::Undo);
         }
         let (left, right, space) = ctx.input(|i| {
             (
@@ -48,18 +61,26 @@ impl GlassrayApp {
         }
     }
 
-    /// Steps the slider while playing: 20 patterns per second.
+    /// Steps the slider while playing, at the chosen patterns per second (several patterns
+    /// a frame when the rate is above the frame rate).
     pub(super) fn advance_playback(&mut self, ctx: &egui::Context) {
         if !self.view.playing {
             return;
         }
         let now = ctx.input(|i| i.time);
-        if now - self.view.play_clock >= 0.05 {
+        let rate = self.view.play_rate.0;
+        if !(0.0..=1.0).contains(&(now - self.view.play_clock)) {
+            // Just started (or the app was idle): count from now.
             self.view.play_clock = now;
-            if self.workspace.cursor + 1 >= self.workspace.pattern_count() {
+        }
+        let due = ((now - self.view.play_clock) * rate).floor();
+        if due >= 1.0 {
+            self.view.play_clock += due / rate;
+            let last = self.workspace.pattern_count().saturating_sub(1);
+            let next = self.workspace.cursor.saturating_add(due as usize);
+            self.workspace.cursor = next.min(last);
+            if next >= last {
                 self.view.playing = false;
-            } else {
-                self.workspace.cursor += 1;
             }
         }
         ctx.request_repaint_after(std::time::Duration::from_millis(16));
@@ -68,7 +89,11 @@ impl GlassrayApp {
     /// Every panel, in its place.
     pub(super) fn draw(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let loading = self.is_loading();
-        egui::Panel::top("menu").show(ui, |ui| self.panels.menu.ui(ui, loading, actions));
+        egui::Panel::top("menu").show(ui, |ui| {
+            let h = &self.view.history;
+            let undo = (h.can_undo(), h.can_redo());
+            self.panels.menu.ui(ui, loading, undo, actions)
+        });
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(job) = &self.jobs.load {
@@ -137,9 +162,24 @@ impl GlassrayApp {
         let n = self.workspace.pattern_count();
         ui.horizontal(|ui| {
             let play = if self.view.playing { "Pause" } else { "Play" };
-            if ui.add_enabled(n > 1, egui::Button::new(play)).clicked() {
+            if ui
+                .add_enabled(n > 1, egui::Button::new(play))
+                .on_hover_text("Space plays and pauses; at the end it starts again")
+                .clicked()
+            {
                 actions.push(Action::TogglePlay);
             }
+            let rate = &mut self.view.play_rate.0;
+            egui::ComboBox::from_label("speed")
+                .selected_text(format!("{rate:.0}/s"))
+                .width(64.0)
+                .show_ui(ui, |ui| {
+                    for choice in super::state::PlayRate::CHOICES {
+                        ui.selectable_value(rate, choice, format!("{choice:.0} patterns/s"));
+                    }
+                })
+                .response
+                .on_hover_text("Playback speed");
             let Some(sample) = self.workspace.active_sample().filter(|_| n > 0) else {
                 ui.label("no patterns");
                 return;
@@ -153,7 +193,7 @@ impl GlassrayApp {
                     _ => format!("#{i}"),
                 }
             };
-            ui.spacing_mut().slider_width = (ui.available_width() - 460.0).max(120.0);
+            ui.spacing_mut().slider_width = (ui.available_width() - 400.0).max(120.0);
             let mut cursor = self.workspace.cursor;
             ui.add(
                 egui::Slider::new(&mut cursor, 0..=n - 1)

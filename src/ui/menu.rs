@@ -57,9 +57,27 @@ impl Menu {
         self.log_input = log.map(|p| p.display().to_string()).unwrap_or_default();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, loading: bool, actions: &mut Vec<Action>) {
+    /// The menu bar; `undo` says whether there is something to undo and to redo.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        loading: bool,
+        undo: (bool, bool),
+        actions: &mut Vec<Action>,
+    ) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| self.file_menu(ui, loading, actions));
+            ui.menu_button("Edit", |ui| {
+                let undo_item = egui::Button::new("Undo").shortcut_text("Ctrl+Z");
+                if ui.add_enabled(undo.0, undo_item).clicked() {
+                    actions.push(Action::Undo);
+                }
+                let redo_item = egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z");
+                if ui.add_enabled(undo.1, redo_item).clicked() {
+                    actions.push(Action::Redo);
+                }
+                ui.weak("parameters, seeds, FSDP window and marks");
+            });
         });
         self.window(ui.ctx(), loading, actions);
     }

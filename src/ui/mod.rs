@@ -14,6 +14,7 @@
 
 mod actions;
 mod controls;
+mod history;
 mod layout;
 mod menu;
 mod pattern;
@@ -200,6 +201,10 @@ impl GlassrayApp {
     /// The status line's text.
     pub fn status(&self) -> &str {
         &self.view.status
+    }
+    /// The samples whose curves the overlays (S(Q), ΔS(Q), versus T) draw.
+    pub fn drawn_samples(&self) -> Vec<usize> {
+        self.workspace.shown().map(|(i, _)| i).collect()
     }
     pub fn pattern_count(&self) -> usize {
         self.workspace.pattern_count()

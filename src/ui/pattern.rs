@@ -377,7 +377,7 @@ impl PatternPanel {
                 }
                 let active = ws.active;
                 if let (Some(s), Some(Some((label, pts)))) = (
-                    ws.samples.get(active),
+                    ws.samples.get(active).filter(|s| s.visible),
                     samples.get(active).map(|c| c.reference.as_ref()),
                 ) {
                     plot_ui.line(

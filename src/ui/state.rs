@@ -31,6 +31,20 @@ pub struct Settings {
     pub autosave: Option<PathBuf>,
 }
 
+/// Playback speed in patterns per second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlayRate(pub f64);
+
+impl PlayRate {
+    pub const CHOICES: [f64; 6] = [2.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+}
+
+impl Default for PlayRate {
+    fn default() -> Self {
+        PlayRate(20.0)
+    }
+}
+
 /// What the window shows beyond the data: the preview refit, playback, the status line.
 #[derive(Default)]
 pub struct ViewState {
@@ -38,12 +52,18 @@ pub struct ViewState {
     /// series has been refitted.
     pub(super) preview: Option<Box<Preview>>,
     pub(super) playing: bool,
+    /// When playback last stepped (seconds).
     pub(super) play_clock: f64,
+    pub(super) play_rate: PlayRate,
     /// Ctrl+Q or File ▸ Quit was chosen: the window closes after this frame.
     pub(super) quit: bool,
     pub(super) status: String,
     /// Said again after the load that follows (why the demo was opened instead, say).
     pub(super) notice: Option<String>,
+    /// Undo and redo of parameter and mark changes.
+    pub(super) history: super::history::History,
+    /// The time of the current frame (seconds), for merging a drag into one undo step.
+    pub(super) now: f64,
 }
 
 /// One loaded sample: its series, what loading it said, how it is shown, and its analysis.
@@ -187,13 +207,10 @@ impl Workspace {
         }
     }
 
-    /// Samples drawn in overlays: the visible ones and always the active one.
+    /// Samples drawn in overlays: the ticked ones (the active one too only when ticked; the
+    /// real-space and fit panels always show the active one).
     pub fn shown(&self) -> impl Iterator<Item = (usize, &Sample)> {
-        let active = self.active;
-        self.samples
-            .iter()
-            .enumerate()
-            .filter(move |(i, s)| s.visible || *i == active)
+        self.samples.iter().enumerate().filter(|(_, s)| s.visible)
     }
 }
 

@@ -219,6 +219,10 @@ impl VersusPanel {
             .shown()
             .filter(|(i, _)| self.samples.get(*i).is_some_and(Option::is_some))
             .collect();
+        if shown.is_empty() && ws.shown().next().is_none() && !ws.samples.is_empty() {
+            ui.label("every sample is hidden: tick one in the sample list");
+            return;
+        }
         if shown.is_empty() {
             ui.label(if busy {
                 "analysing…"

@@ -96,20 +96,38 @@ fn play_sweeps_the_series() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     h.get_by_label("Play").click();
-    for _ in 0..40 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    // The harness steps a quarter second a frame: 2 s at 20 patterns/s.
+    h.run_steps(9);
     let cursor = h.state().cursor();
-    assert!(cursor > 0, "playback advanced");
+    assert!((33..=40).contains(&cursor), "20 patterns/s: {cursor}");
     h.get_by_label("Pause").click();
     h.step();
     let paused = h.state().cursor();
-    for _ in 0..10 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    h.run_steps(10);
     assert_eq!(h.state().cursor(), paused, "pause stops the sweep");
+    // A slower speed.
+    h.get_by_label("speed").click();
+    h.run_steps(2);
+    h.get_by_label("5 patterns/s").click();
+    h.run_steps(2);
+    h.get_by_label("Play").click();
+    h.run_steps(9);
+    let slow = h.state().cursor() - paused;
+    assert!((7..=10).contains(&slow), "5 patterns/s: {slow}");
+    // To the end, where it stops; Space then starts again from the first pattern.
+    h.get_by_label("Pause").click();
+    h.step();
+    let n = h.state().pattern_count();
+    h.get_by_role_and_label(Role::Slider, "T")
+        .set_value_accesskit((n - 2) as f64);
+    h.run_steps(2);
+    h.get_by_label("Play").click();
+    h.run_steps(4);
+    assert_eq!(h.state().cursor(), n - 1);
+    assert!(h.query_by_label("Play").is_some(), "stopped at the end");
+    h.key_press(egui::Key::Space);
+    h.step();
+    assert!(h.state().cursor() <= 2, "rewound: {}", h.state().cursor());
 }
 
 /// File ▸ Paths…
@@ -900,4 +918,135 @@ fn parameters_held_by_their_bounds_are_marked_in_the_fit_panel() {
         held > 0,
         "{held} held"
     );
+}
+
+fn undo(h: &mut Harness<'static, GlassrayApp>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+}
+
+fn redo(h: &mut Harness<'static, GlassrayApp>) {
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run_steps(3);
+}
+
+#[test]
+fn undo_and_redo_walk_back_through_parameter_seed_mark_and_reset_changes() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let start = h.state().params().clone();
+    // 1. A typed seed.
+    h.get_by_role_and_label(Role::SpinButton, "2-atom seed (Å)")
+        .set_value_accesskit(5.30);
+    h.run_steps(3);
+    // 2. A seed dragged over twelve frames: one step.
+    h.get_by_label("Move mode").click();
+    h.run_steps(2);
+    let plot = h
+        .get_by_role_and_label(Role::Image, "Connection-mode fit plot")
+        .rect();
+    let x = h.state().seed_screen_x(&h.ctx, 0).expect("seed drawn");
+    let at = egui::pos2(x, plot.center().y);
+    h.hover_at(at);
+    h.step();
+    h.drag_at(at);
+    h.step();
+    for k in 1..=12 {
+        h.hover_at(at - egui::vec2(3.0 * k as f32, 0.0));
+        h.step();
+    }
+    h.drop_at(at - egui::vec2(36.0, 0.0));
+    h.run_steps(3);
+    h.get_by_label("Move mode").click();
+    h.run_steps(3);
+    let dragged = h.state().params().fit.seeds[0];
+    assert!(dragged < start.fit.seeds[0] - 0.01, "dragged to {dragged}");
+    // 3. A mark.
+    h.get_by_label("Override T_r").click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::SpinButton, "T_r (K)")
+        .set_value_accesskit(575.0);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().samples()[0]
+            .marks()
+            .override_of(Transition::Relaxation),
+        Some(575.0)
+    );
+    // 4. Reset parameters.
+    h.get_by_label("Reset parameters").click();
+    h.run_steps(3);
+    assert_eq!(h.state().params().fit.seeds, start.fit.seeds);
+
+    // Back through all of it.
+    undo(&mut h);
+    assert_eq!(h.state().params().fit.seeds[0], dragged, "reset undone");
+    assert_eq!(h.state().params().fit.seeds[1], 5.30);
+    undo(&mut h);
+    undo(&mut h);
+    assert_eq!(
+        h.state().samples()[0]
+            .marks()
+            .override_of(Transition::Relaxation),
+        None,
+        "the mark's override and its value undone"
+    );
+    undo(&mut h);
+    assert_eq!(
+        h.state().params().fit.seeds[0],
+        start.fit.seeds[0],
+        "the whole drag undone in one step"
+    );
+    assert_eq!(h.state().params().fit.seeds[1], 5.30);
+    undo(&mut h);
+    assert_eq!(h.state().params(), &start);
+    undo(&mut h);
+    assert_eq!(h.state().params(), &start, "nothing more to undo");
+    assert_eq!(h.state().status(), "nothing to undo");
+    // And forward again.
+    redo(&mut h);
+    redo(&mut h);
+    assert_eq!(h.state().params().fit.seeds[0], dragged);
+    // The series is analysed with what is shown.
+    wait_idle(&mut h);
+    let a = h.state().samples()[0].analysis().expect("a").clone();
+    assert_eq!(a.params.fit.seeds[0], dragged);
+    // A new change drops what could be redone.
+    h.get_by_label("Reset parameters").click();
+    h.run_steps(3);
+    redo(&mut h);
+    assert_eq!(h.state().status(), "nothing to redo");
+}
+
+#[test]
+fn unticking_a_sample_hides_it_even_when_it_is_the_active_one() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    assert_eq!(h.state().active(), 0);
+    assert_eq!(h.state().drawn_samples(), [0, 1, 2]);
+    h.get_by_label("Show AC").click();
+    h.run_steps(2);
+    assert_eq!(h.state().drawn_samples(), [1, 2], "the active AC is hidden");
+    assert_eq!(
+        h.state().active(),
+        0,
+        "and still the one the slider steps through"
+    );
+    for label in ["Show CR", "Show HPT"] {
+        h.get_by_label(label).click();
+        h.run_steps(2);
+    }
+    assert!(h.state().drawn_samples().is_empty());
+    assert!(
+        h.query_by_label_contains("every sample is hidden")
+            .is_some()
+    );
+    h.get_by_label("Show AC").click();
+    h.run_steps(2);
+    assert_eq!(h.state().drawn_samples(), [0]);
 }
