@@ -65,8 +65,14 @@ impl Quantity {
         )
     }
 
-    /// Parses the names used on the command line and in column labels
+    /// Parses the names used on the command line, in header keys and in column labels
     /// (`sq`, `S(Q)`, `fq`, `iq`, `gr`, `G(r)`, `g(r)`, `s-1`, …).
+    ///
+    /// `gr` in any case is the reduced G(r) (the name PDFgetX3's `outputtype = gr` and
+    /// `--quantity gr` use); `g(r)`, `g` and `g_r` are the pair distribution function, and `G(r)`,
+    /// `G`, `G_r` the reduced G(r): with the parentheses or alone, the case of the letter decides.
+    /// Column labels are read by the header reader, which also reads a lower-case `gr` label
+    /// as g(r). Unknown text gives None.
     pub fn parse(text: &str) -> Option<Quantity> {
         let t = text.trim();
         // Case matters for G(r) (reduced PDF) versus g(r) (pair distribution).
@@ -83,7 +89,7 @@ impl Quantity {
             }
             "s(q)-1" | "s-1" | "i(q)=s(q)-1" | "sq-1" | "interference" => Quantity::Interference,
             "i(q)" | "i" | "iq" | "i_q" | "intensity" | "counts" | "i(2th)" => Quantity::Intensity,
-            "reduced-pdf" | "big-g" => Quantity::ReducedPdf,
+            "gr" | "reduced-pdf" | "big-g" => Quantity::ReducedPdf,
             "pdf" | "pair-distribution" => Quantity::PairDistribution,
             "g(r)-1" | "h(r)" | "gr-1" | "total-correlation" => Quantity::TotalCorrelation,
             "rdf" | "rdf(r)" | "radial-distribution" => Quantity::RadialDistribution,
@@ -568,6 +574,7 @@ impl CommonGrid {
 }
 
 /// The leading number of a header value and the text after it (`"351.5 K"` → 351.5, `" K"`).
+/// None when the value does not start with a number.
 pub fn leading_number(value: &str) -> Option<(f64, &str)> {
     let v = value.trim_start();
     let end = v
@@ -580,8 +587,12 @@ pub fn leading_number(value: &str) -> Option<(f64, &str)> {
                 || ((c == 'e' || c == 'E') && i > 0))
         })
         .map_or(v.len(), |(i, _)| i);
-    let mut num = &v[..end];
-    // "300e" is not an exponent: shrink until it parses.
+    if let Ok(x) = v[..end].parse::<f64>() {
+        return Some((x, &v[end..]));
+    }
+    // "300e" is not an exponent: shrink until it parses (from at most 64 characters, so a long
+    // run of digits and dots costs linear time, not quadratic).
+    let mut num = &v[..end.min(64)];
     while !num.is_empty() {
         if let Ok(x) = num.parse::<f64>() {
             return Some((x, &v[num.len()..]));
@@ -678,5 +689,14 @@ mod tests {
         );
         assert_eq!(Quantity::parse("I"), Some(Quantity::Intensity));
         assert_eq!(Quantity::parse("banana"), None);
+    }
+
+    #[test]
+    fn gr_in_any_case_is_the_reduced_pdf() {
+        for t in ["gr", "Gr", "GR", " gr "] {
+            assert_eq!(Quantity::parse(t), Some(Quantity::ReducedPdf), "{t}");
+        }
+        assert_eq!(Quantity::parse("g_r"), Some(Quantity::PairDistribution));
+        assert_eq!(Quantity::parse("g"), Some(Quantity::PairDistribution));
     }
 }

@@ -112,6 +112,7 @@ impl LoadArgs {
             temperature_log: self.temps.clone(),
             ramp,
             temperature_source,
+            ..LoadOptions::default()
         })
     }
 }

@@ -9,10 +9,11 @@ use rayon::prelude::*;
 
 use super::Progress;
 use crate::demo::{DemoConfig, SAMPLES, demo_pattern, demo_series_from};
-use crate::io::{FileData, LoadError, LoadOptions, SeriesLoad, list_inputs, read_file};
+use crate::io::{FileData, LoadError, LoadOptions, SeriesLoad, list_inputs, read_file_limited};
 use crate::model::HeatingSeries;
 
-/// Loads every input: one series per folder, one for the loose files (in the order given).
+/// Loads every input: one series per folder (or several when the folder mixes materials or
+/// quantities: see `io::SeriesFiles::assemble`), one for the loose files (in the order given).
 pub fn load_inputs(paths: &[PathBuf], opts: &LoadOptions) -> Vec<SeriesLoad> {
     load_inputs_with(paths, opts, &|_, _| {}, &|| false).unwrap_or_default()
 }
@@ -37,13 +38,13 @@ pub fn load_inputs_with(
                 if stop() {
                     return None;
                 }
-                let r = read_file(f, &opts.read);
+                let r = read_file_limited(f, &opts.read, opts.max_file_bytes);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(n, total);
                 Some(r)
             })
             .collect();
-        out.push(files.assemble(results?, opts));
+        out.extend(files.assemble(results?, opts));
     }
     Some(out)
 }

@@ -18,15 +18,36 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
 }
 
+/// Longest key accepted (in characters): keys are short words, and the bound keeps a line of
+/// repeated `key=` or `)=` linear.
+const MAX_KEY_CHARS: usize = 64;
+
 /// Extracts every `key = value` pair on a header line (several may share a line, as in PDFgetN's
 /// `temp=308     runTitle=…`), or a single `Key: value` when the line has no `=`.
+///
+/// A key is a run of letters, digits, `_`, `.` or `-` starting with a letter, directly before
+/// `=` (spaces allowed), optionally followed by a parenthesised unit (`temperature (K) =`); it
+/// never contains `=` and has at most 64 characters. `==` is decoration, not an assignment. The
+/// work is linear in the line length: each `=` looks back through tables built in one pass.
 pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
     let t = super::text::strip_comment(text);
     if t.is_empty() {
         return;
     }
-    // Positions of '=' that have a key directly before them.
     let chars: Vec<(usize, char)> = t.char_indices().collect();
+    let n = chars.len();
+    // For each position i: where the run of key characters (or of spaces) ending just before i
+    // starts, and the last `(` and `=` before i.
+    let mut key_run = vec![0usize; n + 1];
+    let mut space_run = vec![0usize; n + 1];
+    let mut open_before: Vec<Option<usize>> = vec![None; n + 1];
+    let mut eq_before: Vec<Option<usize>> = vec![None; n + 1];
+    for (i, &(_, c)) in chars.iter().enumerate() {
+        key_run[i + 1] = if is_key_char(c) { key_run[i] } else { i + 1 };
+        space_run[i + 1] = if c == ' ' { space_run[i] } else { i + 1 };
+        open_before[i + 1] = if c == '(' { Some(i) } else { open_before[i] };
+        eq_before[i + 1] = if c == '=' { Some(i) } else { eq_before[i] };
+    }
     let mut keys: Vec<(usize, usize, usize)> = Vec::new(); // (key_start, key_end, eq_pos)
     for (ci, &(bpos, c)) in chars.iter().enumerate() {
         // `==` is decoration (`# == pyFAI calibration ==`), not an assignment.
@@ -36,31 +57,24 @@ pub fn entries_on_line(text: &str, line: usize, out: &mut Vec<HeaderEntry>) {
             continue;
         }
         // Skip spaces before '='.
-        let mut k = ci;
-        while k > 0 && chars[k - 1].1 == ' ' {
-            k -= 1;
-        }
+        let k = space_run[ci];
         let end = if k > 0 {
             chars[k - 1].0 + chars[k - 1].1.len_utf8()
         } else {
             0
         };
-        // Allow a parenthesised unit: `temperature (K) =`.
+        // Allow a parenthesised unit: `temperature (K) =`, never reaching back past another `=`.
         let mut s = k;
         if s > 0 && chars[s - 1].1 == ')' {
-            while s > 0 && chars[s - 1].1 != '(' {
-                s -= 1;
-            }
-            s = s.saturating_sub(1);
-            while s > 0 && chars[s - 1].1 == ' ' {
-                s -= 1;
-            }
+            s = match open_before[s - 1] {
+                Some(o) if eq_before[s - 1].is_none_or(|e| e < o) => space_run[o],
+                _ => s,
+            };
         }
-        while s > 0 && is_key_char(chars[s - 1].1) {
-            s -= 1;
-        }
+        s = key_run[s];
         let start = if s < chars.len() { chars[s].0 } else { bpos };
         if start < end
+            && t[start..end].chars().count() <= MAX_KEY_CHARS
             && t[start..end]
                 .chars()
                 .next()
@@ -298,6 +312,10 @@ pub fn y_label(label: &str) -> Option<crate::model::Quantity> {
         .take_while(|c| !matches!(c, '(' | '[' | '_' | ' '))
         .collect();
     let head = head.trim();
+    // Labels keep the case rule of g(r) versus G(r): a lower-case `gr` column is g(r).
+    if matches!(raw, "gr" | "g_r") {
+        return Some(Quantity::PairDistribution);
+    }
     if let Some(q) = Quantity::parse(raw) {
         return Some(q);
     }

@@ -14,7 +14,9 @@
 //! `engine::load_inputs` runs the reading in parallel with progress and cancellation.
 
 pub mod formats;
+mod group;
 pub mod header;
+mod summary;
 pub mod temperature;
 pub mod text;
 
@@ -23,7 +25,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use formats::{FileData, Format, ReadOptions, XUnitOverride, read_bytes, read_file};
+pub use formats::{
+    FileData, Format, ReadOptions, XUnitOverride, read_bytes, read_file, read_file_limited,
+};
+pub use summary::{LoadProblem, MIXED_FOLDER_NOTE};
 pub use temperature::{Ramp, RampPer, SourceKind, TemperatureLog};
 
 use crate::model::{Diagnostic, HeatingSeries, Pattern, file_name};
@@ -79,8 +84,16 @@ pub struct Ignored {
     pub reason: String,
 }
 
+/// The largest file read as a pattern or a log unless [`LoadOptions::max_file_bytes`] says
+/// otherwise: 2 GB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2_000_000_000;
+
+fn default_max_file_bytes() -> u64 {
+    DEFAULT_MAX_FILE_BYTES
+}
+
 /// Options for loading a series.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadOptions {
     pub read: ReadOptions,
     /// A temperature log CSV given by the user (wins over one found in a folder).
@@ -88,6 +101,91 @@ pub struct LoadOptions {
     pub ramp: Option<Ramp>,
     /// Use only this temperature source.
     pub temperature_source: Option<SourceKind>,
+    /// Files larger than this (bytes) are skipped with the reason, not read.
+    #[serde(default = "default_max_file_bytes")]
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            read: ReadOptions::default(),
+            temperature_log: None,
+            ramp: None,
+            temperature_source: None,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// What a path is when it is not a regular file, from its metadata (never opened).
+fn special_kind(ft: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return Some("a device");
+        }
+        if ft.is_socket() {
+            return Some("a socket");
+        }
+    }
+    if ft.is_dir() {
+        return Some("a folder");
+    }
+    (!ft.is_file()).then_some("not a regular file")
+}
+
+/// Checks a path's metadata before anything opens it: FIFOs, devices, sockets and folders are
+/// refused (a FIFO is never opened: that could wait forever), and so is a file of more than
+/// `max_bytes` bytes. Returns the size.
+pub fn check_regular_file(path: &Path, max_bytes: u64) -> Result<u64, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            reason: format!("{kind}, not a file: not read"),
+        });
+    }
+    if meta.len() > max_bytes {
+        return Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{} bytes, over the {max_bytes}-byte limit for one file: not read",
+                meta.len()
+            ),
+        });
+    }
+    Ok(meta.len())
+}
+
+/// Reads a whole regular file of at most `max_bytes` bytes (see [`check_regular_file`]); a
+/// file that grows past the limit while being read is refused too.
+pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let size = check_regular_file(path, max_bytes)?;
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            reason: format!("grew past the {max_bytes}-byte limit while being read: not read"),
+        });
+    }
+    Ok(bytes)
 }
 
 /// One series and everything that happened while loading it.
@@ -294,29 +392,198 @@ impl SeriesFiles {
         }
     }
 
-    /// Builds the series from the results of reading [`SeriesFiles::patterns`] (in that order).
+    /// Builds the series from the results of reading [`SeriesFiles::patterns`] (in that order):
+    /// one load for loose files, and for a folder one per group of `group.rs` (the main group
+    /// first, each with a note saying how the folder was split). Files that failed, ignored
+    /// files and the log's problems go with the first load; every load uses the same log, and
+    /// an index log or a ramp per pattern counts each file's position in the listing.
     pub fn assemble(
         self,
         results: Vec<Result<FileData, LoadError>>,
         opts: &LoadOptions,
-    ) -> SeriesLoad {
-        let mut load = assemble(results, self.logs, self.ignored, opts, self.origin);
-        load.failed.extend(self.failed);
-        if load.series.sample.is_empty() {
-            load.series.sample = match &self.folder {
-                Some(dir) => file_name(dir),
-                None => {
-                    let parents: Vec<String> = self
-                        .listed
-                        .iter()
-                        .filter_map(|p| p.parent().map(file_name))
-                        .filter(|n| !n.is_empty())
-                        .collect();
-                    agreed(&parents).unwrap_or_else(|| "series".into())
-                }
-            };
+    ) -> Vec<SeriesLoad> {
+        let SeriesFiles {
+            logs,
+            mut ignored,
+            failed: listing_failed,
+            origin,
+            folder,
+            listed,
+            ..
+        } = self;
+        let mut read = Read::from_results(results, &mut ignored);
+        read.failed.extend(listing_failed);
+        group::settle_inferred(&mut read.files);
+        let (log, log_problems) = read_series_log(logs, &mut ignored, &mut read.failed, opts);
+        let groups = match folder {
+            Some(_) => {
+                let keys: Vec<group::FileKey> = read.files.iter().map(file_key).collect();
+                let sizes: Vec<usize> = read.files.iter().map(|f| f.0.patterns.len()).collect();
+                group::split(&keys, &sizes)
+            }
+            None => vec![group::Group {
+                files: (0..read.files.len()).collect(),
+                label: String::new(),
+            }],
+        };
+        let fallback = match &folder {
+            Some(dir) => file_name(dir),
+            None => {
+                let parents: Vec<String> = listed
+                    .iter()
+                    .filter_map(|p| p.parent().map(file_name))
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                agreed(&parents).unwrap_or_else(|| "series".into())
+            }
+        };
+        let split_notes = split_notes(&read, &groups, &origin);
+        let mut loads = Vec::with_capacity(groups.len());
+        for (n, (g, note)) in groups.iter().zip(split_notes).enumerate() {
+            let mut load = build_series(&read, &g.files, log.as_ref(), opts, &origin);
+            load.series.notes.extend(note);
+            if load.series.sample.is_empty() {
+                load.series.sample = if n == 0 {
+                    fallback.clone()
+                } else {
+                    format!("{fallback} [{}]", g.label)
+                };
+            }
+            if n == 0 {
+                load.failed = std::mem::take(&mut read.failed);
+                load.ignored = std::mem::take(&mut ignored);
+                load.log_problems = log_problems.clone();
+            }
+            loads.push(load);
         }
-        load
+        loads
+    }
+}
+
+/// What was read for one series: each file's data with its position in the listing, and the
+/// files that failed.
+struct Read {
+    files: Vec<(FileData, usize)>,
+    failed: Vec<LoadError>,
+}
+
+impl Read {
+    /// Sorts results: a file's position counts every file meant as a pattern, loaded or failed
+    /// (never renumbered after a skip); a file that turned out not to be a pattern is ignored
+    /// and takes no position.
+    fn from_results(results: Vec<Result<FileData, LoadError>>, ignored: &mut Vec<Ignored>) -> Self {
+        let mut read = Read {
+            files: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut position = 0;
+        for r in results {
+            match r {
+                Ok(fd) => {
+                    read.files.push((fd, position));
+                    position += 1;
+                }
+                Err(LoadError::NotPattern { path, reason }) => {
+                    ignored.push(Ignored { path, reason })
+                }
+                Err(e) => {
+                    read.failed.push(e);
+                    position += 1;
+                }
+            }
+        }
+        read
+    }
+}
+
+fn file_key((fd, _): &(FileData, usize)) -> group::FileKey {
+    let first = fd.patterns.first();
+    group::FileKey {
+        stem: first
+            .and_then(|p| p.source.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        quantity: first.map_or(crate::model::Quantity::Unknown, |p| p.quantity),
+        x_unit: first.map_or(crate::model::XUnit::QInvAngstrom, |p| p.x_unit),
+        material: fd.composition.clone().or_else(|| fd.sample.clone()),
+    }
+}
+
+/// The note each group carries when a folder was split (None when it was not).
+fn split_notes(read: &Read, groups: &[group::Group], origin: &str) -> Vec<Option<String>> {
+    if groups.len() < 2 {
+        return vec![None; groups.len()];
+    }
+    let key_of = |g: &group::Group| g.files.first().map(|&i| file_key(&read.files[i]));
+    let main_key = key_of(&groups[0]);
+    let others: Vec<String> = groups[1..]
+        .iter()
+        .map(|g| format!("{} ({} file(s))", g.label, g.files.len()))
+        .collect();
+    let total: usize = groups.iter().map(|g| g.files.len()).sum();
+    let mut notes = vec![Some(format!(
+        "{MIXED_FOLDER_NOTE}{origin} was split into {} series by quantity, x unit, composition/sample, background file names and file-name family; this one holds {} of its {total} pattern files; the others: {}",
+        groups.len(),
+        groups[0].files.len(),
+        others.join(", ")
+    ))];
+    for g in &groups[1..] {
+        let why = match (key_of(g), &main_key) {
+            (Some(k), Some(m)) => group::differences(&k, m).join("; "),
+            _ => String::new(),
+        };
+        notes.push(Some(format!(
+            "{MIXED_FOLDER_NOTE}split from {origin} (main series: {}, {} file(s)) because of: {why}",
+            groups[0].label,
+            groups[0].files.len()
+        )));
+    }
+    notes
+}
+
+/// The temperature log of a series (the user's, else `temperatures.csv`, else the first found)
+/// and its problems; other logs found are ignored with the reason.
+fn read_series_log(
+    logs: Vec<PathBuf>,
+    ignored: &mut Vec<Ignored>,
+    failed: &mut Vec<LoadError>,
+    opts: &LoadOptions,
+) -> (Option<temperature::TemperatureLog>, Vec<Diagnostic>) {
+    let log_path = opts.temperature_log.clone().or_else(|| {
+        let preferred = logs
+            .iter()
+            .find(|p| file_name(p).eq_ignore_ascii_case("temperatures.csv"))
+            .or(logs.first())
+            .cloned();
+        for other in logs.iter().filter(|l| Some(*l) != preferred.as_ref()) {
+            ignored.push(Ignored {
+                path: other.clone(),
+                reason: "second temperature log in the folder: not used".into(),
+            });
+        }
+        preferred
+    });
+    if opts.temperature_log.is_some()
+        && let Some(found) = logs.first()
+    {
+        ignored.push(Ignored {
+            path: found.clone(),
+            reason: "temperature log in the folder: the one given with --temps is used instead"
+                .into(),
+        });
+    }
+    let Some(p) = log_path else {
+        return (None, Vec::new());
+    };
+    match temperature::read_log_limited(&p, opts.max_file_bytes) {
+        Ok(l) => {
+            let problems = l.problems.clone();
+            (Some(l), problems)
+        }
+        Err(e) => {
+            failed.push(e);
+            (None, Vec::new())
+        }
     }
 }
 
@@ -349,86 +616,41 @@ pub fn list_inputs(paths: &[PathBuf]) -> Vec<SeriesFiles> {
     out
 }
 
-/// Builds a series from per-file results.
-fn assemble(
-    results: Vec<Result<FileData, LoadError>>,
-    logs: Vec<PathBuf>,
-    mut ignored: Vec<Ignored>,
+/// Builds one series from some of the files read (indices into `read.files`).
+fn build_series(
+    read: &Read,
+    members: &[usize],
+    log: Option<&temperature::TemperatureLog>,
     opts: &LoadOptions,
-    origin: String,
+    origin: &str,
 ) -> SeriesLoad {
-    let mut failed = Vec::new();
     let mut patterns: Vec<Pattern> = Vec::new();
     let mut cands: Vec<temperature::Candidates> = Vec::new();
     let mut samples: Vec<String> = Vec::new();
     let mut compositions: Vec<String> = Vec::new();
-    for r in results {
-        match r {
-            Ok(fd) => {
-                samples.extend(fd.sample.clone());
-                compositions.extend(fd.composition.clone());
-                for p in fd.patterns {
-                    cands.push(temperature::Candidates {
-                        header: fd.header_temperature.clone(),
-                        file_name: fd.file_name_temperature,
-                    });
-                    patterns.push(p);
-                }
-            }
-            Err(LoadError::NotPattern { path, reason }) => ignored.push(Ignored { path, reason }),
-            Err(e) => failed.push(e),
+    for &m in members {
+        let (fd, position) = &read.files[m];
+        samples.extend(fd.sample.clone());
+        compositions.extend(fd.composition.clone());
+        for p in &fd.patterns {
+            cands.push(temperature::Candidates {
+                header: fd.header_temperature.clone(),
+                file_name: fd.file_name_temperature,
+                position: Some(*position),
+            });
+            patterns.push(p.clone());
         }
     }
     for (i, p) in patterns.iter_mut().enumerate() {
         p.index = i;
     }
-
-    let mut notes = Vec::new();
-    let mut log_problems = Vec::new();
-    let log_path = opts.temperature_log.clone().or_else(|| {
-        let preferred = logs
-            .iter()
-            .find(|p| file_name(p).eq_ignore_ascii_case("temperatures.csv"))
-            .or(logs.first())
-            .cloned();
-        for other in logs.iter().filter(|l| Some(*l) != preferred.as_ref()) {
-            ignored.push(Ignored {
-                path: other.clone(),
-                reason: "second temperature log in the folder: not used".into(),
-            });
-        }
-        preferred
-    });
-    let log = match &log_path {
-        Some(p) => match temperature::read_log(p) {
-            Ok(l) => {
-                log_problems.extend(l.problems.iter().cloned());
-                Some(l)
-            }
-            Err(e) => {
-                failed.push(e);
-                None
-            }
-        },
-        None => None,
-    };
-    if opts.temperature_log.is_some()
-        && let Some(found) = logs.first()
-    {
-        ignored.push(Ignored {
-            path: found.clone(),
-            reason: "temperature log in the folder: the one given with --temps is used instead"
-                .into(),
-        });
-    }
-    notes.extend(temperature::resolve(
+    let mut notes = temperature::resolve(
         &mut patterns,
         &cands,
-        log.as_ref(),
+        log,
         opts.ramp.as_ref(),
         opts.temperature_source,
-    ));
-
+    );
     let sample = agreed(&samples).unwrap_or_default();
     let composition = agreed(&compositions);
     let mut series = HeatingSeries::new(sample, composition, patterns);
@@ -449,11 +671,11 @@ fn assemble(
     series.notes = notes;
     SeriesLoad {
         series,
-        failed,
-        ignored,
-        log: log.map(|l| l.path),
-        log_problems,
-        origin,
+        failed: Vec::new(),
+        ignored: Vec::new(),
+        log: log.map(|l| l.path.clone()),
+        log_problems: Vec::new(),
+        origin: origin.to_string(),
     }
 }
 

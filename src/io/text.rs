@@ -4,14 +4,19 @@
 //! Rules, for every text reader:
 //! - comments start with `#`, `!`, `;` or `%` (after leading spaces) and are never data;
 //! - fields are separated by whitespace, or by `,` or `;` when the first data-looking lines use
-//!   them (with `;` a decimal comma `1,5` is read as 1.5);
+//!   them (with `;` a decimal comma `1,5` is read as 1.5); lines of whitespace-separated fields
+//!   that each hold one decimal comma (`1,25  0,998`) are whitespace-separated with decimal commas;
+//! - text is UTF-8 (a byte-order mark is dropped), Latin-1, or UTF-16 (LE/BE, with a byte-order
+//!   mark or plainly every other byte NUL); NUL bytes otherwise mean a binary file;
 //! - numbers use Rust float syntax plus Fortran `D` exponents (`1.0D+01`); `nan` and `inf` parse,
 //!   and the readers then report them as non-finite rather than using them;
 //! - the data block starts at the first numeric row followed by four more numeric rows with the
 //!   same column count (or by the end of the file); everything above it is header;
 //! - inside the block, a row that is not numeric or has a different column count is reported with
 //!   its line number and skipped; a row cut short at the end of a file without a final newline is
-//!   reported as truncated.
+//!   reported as truncated and skipped: a missing column, a value that does not parse, a value
+//!   ending in `.`/`e`/`+`/`-`, or a value shorter than the same column's values on the rows
+//!   above when those all have one width (fixed-width output cut mid-number, `0.9` for `0.9987`).
 
 use std::path::Path;
 
@@ -23,13 +28,88 @@ pub enum Separator {
     Whitespace,
     Comma,
     Semicolon,
+    /// Whitespace between fields and a decimal comma inside them (`1,25  0,998`).
+    WhitespaceDecimalComma,
 }
 
 /// Decodes file bytes as text. Fails (with the reason) on binary content.
 pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    decode_text(bytes).map(|(text, _)| text)
+}
+
+/// Decodes file bytes as text and says how when it was not plain UTF-8 or Latin-1: a UTF-8
+/// byte-order mark is dropped (it must not hide a column-name line); UTF-16 with a byte-order
+/// mark (LE or BE), or without one when every other byte of the start is NUL, is decoded (bad
+/// code units become U+FFFD). NUL bytes otherwise mean binary; mostly-control bytes too.
+pub fn decode_text(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, Option<String>), String> {
     if bytes.is_empty() {
         return Err("empty file".into());
     }
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        if rest.is_empty() {
+            return Err("empty file (only a UTF-8 byte-order mark)".into());
+        }
+        return decode_8bit(rest).map(|t| (t, Some("UTF-8 byte-order mark dropped".into())));
+    }
+    if let Some((big_endian, how)) = utf16_layout(bytes) {
+        let body = if how == "with a byte-order mark" {
+            &bytes[2..]
+        } else {
+            bytes
+        };
+        let units = body.chunks_exact(2).map(|c| {
+            if big_endian {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        let order = if big_endian { "BE" } else { "LE" };
+        return Ok((
+            std::borrow::Cow::Owned(text),
+            Some(format!("decoded as UTF-16 {order} ({how})")),
+        ));
+    }
+    decode_8bit(bytes).map(|t| (t, None))
+}
+
+/// Whether bytes are UTF-16: (big endian, how it was told).
+fn utf16_layout(bytes: &[u8]) -> Option<(bool, &'static str)> {
+    match bytes {
+        [0xff, 0xfe, 0, 0, ..] => None, // UTF-32 LE: not handled, reported as binary
+        [0xff, 0xfe, ..] => Some((false, "with a byte-order mark")),
+        [0xfe, 0xff, ..] => Some((true, "with a byte-order mark")),
+        _ => {
+            let probe = &bytes[..bytes.len().min(4096) & !1];
+            if probe.len() < 8 {
+                return None;
+            }
+            let zeros = |parity: usize| {
+                probe
+                    .iter()
+                    .skip(parity)
+                    .step_by(2)
+                    .filter(|&&b| b == 0)
+                    .count()
+            };
+            let half = probe.len() / 2;
+            let (even, odd) = (zeros(0), zeros(1));
+            if odd * 10 >= half * 9 && even * 10 < half {
+                Some((false, "no byte-order mark: every other byte is NUL"))
+            } else if even * 10 >= half * 9 && odd * 10 < half {
+                Some((true, "no byte-order mark: every other byte is NUL"))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// UTF-8, else Latin-1 unless the bytes look binary.
+fn decode_8bit(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
     let probe = &bytes[..bytes.len().min(65536)];
     // `contains` on bytes is a vectorised memchr; find the position only when there is one.
     if probe.contains(&0)
@@ -117,7 +197,11 @@ pub fn parse_number(field: &str, sep: Separator) -> Option<f64> {
                 fixed.push('E');
                 changed = true;
             }
-            ',' if sep == Separator::Semicolon => {
+            ',' if matches!(
+                sep,
+                Separator::Semicolon | Separator::WhitespaceDecimalComma
+            ) =>
+            {
                 fixed.push('.');
                 changed = true;
             }
@@ -225,7 +309,9 @@ fn clinger_fast_path(b: &[u8]) -> Option<f64> {
 /// Calls `f` on each field of a data line.
 pub fn for_each_field<'a>(line: &'a str, sep: Separator, mut f: impl FnMut(&'a str)) {
     match sep {
-        Separator::Whitespace => line.split_ascii_whitespace().for_each(f),
+        Separator::Whitespace | Separator::WhitespaceDecimalComma => {
+            line.split_ascii_whitespace().for_each(f)
+        }
         Separator::Comma | Separator::Semicolon => {
             let c = if sep == Separator::Comma { ',' } else { ';' };
             let mut fields = line.split(c).map(str::trim).peekable();
@@ -268,10 +354,28 @@ fn looks_numeric_start(line: &str) -> bool {
     )
 }
 
+/// Whether a line is two or more whitespace-separated numbers with a decimal comma
+/// (`1,25  0,998`): every field has at most one comma, one field at least has one, and every
+/// field parses once its comma is a point.
+fn is_decimal_comma_row(line: &str) -> bool {
+    let mut fields = 0;
+    let mut with_comma = 0;
+    for f in line.split_ascii_whitespace() {
+        fields += 1;
+        let commas = f.bytes().filter(|&b| b == b',').count();
+        if commas > 1 || parse_number(f, Separator::WhitespaceDecimalComma).is_none() {
+            return false;
+        }
+        with_comma += usize::from(commas == 1);
+    }
+    fields >= 2 && with_comma > 0
+}
+
 /// Guesses the separator from the first lines that start like numbers.
 pub fn detect_separator(lines: &[&str]) -> Separator {
     let mut semicolon = 0;
     let mut comma = 0;
+    let mut decimal_comma = 0;
     let mut seen = 0;
     for line in lines
         .iter()
@@ -279,6 +383,8 @@ pub fn detect_separator(lines: &[&str]) -> Separator {
     {
         if line.contains(';') {
             semicolon += 1;
+        } else if is_decimal_comma_row(line) {
+            decimal_comma += 1;
         } else if line.contains(',') {
             comma += 1;
         }
@@ -289,6 +395,8 @@ pub fn detect_separator(lines: &[&str]) -> Separator {
     }
     if semicolon * 2 > seen {
         Separator::Semicolon
+    } else if decimal_comma * 2 > seen {
+        Separator::WhitespaceDecimalComma
     } else if comma * 2 > seen {
         Separator::Comma
     } else {
@@ -439,6 +547,13 @@ pub fn parse_block(
             diags.push(Diagnostic::new(path, Some(line_no), reason));
             continue;
         }
+        if truncated
+            && count == width
+            && let Some(reason) = cut_mid_number(lines, start, idx, sep)
+        {
+            diags.push(Diagnostic::new(path, Some(line_no), reason));
+            continue;
+        }
         if count != width {
             let reason = if truncated && count < width {
                 format!(
@@ -456,6 +571,45 @@ pub fn parse_block(
         table.lines.push(line_no);
     }
     table
+}
+
+/// Rows above the last one whose last field sets the width a complete value has.
+const WIDTH_ROWS: usize = 5;
+
+/// Why the last row of a file that ends without a newline looks cut mid-number, if it does:
+/// its last value ends in `.`, `e`, `E`, `+` or `-` (where the rows above do not), or it is
+/// shorter than the last value of each of the (up to five) data rows above, which all have one
+/// width (fixed-width output: `0.9` where the others read `0.998700`).
+fn cut_mid_number(lines: &[&str], start: usize, idx: usize, sep: Separator) -> Option<String> {
+    fn last_field(line: &str, sep: Separator) -> &str {
+        let mut f = "";
+        for_each_field(line, sep, |x| f = x);
+        f
+    }
+    let value = last_field(lines[idx], sep);
+    let above: Vec<&str> = lines[start..idx]
+        .iter()
+        .rev()
+        .filter(|l| !is_blank_or_comment(l))
+        .take(WIDTH_ROWS)
+        .map(|l| last_field(l, sep))
+        .collect();
+    let dangling = |f: &str| f.ends_with(['.', 'e', 'E', '+', '-']);
+    if dangling(value) && !above.iter().any(|f| dangling(f)) {
+        return Some(format!(
+            "truncated last row (file ends mid-number, no final newline): last value `{}` is incomplete: row skipped",
+            clip(value)
+        ));
+    }
+    let width = above.first()?.chars().count();
+    let fixed = above.len() >= 2 && above.iter().all(|f| f.chars().count() == width);
+    (fixed && value.chars().count() < width).then(|| {
+        format!(
+            "truncated last row (file ends mid-number, no final newline): last value `{}` has {} characters where the rows above have {width}: row skipped",
+            clip(value),
+            value.chars().count()
+        )
+    })
 }
 
 /// A line cut to a readable length for messages.
@@ -629,6 +783,93 @@ mod tests {
             diags[0].message.contains("truncated"),
             "{}",
             diags[0].message
+        );
+    }
+
+    #[test]
+    fn a_last_row_cut_mid_number_is_dropped_and_named() {
+        let parse = |lines: &[&str], newline: bool| {
+            let mut diags = Vec::new();
+            let t = parse_block(
+                Path::new("f"),
+                lines,
+                0,
+                2,
+                Separator::Whitespace,
+                newline,
+                &mut diags,
+            );
+            (t.rows(), diags)
+        };
+        let fixed = ["1.0 0.512345", "1.1 0.612345", "1.2 0.712345", "1.3 0.9"];
+        let (rows, diags) = parse(&fixed, false);
+        assert_eq!(rows, 3);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, Some(4));
+        assert!(
+            diags[0]
+                .message
+                .contains("`0.9` has 3 characters where the rows above have 8"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(
+            parse(&fixed, true).0,
+            4,
+            "a final newline: the row is whole"
+        );
+        let dangling = ["1 2.5", "2 3.25", "3 4.125", "4 5."];
+        let (rows, diags) = parse(&dangling, false);
+        assert_eq!((rows, diags[0].line), (3, Some(4)));
+        assert!(diags[0].message.contains("`5.` is incomplete"));
+        let varied = ["1 2.5", "2 3.25", "3 4.125", "4 5.1"];
+        assert_eq!(parse(&varied, false), (4, Vec::new()), "widths vary: kept");
+    }
+
+    #[test]
+    fn decimal_commas_between_whitespace_are_read() {
+        let lines = ["# Q S(Q)", "1,25  0,998", "1,30\t1,002", "1,35  1,5"];
+        let sep = detect_separator(&lines);
+        assert_eq!(sep, Separator::WhitespaceDecimalComma);
+        assert_eq!(fields(lines[1], sep), vec!["1,25", "0,998"]);
+        assert_eq!(parse_number("0,998", sep), Some(0.998));
+        assert_eq!(find_data_start(&lines, 0, sep), Some((1, 2)));
+        assert_eq!(detect_separator(&["1.0,2.0", "2.0,3.0"]), Separator::Comma);
+        assert_eq!(
+            detect_separator(&["1.0, 2.0", "2.0, 3.0"]),
+            Separator::Comma
+        );
+        assert_eq!(detect_separator(&["1,0,2", "2,0,3"]), Separator::Comma);
+    }
+
+    #[test]
+    fn byte_order_marks_and_utf16_are_decoded() {
+        let (t, note) = decode_text(b"\xef\xbb\xbfQ S\n1 2\n").expect("utf-8");
+        assert_eq!(t, "Q S\n1 2\n");
+        assert_eq!(note.as_deref(), Some("UTF-8 byte-order mark dropped"));
+        let text = "# Q S(Q)\n1 0.5\n";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for (bytes, how) in [
+            (le, "UTF-16 LE (with a byte-order mark)"),
+            (be, "UTF-16 BE (with a byte-order mark)"),
+            (bare, "UTF-16 LE (no byte-order mark"),
+        ] {
+            let (t, note) = decode_text(&bytes).expect("utf-16");
+            assert_eq!(t, text);
+            assert!(note.is_some_and(|n| n.contains(how)), "{how}");
+        }
+        assert!(decode(b"\xef\xbb\xbf").is_err());
+        assert!(
+            decode(b"\xff\xfe\0\0abcd").is_err(),
+            "UTF-32 is not text here"
         );
     }
 

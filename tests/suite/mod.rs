@@ -5,6 +5,7 @@ mod cli_outputs;
 mod cli_usage;
 mod formats;
 mod house;
+mod readers;
 mod real_data;
 #[cfg(feature = "gui")]
 mod ui;
@@ -43,6 +44,20 @@ pub fn load_with(paths: &[PathBuf], opts: &LoadOptions) -> SeriesLoad {
     let mut loads = load_inputs(paths, opts);
     assert_eq!(loads.len(), 1, "expected one series");
     loads.remove(0)
+}
+
+/// Loads paths with default options: every series (a mixed folder gives several, main first).
+pub fn load_all(paths: &[PathBuf]) -> Vec<SeriesLoad> {
+    load_inputs(paths, &LoadOptions::default())
+}
+
+/// The pattern read from the file `name`, in whichever series of `loads` holds it.
+pub fn pattern<'a>(loads: &'a [SeriesLoad], name: &str) -> &'a glassray::model::Pattern {
+    loads
+        .iter()
+        .flat_map(|l| &l.series.patterns)
+        .find(|p| p.display_name() == name)
+        .unwrap_or_else(|| panic!("{name} not loaded"))
 }
 
 pub fn close(a: f64, b: f64, tol: f64) -> bool {

@@ -1,15 +1,20 @@
 //! The measured data in ../shared/data: values read, not just "it loaded".
 
+use glassray::io::LoadProblem;
 use glassray::model::{Quantity, Segment, TemperatureSource, XUnit};
 
-use super::{close, load, shared};
+use super::{close, load, load_all, pattern, shared};
 
 #[test]
 fn lamno3_series_takes_temperatures_from_names_not_the_stale_header() {
-    let s = load(&[shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni")]);
+    // The folder also holds two Ni G(r) files: offered as a series of their own, after the
+    // LaMnO3 series.
+    let loads = load_all(&[shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni")]);
+    assert_eq!(loads.len(), 2);
+    let s = &loads[0];
     assert!(s.failed.is_empty(), "{:?}", s.failed);
     let names: Vec<String> = s.series.patterns.iter().map(|p| p.display_name()).collect();
-    assert_eq!(names.len(), 16);
+    assert_eq!(names.len(), 14);
     assert_eq!(names[0], "300K.gr");
     assert_eq!(names[13], "1150K.gr");
     let expected = [
@@ -34,7 +39,20 @@ fn lamno3_series_takes_temperatures_from_names_not_the_stale_header() {
     }
     assert_eq!(s.series.patterns[0].y[0], 0.086);
     // The Ni files have no temperature in their names: their headers say 300 K.
-    let ni = &s.series.patterns[15];
+    let ni_series = &loads[1].series;
+    let ni_names: Vec<String> = ni_series
+        .patterns
+        .iter()
+        .map(|p| p.display_name())
+        .collect();
+    assert_eq!(ni_names, ["Ni-neutron.gr", "Ni-xray.gr"]);
+    assert_eq!(ni_series.sample, "diffpy-pdfgui-LaMnO3-Tseries-and-Ni [Ni]");
+    assert_eq!(s.problems(), [LoadProblem::MixedFolder { main: true }]);
+    assert_eq!(
+        loads[1].problems(),
+        [LoadProblem::MixedFolder { main: false }]
+    );
+    let ni = &ni_series.patterns[1];
     assert_eq!(ni.display_name(), "Ni-xray.gr");
     assert_eq!(ni.format, "pdfgetx2");
     assert_eq!(ni.kelvin(), Some(300.0));
@@ -85,33 +103,49 @@ fn srfe2as2_series_reads_the_header_temperature() {
 
 #[test]
 fn fullrmc_nickel_titanium_glass() {
-    let s = load(&[shared("fullrmc-NiTi-amorphous")]);
-    let p = &s.series.patterns;
-    assert_eq!(p[0].display_name(), "experimental.fq");
-    assert_eq!(p[0].quantity, Quantity::ReducedStructureFunction);
-    assert_eq!(p[0].x.len(), 3094);
-    assert_eq!(p[0].x_range(), (1.20153, 22.00558));
-    assert_eq!(p[0].y[0], -0.94746);
+    // Two G(r) files and one reciprocal-space file: two series, the G(r) pair first.
+    let loads = load_all(&[shared("fullrmc-NiTi-amorphous")]);
+    assert_eq!(loads.len(), 2);
+    let p = &loads[0].series.patterns;
     // Labelled g(r), really G(r): read as G(r) and said so, on the label line.
-    assert_eq!(p[1].quantity, Quantity::ReducedPdf);
-    assert_eq!(p[1].x.len(), 1999);
-    assert_eq!(p[1].problems[0].line, Some(1));
+    assert_eq!(p[0].display_name(), "experimental.gr");
+    assert_eq!(p[0].quantity, Quantity::ReducedPdf);
+    assert_eq!(p[0].x.len(), 1999);
+    assert_eq!(p[0].problems[0].line, Some(1));
     // Our own reference CSV: r then G_none (NaN only in unused columns of the first row).
-    assert_eq!(p[2].display_name(), "reference_Gr.csv");
-    assert_eq!(p[2].quantity, Quantity::ReducedPdf);
-    assert_eq!(p[2].x.len(), 2001);
-    assert_eq!(p[2].y[1], -0.052593566);
+    assert_eq!(p[1].display_name(), "reference_Gr.csv");
+    assert_eq!(p[1].quantity, Quantity::ReducedPdf);
+    assert_eq!(p[1].x.len(), 2001);
+    assert_eq!(p[1].y[1], -0.052593566);
+    // `#q F(Q)`, but the values are S(Q) - 1 (they never go below -1 and their oscillations
+    // shrink much faster than 1/Q): read as S(Q) - 1, and the problem says why.
+    let fq = &loads[1].series.patterns[0];
+    assert_eq!(fq.display_name(), "experimental.fq");
+    assert_eq!(fq.quantity, Quantity::Interference);
+    assert_eq!(fq.x.len(), 3094);
+    assert_eq!(fq.x_range(), (1.20153, 22.00558));
+    assert_eq!(fq.y[0], -0.94746);
+    assert!(
+        fq.problems.iter().any(|d| d.line == Some(1)
+            && d.message
+                .contains("labelled F(Q) but the values look like S(Q)-1")
+            && d.message.contains("--quantity fq")),
+        "{:?}",
+        fq.problems
+    );
 }
 
 #[test]
 fn cerium_glass_intensity_and_its_parameter_file() {
-    let s = load(&[shared("amorpheus-Ce-metallic-glass")]);
-    let cerium = s
-        .series
-        .patterns
-        .iter()
-        .find(|p| p.display_name() == "Cerium.dat")
-        .expect("Cerium");
+    // The background beside the sample is offered as a series of its own, after it.
+    let loads = load_all(&[shared("amorpheus-Ce-metallic-glass")]);
+    assert_eq!(loads.len(), 2);
+    let s = &loads[0];
+    assert_eq!(s.series.patterns.len(), 1);
+    let cerium = &s.series.patterns[0];
+    assert_eq!(cerium.display_name(), "Cerium.dat");
+    assert_eq!(cerium.quantity, Quantity::Intensity);
+    assert_eq!(loads[1].series.patterns[0].display_name(), "background.xy");
     assert_eq!(cerium.x.len(), 2500);
     assert!(close(cerium.x[0], 0.6, 1e-15) && cerium.x[2499] == 8.0);
     assert_eq!(cerium.y[0], 10134.685);
@@ -126,15 +160,19 @@ fn cerium_glass_intensity_and_its_parameter_file() {
 
 #[test]
 fn glassure_raw_patterns_and_units() {
-    let s = load(&[shared("glassure-test-data")]);
-    assert!(s.failed.is_empty(), "{:?}", s.failed);
-    let by = |n: &str| {
-        s.series
+    // The three backgrounds are offered apart from the six sample patterns.
+    let loads = load_all(&[shared("glassure-test-data")]);
+    let sizes: Vec<usize> = loads.iter().map(|l| l.series.patterns.len()).collect();
+    assert_eq!(sizes, [6, 3]);
+    assert!(loads.iter().all(|l| l.failed.is_empty()));
+    assert!(
+        loads[1]
+            .series
             .patterns
             .iter()
-            .find(|p| p.display_name() == n)
-            .expect(n)
-    };
+            .all(|p| p.display_name().contains("_bkg"))
+    );
+    let by = |n: &str| pattern(&loads, n);
     // Fit2D, Q in nm⁻¹: converted to Å⁻¹.
     let ar = by("Argon_1GPa.chi");
     assert_eq!((ar.format.as_str(), ar.x.len()), ("fit2d-chi", 2048));
@@ -154,14 +192,24 @@ fn glassure_raw_patterns_and_units() {
 
 #[test]
 fn dissolve_structure_factors() {
-    let s = load(&[shared("dissolve-examples")]);
-    let by = |n: &str| {
-        s.series
-            .patterns
-            .iter()
-            .find(|p| p.display_name() == n)
-            .expect(n)
-    };
+    // Unrelated examples: the three SLS water runs are the main series, the others apart.
+    let loads = load_all(&[shared("dissolve-examples")]);
+    let main: Vec<String> = loads[0]
+        .series
+        .patterns
+        .iter()
+        .map(|p| p.display_name())
+        .collect();
+    assert_eq!(
+        main,
+        [
+            "SLS18498-H2O.mint01",
+            "SLS18500-HDO5050.mint01",
+            "SLS18502-D2O.mint01"
+        ]
+    );
+    assert_eq!(loads.len(), 5);
+    let by = |n: &str| pattern(&loads, n);
     let sio2 = by("SiO2_NIMROD.mint01");
     assert_eq!(sio2.format, "gudrun");
     // The zero-padding rows (Q = 0 and the last two) are dropped and said so.
@@ -195,7 +243,15 @@ fn liquid_gallium_and_srmise_pdfs() {
             .any(|i| i.path.ends_with("reference_outputs") && i.reason.contains("folder"))
     );
 
-    let s = load(&[shared("diffpy-srmise-examples")]);
+    // The three G(r) files, then the baseline (not a G(r)) apart.
+    let loads = load_all(&[shared("diffpy-srmise-examples")]);
+    assert_eq!(loads.len(), 2);
+    assert_eq!(loads[0].series.patterns.len(), 3);
+    assert_eq!(
+        loads[1].series.patterns[0].display_name(),
+        "C60baseline.dat"
+    );
+    let s = &loads[0];
     let ag = &s.series.patterns[0];
     assert_eq!(ag.display_name(), "Ag-nyquist-qmax30.gr");
     assert_eq!(

@@ -2,8 +2,8 @@
 //! or r in Å, and the plausibility checks on the result.
 //!
 //! - Quantity: the user's, else the y label's, else the header's `outputtype`, else the family's
-//!   default (intensity for pyFAI, Fit2D and GSAS; the extension for the others), else unknown
-//!   (with a note).
+//!   default (intensity for pyFAI, Fit2D and GSAS; the extension for the others), else inferred
+//!   from the values (`infer.rs`; a note says which and why, or why it stays unknown).
 //! - x unit: the user's, else the x label's, else the family's default, else r in Å for a
 //!   real-space quantity, else Q in Å⁻¹ (with a note). The wavelength is the user's, else the
 //!   header's (a user value that differs from the header's is noted).
@@ -11,11 +11,13 @@
 //!   stays in degrees with a problem.
 //! - Checks: a real-space quantity on a Q axis (or the reverse); a Q axis labelled or assumed Å⁻¹
 //!   that looks like nm⁻¹; a g(r) label on G(r) values; S(Q) versus S(Q) − 1 by the values when
-//!   only the family (extension) named the quantity.
+//!   only the family (extension) named the quantity; an F(Q) label or extension on S(Q) − 1
+//!   values (fullrmc).
 
 use std::path::Path;
 
 use super::super::header::{self, HeaderEntry, XLabel};
+use super::infer;
 use super::rows::Rows;
 use super::{ReadOptions, Report, XUnitOverride};
 use crate::model::{Diagnostic, Quantity, XUnit};
@@ -30,6 +32,8 @@ pub(super) enum QuantitySource {
     Header,
     /// The family's default (format or extension).
     Family,
+    /// The values (see `infer.rs`): said in a note.
+    Inferred,
     /// Nothing: the quantity is unknown.
     Unstated,
 }
@@ -49,13 +53,13 @@ pub(super) struct XAxis {
     pub wavelength_from_user: bool,
 }
 
-/// Step 3: the quantity, from the user, the y label, the header, then the family's default.
+/// Step 3: the quantity, from the user, the y label, the header, then the family's default
+/// (`Unstated` when none says it: the values decide later, [`infer_quantity`]).
 pub(super) fn decide_quantity(
     user: Option<Quantity>,
     y_label: Option<&str>,
     entries: &[HeaderEntry],
     family_default: Option<Quantity>,
-    notes: &mut Vec<String>,
 ) -> QuantityChoice {
     let from_label = y_label.and_then(header::y_label);
     let from_header = entries
@@ -71,10 +75,27 @@ pub(super) fn decide_quantity(
     .into_iter()
     .find_map(|(q, s)| q.map(|q| (q, s)))
     .unwrap_or((Quantity::Unknown, QuantitySource::Unstated));
-    if source == QuantitySource::Unstated {
-        notes.push("quantity not stated (no column label, header key or known extension)".into());
-    }
     QuantityChoice { quantity, source }
+}
+
+/// Step 3 (end): the quantity from the values when nothing stated it, with a note saying which
+/// and why (or why it stays unknown).
+pub(super) fn infer_quantity(
+    rows: &Rows,
+    x_label: Option<&str>,
+    notes: &mut Vec<String>,
+) -> QuantityChoice {
+    let label = x_label.and_then(header::x_label);
+    let found = infer::infer(&rows.x, &rows.ys[0], label);
+    notes.push(found.note);
+    QuantityChoice {
+        quantity: found.quantity,
+        source: if found.quantity == Quantity::Unknown {
+            QuantitySource::Unstated
+        } else {
+            QuantitySource::Inferred
+        },
+    }
 }
 
 /// Step 4: the x unit (user, label, family default, quantity) and the wavelength.
@@ -225,7 +246,38 @@ pub(super) fn check_plausibility(
         quantity = q;
         problems.push(d);
     }
+    if let Some((q, d)) = f_labelled_s_minus_one(path, quantity, choice.source, rows, label_line) {
+        quantity = q;
+        problems.push(d);
+    }
     quantity
+}
+
+/// A column labelled (or named by its extension) F(Q) whose values are S(Q) − 1 (fullrmc):
+/// read as S(Q) − 1 with a problem, unless the user chose the quantity.
+fn f_labelled_s_minus_one(
+    path: &Path,
+    quantity: Quantity,
+    source: QuantitySource,
+    rows: &Rows,
+    label_line: Option<usize>,
+) -> Option<(Quantity, Diagnostic)> {
+    if quantity != Quantity::ReducedStructureFunction
+        || !matches!(source, QuantitySource::Label | QuantitySource::Family)
+    {
+        return None;
+    }
+    let why = infer::f_is_s_minus_one(&rows.x, &rows.ys[0])?;
+    Some((
+        Quantity::Interference,
+        Diagnostic::new(
+            path,
+            label_line,
+            format!(
+                "labelled F(Q) but the values look like S(Q)-1 ({why}): read as S(Q)-1 (use --quantity fq to keep F(Q))"
+            ),
+        ),
+    ))
 }
 
 /// A real-space quantity on a Q axis, or a Q-space quantity on an r axis.
@@ -394,9 +446,8 @@ mod tests {
     fn quantity_from_user_label_header_family_in_that_order() {
         let out = [entry("outputtype", "fq", 3)];
         let decide = |user, label, entries: &[HeaderEntry], fam| {
-            let mut notes = Vec::new();
-            let c = decide_quantity(user, label, entries, fam, &mut notes);
-            (c.quantity, c.source, notes.len())
+            let c = decide_quantity(user, label, entries, fam);
+            (c.quantity, c.source, 0)
         };
         let s = Some(Quantity::StructureFactor);
         let i = Some(Quantity::Intensity);
@@ -420,15 +471,10 @@ mod tests {
             decide(None, None, &[], i),
             (Quantity::Intensity, QuantitySource::Family, 0)
         );
-        let mut notes = Vec::new();
-        let c = decide_quantity(None, None, &[], None, &mut notes);
+        let c = decide_quantity(None, None, &[], None);
         assert_eq!(
             (c.quantity, c.source),
             (Quantity::Unknown, QuantitySource::Unstated)
-        );
-        assert_eq!(
-            notes,
-            ["quantity not stated (no column label, header key or known extension)"]
         );
     }
 

@@ -2,8 +2,11 @@
 //!
 //! - The block search starts where the family says (`Family::anchor`: below the PDFget marker,
 //!   below the GSAS `BANK` line, below Fit2D's four lines, else at the top) and the block is
-//!   found by `text::find_data_start`. No block is explained ([`no_data_reason`]): a settings
-//!   file is `NotPattern`, a one-column file names the line, anything else is `Invalid`.
+//!   found by `text::find_data_start`. No block is explained ([`no_data_reason`]): a file of
+//!   comment lines only, or one with a pattern extension (`.xy`, `.chi`, `.gr`, …), that has no
+//!   numeric row is an empty pattern (`Invalid`, listed as skipped); other text of key/value
+//!   lines or INI sections is a settings file (`NotPattern`, ignored); a one-column file names
+//!   the line; anything else is `Invalid`.
 //! - Every line above the block is header: its `key = value` entries are collected (except on
 //!   a family's fixed label lines), numeric rows of the block's width that sit above it are
 //!   reported (they were read as header because a non-numeric line follows them), and the column
@@ -85,13 +88,17 @@ pub(super) fn read_header(
         problems.extend(stray_rows(path, lines, block));
     }
     // Column names: a `#L` line, else the nearest header line with one name per column.
-    let names = columns::column_names(above, block.width, block.sep);
+    let found = columns::column_names(above, block.width, block.sep);
+    let names_at = found.as_ref().map(|(i, _)| *i);
+    let names = found.map(|(_, n)| n);
     let (x_label, y_label, label_line) = match fixed {
         Some(f) => (Some(f.x), Some(f.y), Some(f.x_line)),
         None => (
             names.as_ref().map(|n| n[0].clone()),
             names.as_ref().map(|n| n[1].clone()),
-            columns::names_line(above).map(|i| i + 1),
+            names_at
+                .or_else(|| columns::names_line(above))
+                .map(|i| i + 1),
         ),
     };
     Header {
@@ -155,6 +162,31 @@ fn numeric_row_width(line: &str, sep: Separator) -> Option<usize> {
     (!f.is_empty() && f.iter().all(|x| text::parse_number(x, sep).is_some())).then_some(f.len())
 }
 
+/// Extensions that only pattern files carry: text there without data rows is a pattern whose
+/// rows are missing, not a settings file.
+const PATTERN_EXTENSIONS: [&str; 12] = [
+    "xy", "xye", "chi", "qchi", "fxye", "gr", "sq", "fq", "iq", "soq", "mint01", "int01",
+];
+
+/// Why a file with no numeric rows is a pattern that lost its data: it has only comment lines
+/// (a header and no rows, as an interrupted export leaves), or a pattern extension.
+fn header_only(path: &Path, lines: &[&str]) -> Option<String> {
+    let text: Vec<&&str> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
+    let comments = text.iter().filter(|l| text::is_comment(l)).count();
+    if comments == text.len() {
+        return Some(format!(
+            "a header ({comments} comment line(s)) and no data rows: an empty pattern (was the export cut short?)"
+        ));
+    }
+    let ext = super::extension(path);
+    PATTERN_EXTENSIONS.contains(&ext.as_str()).then(|| {
+        format!(
+            "a .{ext} file with {} header line(s) and no data rows: an empty pattern",
+            text.len()
+        )
+    })
+}
+
 /// Explains why a file has no data block: not a pattern at all, one column, or no rows.
 fn no_data_reason(path: &Path, lines: &[&str], from: usize, sep: Separator) -> LoadError {
     let numeric_rows = lines[from..]
@@ -162,6 +194,9 @@ fn no_data_reason(path: &Path, lines: &[&str], from: usize, sep: Separator) -> L
         .filter(|l| !text::is_comment(l) && numeric_row_width(l, sep).is_some())
         .count();
     if numeric_rows == 0 {
+        if let Some(reason) = header_only(path, lines) {
+            return invalid(path, reason);
+        }
         let sections = lines.iter().any(|l| {
             let t = l.trim();
             t.starts_with('[') && t.ends_with(']') && t.len() > 2
@@ -258,6 +293,20 @@ mod tests {
         );
         assert!(
             matches!(reason("hello\nworld\n"), LoadError::Invalid { reason, .. } if reason == "no numeric data rows")
+        );
+        let only_header = "# pyFAI\n# Wavelength: 1e-11\n# 2th_deg I\n";
+        assert!(
+            matches!(reason(only_header), LoadError::Invalid { reason, .. } if reason.starts_with("a header (3 comment line(s)) and no data rows")),
+        );
+        let xy = no_data_reason(
+            Path::new("a.xy"),
+            &lines("a = 1\nb: 2\n"),
+            0,
+            Separator::Whitespace,
+        );
+        assert!(
+            matches!(&xy, LoadError::Invalid { reason, .. } if reason.starts_with("a .xy file with 2 header line(s)")),
+            "{xy:?}"
         );
         assert!(matches!(reason("x\n7\n"), LoadError::Parse { line: 2, .. }));
         assert!(matches!(

@@ -4,10 +4,13 @@
 //! last). Header: any leading text; `key = value` and `Key: value` lines are read as entries.
 //!
 //! Rules shared by all families unless one says otherwise:
-//! - column names come from a SPEC-style `#L` line, else from the last non-blank line above the
-//!   data block, when it has one name per column (names may be split by `|`, as LiquidDiffract
-//!   writes them) and they are not all numbers (all-numeric names count only on a comment line,
-//!   where they can be the temperatures of a wide table);
+//! - column names come from the nearest header line whose names are recognised axis labels
+//!   (`# Q (1/A)  S(Q)`, `# columns: Q S(Q)`, `#L r G`: a program line below them does not hide
+//!   them), else from a SPEC-style `#L` line or the last non-blank line above the data block,
+//!   when it has one name per column (names may be split by `|`, as LiquidDiffract writes them; a
+//!   unit in parentheses or brackets stays with its name) and they are not all numbers
+//!   (all-numeric names count only on a comment line, where they can be the temperatures of a
+//!   wide table);
 //! - x is column 1 and y column 2; the x unit comes from the x column name, else Q in Å⁻¹ is
 //!   assumed (r in Å for a real-space quantity); the quantity from the y column name, an
 //!   `outputtype` header key or the extension;
@@ -15,6 +18,7 @@
 //!   `unc…`, `e`, `dy`, `d` + the y name, …) or the extension is `.xye`/`.fxye`; other columns
 //!   are listed as not used.
 
+use super::super::header;
 use super::super::text::{self, Separator};
 use super::{Family, Format, Probe};
 
@@ -41,24 +45,57 @@ pub(super) fn names_line(header: &[&str]) -> Option<usize> {
     header.iter().rposition(|l| !l.trim().is_empty())
 }
 
-/// Column names from a `#L` line or the last non-blank header line, when there is one name per
-/// column and they are not all numbers.
-pub(super) fn column_names(header: &[&str], width: usize, sep: Separator) -> Option<Vec<String>> {
+/// Header lines searched upwards for a line of recognised labels.
+const LABEL_SEARCH_LINES: usize = 64;
+
+/// Column names and the header line (0-based) they come from: the nearest line (of the last
+/// 64, from the bottom) whose names are recognised axis labels (`Q (1/A)  S(Q)`, `r G`), so a
+/// line naming a program below the labels (`# written by PDFgetX3`) does not hide them; else
+/// the `#L` line or the last non-blank header line, when it has one name per column and they
+/// are not all numbers.
+pub(super) fn column_names(
+    header: &[&str],
+    width: usize,
+    sep: Separator,
+) -> Option<(usize, Vec<String>)> {
+    let labelled = header
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .take(LABEL_SEARCH_LINES)
+        .find_map(|(i, l)| {
+            names_on_line(l, width, sep)
+                .filter(|n| labels_recognised(n))
+                .map(|n| (i, n))
+        });
+    if labelled.is_some() {
+        return labelled;
+    }
     let i = names_line(header)?;
-    let raw = header[i].trim_start();
+    names_on_line(header[i], width, sep).map(|n| (i, n))
+}
+
+/// Whether names read as axis labels: x a Q, 2θ or r label, or y a quantity.
+fn labels_recognised(names: &[String]) -> bool {
+    header::x_label(&names[0]).is_some() || header::y_label(&names[1]).is_some()
+}
+
+/// One name per column from a header line, or None. A `#L` prefix, or a `columns:`-like word
+/// ending in a colon, is dropped; names are split by `|` (LiquidDiffract), else by the
+/// separator, keeping a unit in parentheses or brackets with its name.
+fn names_on_line(line: &str, width: usize, sep: Separator) -> Option<Vec<String>> {
+    let raw = line.trim_start();
     let body = if is_spec_names_line(raw) {
         &raw[2..]
     } else {
         text::strip_comment(raw)
     };
-    // LiquidDiffract separates names with `|`: `#Q|S(Q)|i(Q)*M(Q)`.
-    let mut names: Vec<&str> = if body.contains('|') {
-        body.split('|').map(str::trim).collect()
-    } else {
-        text::fields(body, sep)
-    };
-    if names.len() != width && sep != Separator::Whitespace {
-        names = text::fields(body, Separator::Whitespace);
+    let mut names = split_names(body, sep);
+    if names.len() != width
+        && let Some(rest) = without_prefix_word(body)
+    {
+        names = split_names(rest, sep);
     }
     if names.len() != width {
         return None;
@@ -71,7 +108,56 @@ pub(super) fn column_names(header: &[&str], width: usize, sep: Separator) -> Opt
     if numeric == names.len() && !text::is_comment(raw) {
         return None;
     }
-    Some(names.iter().map(|s| s.to_string()).collect())
+    Some(names)
+}
+
+/// The text after a leading `columns:` / `column names:` / `labels:` word, if there is one.
+fn without_prefix_word(body: &str) -> Option<&str> {
+    let (head, rest) = body.split_once(':')?;
+    let head = head.trim();
+    let word = !head.is_empty()
+        && head.len() <= 24
+        && head
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '_');
+    word.then_some(rest.trim())
+}
+
+/// Splits a names line: by `|` when it has one, else by the separator (whitespace as a
+/// fallback), gluing a unit group that starts with `(` or `[` to the name before it and keeping
+/// an open group together (`Q (Inverse Nanometres)`, `Q [1/nm]`).
+pub(super) fn split_names(body: &str, sep: Separator) -> Vec<String> {
+    if body.contains('|') {
+        return body.split('|').map(|n| n.trim().to_string()).collect();
+    }
+    let glued = glue_units(text::fields(body, sep));
+    if sep != Separator::Whitespace && glued.len() < 2 {
+        return glue_units(text::fields(body, Separator::Whitespace));
+    }
+    glued
+}
+
+fn glue_units(tokens: Vec<&str>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    for tok in tokens {
+        let opens_unit = tok.starts_with(['(', '[']);
+        match names.last_mut() {
+            Some(last) if depth > 0 || opens_unit => {
+                last.push(' ');
+                last.push_str(tok);
+            }
+            _ => names.push(tok.to_string()),
+        }
+        for c in tok.chars() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    names
 }
 
 /// The uncertainty column (0-based): the first column after y named as one, else column 3 when
@@ -123,7 +209,7 @@ mod tests {
     use super::*;
 
     fn names(header: &[&str], width: usize) -> Option<Vec<String>> {
-        column_names(header, width, Separator::Whitespace)
+        column_names(header, width, Separator::Whitespace).map(|(_, n)| n)
     }
 
     #[test]
@@ -150,7 +236,46 @@ mod tests {
         // A comma file whose names are separated by spaces.
         assert_eq!(
             column_names(&["Q I"], 2, Separator::Comma),
-            Some(vec!["Q".into(), "I".into()])
+            Some((0, vec!["Q".into(), "I".into()]))
+        );
+    }
+
+    #[test]
+    fn units_stay_with_their_names_and_prefix_words_go() {
+        let two = |h: &[&str]| names(h, 2);
+        let v = |a: &str, b: &str| Some(vec![a.to_string(), b.to_string()]);
+        assert_eq!(two(&["# Q (1/A)  S(Q)"]), v("Q (1/A)", "S(Q)"));
+        assert_eq!(two(&["# Q [1/nm]  S(Q)"]), v("Q [1/nm]", "S(Q)"));
+        assert_eq!(
+            two(&["# Q (Inverse Nanometres) I"]),
+            v("Q (Inverse Nanometres)", "I")
+        );
+        assert_eq!(two(&["# columns: Q S(Q)"]), v("Q", "S(Q)"));
+        assert_eq!(two(&["#L r G"]), v("r", "G"));
+        assert_eq!(two(&["# r(Å) G(r)"]), v("r(Å)", "G(r)"));
+        assert_eq!(
+            column_names(&["Q (1/A), S(Q)"], 2, Separator::Comma),
+            Some((0, vec!["Q (1/A)".into(), "S(Q)".into()]))
+        );
+    }
+
+    #[test]
+    fn a_program_line_below_the_labels_does_not_hide_them() {
+        let h = ["# Q S(Q)", "# written by PDFgetX3"];
+        assert_eq!(
+            column_names(&h, 2, Separator::Whitespace),
+            Some((0, vec!["Q".into(), "S(Q)".into()]))
+        );
+        let h = ["# Q S(Q)", "# LiquidDiffract output"];
+        assert_eq!(
+            column_names(&h, 2, Separator::Whitespace).map(|(i, _)| i),
+            Some(0)
+        );
+        // No recognised labels anywhere: the last line's names, as before.
+        let h = ["# a b", "# c d"];
+        assert_eq!(
+            column_names(&h, 2, Separator::Whitespace).map(|(i, _)| i),
+            Some(1)
         );
     }
 

@@ -32,11 +32,14 @@ mod columns;
 mod fit2d;
 mod gsas;
 mod gudrun;
+mod infer;
 mod liquiddiffract;
 mod pdfget;
 mod pyfai;
 mod rows;
 mod wide_table;
+
+pub(crate) use infer::{INFERRED_NOTE, UNSTATED_NOTE};
 
 use std::path::Path;
 
@@ -363,19 +366,26 @@ fn list_lines(lines: &[usize]) -> String {
     }
 }
 
-/// Reads a pattern file from disk.
+/// Reads a pattern file from disk, refusing files over [`super::DEFAULT_MAX_FILE_BYTES`].
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<FileData, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    read_file_limited(path, opts, super::DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads a pattern file from disk after checking what it is: a FIFO, a device, a socket or a
+/// folder is refused without being opened, and so is a file of more than `max_bytes` bytes.
+pub fn read_file_limited(
+    path: &Path,
+    opts: &ReadOptions,
+    max_bytes: u64,
+) -> Result<FileData, LoadError> {
+    let bytes = super::read_regular_file(path, max_bytes)?;
     read_bytes(path, &bytes, opts)
 }
 
 /// Reads a pattern from bytes (`path` names it in messages and gives the extension and the file
 /// name temperature). Never panics, whatever the bytes.
 pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileData, LoadError> {
-    let text = text::decode(bytes).map_err(|reason| invalid(path, reason))?;
+    let (text, decoded) = text::decode_text(bytes).map_err(|reason| invalid(path, reason))?;
     let ends_with_newline = text.ends_with('\n') || text.ends_with('\r');
     let lines = text::split_lines(&text);
     if lines.iter().all(|l| l.trim().is_empty()) {
@@ -404,20 +414,12 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     let family = family(format);
     let ext = extension(path);
 
-    let quantity = axis::decide_quantity(
+    report.notes.extend(decoded);
+    let mut quantity = axis::decide_quantity(
         opts.quantity,
         header.y_label.as_deref(),
         &header.entries,
         family.default_quantity(&ext),
-        &mut report.notes,
-    );
-    let x_axis = axis::decide_x_unit(
-        opts,
-        header.x_label.as_deref(),
-        &header.entries,
-        family.default_x_unit(quantity.quantity),
-        quantity.quantity,
-        &mut report.notes,
     );
     let columns = rows::choose_columns(
         family,
@@ -430,6 +432,17 @@ pub fn read_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<FileD
     let mut data = rows::usable_rows(path, &table, &columns, &keep)?;
     rows::enforce_monotonic(path, &mut data, &mut report.notes)?;
     family.post_process_x(&mut data.x, block.anchor, &mut report.notes);
+    if quantity.source == axis::QuantitySource::Unstated {
+        quantity = axis::infer_quantity(&data, header.x_label.as_deref(), &mut report.notes);
+    }
+    let x_axis = axis::decide_x_unit(
+        opts,
+        header.x_label.as_deref(),
+        &header.entries,
+        family.default_x_unit(quantity.quantity),
+        quantity.quantity,
+        &mut report.notes,
+    );
     let x_unit = axis::convert_units(path, &mut data.x, &x_axis, header.label_line, &mut report);
     let quantity = axis::check_plausibility(
         path,
