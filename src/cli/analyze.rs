@@ -5,7 +5,8 @@
 //! are named alike). The run's outputs are staged beside `OUT` and replace it whole at the end,
 //! only when every series was written (a failure leaves the previous set).
 //! It prints what happened to the input (counts per series, every detail with `-v`) and exits
-//! 0 when everything loaded and was written, 1 when files were skipped, rows dropped or an
+//! 0 when everything loaded and was written, 1 when files were skipped, rows dropped, a series
+//! could not be analysed (no patterns, quantity unknown) or was split from a mixed folder, or an
 //! output could not be written, 2 on bad usage.
 
 use std::path::Path;
@@ -128,8 +129,8 @@ fn analyze_one(
     } else {
         series.sample.as_str()
     };
-    if series.is_empty() {
-        warn(format!("{}: no patterns to analyse", load.origin));
+    if let Some(reason) = &report.fatal {
+        warn(format!("{name}: not analysed: {reason}"));
         print_load(printer, &report, config.verbose);
         return;
     }
@@ -202,6 +203,9 @@ fn analyze_one(
 /// The load's counts, and with `verbose` every detail.
 fn print_load(printer: &mut Printer, report: &LoadReport, verbose: bool) {
     printer.line(format!("  loaded: {}", report.counts_line()));
+    for line in report.series_lines() {
+        printer.line(format!("  series: {line}"));
+    }
     if verbose {
         for line in report.detail_lines() {
             printer.line(format!("    {line}"));

@@ -81,6 +81,15 @@ pub struct LoadReport {
     pub notes: Vec<String>,
     /// The readers' decisions, per pattern (listed with `-v`).
     pub pattern_notes: Vec<PatternNote>,
+    /// What is wrong with the series as a whole: no patterns, quantity unknown, no
+    /// temperature, one part of a mixed folder.
+    pub series_problems: Vec<String>,
+    /// The series cannot be analysed (no patterns, or no pattern's quantity known).
+    #[serde(skip)]
+    pub fatal: Option<String>,
+    /// Counted against a clean load (every series problem but "no temperature").
+    #[serde(skip)]
+    doubtful: bool,
 }
 
 impl LoadReport {
@@ -107,6 +116,12 @@ impl LoadReport {
             .collect();
         report.log_problems = load.log_problems.iter().map(FileProblem::of).collect();
         report.temperature_log = load.log.as_ref().map(|p| p.display().to_string());
+        let problems = load.problems();
+        report.series_problems = problems.iter().map(ToString::to_string).collect();
+        report.fatal = load.fatal_problem().map(|p| p.to_string());
+        report.doubtful = problems
+            .iter()
+            .any(|p| !matches!(p, crate::io::LoadProblem::NoTemperature { .. }));
         report.count();
         report
     }
@@ -169,6 +184,9 @@ impl LoadReport {
             pattern_problems,
             notes: series.notes.clone(),
             pattern_notes,
+            series_problems: Vec::new(),
+            fatal: None,
+            doubtful: false,
         }
     }
 
@@ -188,7 +206,8 @@ impl LoadReport {
     /// Everything loaded without a problem: no file skipped, no row dropped, no pattern or log
     /// problem (the exit code 0 of the commands; notes do not count).
     pub fn is_clean(&self) -> bool {
-        self.skipped_files.is_empty()
+        !self.doubtful
+            && self.skipped_files.is_empty()
             && self.pattern_problems.is_empty()
             && self.log_problems.is_empty()
     }
@@ -200,6 +219,11 @@ impl LoadReport {
             "{} file(s) skipped, {} row(s) dropped, {} pattern(s) with problems, {} note(s)",
             c.files_skipped, c.rows_dropped, c.patterns_with_problems, c.notes
         )
+    }
+
+    /// The series problems, one line each (printed whether or not `-v` is given).
+    pub fn series_lines(&self) -> Vec<String> {
+        self.series_problems.clone()
     }
 
     /// Every detail, one line each (`skipped: …`, `problem: …`, `note: …`).

@@ -50,8 +50,10 @@ fn inspect_csv_has_exactly_the_documented_columns() {
 fn inspect_table_reads_the_lamno3_series() {
     let dir = shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni");
     let out = glassray(&["inspect", dir.to_str().expect("utf-8 path")]);
-    assert_eq!(out.status.code(), Some(0));
+    // A folder that mixes materials is a doubtful input: exit 1, and the split is said.
+    assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
+    assert!(stdout.contains("note: mixed folder: "), "{stdout}");
     assert!(stdout.contains("1150K.gr"));
     assert!(stdout.contains("1150.00  file name"), "{stdout}");
     // The two Ni files are a series of their own (the folder mixes materials).

@@ -631,3 +631,68 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn analyze_refuses_a_folder_of_unknown_quantity_and_reads_plain_s_of_q_with_no_options() {
+    use super::cli::{glassray, text};
+    // Nothing says what these hold and the values do not tell: exit 1 with the reason.
+    let dir = temp_dir();
+    for name in ["a.dat", "b.dat"] {
+        write(
+            dir.path(),
+            name,
+            rows(0.5, 12.0, 60, undecidable).as_bytes(),
+        );
+    }
+    let out = temp_dir();
+    let target = out.path().join("results");
+    let run = glassray(&[
+        "analyze",
+        dir.path().to_str().expect("utf-8"),
+        "--out",
+        target.to_str().expect("utf-8"),
+    ]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not analysed"), "{stderr}");
+    assert!(stderr.contains("--quantity"), "{stderr}");
+    assert!(!target.join("metrics.csv").exists());
+
+    // Plain two-column S(Q) files with a `# Q S(Q)` header and a temperatures.csv: no options.
+    let dir = temp_dir();
+    let mut log = String::from("filename,T_K\n");
+    for k in 0..8 {
+        let t = 300.0 + 25.0 * k as f64;
+        let shift = 1.0 - 2e-4 * k as f64;
+        let body = rows(0.5, 20.0, 976, |q| s_of_q(q / shift));
+        write(
+            dir.path(),
+            &format!("glass_{k:03}.dat"),
+            format!("# Q (1/A)  S(Q)\n{body}").as_bytes(),
+        );
+        log.push_str(&format!("glass_{k:03}.dat,{t}\n"));
+    }
+    write(dir.path(), "temperatures.csv", log.as_bytes());
+    let run = glassray(&[
+        "analyze",
+        dir.path().to_str().expect("utf-8"),
+        "--out",
+        target.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
+    let metrics = std::fs::read_to_string(target.join("metrics.csv")).expect("metrics");
+    let lines: Vec<&str> = metrics.lines().collect();
+    assert_eq!(lines.len(), 9, "{metrics}");
+    assert!(lines[1].starts_with("0,glass_000.dat,300,"), "{}", lines[1]);
+    assert!(lines[8].starts_with("7,glass_007.dat,475,"), "{}", lines[8]);
+    // Each pattern has a G(r), and the FSDP moment falls as the peak moves down in Q.
+    assert_eq!(std::fs::read_dir(target.join("gr")).expect("gr").count(), 8);
+    let moment = |line: &str| -> f64 {
+        line.split(',')
+            .nth(3)
+            .and_then(|v| v.parse().ok())
+            .expect("moment")
+    };
+    assert!(moment(lines[8]) < moment(lines[1]));
+}
