@@ -19,6 +19,14 @@ pub fn rows(samples: &[Sample]) -> Vec<ProblemRow> {
     let mut out = Vec::new();
     for s in samples {
         let sample = s.series().sample.clone();
+        for reason in &s.series_problems {
+            out.push(ProblemRow {
+                sample: sample.clone(),
+                file: String::new(),
+                line: None,
+                reason: reason.clone(),
+            });
+        }
         for f in s.failed() {
             let line = match f {
                 crate::io::LoadError::Parse { line, .. } => Some(*line),

@@ -75,6 +75,9 @@ pub struct Sample {
     pub(super) failed: Vec<LoadError>,
     pub(super) ignored: Vec<Ignored>,
     pub(super) log_problems: Vec<Diagnostic>,
+    /// What is wrong with the series as a whole (quantity unknown, part of a mixed folder, no
+    /// temperature).
+    pub(super) series_problems: Vec<String>,
     pub(super) colour: egui::Color32,
     pub(super) visible: bool,
     pub(super) marks: Marks,
@@ -88,6 +91,7 @@ pub struct Sample {
 
 impl Sample {
     pub(super) fn new(load: SeriesLoad, colour: egui::Color32) -> Self {
+        let series_problems = load.problems().iter().map(ToString::to_string).collect();
         let SeriesLoad {
             series,
             failed,
@@ -103,6 +107,7 @@ impl Sample {
             failed,
             ignored,
             log_problems,
+            series_problems,
             colour,
             visible: true,
             marks: Marks::default(),

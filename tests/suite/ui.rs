@@ -1126,3 +1126,20 @@ fn every_parameter_and_mark_explains_itself_and_help_explains_the_modes() {
     assert!(h.query_by_label_contains("√(8/3)R").is_some());
     assert!(h.query_by_label_contains("onset of relaxation").is_some());
 }
+
+#[test]
+fn a_folder_that_mixes_materials_opens_as_two_samples_and_says_so() {
+    let mut h = harness(vec![super::shared("diffpy-pdfgui-LaMnO3-Tseries-and-Ni")]);
+    wait_loaded(&mut h);
+    let state = h.state();
+    let sizes: Vec<usize> = state.samples().iter().map(|s| s.series().len()).collect();
+    assert_eq!(
+        sizes,
+        [14, 2],
+        "the LaMnO3 series first, the Ni files apart"
+    );
+    assert!(
+        h.query_by_label_contains("mixed folder").is_some(),
+        "the problems panel says the folder was split"
+    );
+}
