@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
-# Regenerates screenshots/ from the real app in a virtual X display.
+# Regenerates screenshots/ from the real app in a virtual X display, at a laptop (1280×720),
+# the default window (1400×900) and a desktop/projector size (1920×1080).
 # Needs: apt-get install -y xvfb xauth xdotool imagemagick
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked
-display=:97
-Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp &
-xvfb=$!
-trap 'kill $app $xvfb 2>/dev/null || true' EXIT
-export DISPLAY=$display XDG_RUNTIME_DIR XDG_CONFIG_HOME
-XDG_RUNTIME_DIR=$(mktemp -d)
-# A fresh config dir: the app starts on the demo, not on a last session.
-XDG_CONFIG_HOME=$(mktemp -d)
-sleep 1
-target/release/glassray &
-app=$!
-sleep 6
-# Drag the temperature slider to about 600 K so every panel shows a change from the reference.
-xdotool mousemove 700 823 mousedown 1 sleep 0.2 mousemove 800 823 sleep 0.2 mouseup 1
-sleep 1
 mkdir -p screenshots
-import -window root screenshots/main-window.png
-# The fit panel: the lower half of the middle column, doubled for legibility.
-convert screenshots/main-window.png -crop 380x410+636+386 +repage -filter point -resize 200% screenshots/fit-panel.png
-echo "wrote screenshots/main-window.png and screenshots/fit-panel.png"
+shoot() {
+    local w=$1 h=$2 out=$3
+    local display=:97
+    Xvfb "$display" -screen 0 "${w}x${h}x24" -nolisten tcp &
+    local xvfb=$!
+    export DISPLAY=$display
+    XDG_RUNTIME_DIR=$(mktemp -d)
+    # A fresh config dir: the app starts on the demo, not on a last session.
+    XDG_CONFIG_HOME=$(mktemp -d)
+    export XDG_RUNTIME_DIR XDG_CONFIG_HOME
+    sleep 1
+    target/release/glassray &
+    local app=$!
+    local win
+    win=$(xdotool search --sync --name '^Glassray$' | head -1)
+    xdotool windowmove "$win" 0 0 windowsize "$win" "$w" "$h"
+    sleep 7
+    # Step the slider to about 600 K (pattern 100 of 150) so every panel shows a change.
+    xdotool mousemove $((w / 2)) $((h / 2)) click 1
+    sleep 0.5
+    for _ in $(seq 1 100); do xdotool key --window "$win" Right; done
+    sleep 2
+    import -window root "screenshots/$out"
+    kill "$app" "$xvfb" 2>/dev/null || true
+    wait "$app" "$xvfb" 2>/dev/null || true
+    echo "wrote screenshots/$out"
+}
+shoot 1280 720 main-window-1280x720.png
+shoot 1400 900 main-window.png
+shoot 1920 1080 main-window-1920x1080.png

@@ -247,7 +247,7 @@ pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut M
             };
         });
         let slot = marks.slot(kind);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut on = slot.is_some();
             let name = format!("Override {}", kind.name());
             let r = ui.checkbox(&mut on, "override");

@@ -121,11 +121,22 @@ impl GlassrayApp {
             .resizable(true)
             .default_size(250.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    self.panels
-                        .sidebar
-                        .ui(ui, &self.workspace, &self.settings, loading, actions);
-                });
+                // The scroll bar always shows (the marks are below the fold on a laptop), and
+                // the content never widens the panel (an override row appearing mid-drag would
+                // move every plot).
+                ui.set_max_width(ui.available_width());
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+                    .show(ui, |ui| {
+                        self.panels.sidebar.ui(
+                            ui,
+                            &self.workspace,
+                            &self.settings,
+                            loading,
+                            actions,
+                        );
+                    });
             });
         let shown = self.shown_fit_in_flight();
         let (shown_fit, refitting) = match shown {

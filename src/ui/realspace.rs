@@ -11,7 +11,7 @@ use egui_plot::{
 use super::controls::{Handle, grab, movable};
 use super::state::{Settings, Workspace};
 use super::{Action, PlotId};
-use crate::analysis::fit::{AtBounds, MODE_NAMES, ModeFit};
+use crate::analysis::fit::{AtBounds, ModeFit};
 use crate::analysis::series::{PatternAnalysis, RealSpace};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
@@ -271,7 +271,6 @@ impl RealSpacePanel {
             .height((ui.available_height() - 6.0).max(height.min(160.0)))
             .x_axis_label("r (Å)")
             .y_axis_label("g(r)")
-            .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .show(ui, |plot_ui| {
                 for (colour, &seed) in MODE_COLOURS.iter().zip(&fit_params.seeds) {
                     let tol = fit_params.tolerance;
@@ -414,12 +413,13 @@ fn fit_summary(
                 );
         }
         for i in 0..4 {
+            // The mode names in their colours are also the fit plot's key.
             let text = if bounds.amplitudes[i] {
-                format!("{}: 0 (at bound)", MODE_NAMES[i])
+                format!("{}: 0 (at bound)", MODE_LABELS[i])
             } else {
                 format!(
                     "{}: {:.3} ± {:.3}",
-                    MODE_NAMES[i], fit.fractions[i], fit.fraction_errors[i]
+                    MODE_LABELS[i], fit.fractions[i], fit.fraction_errors[i]
                 )
             };
             ui.colored_label(MODE_COLOURS[i], text);
@@ -444,9 +444,8 @@ fn fit_summary(
     });
     ui.horizontal_wrapped(|ui| {
         ui.weak(
-            "Key: g(r) data (thick grey band), sum (white), modes (their colours), baseline \
-             (grey), residual g − sum (yellow, same scale, about 0), seeds (dashed, ± tolerance \
-             shaded).",
+            "Data: thick grey band; sum: white; baseline: grey; residual (data − sum, same \
+             scale, about 0): yellow; seeds: dashed, ± tolerance shaded.",
         );
         if move_mode {
             ui.weak("Drag a dashed seed line to move it.");

@@ -343,7 +343,7 @@ impl VersusPanel {
                             .color(super::realspace::AT_BOUND)
                             .shape(MarkerShape::Circle)
                             .filled(false)
-                            .radius(5.0),
+                            .radius(3.5),
                     );
                 }
                 if let (Panel::Fractions, true, Some(m)) = (panel, i == active, metric.mode()) {

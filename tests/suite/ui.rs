@@ -194,7 +194,7 @@ fn real_space_and_fit_panels_follow_the_slider() {
             .patterns[state.cursor()]
         .fit;
         format!(
-            "3-atom: {:.3} ± {:.3}",
+            "3-atom (face): {:.3} ± {:.3}",
             fit.fractions[2], fit.fraction_errors[2]
         )
     };
@@ -220,7 +220,12 @@ fn real_space_and_fit_panels_follow_the_slider() {
 fn shown_fraction(h: &Harness<'static, GlassrayApp>, mode: usize) -> String {
     let state = h.state();
     let fit = state.shown_fit().expect("a fit is shown");
-    let name = ["1-atom", "2-atom", "3-atom", "4-atom"][mode];
+    let name = [
+        "1-atom (vertex)",
+        "2-atom (edge)",
+        "3-atom (face)",
+        "4-atom (intercross)",
+    ][mode];
     format!(
         "{name}: {:.3} ± {:.3}",
         fit.fractions[mode], fit.fraction_errors[mode]
@@ -1142,4 +1147,31 @@ fn a_folder_that_mixes_materials_opens_as_two_samples_and_says_so() {
         h.query_by_label_contains("mixed folder").is_some(),
         "the problems panel says the folder was split"
     );
+}
+
+#[test]
+fn setting_a_mark_never_moves_the_plots() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let frames = |h: &Harness<'static, GlassrayApp>| -> Vec<egui::Rect> {
+        PlotId::ALL
+            .iter()
+            .map(|&p| GlassrayApp::plot_frame(&h.ctx, p).expect("drawn"))
+            .collect()
+    };
+    let before = frames(&h);
+    // The override row (a number and "use detected") appears in the side panel.
+    h.get_by_label("Override T_x").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("use detected").is_some());
+    h.get_by_label("Set DSC T_x (K)").click();
+    h.run_steps(3);
+    let after = frames(&h);
+    for (p, (a, b)) in PlotId::ALL.iter().zip(before.iter().zip(&after)) {
+        assert!(
+            (a.left() - b.left()).abs() < 0.5 && (a.right() - b.right()).abs() < 0.5,
+            "{p:?} moved from {a:?} to {b:?}"
+        );
+    }
 }
