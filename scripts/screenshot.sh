@@ -24,10 +24,9 @@ shoot() {
     xdotool windowmove "$win" 0 0 windowsize "$win" "$w" "$h"
     sleep 7
     # Step the slider to about 600 K (pattern 100 of 150) so every panel shows a change.
-    xdotool mousemove $((w / 2)) $((h / 2)) click 1
-    sleep 0.5
-    for _ in $(seq 1 100); do xdotool key --window "$win" Right; done
-    sleep 2
+    xdotool mousemove $((w - 5)) 5 windowfocus --sync "$win" 2>/dev/null || true
+    xdotool key --delay 15 --repeat 100 Right
+    sleep 3
     import -window root "screenshots/$out"
     kill "$app" "$xvfb" 2>/dev/null || true
     wait "$app" "$xvfb" 2>/dev/null || true

@@ -422,9 +422,10 @@ fn fit_summary(
                     MODE_LABELS[i], fit.fractions[i], fit.fraction_errors[i]
                 )
             };
-            ui.colored_label(MODE_COLOURS[i], text);
+            // One piece each: a value never wraps in the middle.
+            ui.add(egui::Label::new(egui::RichText::new(text).color(MODE_COLOURS[i])).extend());
         }
-        ui.label(format!("RMSE {:.4}", fit.rmse));
+        ui.add(egui::Label::new(format!("RMSE {:.4}", fit.rmse)).extend());
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("Centres (Å):");

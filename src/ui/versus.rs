@@ -166,6 +166,17 @@ impl Panel {
         .id()
     }
 
+    /// The y axis's own label: short, so it fits beside a low panel.
+    fn axis_label(self) -> &'static str {
+        match self {
+            Panel::Moment => "Q1 (1/Å)",
+            Panel::Area => "A1",
+            Panel::Lobes => "r1, r6/mean",
+            Panel::Fractions => "fraction",
+            Panel::Rmse => "RMSE",
+        }
+    }
+
     fn y_label(self) -> &'static str {
         match self {
             Panel::Moment => "FSDP moment (1/Å)",
@@ -257,7 +268,9 @@ impl VersusPanel {
             let response = movable(Plot::new(panel.id()), settings.move_mode)
                 .id(panel.id())
                 .height(height)
-                .y_axis_label(panel.y_label())
+                .y_axis_label(panel.axis_label())
+                // The same width for every panel's y axis, so one T is one x in all of them.
+                .y_axis_min_width(52.0)
                 .x_axis_label(if panel == Panel::Rmse { x_label } else { "" })
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false])

@@ -1175,3 +1175,31 @@ fn setting_a_mark_never_moves_the_plots() {
         );
     }
 }
+
+#[test]
+fn the_versus_t_panels_put_one_temperature_at_one_x_on_a_laptop_and_a_desktop() {
+    for size in [egui::vec2(1280.0, 720.0), egui::vec2(1920.0, 1080.0)] {
+        let mut h = Harness::builder()
+            .with_size(size)
+            .build_eframe(|cc| GlassrayApp::new(&cc.egui_ctx, Vec::new()));
+        wait_loaded(&mut h);
+        wait_analysed(&mut h);
+        h.run_steps(3);
+        let xs: Vec<(f32, f32)> = VERSUS
+            .iter()
+            .map(|&p| {
+                (
+                    GlassrayApp::screen_x(&h.ctx, p, 400.0).expect("drawn"),
+                    GlassrayApp::screen_x(&h.ctx, p, 700.0).expect("drawn"),
+                )
+            })
+            .collect();
+        for (p, x) in VERSUS.iter().zip(&xs) {
+            assert!(
+                (x.0 - xs[0].0).abs() < 0.5 && (x.1 - xs[0].1).abs() < 0.5,
+                "{size:?}: {p:?} puts 400 K and 700 K at {x:?}, the first panel at {:?}",
+                xs[0]
+            );
+        }
+    }
+}
