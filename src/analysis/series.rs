@@ -107,8 +107,34 @@ impl SeriesAnalysis {
 
 /// ρ0 for a pattern: the parameter, else a plausible header value, else the default.
 pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
+    rho0_with_source(p, params).0
+}
+
+/// Where a pattern's ρ0 came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rho0Source {
+    /// Set in the parameters (`--rho0`, the side panel, a session).
+    Parameter,
+    /// A plausible value (0.005–0.5 atoms/Å³) under this header key.
+    Header(&'static str),
+    /// Nothing gave one: [`DEFAULT_RHO0`].
+    Default,
+}
+
+impl std::fmt::Display for Rho0Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rho0Source::Parameter => f.write_str("set in the parameters"),
+            Rho0Source::Header(key) => write!(f, "from the file header `{key}`"),
+            Rho0Source::Default => f.write_str("default: no header states one"),
+        }
+    }
+}
+
+/// ρ0 for a pattern and where it came from.
+pub fn rho0_with_source(p: &Pattern, params: &AnalysisParams) -> (f64, Rho0Source) {
     if let Some(r) = params.transform.rho0 {
-        return r;
+        return (r, Rho0Source::Parameter);
     }
     for key in [
         "rho0",
@@ -120,10 +146,10 @@ pub fn rho0_for(p: &Pattern, params: &AnalysisParams) -> f64 {
         if let Some(x) = p.metadata_number(key)
             && (0.005..0.5).contains(&x)
         {
-            return x;
+            return (x, Rho0Source::Header(key));
         }
     }
-    DEFAULT_RHO0
+    (DEFAULT_RHO0, Rho0Source::Default)
 }
 
 /// Whether two grids are the same: as many points, each within 1e-9 of the grid's largest
@@ -501,5 +527,35 @@ pub fn smooth(
             lambda: f64::NAN,
             edf: f64::NAN,
         },
+    }
+}
+
+#[cfg(test)]
+mod rho0_tests {
+    use super::*;
+
+    #[test]
+    fn rho0_comes_from_the_parameter_then_a_plausible_header_then_the_default() {
+        let mut p = Pattern::for_test(vec![1.0, 2.0], vec![1.0, 1.0], Some(300.0));
+        let mut params = AnalysisParams::default();
+        assert_eq!(
+            rho0_with_source(&p, &params),
+            (DEFAULT_RHO0, Rho0Source::Default)
+        );
+        p.metadata
+            .push(("numberdensity".into(), "0.0612 atoms/A^3".into()));
+        assert_eq!(
+            rho0_with_source(&p, &params),
+            (0.0612, Rho0Source::Header("numberdensity"))
+        );
+        // An implausible header value (a mass density in g/cm³, say) is not used.
+        p.metadata.insert(0, ("rho".into(), "6.9".into()));
+        assert_eq!(rho0_with_source(&p, &params).0, 0.0612);
+        params.transform.rho0 = Some(0.05);
+        assert_eq!(rho0_with_source(&p, &params), (0.05, Rho0Source::Parameter));
+        assert_eq!(
+            Rho0Source::Header("rho0").to_string(),
+            "from the file header `rho0`"
+        );
     }
 }

@@ -291,3 +291,50 @@ pub fn marks(ui: &mut egui::Ui, analysis: Option<&SeriesAnalysis>, marks: &mut M
         1,
     );
 }
+
+/// The hover readout of a plot: the x under the pointer, then each curve's point nearest it
+/// (`name: y at x`), one line each.
+pub fn readout(x_name: &str, x: f64, curves: &[(&str, &[egui_plot::PlotPoint])]) -> String {
+    let mut text = format!("{x_name} = {x:.3}");
+    for (name, points) in curves {
+        let nearest = points
+            .iter()
+            .filter(|p| p.x.is_finite() && p.y.is_finite())
+            .min_by(|a, b| (a.x - x).abs().total_cmp(&(b.x - x).abs()));
+        if let Some(p) = nearest {
+            text.push_str(&format!("\n{name}: {:.4} at {:.3}", p.y, p.x));
+        }
+    }
+    text
+}
+
+/// The x under the pointer, however near a data point it is.
+pub fn hover_x(pos: &egui_plot::HoverPosition<'_>) -> f64 {
+    match pos {
+        egui_plot::HoverPosition::NearDataPoint { position, .. } => position.x,
+        egui_plot::HoverPosition::Elsewhere { position } => position.x,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_plot::PlotPoint;
+
+    #[test]
+    fn the_readout_takes_each_curves_nearest_point() {
+        let a = [
+            PlotPoint::new(1.0, 10.0),
+            PlotPoint::new(2.0, 20.0),
+            PlotPoint::new(3.0, 30.0),
+        ];
+        let b = [
+            PlotPoint::new(0.0, -1.0),
+            PlotPoint::new(2.6, f64::NAN),
+            PlotPoint::new(4.0, 5.0),
+        ];
+        let text = readout("Q", 2.6, &[("AC", &a), ("CR", &b)]);
+        assert_eq!(text, "Q = 2.600\nAC: 30.0000 at 3.000\nCR: 5.0000 at 4.000");
+        assert_eq!(readout("Q", 1.0, &[("empty", &[])]), "Q = 1.000");
+    }
+}

@@ -20,8 +20,9 @@ pub fn explanation(label: &str) -> Option<&'static str> {
         }
         "rho0 (1/Å³)" | "Set rho0 (1/Å³)" => {
             "Average number density ρ0 in atoms/Å³, used for g(r) = 1 + G(r)/(4πrρ0). Auto: \
-             from a file header when one states it, else estimated from the slope of G(r) \
-             below the first peak (G ≈ −4πρ0 r)."
+             from a file header when one states it (rho0, rho, number density), else the \
+             default 0.0545. The value in use and its source are shown above G(r). Check it: \
+             below the first peak G(r) should follow −4πρ0 r."
         }
         "r max (Å)" => "Largest r of G(r) and g(r).",
         "dr (Å)" => "Step of the r grid of G(r) and g(r).",

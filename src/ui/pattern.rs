@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use eframe::egui;
-use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span};
+use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span, VLine};
 
 use super::Action;
-use super::controls::{Handle, grab, movable};
+use super::controls::{Handle, grab, hover_x, movable, readout};
 use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
 use crate::analysis::difference_from_reference;
 use crate::model::{HeatingSeries, Pattern, TemperatureAxis, XUnit};
@@ -306,10 +306,17 @@ impl PatternPanel {
             "Δ{quantity} = {quantity}(T) − {quantity}(reference: first pattern of each sample)"
         ));
         let samples = &self.samples;
+        let curves: Vec<(&str, &[PlotPoint])> = ws
+            .shown()
+            .filter_map(|(i, _)| samples.get(i)?.shown.as_ref())
+            .map(|c| (c.label.as_str(), &c.delta[..]))
+            .collect();
+        let x_name = x_label.split(' ').next().unwrap_or("x");
         Plot::new("difference_plot")
             .id(super::PlotId::Difference.id())
             .height(height)
             .legend(Legend::default())
+            .label_formatter(|pos| Some(readout(x_name, hover_x(pos), &curves)))
             .x_axis_label(x_label)
             .y_axis_label(format!("Δ{quantity}"))
             .link_axis(link, [true, false])
@@ -358,10 +365,27 @@ impl PatternPanel {
         let (fa, fb) = settings.params.transform.fsdp_window;
         let move_mode = settings.move_mode;
         let samples = &self.samples;
+        let curves: Vec<(&str, &[PlotPoint])> = ws
+            .shown()
+            .filter_map(|(i, _)| samples.get(i)?.shown.as_ref())
+            .map(|c| (c.label.as_str(), &c.pattern[..]))
+            .collect();
+        let x_name = x_label.split(' ').next().unwrap_or("x");
+        // The transform's Q range in use: the set limits, else the active pattern's ends.
+        let t = &settings.params.transform;
+        let active_x = ws
+            .active_sample()
+            .and_then(|s| s.series().patterns.get(ws.cursor))
+            .map(|p| (p.x.first().copied(), p.x.last().copied()));
+        let limits = [
+            ("Qmin", t.q_min, active_x.and_then(|x| x.0)),
+            ("Qmax", t.q_max, active_x.and_then(|x| x.1)),
+        ];
         let response = movable(Plot::new("pattern_plot"), move_mode)
             .id(super::PlotId::Pattern.id())
             .height(height)
             .legend(Legend::default())
+            .label_formatter(|pos| Some(readout(x_name, hover_x(pos), &curves)))
             .x_axis_label(x_label)
             .y_axis_label(quantity)
             .link_axis(link, [true, false])
@@ -374,6 +398,21 @@ impl PatternPanel {
                             .border_color(egui::Color32::from_rgb(230, 159, 0))
                             .border_width(1.0),
                     );
+                }
+                if reciprocal {
+                    for (name, set, auto) in limits {
+                        let (q, how) = match (set, auto) {
+                            (Some(q), _) => (q, "set"),
+                            (None, Some(q)) => (q, "auto: the data's end"),
+                            (None, None) => continue,
+                        };
+                        plot_ui.vline(
+                            VLine::new(format!("{name} {q:.2} ({how}) used by G(r)"), q)
+                                .color(egui::Color32::from_gray(150))
+                                .style(egui_plot::LineStyle::dashed_dense())
+                                .width(1.0),
+                        );
+                    }
                 }
                 let active = ws.active;
                 if let (Some(s), Some(Some((label, pts)))) = (

@@ -8,11 +8,11 @@ use egui_plot::{
     FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotPoints, Span, Text, VLine,
 };
 
-use super::controls::{Handle, grab, movable};
+use super::controls::{Handle, grab, hover_x, movable, readout};
 use super::state::{Settings, Workspace};
 use super::{Action, PlotId};
 use crate::analysis::fit::{AtBounds, ModeFit};
-use crate::analysis::series::{PatternAnalysis, RealSpace};
+use crate::analysis::series::{PatternAnalysis, RealSpace, rho0_with_source};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
 pub const MODE_COLOURS: [egui::Color32; 4] = [
@@ -213,6 +213,14 @@ impl RealSpacePanel {
             pa.r1(),
             pa.r6()
         ));
+        if let Some(p) = sample.and_then(|s| s.series().patterns.get(ws.cursor)) {
+            let params = sample
+                .and_then(|s| s.analysis())
+                .map_or(&settings.params, |a| &a.params);
+            let (_, source) = rho0_with_source(p, params);
+            ui.label(format!("ρ0 = {:.4} atoms/Å³ ({source})", rs.rho0))
+                .on_hover_text(super::help::explanation("rho0 (1/Å³)").unwrap_or_default());
+        }
         let height = ((ui.available_height() - 110.0) / 2.0).max(120.0);
         let key = (ws.generation, ws.active, ws.cursor, revision, show_pair_g);
         if self.curve.as_ref().is_none_or(|c| c.key != key) {
@@ -266,8 +274,17 @@ impl RealSpacePanel {
         let fit_params = &settings.params.fit;
         let move_mode = settings.move_mode;
         let fit = &cache.fit;
+        let mut curves: Vec<(&str, &[PlotPoint])> = vec![("g(r) data", &cache.data[..])];
+        if !cache.sum.is_empty() {
+            curves.push(("sum", &cache.sum[..]));
+            for (name, pts) in MODE_LABELS.iter().zip(&cache.components) {
+                curves.push((name, &pts[..]));
+            }
+            curves.push(("residual", &cache.residual[..]));
+        }
         let response = movable(Plot::new("fit_plot"), move_mode)
             .id(PlotId::Fit.id())
+            .label_formatter(|pos| Some(readout("r", hover_x(pos), &curves)))
             .height((ui.available_height() - 6.0).max(height.min(160.0)))
             .x_axis_label("r (Å)")
             .y_axis_label("g(r)")
@@ -347,10 +364,12 @@ impl RealSpacePanel {
 /// G(r) or g(r) with its lobes shaded and r1, r6 labelled.
 fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32) {
     let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
+    let curves: [(&str, &[PlotPoint]); 1] = [(label, &c.curve[..])];
     Plot::new("real_space_plot")
         .id(PlotId::RealSpace.id())
         .height(height)
         .legend(Legend::default())
+        .label_formatter(move |pos| Some(readout("r", hover_x(pos), &curves)))
         .x_axis_label("r (Å)")
         .y_axis_label(label)
         .show(ui, |plot_ui| {

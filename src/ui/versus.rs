@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use eframe::egui;
 use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, VLine};
 
-use super::controls::{Handle, grab, mark_colour, movable};
+use super::controls::{Handle, grab, mark_colour, movable, readout};
 use super::realspace::MODE_COLOURS;
 use super::state::{Sample, Settings, Workspace, nearest};
 use super::{Action, PlotId};
@@ -264,8 +264,28 @@ impl VersusPanel {
         let height = ((ui.available_height() - 10.0) / Panel::ALL.len() as f32 - 6.0).max(90.0);
         let link = egui::Id::unique("versus_t_axis");
         let cursor_t = ws.current_axis_value();
+        let active = ws.active_sample();
         for panel in Panel::ALL {
+            let named = self.readout_curves(panel, &shown);
+            let curves: Vec<(&str, &[PlotPoint])> =
+                named.iter().map(|(n, p)| (n.as_str(), *p)).collect();
+            let formatter = |pos: &egui_plot::HoverPosition<'_>| {
+                let t = super::controls::hover_x(pos);
+                let mut text = readout(x_label, t, &curves);
+                if let Some(s) = active {
+                    let k = nearest(s.axis(), t);
+                    if let Some(p) = s.series().patterns.get(k) {
+                        text.push_str(&format!(
+                            "\n{}: pattern #{k}, {}",
+                            s.series().sample,
+                            p.display_name()
+                        ));
+                    }
+                }
+                Some(text)
+            };
             let response = movable(Plot::new(panel.id()), settings.move_mode)
+                .label_formatter(formatter)
                 .id(panel.id())
                 .height(height)
                 .y_axis_label(panel.axis_label())
@@ -285,6 +305,39 @@ impl VersusPanel {
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, title.clone()));
             self.interact(&response, ws, settings, &marks, actions);
         }
+    }
+
+    /// The measured points of one panel, named, for the hover readout.
+    fn readout_curves<'a>(
+        &'a self,
+        panel: Panel,
+        shown: &[(usize, &Sample)],
+    ) -> Vec<(String, &'a [PlotPoint])> {
+        let mut out = Vec::new();
+        for &(i, s) in shown {
+            let Some(Some(cache)) = self.samples.get(i) else {
+                continue;
+            };
+            let name = &s.series().sample;
+            let metrics: Vec<(Metric, String)> = match panel {
+                Panel::Moment => vec![(Metric::FsdpFirstMoment, name.clone())],
+                Panel::Area => vec![(Metric::FsdpArea, name.clone())],
+                Panel::Rmse => vec![(Metric::FitRmse, name.clone())],
+                Panel::Lobes => vec![
+                    (Metric::R1Relative, format!("{name} r1")),
+                    (Metric::R6Relative, format!("{name} r6")),
+                ],
+                Panel::Fractions => (0..4)
+                    .map(|m| (Metric::FRACTIONS[m], format!("{name} {}", MODE_NAMES[m])))
+                    .collect(),
+            };
+            for (metric, label) in metrics {
+                if let Some(c) = cache.curves.get(&metric) {
+                    out.push((label, &c.values[..]));
+                }
+            }
+        }
+        out
     }
 
     /// The points and splines of one panel for every shown sample.

@@ -178,6 +178,12 @@ fn real_space_and_fit_panels_follow_the_slider() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
+    // The ρ0 in use, and where it came from.
+    assert!(
+        h.query_by_label_contains("atoms/Å³ (default: no header states one)")
+            .is_some(),
+        "ρ0 shown with its source"
+    );
     assert!(
         h.query_by_label_contains("r1 = ").is_some(),
         "lobe r1 labelled"
