@@ -16,6 +16,7 @@ use super::Action;
 use super::controls::{Handle, grab, hover_x, movable, readout};
 use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
 use crate::analysis::difference_from_reference;
+use crate::analysis::transitions::Transition;
 use crate::model::{HeatingSeries, Pattern, TemperatureAxis, XUnit};
 
 fn faint(c: egui::Color32) -> egui::Color32 {
@@ -46,6 +47,9 @@ pub struct HeatPixels {
     scale: f64,
     /// Whether the rows follow T (else the pattern index).
     monotonic: bool,
+    /// The T below which rows set the colour scale (T_x: crystallised rows would saturate it
+    /// and leave the sub-T_g change pale), if any.
+    below: Option<f64>,
 }
 
 fn diverging(v: f64, scale: f64) -> egui::Color32 {
@@ -61,8 +65,10 @@ fn diverging(v: f64, scale: f64) -> egui::Color32 {
     egui::Color32::from_rgb((r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8)
 }
 
-/// Builds the heat map of a series (None for fewer than two patterns or no finite ΔS).
-pub fn heat_pixels(series: &HeatingSeries) -> Option<HeatPixels> {
+/// Builds the heat map of a series (None for fewer than two patterns or no finite ΔS). The
+/// colour scale is the 99th percentile of |ΔS| over the rows below `below` (T_x; all rows when
+/// None or when none is below); rows above saturate.
+pub fn heat_pixels(series: &HeatingSeries, below: Option<f64>) -> Option<HeatPixels> {
     let reference = series.patterns.first()?;
     if series.len() < 2 || reference.x.len() < 2 {
         return None;
@@ -88,12 +94,22 @@ pub fn heat_pixels(series: &HeatingSeries) -> Option<HeatPixels> {
                 .collect()
         })
         .collect();
-    let mut magnitudes: Vec<f64> = rows
-        .iter()
-        .flatten()
-        .filter(|v| v.is_finite())
-        .map(|v| v.abs())
-        .collect();
+    let axis = series.axis_values();
+    // Rows run last pattern first.
+    let row_t = |r: usize| axis.get(axis.len() - 1 - r).copied().unwrap_or(f64::NAN);
+    let magnitudes_below = |limit: Option<f64>| -> Vec<f64> {
+        rows.iter()
+            .enumerate()
+            .filter(|(r, _)| limit.is_none_or(|t| row_t(*r) < t))
+            .flat_map(|(_, row)| row.iter())
+            .filter(|v| v.is_finite())
+            .map(|v| v.abs())
+            .collect()
+    };
+    let mut magnitudes = magnitudes_below(below);
+    if magnitudes.is_empty() {
+        magnitudes = magnitudes_below(None);
+    }
     if magnitudes.is_empty() {
         return None;
     }
@@ -105,7 +121,6 @@ pub fn heat_pixels(series: &HeatingSeries) -> Option<HeatPixels> {
         .flatten()
         .map(|&v| diverging(v, scale))
         .collect();
-    let axis = series.axis_values();
     let monotonic = axis.windows(2).all(|w| w[1] > w[0]);
     let t_range = if monotonic {
         (axis[0], axis[axis.len() - 1])
@@ -118,6 +133,7 @@ pub fn heat_pixels(series: &HeatingSeries) -> Option<HeatPixels> {
         t_range,
         scale,
         monotonic,
+        below,
     })
 }
 
@@ -129,6 +145,7 @@ struct HeatMap {
     scale: f64,
     /// Whether the rows follow T (else the pattern index).
     monotonic: bool,
+    below: Option<f64>,
 }
 
 /// Plot points of what a sample shows at the slider, built once per shown pattern.
@@ -152,8 +169,10 @@ pub struct PatternPanel {
     /// Workspace generation the caches belong to.
     generation: u64,
     samples: Vec<SampleCache>,
-    /// Heat maps by sample: None while being computed, Some(None) when there is none.
-    heat: HashMap<usize, Option<Option<HeatMap>>>,
+    /// Heat maps by sample: the scale limit asked for (bits of T_x), and the map (None while
+    /// the first is computed, Some(None) when there is none). An older map stays up while one
+    /// for a new limit is computed.
+    heat: HashMap<usize, (Option<u64>, Option<Option<HeatMap>>)>,
     /// Pixels arrived from the background, to be made textures.
     arrived: Vec<(usize, Option<HeatPixels>)>,
     /// What a drag in move mode is moving.
@@ -232,6 +251,11 @@ impl PatternPanel {
         jobs: &mut Jobs,
     ) -> Option<&HeatMap> {
         for (i, pixels) in std::mem::take(&mut self.arrived) {
+            let wanted = self.heat.get(&i).map(|(limit, _)| *limit);
+            let built = pixels.as_ref().map(|p| p.below.map(f64::to_bits));
+            if built.is_some_and(|b| Some(b) != wanted) {
+                continue; // built for a limit no longer wanted
+            }
             let name = ws.samples.get(i).map(|s| s.series().sample.clone());
             let map = pixels.zip(name).map(|(p, name)| HeatMap {
                 monotonic: p.monotonic,
@@ -243,25 +267,37 @@ impl PatternPanel {
                 q_range: p.q_range,
                 t_range: p.t_range,
                 scale: p.scale,
+                below: p.below,
             });
-            self.heat.insert(i, Some(map));
+            if let Some(entry) = self.heat.get_mut(&i) {
+                entry.1 = Some(map);
+            }
         }
         let active = ws.active;
-        if !self.heat.contains_key(&active)
-            && let Some(s) = ws.samples.get(active)
-        {
-            self.heat.insert(active, None);
+        let t_x = ws
+            .active_sample()
+            .and_then(|s| s.analysis())
+            .and_then(|a| a.transitions.kelvin(Transition::Crystallization))
+            .filter(|_| {
+                ws.active_sample()
+                    .is_some_and(|s| s.series().axis == TemperatureAxis::Kelvin)
+            });
+        let limit = t_x.map(f64::to_bits);
+        let stale = self.heat.get(&active).is_none_or(|(l, _)| *l != limit);
+        if stale && let Some(s) = ws.samples.get(active) {
+            let old = self.heat.remove(&active).and_then(|(_, m)| m);
+            self.heat.insert(active, (limit, old));
             let series = Arc::clone(s.series_arc());
             let generation = ws.generation;
             jobs.spawn("building the heat map", move || Outcome::HeatMap {
                 generation,
                 sample: active,
-                map: heat_pixels(&series),
+                map: heat_pixels(&series, t_x),
             });
         }
         self.heat
             .get(&active)
-            .and_then(|m| m.as_ref())
+            .and_then(|(_, m)| m.as_ref())
             .and_then(|m| m.as_ref())
     }
 
@@ -491,9 +527,13 @@ fn heat_plot(
     let (t0, t1) = heat.t_range;
     let y_now = if heat.monotonic { t } else { cursor as f64 };
     ui.label(format!(
-        "Δ{quantity}({x_label}, T) of {sample}: blue < 0 < red, saturating at ±{:.3}",
-        heat.scale
+        "Δ{quantity}({x_label}, T) of {sample}{}",
+        match heat.below {
+            Some(t) => format!(": scale from the rows below T_x = {t:.0} K (rows above saturate)"),
+            None => String::new(),
+        }
     ));
+    colour_bar(ui, heat.scale);
     let rows = heat.texture.size()[1] as f64;
     let half_row = if rows > 1.0 {
         0.5 * (t1 - t0) / (rows - 1.0)
@@ -519,4 +559,63 @@ fn heat_plot(
                     .width(1.5),
             );
         });
+}
+
+/// The heat map's colour bar: −scale (blue) through 0 (white) to +scale (red), with its values.
+fn colour_bar(ui: &mut egui::Ui, scale: f64) {
+    let width = ui.available_width().min(360.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
+    let steps = 64;
+    let painter = ui.painter_at(rect);
+    for k in 0..steps {
+        let f = k as f32 / steps as f32;
+        let v = (2.0 * (f as f64 + 0.5 / steps as f64) - 1.0) * scale;
+        let x0 = rect.left() + f * rect.width();
+        let r = egui::Rect::from_min_max(
+            egui::pos2(x0, rect.top()),
+            egui::pos2(x0 + rect.width() / steps as f32 + 0.5, rect.bottom()),
+        );
+        painter.rect_filled(r, 0.0, diverging(v, scale));
+    }
+    let text = format!("colour scale: −{scale:.3} (blue) … 0 (white) … +{scale:.3} (red)");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, text.clone()));
+    ui.small(format!("−{scale:.3}   ·   0   ·   +{scale:.3}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 20 patterns from 300 K in 20 K steps: ΔS grows 0.01 per step up to 600 K, then jumps
+    /// to 1.0 (crystallised).
+    fn series() -> HeatingSeries {
+        let q: Vec<f64> = (0..50).map(|i| 0.5 + 0.1 * i as f64).collect();
+        let patterns = (0..20)
+            .map(|k| {
+                let t = 300.0 + 20.0 * k as f64;
+                let d = if t < 600.0 { 0.01 * k as f64 } else { 1.0 };
+                Pattern::for_test(q.clone(), q.iter().map(|_| 1.0 + d).collect(), Some(t))
+            })
+            .collect();
+        HeatingSeries::new("test", None, patterns)
+    }
+
+    #[test]
+    fn the_heat_map_scale_comes_from_the_rows_below_t_x() {
+        let s = series();
+        let all = heat_pixels(&s, None).expect("map");
+        assert_eq!(
+            all.scale, 1.0,
+            "crystallised rows saturate the whole-series scale"
+        );
+        let below = heat_pixels(&s, Some(600.0)).expect("map");
+        assert!((below.scale - 0.14).abs() < 1e-9, "{}", below.scale);
+        assert_eq!(below.below, Some(600.0));
+        // Nothing below the limit: the whole series sets the scale.
+        assert_eq!(heat_pixels(&s, Some(100.0)).expect("map").scale, 1.0);
+        // The sub-T_x change is no longer pale: a row at 560 K is at 0.13/0.14 of full red.
+        let row_560 = 19 - 13;
+        let pixel = below.image.pixels[row_560 * 50 + 10];
+        assert!(pixel.g() < 60, "{pixel:?}");
+    }
 }
