@@ -12,10 +12,31 @@ use crate::analysis::transitions::{Marks, Transition};
 
 /// The colour of a transition's mark.
 pub fn mark_colour(t: Transition) -> egui::Color32 {
+    // Neutral tones, told apart by their labels and line styles ([`mark_style`]): no sample or
+    // mode colour means a transition.
     match t {
-        Transition::Relaxation => egui::Color32::from_rgb(86, 180, 233),
-        Transition::Glass => egui::Color32::from_rgb(230, 159, 0),
-        Transition::Crystallization => egui::Color32::from_rgb(213, 94, 0),
+        Transition::Relaxation => egui::Color32::from_gray(235),
+        Transition::Glass => egui::Color32::from_gray(190),
+        Transition::Crystallization => egui::Color32::from_gray(150),
+    }
+}
+
+/// The line style of a transition's mark: T_r dashed, T_g solid, T_x dotted.
+pub fn mark_style(t: Transition) -> egui_plot::LineStyle {
+    match t {
+        Transition::Relaxation => egui_plot::LineStyle::dashed_dense(),
+        Transition::Glass => egui_plot::LineStyle::Solid,
+        Transition::Crystallization => egui_plot::LineStyle::dotted_dense(),
+    }
+}
+
+/// The line style of sample `i`'s curves (with its colour and marker, so samples differ in
+/// more than colour).
+pub fn sample_style(i: usize) -> egui_plot::LineStyle {
+    match i % 3 {
+        0 => egui_plot::LineStyle::Solid,
+        1 => egui_plot::LineStyle::dashed_loose(),
+        _ => egui_plot::LineStyle::dotted_loose(),
     }
 }
 

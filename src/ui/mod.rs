@@ -41,12 +41,14 @@ use crate::engine::RepaintHook;
 
 /// Distinguishable sample colours (Okabe–Ito, readable on dark and light backgrounds).
 const SAMPLE_COLOURS: [egui::Color32; 6] = [
+    // Okabe–Ito orange, sky blue and yellow, then Tol's pale purple, olive and sand: none is a
+    // mode's colour (realspace::MODE_COLOURS) and marks are grey.
     egui::Color32::from_rgb(230, 159, 0),
     egui::Color32::from_rgb(86, 180, 233),
-    egui::Color32::from_rgb(0, 158, 115),
-    egui::Color32::from_rgb(204, 121, 167),
     egui::Color32::from_rgb(240, 228, 66),
-    egui::Color32::from_rgb(213, 94, 0),
+    egui::Color32::from_rgb(204, 153, 204),
+    egui::Color32::from_rgb(153, 153, 51),
+    egui::Color32::from_rgb(221, 204, 119),
 ];
 
 /// Every plot in the window, for tests that ask where things were drawn
@@ -368,4 +370,43 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), RunError> {
         }),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+    use crate::analysis::transitions::Transition;
+
+    /// Every colour that means something: samples, modes, marks.
+    fn meanings() -> Vec<(String, egui::Color32)> {
+        let mut all: Vec<(String, egui::Color32)> = SAMPLE_COLOURS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("sample {i}"), *c))
+            .collect();
+        for (i, c) in realspace::MODE_COLOURS.iter().enumerate() {
+            all.push((format!("mode {i}"), *c));
+        }
+        for t in Transition::ALL {
+            all.push((t.name().to_string(), controls::mark_colour(t)));
+        }
+        all
+    }
+
+    #[test]
+    fn samples_modes_and_marks_never_share_a_colour() {
+        let all = meanings();
+        for (i, (a, ca)) in all.iter().enumerate() {
+            for (b, cb) in &all[i + 1..] {
+                let d = |x: u8, y: u8| (f32::from(x) - f32::from(y)).powi(2);
+                let dist = (d(ca.r(), cb.r()) + d(ca.g(), cb.g()) + d(ca.b(), cb.b())).sqrt();
+                assert!(dist > 40.0, "{a} {ca:?} and {b} {cb:?} are {dist:.0} apart");
+            }
+        }
+        // Marks are grey: no hue of their own to be confused with a sample or mode.
+        for t in Transition::ALL {
+            let c = controls::mark_colour(t);
+            assert!(c.r() == c.g() && c.g() == c.b(), "{t:?} {c:?}");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use eframe::egui;
 use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span, VLine};
 
 use super::Action;
-use super::controls::{Handle, grab, hover_x, movable, readout};
+use super::controls::{Handle, grab, hover_x, movable, readout, sample_style};
 use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
 use crate::analysis::difference_from_reference;
 use crate::analysis::transitions::Transition;
@@ -363,6 +363,7 @@ impl PatternPanel {
                         plot_ui.line(
                             Line::new(c.label.as_str(), PlotPoints::Borrowed(&c.delta))
                                 .color(s.colour)
+                                .style(sample_style(i))
                                 .width(1.5),
                         );
                     }
@@ -430,8 +431,8 @@ impl PatternPanel {
                 if reciprocal {
                     plot_ui.span(
                         Span::new(format!("FSDP window {fa:.2}–{fb:.2}"), fa..=fb)
-                            .fill(egui::Color32::from_rgba_unmultiplied(230, 159, 0, 28))
-                            .border_color(egui::Color32::from_rgb(230, 159, 0))
+                            .fill(egui::Color32::from_rgba_unmultiplied(200, 200, 200, 20))
+                            .border_color(egui::Color32::from_gray(170))
                             .border_width(1.0),
                     );
                 }
@@ -468,6 +469,7 @@ impl PatternPanel {
                         plot_ui.line(
                             Line::new(c.label.as_str(), PlotPoints::Borrowed(&c.pattern))
                                 .color(s.colour)
+                                .style(sample_style(i))
                                 .width(1.5),
                         );
                     }

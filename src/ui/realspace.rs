@@ -16,14 +16,16 @@ use crate::analysis::series::{PatternAnalysis, RealSpace, rho0_with_source};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
 pub const MODE_COLOURS: [egui::Color32; 4] = [
-    egui::Color32::from_rgb(0, 114, 178),
-    egui::Color32::from_rgb(213, 94, 0),
-    egui::Color32::from_rgb(0, 158, 115),
-    egui::Color32::from_rgb(204, 121, 167),
+    // Tol's vibrant blue, red, teal and magenta: colour-blind safe, and none is a sample's.
+    egui::Color32::from_rgb(0, 119, 187),
+    egui::Color32::from_rgb(204, 51, 17),
+    egui::Color32::from_rgb(0, 153, 136),
+    egui::Color32::from_rgb(238, 51, 119),
 ];
 
-/// Text of a value held by its bound (and of a failed fit): a warning orange-red, not a mode's.
-pub const AT_BOUND: egui::Color32 = egui::Color32::from_rgb(255, 99, 71);
+/// Text of a value held by its bound (and of a failed fit): egui's warning amber (the fit panel
+/// shows no sample colour), and white rings on the versus-T fractions.
+pub const AT_BOUND: egui::Color32 = egui::Color32::from_rgb(255, 143, 0);
 
 /// Names shown for the modes: how many atoms neighbouring clusters share.
 pub const MODE_LABELS: [&str; 4] = [

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use eframe::egui;
 use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, VLine};
 
-use super::controls::{Handle, grab, mark_colour, movable, readout};
+use super::controls::{Handle, grab, mark_colour, mark_style, movable, readout, sample_style};
 use super::realspace::MODE_COLOURS;
 use super::state::{Sample, Settings, Workspace, nearest};
 use super::{Action, PlotId};
@@ -391,11 +391,12 @@ impl VersusPanel {
                     Points::new(label.as_str(), PlotPoints::Borrowed(&c.values))
                         .color(colour)
                         .shape(marker)
-                        .radius(2.0),
+                        .radius(2.5),
                 );
                 let spline =
                     Line::new(format!("{label} spline"), PlotPoints::Borrowed(&c.smoothed))
-                        .color(colour);
+                        .color(colour)
+                        .style(sample_style(i));
                 plot_ui.line(if matches!(panel, Panel::Lobes | Panel::Fractions) {
                     spline
                 } else {
@@ -406,7 +407,7 @@ impl VersusPanel {
                 {
                     plot_ui.points(
                         Points::new("centre at its bound", PlotPoints::Borrowed(&cache.at_bound))
-                            .color(super::realspace::AT_BOUND)
+                            .color(egui::Color32::WHITE)
                             .shape(MarkerShape::Circle)
                             .filled(false)
                             .radius(3.5),
@@ -483,9 +484,10 @@ fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
                 MarkerShape::Up => "triangles",
                 _ => "crosses",
             };
-            ui.colored_label(s.colour, format!("{} ({shape})", s.series().sample));
+            let line = ["solid", "dashed", "dotted"][i % 3];
+            ui.colored_label(s.colour, format!("{} ({shape}, {line})", s.series().sample));
         }
-        ui.weak("| lines: smoothing splines");
+        ui.weak("| lines: smoothing splines | T_r dashed, T_g solid, T_x dotted (grey)");
     });
     ui.horizontal_wrapped(|ui| {
         ui.weak("fractions:");
@@ -493,7 +495,7 @@ fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
             ui.colored_label(*colour, MODE_NAMES[m]);
         }
         ui.weak("| r6 fainter than r1 |");
-        ui.colored_label(super::realspace::AT_BOUND, "rings: centre at its bound");
+        ui.colored_label(egui::Color32::WHITE, "white rings: centre at its bound");
     });
 }
 
@@ -544,7 +546,7 @@ fn mark_labels(
             egui::Align2::RIGHT_TOP,
             name,
             font.clone(),
-            egui::Color32::from_gray(160),
+            egui::Color32::from_gray(130),
         );
     }
 }
@@ -574,13 +576,14 @@ fn decorations(
                 t,
             )
             .color(mark_colour(kind))
+            .style(mark_style(kind))
             .width(2.0),
         );
     }
     for &(name, t) in dsc {
         plot_ui.vline(
             VLine::new(format!("{name} {t:.1} K"), t)
-                .color(egui::Color32::from_gray(160))
+                .color(egui::Color32::from_gray(130))
                 .style(LineStyle::dashed_loose()),
         );
     }
