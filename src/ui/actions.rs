@@ -59,6 +59,16 @@ pub enum Action {
     Export(PathBuf),
     /// A message for the status line.
     Say(String),
+    /// Write a plot's data (CSV text) to a file.
+    SaveText {
+        path: PathBuf,
+        text: Arc<String>,
+    },
+    /// Save the window area `rect` (a plot as drawn) as a PNG, from a screenshot.
+    SavePlotImage {
+        rect: eframe::egui::Rect,
+        path: PathBuf,
+    },
     /// Ctrl+Z: back to before the last parameter or mark change.
     Undo,
     /// Ctrl+Shift+Z: the change undone last, again.
@@ -184,6 +194,20 @@ impl GlassrayApp {
             Action::OpenSession(path) => self.open_session(path),
             Action::Export(dir) => self.export(dir),
             Action::Say(text) => self.view.status = text,
+            Action::SaveText { path, text } => {
+                self.view.status = format!("saving {}…", path.display());
+                self.jobs.spawn("saving a plot's data", move || {
+                    Outcome::Exported(super::save_plot::write(&path, text.as_bytes(), "the data"))
+                });
+            }
+            Action::SavePlotImage { rect, path } => {
+                self.view.status = format!("taking the image for {}…", path.display());
+                self.view.shot = Some(super::state::Shot {
+                    rect,
+                    path,
+                    arrival: None,
+                });
+            }
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Quit => self.view.quit = true,

@@ -28,6 +28,7 @@ impl GlassrayApp {
             actions.push(Action::Quit);
         }
         self.view.now = ctx.input(|i| i.time);
+        self.take_shot(ctx);
         if ctx.egui_wants_keyboard_input() {
             // A text field undoes its own typing.
             return;
@@ -59,6 +60,48 @@ impl GlassrayApp {
         if space {
             actions.push(Action::TogglePlay);
         }
+    }
+
+    /// A plot image: asks the window for a screenshot, then crops and writes it in the
+    /// background when it arrives.
+    fn take_shot(&mut self, ctx: &egui::Context) {
+        let Some(shot) = self.view.shot.as_mut() else {
+            return;
+        };
+        let image = match &shot.arrival {
+            None => {
+                let (send, receive) = std::sync::mpsc::channel();
+                let repaint = ctx.clone();
+                ctx.request_screenshot(move |image| {
+                    let _ = send.send(image);
+                    repaint.request_repaint();
+                });
+                shot.arrival = Some(receive);
+                ctx.request_repaint();
+                return;
+            }
+            Some(receive) => match receive.try_recv() {
+                Ok(image) => image,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.view.shot = None;
+                    self.view.status = "no image: this window cannot take screenshots".into();
+                    return;
+                }
+            },
+        };
+        let Some(shot) = self.view.shot.take() else {
+            return;
+        };
+        let ppp = ctx.pixels_per_point();
+        self.jobs.spawn("saving a plot image", move || {
+            super::state::Outcome::Exported(
+                match super::save_plot::crop_png(&image, shot.rect, ppp) {
+                    Ok(png) => super::save_plot::write(&shot.path, &png, "the plot image"),
+                    Err(e) => format!("cannot save the plot image: {e}"),
+                },
+            )
+        });
     }
 
     /// Steps the slider while playing, at the chosen patterns per second (several patterns

@@ -21,6 +21,7 @@ mod menu;
 mod pattern;
 mod problems;
 mod realspace;
+mod save_plot;
 mod sidebar;
 pub mod state;
 mod versus;

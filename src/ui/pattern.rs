@@ -14,6 +14,7 @@ use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Spa
 
 use super::Action;
 use super::controls::{Handle, grab, hover_x, movable, readout, sample_style};
+use super::save_plot::{self, plot_csv};
 use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
 use crate::analysis::difference_from_reference;
 use crate::analysis::transitions::Transition;
@@ -138,6 +139,7 @@ pub fn heat_pixels(series: &HeatingSeries, below: Option<f64>) -> Option<HeatPix
 }
 
 /// A heat map ready to draw.
+#[derive(Clone)]
 struct HeatMap {
     texture: egui::TextureHandle,
     q_range: (f64, f64),
@@ -341,6 +343,8 @@ impl PatternPanel {
         ui.label(format!(
             "Δ{quantity} = {quantity}(T) − {quantity}(reference: first pattern of each sample)"
         ));
+        // The heat map first: it may start a background job (a mutable use of the panel).
+        let heat = self.heat_map(ui.ctx(), ws, jobs).cloned();
         let samples = &self.samples;
         let curves: Vec<(&str, &[PlotPoint])> = ws
             .shown()
@@ -348,7 +352,8 @@ impl PatternPanel {
             .map(|c| (c.label.as_str(), &c.delta[..]))
             .collect();
         let x_name = x_label.split(' ').next().unwrap_or("x");
-        Plot::new("difference_plot")
+        let what = pattern_caption(current, series.axis);
+        let response = Plot::new("difference_plot")
             .id(super::PlotId::Difference.id())
             .height(height)
             .legend(Legend::default())
@@ -369,9 +374,12 @@ impl PatternPanel {
                     }
                 }
             });
+        let title = format!("Δ{quantity}");
+        let data = || plot_csv(x_name, &curves);
+        save_plot::context_menu(&response.response, &title, &what, data, actions);
         let t = ws.current_axis_value().unwrap_or(f64::NAN);
-        if let Some(heat) = self.heat_map(ui.ctx(), ws, jobs) {
-            heat_plot(
+        if let Some(heat) = &heat {
+            let response = heat_plot(
                 ui,
                 heat,
                 &active.series().sample,
@@ -382,6 +390,9 @@ impl PatternPanel {
                 height,
                 link,
             );
+            let title = format!("Δ{quantity} heat map of {}", active.series().sample);
+            let data = || plot_csv(x_name, &curves);
+            save_plot::context_menu(&response, &title, &what, data, actions);
         }
     }
 
@@ -478,6 +489,17 @@ impl PatternPanel {
         response.response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Image, true, format!("{quantity} plot"))
         });
+        let what = ws
+            .active_sample()
+            .and_then(|s| {
+                Some(pattern_caption(
+                    s.series().patterns.get(ws.cursor)?,
+                    s.series().axis,
+                ))
+            })
+            .unwrap_or_default();
+        let data = || plot_csv(x_name, &curves);
+        save_plot::context_menu(&response.response, quantity, &what, data, actions);
         if !(move_mode && reciprocal) {
             return;
         }
@@ -524,7 +546,7 @@ fn heat_plot(
     cursor: usize,
     height: f32,
     link: egui::Id,
-) {
+) -> egui::Response {
     let (q0, q1) = heat.q_range;
     let (t0, t1) = heat.t_range;
     let y_now = if heat.monotonic { t } else { cursor as f64 };
@@ -560,7 +582,8 @@ fn heat_plot(
                     .color(egui::Color32::BLACK)
                     .width(1.5),
             );
-        });
+        })
+        .response
 }
 
 /// The heat map's colour bar: −scale (blue) through 0 (white) to +scale (red), with its values.

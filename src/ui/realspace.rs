@@ -9,6 +9,7 @@ use egui_plot::{
 };
 
 use super::controls::{Handle, grab, hover_x, movable, readout};
+use super::save_plot;
 use super::state::{Settings, Workspace};
 use super::{Action, PlotId};
 use crate::analysis::fit::{AtBounds, ModeFit};
@@ -238,7 +239,7 @@ impl RealSpacePanel {
             });
         }
         if let Some(c) = &self.curve {
-            curve_plot(ui, c, show_pair_g, height);
+            curve_plot(ui, c, show_pair_g, height, actions);
         }
         // A fresh fit was made with the current parameters, the series' with its own.
         let (fit, opts) = match (fit, sample.and_then(|s| s.analysis())) {
@@ -334,6 +335,8 @@ impl RealSpacePanel {
         response.response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
         });
+        let data = || save_plot::plot_csv("r", &curves);
+        save_plot::context_menu(&response.response, "connection-mode fit", "", data, actions);
         if !move_mode {
             return;
         }
@@ -364,14 +367,20 @@ impl RealSpacePanel {
 }
 
 /// G(r) or g(r) with its lobes shaded and r1, r6 labelled.
-fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32) {
+fn curve_plot(
+    ui: &mut egui::Ui,
+    c: &CurveCache,
+    show_pair_g: bool,
+    height: f32,
+    actions: &mut Vec<Action>,
+) {
     let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
     let curves: [(&str, &[PlotPoint]); 1] = [(label, &c.curve[..])];
-    Plot::new("real_space_plot")
+    let response = Plot::new("real_space_plot")
         .id(PlotId::RealSpace.id())
         .height(height)
         .legend(Legend::default())
-        .label_formatter(move |pos| Some(readout("r", hover_x(pos), &curves)))
+        .label_formatter(|pos| Some(readout("r", hover_x(pos), &curves)))
         .x_axis_label("r (Å)")
         .y_axis_label(label)
         .show(ui, |plot_ui| {
@@ -401,6 +410,8 @@ fn curve_plot(ui: &mut egui::Ui, c: &CurveCache, show_pair_g: bool, height: f32)
                     .width(1.5),
             );
         });
+    let data = || save_plot::plot_csv("r", &curves);
+    save_plot::context_menu(&response.response, label, "", data, actions);
 }
 
 /// The fractions with errors, the RMSE, the centres and width, and the key to the lines.

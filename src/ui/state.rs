@@ -31,6 +31,14 @@ pub struct Settings {
     pub autosave: Option<PathBuf>,
 }
 
+/// A plot image being taken: the window area to keep and where it goes.
+pub struct Shot {
+    pub rect: egui::Rect,
+    pub path: PathBuf,
+    /// Where the screenshot arrives, once it has been asked of the window.
+    pub arrival: Option<std::sync::mpsc::Receiver<std::sync::Arc<egui::ColorImage>>>,
+}
+
 /// Playback speed in patterns per second.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlayRate(pub f64);
@@ -62,6 +70,8 @@ pub struct ViewState {
     pub(super) notice: Option<String>,
     /// Undo and redo of parameter and mark changes.
     pub(super) history: super::history::History,
+    /// A plot image asked for: the screenshot it waits for.
+    pub(super) shot: Option<Shot>,
     /// The time of the current frame (seconds), for merging a drag into one undo step.
     pub(super) now: f64,
 }

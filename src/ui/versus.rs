@@ -299,6 +299,9 @@ impl VersusPanel {
                     decorations(plot_ui, cursor_t, &marks, &dsc);
                 });
             mark_labels(ui, &response.transform, &marks, &dsc);
+            let data = || super::save_plot::plot_csv(x_label, &curves);
+            let name = format!("{} versus T", panel.y_label());
+            super::save_plot::context_menu(&response.response, &name, "", data, actions);
             let title = format!("{} versus T plot", panel.y_label());
             response
                 .response

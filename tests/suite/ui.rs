@@ -1209,3 +1209,51 @@ fn the_versus_t_panels_put_one_temperature_at_one_x_on_a_laptop_and_a_desktop() 
         }
     }
 }
+
+#[test]
+fn a_right_click_on_a_plot_copies_its_data() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    let plot = h.get_by_role_and_label(Role::Image, "S(Q) plot").rect();
+    let at = plot.center();
+    h.hover_at(at);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run_steps(2);
+    h.get_by_label("Copy data (CSV)").click();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        });
+    h.run_steps(2);
+    // Three samples' S(Q) at the current T, every point of each.
+    let points: usize = h
+        .state()
+        .samples()
+        .iter()
+        .map(|s| s.series().patterns[0].x.len())
+        .sum();
+    assert_eq!(
+        h.state().status(),
+        format!("copied {points} points of S(Q)"),
+        "the status says what was copied"
+    );
+    let text = copied.expect("text on the clipboard");
+    assert!(text.starts_with("curve,Q,y\n"), "{}", &text[..40]);
+    assert_eq!(text.lines().count(), points + 1);
+}

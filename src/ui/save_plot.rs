@@ -1,0 +1,180 @@
+//! Right-click on a plot: copy its data, save them as CSV, or save the plot area as drawn as a
+//! PNG. Files are written in the background ([`crate::engine::write::write_atomic`]); the
+//! image comes from a screenshot of the window, cropped to the plot.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+use egui_plot::PlotPoint;
+
+use super::Action;
+
+/// The data of a plot as CSV, one row per point: `curve,<x name>,y`.
+pub fn plot_csv(x_name: &str, curves: &[(&str, &[PlotPoint])]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["curve", x_name, "y"])?;
+    for (name, points) in curves {
+        for p in *points {
+            w.write_record([name.to_string(), p.x.to_string(), p.y.to_string()])?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The part of a screenshot inside `rect` (points), as PNG bytes.
+pub fn crop_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Result<Vec<u8>, String> {
+    let [w, h] = image.size;
+    let px = |v: f32, max: usize| ((v * pixels_per_point).round().max(0.0) as usize).min(max);
+    let (x0, x1) = (px(rect.left(), w), px(rect.right(), w));
+    let (y0, y1) = (px(rect.top(), h), px(rect.bottom(), h));
+    if x1 <= x0 || y1 <= y0 {
+        return Err("the plot is not on screen".into());
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            rgba.extend_from_slice(&image.pixels[y * w + x].to_srgba_unmultiplied());
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, (x1 - x0) as u32, (y1 - y0) as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&rgba).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// A file name for a plot's export: `glassray-<plot>-<what>.<ext>`, safe on every system.
+pub fn default_name(title: &str, what: &str, ext: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    format!("glassray-{}-{}.{ext}", clean(title), clean(what))
+}
+
+/// Where to save: the dialog's choice, else the default name in the current folder.
+fn choose(name: &str, filter: (&str, &[&str])) -> PathBuf {
+    rfd::FileDialog::new()
+        .set_file_name(name)
+        .add_filter(filter.0, filter.1)
+        .save_file()
+        .unwrap_or_else(|| {
+            std::env::current_dir()
+                .unwrap_or_else(|_| PathBuf::from("."))
+                .join(name)
+        })
+}
+
+/// The right-click menu of a plot.
+pub fn context_menu(
+    response: &egui::Response,
+    title: &str,
+    what: &str,
+    data: impl FnOnce() -> Result<String, csv::Error>,
+    actions: &mut Vec<Action>,
+) {
+    let mut data = Some(data);
+    response.context_menu(|ui| {
+        ui.label(format!("{title} ({what})"));
+        let mut csv = || data.take().map(|f| f());
+        if ui.button("Copy data (CSV)").clicked() {
+            ui.close();
+            match csv() {
+                Some(Ok(text)) => {
+                    let rows = text.lines().count().saturating_sub(1);
+                    ui.ctx().copy_text(text);
+                    actions.push(Action::Say(format!("copied {rows} points of {title}")));
+                }
+                Some(Err(e)) => actions.push(Action::Say(format!("cannot copy {title}: {e}"))),
+                None => {}
+            }
+        } else if ui.button("Save data as CSV…").clicked() {
+            ui.close();
+            if let Some(result) = csv() {
+                actions.push(match result {
+                    Ok(text) => Action::SaveText {
+                        path: choose(&default_name(title, what, "csv"), ("CSV", &["csv"])),
+                        text: Arc::new(text),
+                    },
+                    Err(e) => Action::Say(format!("cannot save {title}: {e}")),
+                });
+            }
+        } else if ui.button("Save image as PNG…").clicked() {
+            ui.close();
+            actions.push(Action::SavePlotImage {
+                rect: response.rect,
+                path: choose(&default_name(title, what, "png"), ("PNG", &["png"])),
+            });
+        }
+    });
+}
+
+/// Writes `bytes` to `path` atomically, saying what happened.
+pub fn write(path: &Path, bytes: &[u8], what: &str) -> String {
+    match crate::engine::write::write_atomic(path, bytes) {
+        Ok(()) => format!("saved {what} to {}", path.display()),
+        Err(e) => format!("cannot save {what} to {}: {e}", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plots_data_become_one_row_per_point() {
+        let a = [PlotPoint::new(1.0, 2.5), PlotPoint::new(2.0, -0.125)];
+        let b = [PlotPoint::new(0.5, 1.0)];
+        let text = plot_csv("Q", &[("AC 300.0 K", &a), ("CR, 300 K", &b)]).expect("csv");
+        assert_eq!(
+            text,
+            "curve,Q,y\nAC 300.0 K,1,2.5\nAC 300.0 K,2,-0.125\n\"CR, 300 K\",0.5,1\n"
+        );
+        assert_eq!(
+            default_name("S(Q) plot", "AC at 300.0 K", "png"),
+            "glassray-S-Q-plot-AC-at-300-0-K.png"
+        );
+    }
+
+    #[test]
+    fn the_image_is_the_plot_area_as_drawn() {
+        // A 4×3 screenshot at 2 pixels per point; the plot covers points (0.5, 0.5)–(1.5, 1.5).
+        let mut image = egui::ColorImage::filled([4, 3], egui::Color32::BLACK);
+        image.pixels[4 + 1] = egui::Color32::RED;
+        image.pixels[4 + 2] = egui::Color32::GREEN;
+        image.pixels[2 * 4 + 1] = egui::Color32::BLUE;
+        image.pixels[2 * 4 + 2] = egui::Color32::WHITE;
+        let rect = egui::Rect::from_min_max(egui::pos2(0.5, 0.5), egui::pos2(1.5, 1.5));
+        let bytes = crop_png(&image, rect, 2.0).expect("png");
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().expect("header");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("frame");
+        assert_eq!((info.width, info.height), (2, 2));
+        assert_eq!(
+            &buf[..16],
+            &[
+                255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255
+            ]
+        );
+        let off = egui::Rect::from_min_max(egui::pos2(5.0, 5.0), egui::pos2(6.0, 6.0));
+        assert!(crop_png(&image, off, 2.0).is_err());
+    }
+}
