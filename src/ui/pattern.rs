@@ -429,6 +429,18 @@ impl PatternPanel {
             ("Qmin", t.q_min, active_x.and_then(|x| x.0)),
             ("Qmax", t.q_max, active_x.and_then(|x| x.1)),
         ];
+        if reciprocal {
+            let part = |(name, set, auto): (&str, Option<f64>, Option<f64>)| match (set, auto) {
+                (Some(q), _) => format!("{name} {q:.2} (set)"),
+                (None, Some(q)) => format!("{name} {q:.2} (the data's end)"),
+                (None, None) => format!("{name} –"),
+            };
+            ui.weak(format!(
+                "G(r) uses {} to {} (dashed lines)",
+                part(limits[0]),
+                part(limits[1])
+            ));
+        }
         let response = movable(Plot::new("pattern_plot"), move_mode)
             .id(super::PlotId::Pattern.id())
             .height(height)
@@ -448,14 +460,13 @@ impl PatternPanel {
                     );
                 }
                 if reciprocal {
-                    for (name, set, auto) in limits {
-                        let (q, how) = match (set, auto) {
-                            (Some(q), _) => (q, "set"),
-                            (None, Some(q)) => (q, "auto: the data's end"),
+                    for (_, set, auto) in limits {
+                        let q = match (set, auto) {
+                            (Some(q), _) | (None, Some(q)) => q,
                             (None, None) => continue,
                         };
                         plot_ui.vline(
-                            VLine::new(format!("{name} {q:.2} ({how}) used by G(r)"), q)
+                            VLine::new("", q)
                                 .color(egui::Color32::from_gray(150))
                                 .style(egui_plot::LineStyle::dashed_dense())
                                 .width(1.0),

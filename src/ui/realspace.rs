@@ -86,6 +86,8 @@ pub struct RealSpacePanel {
     curve: Option<CurveCache>,
     fit: Option<FitCache>,
     drag: Option<Handle>,
+    /// The shown pattern, for names of saved plots (`AC at 512.0 K — AC_0053.xy`).
+    caption: String,
 }
 
 fn lobes(rs: &RealSpace, pa: &PatternAnalysis, y: &[f64], base: f64) -> Vec<LobeArea> {
@@ -210,6 +212,13 @@ impl RealSpacePanel {
             return;
         };
         let revision = sample.map_or(0, |s| s.revision);
+        self.caption = sample
+            .and_then(|s| {
+                let p = s.series().patterns.get(ws.cursor)?;
+                let caption = super::pattern::pattern_caption(p, s.series().axis);
+                Some(format!("{} at {caption}", s.series().sample))
+            })
+            .unwrap_or_default();
         ui.label(format!(
             "{} positive lobes; r1 = {:.3}, r6 = {:.3} (areas of G(r), 1/Å)",
             pa.lobes.len(),
@@ -239,7 +248,7 @@ impl RealSpacePanel {
             });
         }
         if let Some(c) = &self.curve {
-            curve_plot(ui, c, show_pair_g, height, actions);
+            curve_plot(ui, c, show_pair_g, height, &self.caption, actions);
         }
         // A fresh fit was made with the current parameters, the series' with its own.
         let (fit, opts) = match (fit, sample.and_then(|s| s.analysis())) {
@@ -336,7 +345,14 @@ impl RealSpacePanel {
             egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
         });
         let data = || save_plot::plot_csv("r", &curves);
-        save_plot::context_menu(&response.response, "connection-mode fit", "", data, actions);
+        let what = self.caption.clone();
+        save_plot::context_menu(
+            &response.response,
+            "connection-mode fit",
+            &what,
+            data,
+            actions,
+        );
         if !move_mode {
             return;
         }
@@ -372,6 +388,7 @@ fn curve_plot(
     c: &CurveCache,
     show_pair_g: bool,
     height: f32,
+    what: &str,
     actions: &mut Vec<Action>,
 ) {
     let label = if show_pair_g { "g(r)" } else { "G(r) (1/Å²)" };
@@ -411,7 +428,8 @@ fn curve_plot(
             );
         });
     let data = || save_plot::plot_csv("r", &curves);
-    save_plot::context_menu(&response.response, label, "", data, actions);
+    let title = if show_pair_g { "g(r)" } else { "G(r)" };
+    save_plot::context_menu(&response.response, title, what, data, actions);
 }
 
 /// The fractions with errors, the RMSE, the centres and width, and the key to the lines.

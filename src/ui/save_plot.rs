@@ -69,6 +69,11 @@ pub fn default_name(title: &str, what: &str, ext: &str) -> String {
     format!("glassray-{}-{}.{ext}", clean(title), clean(what))
 }
 
+/// Room taken by a plot's y axis (ticks and title) left of its data area, in points.
+const AXES_LEFT: f32 = 64.0;
+/// Room taken by a plot's x axis below its data area, in points.
+const AXES_BELOW: f32 = 40.0;
+
 /// Where to save: the dialog's choice, else the default name in the current folder.
 fn choose(name: &str, filter: (&str, &[&str])) -> PathBuf {
     rfd::FileDialog::new()
@@ -118,8 +123,14 @@ pub fn context_menu(
             }
         } else if ui.button("Save image as PNG…").clicked() {
             ui.close();
+            // The plot with its axes: the data area and the tick labels and axis titles left
+            // of and below it (the crop is clipped to the window).
+            let rect = egui::Rect::from_min_max(
+                response.rect.min - egui::vec2(AXES_LEFT, 6.0),
+                response.rect.max + egui::vec2(6.0, AXES_BELOW),
+            );
             actions.push(Action::SavePlotImage {
-                rect: response.rect,
+                rect,
                 path: choose(&default_name(title, what, "png"), ("PNG", &["png"])),
             });
         }

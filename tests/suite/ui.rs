@@ -1257,3 +1257,21 @@ fn a_right_click_on_a_plot_copies_its_data() {
     assert!(text.starts_with("curve,Q,y\n"), "{}", &text[..40]);
     assert_eq!(text.lines().count(), points + 1);
 }
+
+#[test]
+fn the_q_range_used_by_the_transform_is_said_on_s_of_q() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    assert!(
+        h.query_by_label_contains("G(r) uses Qmin 0.50 (the data's end) to Qmax")
+            .is_some()
+    );
+    h.get_by_label("Transform").click();
+    h.run_steps(2);
+    h.get_by_label("Set Qmax (1/Å)").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("to Qmax 20.00 (set)").is_some(),
+        "a set Qmax is said"
+    );
+}
