@@ -76,6 +76,23 @@ fn bench_frames(c: &mut Criterion) {
             })
         });
 
+        // Hovering a versus-T panel: the pointer crosses it, and every frame the readout
+        // finds each curve's point nearest the pointer.
+        let area = h
+            .get_by_role_and_label(Role::Image, "FSDP area versus T plot")
+            .rect();
+        let mut m = 0usize;
+        group.bench_function(format!("hover_versus_{n}_patterns"), |b| {
+            b.iter(|| {
+                m += 1;
+                let f = (m % 100) as f32 / 100.0;
+                h.hover_at(egui::pos2(area.left() + f * area.width(), area.center().y));
+                frame(&mut h);
+            })
+        });
+        h.remove_cursor();
+        h.step();
+
         // Seed drag in move mode: the pointer moves one pixel per frame with the button held;
         // each frame changes a seed, which starts a background refit.
         h.get_by_label("Move mode").click();
