@@ -130,8 +130,9 @@ pub const HELP: [(&str, &str); 5] = [
     (
         "Fit QA",
         "A value '(at bound)' is held by its limit, not measured, and its error means nothing: \
-         move the seed, widen the tolerance or the fit window. Rings on the versus-T fractions \
-         mark temperatures where a centre is held.",
+         move the seed, widen the tolerance or the fit window. White rings on the versus-T \
+         fractions mark temperatures where a centre is held (on a series of more than 200 \
+         patterns, of every k-th pattern).",
     ),
 ];
 

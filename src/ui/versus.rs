@@ -111,10 +111,13 @@ impl SampleCurves {
         });
         // Fits streamed in were made with the parameters being analysed, which are the
         // sample's analysis parameters once it finishes; until then the finished ones apply.
+        // Every pattern on a short series; evenly thinned to at most MAX_ERROR_BARS patterns on
+        // a long one (thousands of stroked rings cost more than a frame).
         let at_bound = a
             .patterns
             .iter()
             .enumerate()
+            .step_by(stride)
             .flat_map(|(k, pa)| {
                 let fit = s.fresh.get(k).and_then(Option::as_ref).unwrap_or(&pa.fit);
                 let held = fit.at_bounds(&a.params.fit).centres;
