@@ -107,7 +107,13 @@ impl Menu {
 
     fn file_menu(&mut self, ui: &mut egui::Ui, loading: bool, actions: &mut Vec<Action>) {
         let log = self.log_path();
-        if ui.button("Open files…").clicked() {
+        // While a load runs, the dialogs wait: opening would replace it unseen (the Paths window
+        // can still replace it on purpose).
+        let idle = !loading;
+        if ui
+            .add_enabled(idle, egui::Button::new("Open files…"))
+            .clicked()
+        {
             ui.close();
             let picked = rfd::FileDialog::new()
                 .set_title("Open patterns")
@@ -116,7 +122,10 @@ impl Menu {
                 Some(paths) => actions.push(Action::Open { paths, log }),
                 None => self.fall_back(Task::Open, "no files chosen", actions),
             }
-        } else if ui.button("Open folder…").clicked() {
+        } else if ui
+            .add_enabled(idle, egui::Button::new("Open folder…"))
+            .clicked()
+        {
             ui.close();
             let picked = rfd::FileDialog::new()
                 .set_title("Open a series folder")
@@ -130,7 +139,7 @@ impl Menu {
             }
         }
         if loading {
-            ui.weak("(a load is running; opening replaces it)");
+            ui.weak("(loading… Paths… can replace it)");
         }
         if ui.button("Paths…").clicked() {
             ui.close();

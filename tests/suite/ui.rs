@@ -1275,3 +1275,22 @@ fn the_q_range_used_by_the_transform_is_said_on_s_of_q() {
         "a set Qmax is said"
     );
 }
+
+#[test]
+fn open_files_waits_while_a_load_runs() {
+    let mut h = harness(Vec::new());
+    h.step();
+    if h.state().is_loading() {
+        h.get_by_label("File").click();
+        h.step();
+        h.step();
+        let node = h.get_by_label("Open files…");
+        assert!(node.accesskit_node().is_disabled(), "offered while loading");
+        h.key_press(egui::Key::Escape);
+        h.step();
+    }
+    wait_loaded(&mut h);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    assert!(!h.get_by_label("Open files…").accesskit_node().is_disabled());
+}
