@@ -329,7 +329,8 @@ impl PatternPanel {
             quantity,
             pattern_caption(current, series.axis)
         ));
-        let height = ((ui.available_height() - 90.0) / 3.0).max(110.0);
+        // Three plots share what is left after the headings, the Q-range line and the colour bar.
+        let height = ((ui.available_height() - 150.0) / 3.0).max(100.0);
         let x_label = match current.x_unit {
             XUnit::QInvAngstrom => "Q (1/Å)",
             XUnit::RAngstrom => "r (Å)",

@@ -12,7 +12,7 @@ use super::controls::{Handle, grab, hover_x, movable, readout};
 use super::save_plot;
 use super::state::{Settings, Workspace};
 use super::{Action, PlotId};
-use crate::analysis::fit::{AtBounds, ModeFit};
+use crate::analysis::fit::{AtBounds, MODE_NAMES, ModeFit};
 use crate::analysis::series::{PatternAnalysis, RealSpace, rho0_with_source};
 
 /// Colours of the four modes (distinct from each other and from the sample colours' order).
@@ -463,19 +463,25 @@ fn fit_summary(
                 );
         }
         for i in 0..4 {
-            // The mode names in their colours are also the fit plot's key.
+            let name = MODE_NAMES[i];
             let text = if bounds.amplitudes[i] {
-                format!("{}: 0 (at bound)", MODE_LABELS[i])
+                format!("{name}: 0 (at bound)")
             } else {
                 format!(
-                    "{}: {:.3} ± {:.3}",
-                    MODE_LABELS[i], fit.fractions[i], fit.fraction_errors[i]
+                    "{name}: {:.3} ± {:.3}",
+                    fit.fractions[i], fit.fraction_errors[i]
                 )
             };
             // One piece each: a value never wraps in the middle.
             ui.add(egui::Label::new(egui::RichText::new(text).color(MODE_COLOURS[i])).extend());
         }
         ui.add(egui::Label::new(format!("RMSE {:.4}", fit.rmse)).extend());
+    });
+    // The fit plot's key: each mode's colour and name.
+    ui.horizontal_wrapped(|ui| {
+        for (colour, label) in MODE_COLOURS.iter().zip(MODE_LABELS) {
+            ui.add(egui::Label::new(egui::RichText::new(label).color(*colour).small()).extend());
+        }
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("Centres (Å):");
@@ -494,14 +500,12 @@ fn fit_summary(
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.weak(
-            "Data: thick grey band; sum: white; baseline: grey; residual (data − sum, same \
-             scale, about 0): yellow; seeds: dashed, ± tolerance shaded.",
-        );
-        if move_mode {
-            ui.weak("Drag a dashed seed line to move it.");
+        let hint = if move_mode {
+            "Drag a dashed seed line to move it."
         } else {
-            ui.weak("Tick Move mode to drag the seeds.");
-        }
+            "Tick Move mode to drag the seeds."
+        };
+        ui.weak("grey band: data · white: sum · yellow: residual (data − sum, same scale) · dashed: seeds ± tolerance")
+            .on_hover_text(format!("The baseline is the grey horizontal line. {hint}"));
     });
 }

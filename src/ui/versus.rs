@@ -294,7 +294,12 @@ impl VersusPanel {
                 .y_axis_label(panel.axis_label())
                 // The same width for every panel's y axis, so one T is one x in all of them.
                 .y_axis_min_width(52.0)
-                .x_axis_label(if panel == Panel::Rmse { x_label } else { "" })
+                // Tick labels as close as 36 px apart, so a narrow column still has them.
+                .custom_x_axes(vec![
+                    egui_plot::AxisHints::new_x()
+                        .label(if panel == Panel::Rmse { x_label } else { "" })
+                        .label_spacing(36.0..=56.0),
+                ])
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false])
                 .show(ui, |plot_ui| {
@@ -493,15 +498,16 @@ fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
             let line = ["solid", "dashed", "dotted"][i % 3];
             ui.colored_label(s.colour, format!("{} ({shape}, {line})", s.series().sample));
         }
-        ui.weak("| lines: smoothing splines | T_r dashed, T_g solid, T_x dotted (grey)");
+        ui.weak("| key")
+            .on_hover_text("Points: the values; lines: smoothing splines. Marks (grey): T_r dashed, T_g solid, T_x dotted; calorimetric values dashed, darker.");
     });
     ui.horizontal_wrapped(|ui| {
         ui.weak("fractions:");
         for (m, colour) in MODE_COLOURS.iter().enumerate() {
             ui.colored_label(*colour, MODE_NAMES[m]);
         }
-        ui.weak("| r6 fainter than r1 |");
-        ui.colored_label(egui::Color32::WHITE, "white rings: centre at its bound");
+        ui.weak("| r6 faint |");
+        ui.colored_label(egui::Color32::WHITE, "rings: at bound");
     });
 }
 

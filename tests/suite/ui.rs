@@ -200,7 +200,7 @@ fn real_space_and_fit_panels_follow_the_slider() {
             .patterns[state.cursor()]
         .fit;
         format!(
-            "3-atom (face): {:.3} ± {:.3}",
+            "3-atom: {:.3} ± {:.3}",
             fit.fractions[2], fit.fraction_errors[2]
         )
     };
@@ -226,12 +226,7 @@ fn real_space_and_fit_panels_follow_the_slider() {
 fn shown_fraction(h: &Harness<'static, GlassrayApp>, mode: usize) -> String {
     let state = h.state();
     let fit = state.shown_fit().expect("a fit is shown");
-    let name = [
-        "1-atom (vertex)",
-        "2-atom (edge)",
-        "3-atom (face)",
-        "4-atom (intercross)",
-    ][mode];
+    let name = ["1-atom", "2-atom", "3-atom", "4-atom"][mode];
     format!(
         "{name}: {:.3} ± {:.3}",
         fit.fractions[mode], fit.fraction_errors[mode]
