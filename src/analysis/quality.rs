@@ -29,7 +29,8 @@ pub fn dead_frame(y: &[f64]) -> Option<String> {
     })
 }
 
-fn median(v: &mut [f64]) -> f64 {
+/// The median (sorts `v`; NaN sorts last). `v` must not be empty.
+pub(crate) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
     if v.len().is_multiple_of(2) {

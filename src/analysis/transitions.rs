@@ -557,15 +557,7 @@ pub fn crystallization_onset(t: &[f64], area: &[f64]) -> Option<(f64, f64, usize
         return None;
     }
     let mut diffs: Vec<f64> = pts.windows(2).map(|w| w[1].2 - w[0].2).collect();
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        let m = v.len() / 2;
-        if v.len().is_multiple_of(2) {
-            0.5 * (v[m - 1] + v[m])
-        } else {
-            v[m]
-        }
-    };
+    let median = super::quality::median;
     let med = median(&mut diffs);
     let mut dev: Vec<f64> = diffs.iter().map(|d| (d - med).abs()).collect();
     let sigma = 1.4826 * median(&mut dev) / std::f64::consts::SQRT_2;

@@ -486,11 +486,13 @@ fn fit_summary(
     ui.horizontal_wrapped(|ui| {
         ui.label("Centres (Å):");
         for ((colour, centre), held) in MODE_COLOURS.iter().zip(&fit.centres).zip(&bounds.centres) {
-            if *held {
-                ui.colored_label(AT_BOUND, format!("{centre:.3} (at bound)"));
+            // One piece each: "(at bound)" never wraps away from its value.
+            let (text, colour) = if *held {
+                (format!("{centre:.3} (at bound)"), AT_BOUND)
             } else {
-                ui.colored_label(*colour, format!("{centre:.3}"));
-            }
+                (format!("{centre:.3}"), *colour)
+            };
+            ui.add(egui::Label::new(egui::RichText::new(text).color(colour)).extend());
         }
         let width = format!("width {:.3} Å", fit.widths[0]);
         if bounds.widths[0] && !free_widths {
