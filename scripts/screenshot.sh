@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/ from the real app in a virtual X display, at a laptop (1280×720),
-# the default window (1400×900) and a desktop/projector size (1920×1080).
+# a common laptop (1366×768), the default window (1400×900) and a desktop/projector size (1920×1080).
 # Needs: apt-get install -y xvfb xauth xdotool imagemagick
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,7 @@ shoot() {
     echo "wrote screenshots/$out"
 }
 shoot 1280 720 main-window-1280x720.png
+shoot 1366 768 main-window-1366x768.png
 shoot 1400 900 main-window.png
 shoot 1920 1080 main-window-1920x1080.png
 # The fit panel of the 1400×900 window (header with the at-bound count, values, plot), enlarged.

@@ -62,6 +62,66 @@ pub fn grab(candidates: impl IntoIterator<Item = (Handle, f32)>, pointer_x: f32)
         .map(|(h, _)| h)
 }
 
+/// Three nested grid steps, the smallest the first of the 1–2–5 series (…, 0.1, 0.2, 0.5, 1, …)
+/// at least `base` (egui_plot's minimum step for the grid's spacing): [1, 2, 10], [2, 10, 20]
+/// or [5, 10, 50] times a power of ten. Powers of ten alone (egui_plot's default) can leave a
+/// short plot with no labelled tick (0.01 too dense, 0.1 wider than a range of 0.08); nesting
+/// keeps the labels of one step from landing between those of another.
+pub fn nested_steps(base: f64) -> [f64; 3] {
+    if !(base.is_finite() && base > 0.0) {
+        return [1.0, 2.0, 10.0];
+    }
+    let decade = 10f64.powf(base.log10().floor());
+    let m = base / decade;
+    let steps = if m <= 1.0 + 1e-9 {
+        [1.0, 2.0, 10.0]
+    } else if m <= 2.0 + 1e-9 {
+        [2.0, 10.0, 20.0]
+    } else if m <= 5.0 + 1e-9 {
+        [5.0, 10.0, 50.0]
+    } else {
+        [10.0, 20.0, 100.0]
+    };
+    steps.map(|s| s * decade)
+}
+
+/// A tick label with the decimals its step needs: 0.5 → one, 0.05 → two, 5 → none.
+pub fn tick_label(value: f64, step: f64) -> String {
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10() - 1e-9).ceil().clamp(0.0, 12.0) as usize
+    } else {
+        0
+    };
+    let text = format!("{value:.decimals$}");
+    // No "-0" for a tick at zero.
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        text.trim_start_matches('-').to_owned()
+    } else {
+        text
+    }
+}
+
+/// A y axis with its name and tick labels as close as 17 px (a line of text), on nested
+/// 1–2–5 steps: every short plot keeps a labelled tick, and labels never overlap.
+pub fn dense_y_axis(
+    plot: egui_plot::Plot<'_>,
+    label: impl Into<egui::WidgetText>,
+) -> egui_plot::Plot<'_> {
+    plot.custom_y_axes(vec![
+        egui_plot::AxisHints::new_y()
+            .label(label)
+            .label_spacing(17.0..=30.0)
+            .formatter(|mark, _| tick_label(mark.value, mark.step_size)),
+    ])
+    .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+        nested_steps(input.base_step_size)
+    }))
+}
+
 /// A plot that pans and zooms normally, or (in move mode) not at all, so drags move handles.
 pub fn movable(plot: egui_plot::Plot<'_>, move_mode: bool) -> egui_plot::Plot<'_> {
     plot.allow_drag(!move_mode)
@@ -357,5 +417,36 @@ mod tests {
         let text = readout("Q", 2.6, &[("AC", &a), ("CR", &b)]);
         assert_eq!(text, "Q = 2.600\nAC: 30.0000 at 3.000\nCR: 5.0000 at 4.000");
         assert_eq!(readout("Q", 1.0, &[("empty", &[])]), "Q = 1.000");
+    }
+
+    #[test]
+    fn grid_steps_are_nested_one_two_five() {
+        let close =
+            |a: [f64; 3], b: [f64; 3]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12 * y);
+        assert!(close(nested_steps(0.003), [0.005, 0.01, 0.05]));
+        assert!(close(nested_steps(0.01), [0.01, 0.02, 0.1]));
+        assert!(close(nested_steps(0.15), [0.2, 1.0, 2.0]));
+        assert!(close(nested_steps(7.0), [10.0, 20.0, 100.0]));
+        assert!(close(nested_steps(30.0), [50.0, 100.0, 500.0]));
+        assert_eq!(nested_steps(f64::NAN), [1.0, 2.0, 10.0]);
+        assert_eq!(nested_steps(0.0), [1.0, 2.0, 10.0]);
+        for base in [1e-4, 3.3e-3, 0.07, 0.5, 4.2, 1234.0] {
+            let s = nested_steps(base);
+            assert!(s[0] >= base * (1.0 - 1e-9), "{base}: {s:?}");
+            for k in 0..2 {
+                let ratio = s[k + 1] / s[k];
+                assert!((ratio - ratio.round()).abs() < 1e-9, "{s:?} not nested");
+            }
+        }
+    }
+
+    #[test]
+    fn tick_labels_carry_the_decimals_of_their_step() {
+        assert_eq!(tick_label(2.5, 0.5), "2.5");
+        assert_eq!(tick_label(2.0, 0.5), "2.0");
+        assert_eq!(tick_label(0.04, 0.02), "0.04");
+        assert_eq!(tick_label(600.0, 100.0), "600");
+        assert_eq!(tick_label(0.1, 0.1), "0.1");
+        assert_eq!(tick_label(-1e-17, 0.2), "0.0");
     }
 }

@@ -13,7 +13,7 @@ use eframe::egui;
 use egui_plot::{HLine, Legend, Line, Plot, PlotImage, PlotPoint, PlotPoints, Span, VLine};
 
 use super::Action;
-use super::controls::{Handle, grab, hover_x, movable, readout, sample_style};
+use super::controls::{Handle, dense_y_axis, grab, hover_x, movable, readout, sample_style};
 use super::save_plot::{self, plot_csv};
 use super::state::{Jobs, Outcome, Sample, Settings, Workspace};
 use crate::analysis::difference_from_reference;
@@ -357,7 +357,7 @@ impl PatternPanel {
         let response = Plot::new("difference_plot")
             .id(super::PlotId::Difference.id())
             .height(height)
-            .legend(Legend::default())
+            .legend(compact_legend())
             .label_formatter(|pos| Some(readout(x_name, hover_x(pos), &curves)))
             .x_axis_label(x_label)
             .y_axis_label(format!("Δ{quantity}"))
@@ -437,7 +437,7 @@ impl PatternPanel {
                 (None, None) => format!("{name} –"),
             };
             ui.weak(format!(
-                "G(r) uses {} to {} (dashed lines)",
+                "G(r) uses {} to {} (dashed lines); FSDP window {fa:.2}–{fb:.2} (shaded)",
                 part(limits[0]),
                 part(limits[1])
             ));
@@ -445,7 +445,7 @@ impl PatternPanel {
         let response = movable(Plot::new("pattern_plot"), move_mode)
             .id(super::PlotId::Pattern.id())
             .height(height)
-            .legend(Legend::default())
+            .legend(compact_legend())
             .label_formatter(|pos| Some(readout(x_name, hover_x(pos), &curves)))
             .x_axis_label(x_label)
             .y_axis_label(quantity)
@@ -454,7 +454,9 @@ impl PatternPanel {
             .show(ui, |plot_ui| {
                 if reciprocal {
                     plot_ui.span(
-                        Span::new(format!("FSDP window {fa:.2}–{fb:.2}"), fa..=fb)
+                        // Named in the line above the plot, not in the legend (which a short
+                        // plot cannot spare room for).
+                        Span::new("", fa..=fb)
                             .fill(egui::Color32::from_rgba_unmultiplied(200, 200, 200, 20))
                             .border_color(egui::Color32::from_gray(170))
                             .border_width(1.0),
@@ -546,6 +548,13 @@ impl PatternPanel {
     }
 }
 
+/// A legend in small text, translucent, so a short plot on a laptop keeps its curves visible.
+fn compact_legend() -> Legend {
+    Legend::default()
+        .text_style(egui::TextStyle::Small)
+        .background_alpha(0.5)
+}
+
 /// The ΔS(Q, T) heat map with a line at the current T.
 #[allow(clippy::too_many_arguments)]
 fn heat_plot(
@@ -576,26 +585,29 @@ fn heat_plot(
     } else {
         0.5
     };
-    Plot::new("heat_map_plot")
-        .id(super::PlotId::HeatMap.id())
-        .height(height)
-        .x_axis_label(x_label)
-        .y_axis_label("T")
-        .link_axis(link, [true, false])
-        .show(ui, |plot_ui| {
-            plot_ui.image(PlotImage::new(
-                "heat map",
-                heat.texture.id(),
-                PlotPoint::new(0.5 * (q0 + q1), 0.5 * (t0 + t1)),
-                egui::vec2((q1 - q0) as f32, (t1 - t0 + 2.0 * half_row) as f32),
-            ));
-            plot_ui.hline(
-                HLine::new("current T", y_now)
-                    .color(egui::Color32::BLACK)
-                    .width(1.5),
-            );
-        })
-        .response
+    // T tick labels as close as 20 px apart, so a short map on a laptop still has them.
+    dense_y_axis(
+        Plot::new("heat_map_plot"),
+        if heat.monotonic { "T (K)" } else { "pattern" },
+    )
+    .id(super::PlotId::HeatMap.id())
+    .height(height)
+    .x_axis_label(x_label)
+    .link_axis(link, [true, false])
+    .show(ui, |plot_ui| {
+        plot_ui.image(PlotImage::new(
+            "heat map",
+            heat.texture.id(),
+            PlotPoint::new(0.5 * (q0 + q1), 0.5 * (t0 + t1)),
+            egui::vec2((q1 - q0) as f32, (t1 - t0 + 2.0 * half_row) as f32),
+        ));
+        plot_ui.hline(
+            HLine::new("current T", y_now)
+                .color(egui::Color32::BLACK)
+                .width(1.5),
+        );
+    })
+    .response
 }
 
 /// The heat map's colour bar: −scale (blue) through 0 (white) to +scale (red), with its values.

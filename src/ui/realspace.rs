@@ -297,7 +297,8 @@ impl RealSpacePanel {
         let response = movable(Plot::new("fit_plot"), move_mode)
             .id(PlotId::Fit.id())
             .label_formatter(|pos| Some(readout("r", hover_x(pos), &curves)))
-            .height((ui.available_height() - 6.0).max(height.min(160.0)))
+            // What is left of the column, so its axis label is never cut off (90 px at least).
+            .height((ui.available_height() - 6.0).max(height.min(90.0)))
             .x_axis_label("r (Å)")
             .y_axis_label("g(r)")
             .show(ui, |plot_ui| {
@@ -396,7 +397,11 @@ fn curve_plot(
     let response = Plot::new("real_space_plot")
         .id(PlotId::RealSpace.id())
         .height(height)
-        .legend(Legend::default())
+        .legend(
+            Legend::default()
+                .text_style(egui::TextStyle::Small)
+                .background_alpha(0.5),
+        )
         .label_formatter(|pos| Some(readout("r", hover_x(pos), &curves)))
         .x_axis_label("r (Å)")
         .y_axis_label(label)

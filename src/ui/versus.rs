@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use eframe::egui;
 use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, VLine};
 
-use super::controls::{Handle, grab, mark_colour, mark_style, movable, readout, sample_style};
+use super::controls::{
+    Handle, dense_y_axis, grab, mark_colour, mark_style, movable, readout, sample_style,
+};
 use super::realspace::MODE_COLOURS;
 use super::state::{Sample, Settings, Workspace, nearest};
 use super::{Action, PlotId};
@@ -287,25 +289,27 @@ impl VersusPanel {
                 }
                 Some(text)
             };
-            let response = movable(Plot::new(panel.id()), settings.move_mode)
-                .label_formatter(formatter)
-                .id(panel.id())
-                .height(height)
-                .y_axis_label(panel.axis_label())
-                // The same width for every panel's y axis, so one T is one x in all of them.
-                .y_axis_min_width(52.0)
-                // Tick labels as close as 36 px apart, so a narrow column still has them.
-                .custom_x_axes(vec![
-                    egui_plot::AxisHints::new_x()
-                        .label(if panel == Panel::Rmse { x_label } else { "" })
-                        .label_spacing(36.0..=56.0),
-                ])
-                .link_axis(link, [true, false])
-                .link_cursor(link, [true, false])
-                .show(ui, |plot_ui| {
-                    self.draw(plot_ui, panel, &shown, ws.active);
-                    decorations(plot_ui, cursor_t, &marks, &dsc);
-                });
+            let response = dense_y_axis(
+                movable(Plot::new(panel.id()), settings.move_mode),
+                panel.axis_label(),
+            )
+            .label_formatter(formatter)
+            .id(panel.id())
+            .height(height)
+            // The same width for every panel's y axis, so one T is one x in all of them.
+            .y_axis_min_width(52.0)
+            // Tick labels as close as 36 px apart, so a narrow column still has them.
+            .custom_x_axes(vec![
+                egui_plot::AxisHints::new_x()
+                    .label(if panel == Panel::Rmse { x_label } else { "" })
+                    .label_spacing(36.0..=56.0),
+            ])
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .show(ui, |plot_ui| {
+                self.draw(plot_ui, panel, &shown, ws.active);
+                decorations(plot_ui, cursor_t, &marks, &dsc);
+            });
             mark_labels(ui, &response.transform, &marks, &dsc);
             let data = || super::save_plot::plot_csv(x_label, &curves);
             let name = format!("{} versus T", panel.y_label());
@@ -540,27 +544,64 @@ fn mark_labels(
     let frame = *transform.frame();
     let painter = ui.painter_at(frame);
     let font = egui::TextStyle::Body.resolve(ui.style());
-    let top = frame.top() + 1.0;
-    for &(kind, t, _) in marks {
-        let x = transform.position_from_point_x(t);
+    // (x, text, colour, right of its line): marks to the right, calorimetric values to the left.
+    let mut labels: Vec<(f32, &str, egui::Color32, bool)> = marks
+        .iter()
+        .map(|&(kind, t, _)| {
+            let x = transform.position_from_point_x(t);
+            (x, kind.name(), mark_colour(kind), true)
+        })
+        .chain(dsc.iter().map(|&(name, t)| {
+            let x = transform.position_from_point_x(t);
+            (x, name, egui::Color32::from_gray(130), false)
+        }))
+        .collect();
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let placed = place_labels(
+        frame,
+        labels.iter().map(|&(x, text, colour, right)| {
+            let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), colour);
+            (x, galley.size(), right)
+        }),
+    );
+    for ((_, text, colour, _), rect) in labels.iter().zip(placed) {
         painter.text(
-            egui::pos2(x + 2.0, top),
+            rect.left_top(),
             egui::Align2::LEFT_TOP,
-            kind.name(),
+            text,
             font.clone(),
-            mark_colour(kind),
+            *colour,
         );
     }
-    for &(name, t) in dsc {
-        let x = transform.position_from_point_x(t);
-        painter.text(
-            egui::pos2(x - 2.0, top),
-            egui::Align2::RIGHT_TOP,
-            name,
-            font.clone(),
-            egui::Color32::from_gray(130),
-        );
+}
+
+/// Where each label of a vertical line goes, in the order given (by x): beside its line at the
+/// plot's top, on the other side when it would leave the frame, and a row lower when it would
+/// cover a label already placed (at most three rows), so close marks stay legible.
+fn place_labels(
+    frame: egui::Rect,
+    labels: impl Iterator<Item = (f32, egui::Vec2, bool)>,
+) -> Vec<egui::Rect> {
+    let mut placed: Vec<egui::Rect> = Vec::new();
+    for (x, size, right) in labels {
+        let beside = |right: bool, row: f32| {
+            let left = if right { x + 2.0 } else { x - 2.0 - size.x };
+            egui::Rect::from_min_size(egui::pos2(left, frame.top() + 1.0 + row * size.y), size)
+        };
+        let fits = |r: &egui::Rect| r.left() >= frame.left() && r.right() <= frame.right();
+        let side = if fits(&beside(right, 0.0)) {
+            right
+        } else {
+            !right
+        };
+        let free = |r: &egui::Rect| placed.iter().all(|p| !p.intersects(r.shrink(0.5)));
+        let rect = (0..3)
+            .map(|row| beside(side, row as f32))
+            .find(free)
+            .unwrap_or_else(|| beside(side, 0.0));
+        placed.push(rect);
     }
+    placed
 }
 
 /// The cursor at the slider's T, the transition marks and the calorimetric values.
@@ -598,5 +639,43 @@ fn decorations(
                 .color(egui::Color32::from_gray(130))
                 .style(LineStyle::dashed_loose()),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_labels;
+
+    #[test]
+    fn close_mark_labels_step_down_and_stay_inside_the_frame() {
+        let frame = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(300.0, 100.0));
+        let size = egui::vec2(24.0, 14.0);
+        // T_r far away, T_g and T_x 10 px apart, T_x 5 px from the right edge.
+        let rects = place_labels(
+            frame,
+            [
+                (100.0, size, true),
+                (285.0, size, true),
+                (295.0, size, true),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            rects[0].left_top(),
+            egui::pos2(102.0, 1.0),
+            "beside its line"
+        );
+        for r in &rects {
+            assert!(
+                r.left() >= frame.left() && r.right() <= frame.right(),
+                "{r:?}"
+            );
+        }
+        assert_eq!(rects[1].right(), 283.0, "flipped to the left of its line");
+        assert!(!rects[1].intersects(rects[2].shrink(0.5)), "{rects:?}");
+        assert_eq!(rects[2].top(), 15.0, "one row lower");
+        // Labels far apart stay on the top row.
+        let apart = place_labels(frame, [(10.0, size, true), (150.0, size, true)].into_iter());
+        assert!(apart.iter().all(|r| r.top() == 1.0));
     }
 }
