@@ -73,6 +73,8 @@ pub enum Action {
     Undo,
     /// Ctrl+Shift+Z: the change undone last, again.
     Redo,
+    /// Help ▸ Tour: walk through the window's areas.
+    StartTour,
     Quit,
 }
 
@@ -210,6 +212,7 @@ impl GlassrayApp {
             }
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
+            Action::StartTour => self.panels.tour.start(),
             Action::Quit => self.view.quit = true,
         }
     }

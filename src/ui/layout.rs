@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use super::{Action, GlassrayApp, problems};
+use super::{Action, GlassrayApp, problems, tour};
 
 impl GlassrayApp {
     /// Dropped files, Ctrl+Q, ←/→ and Space.
@@ -155,12 +155,18 @@ impl GlassrayApp {
                 ui.label(&self.view.status);
             });
         });
-        egui::Panel::bottom("problems")
+        let problems = egui::Panel::bottom("problems")
             .resizable(true)
             .default_size(120.0)
             .show(ui, |ui| problems::ui(ui, &self.workspace.samples));
-        egui::Panel::bottom("slider").show(ui, |ui| self.slider_bar(ui, actions));
-        egui::Panel::left("samples")
+        let slider = egui::Panel::bottom("slider").show(ui, |ui| self.slider_bar(ui, actions));
+        let reveal_marks = self
+            .panels
+            .tour
+            .step()
+            .and_then(|k| tour::STEPS.get(k))
+            .is_some_and(|s| s.area == tour::Area::Marks);
+        let side = egui::Panel::left("samples")
             .resizable(true)
             .default_size(250.0)
             .show(ui, |ui| {
@@ -177,9 +183,11 @@ impl GlassrayApp {
                             &self.workspace,
                             &self.settings,
                             loading,
+                            reveal_marks,
                             actions,
-                        );
-                    });
+                        )
+                    })
+                    .inner
             });
         let shown = self.shown_fit_in_flight();
         let (shown_fit, refitting) = match shown {
@@ -194,21 +202,39 @@ impl GlassrayApp {
             &mut self.panels.versus,
         );
         let jobs = &mut self.jobs;
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.columns(3, |cols| {
-                pattern.ui(&mut cols[0], ws, settings, jobs, actions);
-                real.ui(
-                    &mut cols[1],
-                    ws,
-                    settings,
-                    shown_fit.as_ref(),
-                    refitting,
-                    busy,
-                    actions,
-                );
-                versus.ui(&mut cols[2], ws, settings, busy, actions);
-            });
-        });
+        let columns = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                ui.columns(3, |cols| {
+                    pattern.ui(&mut cols[0], ws, settings, jobs, actions);
+                    real.ui(
+                        &mut cols[1],
+                        ws,
+                        settings,
+                        shown_fit.as_ref(),
+                        refitting,
+                        busy,
+                        actions,
+                    );
+                    versus.ui(&mut cols[2], ws, settings, busy, actions);
+                    [cols[0].min_rect(), cols[2].min_rect()]
+                })
+            })
+            .inner;
+        // Where the tour's areas are, then the tour over everything.
+        let areas = &mut self.panels.areas;
+        areas.set(tour::Area::Samples, side.response.rect);
+        areas.set(tour::Area::Slider, slider.response.rect);
+        areas.set(tour::Area::Problems, problems.response.rect);
+        areas.set(tour::Area::Pattern, columns[0]);
+        areas.set(tour::Area::Versus, columns[1]);
+        if let Some([g, fit]) = self.panels.real.drawn() {
+            areas.set(tour::Area::RealSpace, g);
+            areas.set(tour::Area::Fit, fit);
+        }
+        if let Some(marks) = side.inner {
+            areas.set(tour::Area::Marks, marks);
+        }
+        self.panels.tour.show(ui.ctx(), &self.panels.areas);
     }
 
     /// Play/pause, the temperature slider, move mode and the analysis progress.

@@ -97,9 +97,14 @@ impl Menu {
                     zoom * 100.0
                 ));
             });
-            if ui.button("Help").clicked() {
-                self.help_open = !self.help_open;
-            }
+            ui.menu_button("Help", |ui| {
+                if ui.button("Explanations…").clicked() {
+                    self.help_open = true;
+                }
+                if ui.button("Tour").clicked() {
+                    actions.push(Action::StartTour);
+                }
+            });
         });
         super::help::window(ui.ctx(), &mut self.help_open);
         self.window(ui.ctx(), loading, actions);

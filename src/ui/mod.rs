@@ -24,6 +24,7 @@ mod realspace;
 mod save_plot;
 mod sidebar;
 pub mod state;
+mod tour;
 mod versus;
 
 use std::path::PathBuf;
@@ -126,6 +127,9 @@ struct Panels {
     pattern: pattern::PatternPanel,
     real: realspace::RealSpacePanel,
     versus: versus::VersusPanel,
+    tour: tour::Tour,
+    /// Where the tour's areas were drawn in the last frame.
+    areas: tour::Areas,
 }
 
 impl GlassrayApp {
@@ -268,6 +272,13 @@ impl GlassrayApp {
             let b = m.bounds();
             [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]
         })
+    }
+
+    /// The tour's step (0-based) and the area it highlights, while a tour runs.
+    pub fn tour(&self) -> Option<(usize, egui::Rect)> {
+        let k = self.panels.tour.step()?;
+        let area = tour::STEPS.get(k)?.area;
+        Some((k, self.panels.areas.get(area)?))
     }
 
     /// Where a plot's data area was drawn on screen in the last frame.

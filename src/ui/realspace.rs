@@ -88,6 +88,8 @@ pub struct RealSpacePanel {
     drag: Option<Handle>,
     /// The shown pattern, for names of saved plots (`AC at 512.0 K — AC_0053.xy`).
     caption: String,
+    /// Where G(r) and the fit were drawn last frame (the tour points at them).
+    drawn: Option<[egui::Rect; 2]>,
 }
 
 fn lobes(rs: &RealSpace, pa: &PatternAnalysis, y: &[f64], base: f64) -> Vec<LobeArea> {
@@ -186,6 +188,8 @@ impl RealSpacePanel {
         actions: &mut Vec<Action>,
     ) {
         let show_pair_g = settings.show_pair_g;
+        self.drawn = None;
+        let top = ui.cursor().min.y;
         ui.horizontal(|ui| {
             ui.strong("Real space");
             let mut g = show_pair_g;
@@ -257,6 +261,7 @@ impl RealSpacePanel {
             (None, None) => (&pa.fit, &settings.params.fit),
         };
         let bounds = fit.at_bounds(opts);
+        let middle = ui.cursor().min.y;
         fit_summary(
             ui,
             fit,
@@ -271,6 +276,17 @@ impl RealSpacePanel {
             self.fit = Some(FitCache::new(rs, fit, window, key));
         }
         self.fit_plot(ui, settings, height, actions);
+        let (left, right) = (ui.max_rect().min.x, ui.max_rect().max.x);
+        let bottom = ui.min_rect().max.y;
+        self.drawn = Some([
+            egui::Rect::from_x_y_ranges(left..=right, top..=middle),
+            egui::Rect::from_x_y_ranges(left..=right, middle..=bottom),
+        ]);
+    }
+
+    /// Where G(r) (with its heading) and the fit (summary and plot) were drawn last frame.
+    pub fn drawn(&self) -> Option<[egui::Rect; 2]> {
+        self.drawn
     }
 
     /// The fit plot: seeds (dashed, ± tolerance shaded), data, components, sum, baseline,

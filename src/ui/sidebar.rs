@@ -20,10 +20,11 @@ impl Sidebar {
         ws: &Workspace,
         settings: &Settings,
         loading: bool,
+        reveal_marks: bool,
         actions: &mut Vec<Action>,
-    ) {
+    ) -> Option<egui::Rect> {
         sample_list(ui, ws, loading, actions);
-        parameter_panel(ui, ws, settings, actions);
+        parameter_panel(ui, ws, settings, reveal_marks, actions)
     }
 }
 
@@ -71,8 +72,9 @@ fn parameter_panel(
     ui: &mut egui::Ui,
     ws: &Workspace,
     settings: &Settings,
+    reveal_marks: bool,
     actions: &mut Vec<Action>,
-) {
+) -> Option<egui::Rect> {
     ui.separator();
     ui.heading("Parameters");
     let mut params = settings.params.clone();
@@ -84,9 +86,8 @@ fn parameter_panel(
         actions.push(Action::SetParams(params));
     }
     ui.separator();
-    let Some(sample) = ws.active_sample() else {
-        return;
-    };
+    let sample = ws.active_sample()?;
+    let top = ui.cursor().min.y;
     ui.heading(format!("Marks: {}", sample.series().sample));
     let mut marks = sample.marks;
     controls::marks(ui, sample.analysis().map(|a| a.as_ref()), &mut marks);
@@ -96,4 +97,11 @@ fn parameter_panel(
             marks,
         });
     }
+    let rect = egui::Rect::from_x_y_ranges(ui.max_rect().x_range(), top..=ui.min_rect().max.y);
+    if reveal_marks {
+        // The tour points at the marks: scroll them into view (on a laptop they are below).
+        ui.scroll_to_rect(rect, Some(egui::Align::Center));
+    }
+    // What of the marks is visible in the scroll area.
+    Some(rect.intersect(ui.clip_rect()))
 }

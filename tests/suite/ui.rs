@@ -1129,6 +1129,8 @@ fn every_parameter_and_mark_explains_itself_and_help_explains_the_modes() {
     // Help.
     h.get_by_label("Help").click();
     h.run_steps(2);
+    h.get_by_label("Explanations…").click();
+    h.run_steps(2);
     assert!(h.query_by_label_contains("√(8/3)R").is_some());
     assert!(h.query_by_label_contains("onset of relaxation").is_some());
 }
@@ -1288,4 +1290,96 @@ fn open_files_waits_while_a_load_runs() {
     h.get_by_label("File").click();
     h.run_steps(2);
     assert!(!h.get_by_label("Open files…").accesskit_node().is_disabled());
+}
+
+#[test]
+fn the_tour_walks_through_every_area_and_points_at_each() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_eframe(|cc| GlassrayApp::new(&cc.egui_ctx, Vec::new()));
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.run_steps(4);
+    assert!(h.state().tour().is_none());
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("Tour").click();
+    h.run_steps(3);
+    let titles = [
+        "Samples and parameters",
+        "One temperature for every panel",
+        "Reciprocal space",
+        "Real space: G(r) and g(r)",
+        "The second peak as four ways clusters connect",
+        "Everything against temperature",
+        "T_r, T_g and T_x",
+        "Problems",
+    ];
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    let fit_plot = GlassrayApp::plot_frame(&h.ctx, PlotId::Fit).expect("fit plot drawn");
+    let g_plot = GlassrayApp::plot_frame(&h.ctx, PlotId::RealSpace).expect("G(r) drawn");
+    let versus = GlassrayApp::plot_frame(&h.ctx, PlotId::Rmse).expect("RMSE drawn");
+    for (k, title) in titles.iter().enumerate() {
+        // Enough frames for a scroll to the marks to finish its animation.
+        h.run_steps(30);
+        assert!(
+            h.query_by_label(&format!("Tour {} of 8", k + 1)).is_some(),
+            "step {k}"
+        );
+        assert!(h.query_by_label(title).is_some(), "{title}");
+        let (step, area) = h.state().tour().expect("the tour runs");
+        assert_eq!(step, k);
+        assert!(
+            area.width() > 50.0 && area.height() > 20.0 && screen.contains_rect(area),
+            "{title}: {area:?}"
+        );
+        // The highlight is where the panel is.
+        match k {
+            3 => assert!(
+                area.contains_rect(g_plot.shrink(1.0)),
+                "{area:?} {g_plot:?}"
+            ),
+            4 => assert!(
+                area.contains_rect(fit_plot.shrink(1.0)),
+                "{area:?} {fit_plot:?}"
+            ),
+            5 => assert!(
+                area.contains_rect(versus.shrink(1.0)),
+                "{area:?} {versus:?}"
+            ),
+            // Below the fold on a laptop: scrolled into view, not a sliver at the bottom.
+            6 => assert!(
+                area.height() > 150.0,
+                "the marks are scrolled into view: {area:?}"
+            ),
+            _ => {}
+        }
+        if k == 2 {
+            // Back returns one step, Next again.
+            h.get_by_label("Back").click();
+            h.run_steps(2);
+            assert_eq!(h.state().tour().map(|t| t.0), Some(1));
+            h.get_by_label("Next").click();
+            h.run_steps(2);
+            assert_eq!(h.state().tour().map(|t| t.0), Some(2));
+        }
+        let next = if k + 1 == titles.len() {
+            "Finish"
+        } else {
+            "Next"
+        };
+        h.get_by_label(next).click();
+    }
+    h.run_steps(2);
+    assert!(h.state().tour().is_none(), "Finish ends the tour");
+    assert!(h.query_by_label_contains("Tour 1 of").is_none());
+    // Esc ends a tour at any step.
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("Tour").click();
+    h.run_steps(2);
+    assert!(h.state().tour().is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().tour().is_none(), "Esc ends the tour");
 }
