@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod config;
 mod demo;
+mod figures;
 mod inspect;
 
 use std::io::Write as _;
@@ -38,7 +39,8 @@ Examples:
   glassray inspect scan_*.xy --ramp 300:20/min --csv > patterns.csv
   glassray analyze --out results             analyse the embedded demo (AC, CR, HPT)
   glassray analyze data/run42/ --lorch --out results
-  glassray demo --out demo-data              write the synthetic AC, CR and HPT series as files";
+  glassray demo --out demo-data              write the synthetic AC, CR and HPT series as files
+  glassray figures data/run42/ --out figs    the study's Figs. 3–6 and the heat map (SVG, PDF, PNG)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -52,6 +54,29 @@ pub enum Command {
     /// Write the embedded synthetic heating series (AC, CR, HPT) as pattern files plus a
     /// temperatures.csv log per sample.
     Demo(DemoArgs),
+    /// Draw the study's figures (S(Q) and ΔS(Q) stacks, FSDP versus T, G(r) stacks with r1/r6,
+    /// the connection-mode fit and fractions, the ΔS(Q, T) heat map) for every sample side by
+    /// side, as SVG, PDF and PNG (300 dpi), each with the CSV of what it plots. Takes every
+    /// option of `analyze`; with no PATH, the embedded demo.
+    Figures(Box<FiguresArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct FiguresArgs {
+    #[command(flatten)]
+    pub analysis: AnalyzeArgs,
+    /// Formats to write, comma-separated: svg, pdf, png. (`--format` forces the file reader,
+    /// as in every command that reads patterns.)
+    #[arg(long, value_name = "LIST", default_value = "svg,pdf,png")]
+    pub formats: String,
+    /// Journal column width: single (85 mm) or double (175 mm).
+    #[arg(long, value_name = "WIDTH", default_value = "double")]
+    pub width: String,
+    /// Temperatures (K) of the stacked S(Q) and G(r) curves, comma-separated (each drawn at
+    /// its nearest pattern); default: every 50 K (100 K when that makes more than ten) and the
+    /// marks.
+    #[arg(long, value_name = "K,K,…", allow_hyphen_values = true)]
+    pub temperatures: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +269,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Analyze(args) => analyze::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Figures(args) => figures::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 //! atomically by `engine::write`).
 
 pub mod demo_files;
+pub mod figures;
 pub mod gr;
 pub mod load;
 pub mod metrics;

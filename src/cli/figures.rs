@@ -1,0 +1,211 @@
+//! `glassray figures`: the study's figures for every sample of a run, side by side, in the
+//! formats asked for, each with the CSV of what it plots. The files are written into a folder
+//! staged beside `--out` and replace it whole at the end (a failure leaves the previous set).
+//! Exit codes as `analyze`: 0 when everything loaded and was drawn, 1 when files were skipped,
+//! a series could not be analysed or a file could not be written, 2 on bad usage.
+
+use std::process::ExitCode;
+
+use super::config::check_out_against_inputs;
+use super::{FiguresArgs, Printer, UsageError, warn};
+use glassray::analysis::series::SeriesAnalysis;
+use glassray::demo::DemoConfig;
+use glassray::engine::write::StagedDir;
+use glassray::engine::{analyze, demo_all, load_inputs};
+use glassray::io::SeriesLoad;
+use glassray::model::TemperatureAxis;
+use glassray::report::figures::{FigureOptions, FigureSample, Format, Width, figures, render};
+use glassray::report::{LoadReport, check_replaceable};
+
+/// The figure options, checked.
+fn options(args: &FiguresArgs) -> Result<(Vec<Format>, FigureOptions), UsageError> {
+    let mut formats = Vec::new();
+    for part in args.formats.split(',').filter(|p| !p.trim().is_empty()) {
+        let f = Format::parse(part).ok_or_else(|| {
+            UsageError(format!(
+                "--formats: `{}` is not a format; use svg, pdf and/or png, comma-separated",
+                part.trim()
+            ))
+        })?;
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    if formats.is_empty() {
+        return Err(UsageError(
+            "--formats needs at least one of svg, pdf, png".into(),
+        ));
+    }
+    let width = match args.width.trim().to_ascii_lowercase().as_str() {
+        "single" => Width::Single,
+        "double" => Width::Double,
+        other => {
+            return Err(UsageError(format!(
+                "--width: `{other}` is not a width; use single (85 mm) or double (175 mm)"
+            )));
+        }
+    };
+    let temperatures = match &args.temperatures {
+        None => None,
+        Some(list) => {
+            let mut ts = Vec::new();
+            for part in list.split(',').filter(|p| !p.trim().is_empty()) {
+                let t: f64 = part.trim().parse().map_err(|_| {
+                    UsageError(format!("--temperatures: `{}` is not a number", part.trim()))
+                })?;
+                if !(t.is_finite() && t > 0.0 && t <= 5000.0) {
+                    return Err(UsageError(format!(
+                        "--temperatures: {t} K is outside 0–5000 K"
+                    )));
+                }
+                ts.push(t);
+            }
+            if ts.is_empty() {
+                return Err(UsageError(
+                    "--temperatures needs at least one temperature in K".into(),
+                ));
+            }
+            Some(ts)
+        }
+    };
+    Ok((
+        formats,
+        FigureOptions {
+            width,
+            temperatures,
+        },
+    ))
+}
+
+pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
+    let config = args.analysis.config()?;
+    let (formats, opts) = options(args)?;
+    let inputs: Vec<_> = config
+        .paths
+        .iter()
+        .chain(&config.load.temperature_log)
+        .cloned()
+        .collect();
+    check_out_against_inputs(&config.out, &inputs)?;
+    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
+    let loads: Vec<SeriesLoad> = if config.paths.is_empty() {
+        demo_all(&DemoConfig::default())
+            .into_iter()
+            .map(SeriesLoad::from_series)
+            .collect()
+    } else {
+        load_inputs(&config.paths, &config.load)
+    };
+    let mut printer = Printer::new();
+    let mut clean = true;
+    let mut analysed: Vec<(&SeriesLoad, SeriesAnalysis)> = Vec::new();
+    for load in &loads {
+        let report = LoadReport::of(load);
+        clean &= report.is_clean();
+        for f in &load.failed {
+            warn(format!("skipped: {f}"));
+        }
+        let name = if load.series.sample.is_empty() {
+            load.origin.as_str()
+        } else {
+            load.series.sample.as_str()
+        };
+        if let Some(reason) = &report.fatal {
+            warn(format!("{name}: not drawn: {reason}"));
+            clean = false;
+            continue;
+        }
+        if load.series.axis == TemperatureAxis::Index {
+            warn(format!(
+                "{name}: not drawn: the figures are versus temperature and this series has none (give --temps or --ramp)"
+            ));
+            clean = false;
+            continue;
+        }
+        let analysis = analyze(&load.series, &config.params, &config.marks);
+        analysed.push((load, analysis));
+    }
+    let samples: Vec<FigureSample<'_>> = analysed
+        .iter()
+        .map(|(l, a)| FigureSample {
+            series: &l.series,
+            analysis: a,
+        })
+        .collect();
+    if samples.is_empty() {
+        warn("nothing to draw: no series could be analysed".to_owned());
+        printer.finish();
+        return Ok(ExitCode::from(1));
+    }
+    let drawn = match figures(&samples, &opts) {
+        Ok(f) => f,
+        Err(e) => {
+            warn(format!("error: {e}"));
+            printer.finish();
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let staged = match StagedDir::new(&config.out) {
+        Ok(s) => s,
+        Err(e) => {
+            warn(format!(
+                "error: cannot create {}: {e}",
+                config.out.display()
+            ));
+            printer.finish();
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut written = Vec::new();
+    for fig in &drawn {
+        let mut files: Vec<(String, Vec<u8>)> =
+            vec![(format!("{}.csv", fig.name), fig.csv.clone().into_bytes())];
+        for &format in &formats {
+            match render(fig, format) {
+                Ok(bytes) => files.push((format!("{}.{}", fig.name, format.extension()), bytes)),
+                Err(e) => {
+                    warn(format!("error: {e}"));
+                    warn(format!(
+                        "{}: not replaced: the previous figures are kept",
+                        config.out.display()
+                    ));
+                    printer.finish();
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        for (name, bytes) in files {
+            if let Err(e) = std::fs::write(staged.path().join(&name), bytes) {
+                warn(format!(
+                    "error: cannot write {}: {e}",
+                    config.out.join(&name).display()
+                ));
+                printer.finish();
+                return Ok(ExitCode::from(1));
+            }
+            written.push(name);
+        }
+    }
+    if let Err(e) = staged.commit() {
+        warn(format!(
+            "error: cannot install {}: {e}",
+            config.out.display()
+        ));
+        printer.finish();
+        return Ok(ExitCode::from(1));
+    }
+    let names: Vec<&str> = samples.iter().map(|s| s.series.sample.as_str()).collect();
+    printer.line(format!(
+        "{} figure(s) of {} in {}: {}",
+        drawn.len(),
+        names.join(", "),
+        config.out.display(),
+        written.join(" ")
+    ));
+    let printed = printer.finish();
+    Ok(if printed && clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
