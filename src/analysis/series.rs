@@ -192,6 +192,7 @@ pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>
         t.q_min,
         t.q_max,
         t.modification,
+        t.low_q,
         r_grid(t.r_min, t.r_max, t.dr)?,
         t.path,
     )

@@ -3,7 +3,7 @@
 use glassray::analysis::fit::fit_connection_modes;
 use glassray::analysis::metric::Metric;
 use glassray::analysis::params::{AnalysisParams, SmoothingParams};
-use glassray::analysis::transform::{Modification, TransformPath, TransformPlan, r_grid};
+use glassray::analysis::transform::{LowQ, Modification, TransformPath, TransformPlan, r_grid};
 use glassray::analysis::transitions::{Marks, Transition};
 use glassray::demo::{DemoConfig, SAMPLES, Shell, StructureModel, demo_series};
 use glassray::engine::analyze;
@@ -183,8 +183,16 @@ fn analytic_pair_is_recovered_by_both_paths() {
     let s: Vec<f64> = q.iter().map(|&x| model.s(x)).collect();
     let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
     for path in [TransformPath::Direct, TransformPath::Fft] {
-        let plan =
-            TransformPlan::new(&q, None, None, Modification::None, r.clone(), path).expect("plan");
+        let plan = TransformPlan::new(
+            &q,
+            None,
+            None,
+            Modification::None,
+            LowQ::None,
+            r.clone(),
+            path,
+        )
+        .expect("plan");
         assert_eq!(plan.path, path);
         let g = plan.reduced_pdf(&s);
         let mut worst: f64 = 0.0;
