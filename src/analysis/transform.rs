@@ -311,7 +311,11 @@ pub struct TransformPlan {
     /// is added: `None`, or a first point at Q = 0).
     pub low_q: LowQ,
     low_q_kernels: Option<[Vec<f64>; 2]>,
+    q_top: f64,
 }
+
+/// Points per block of the noise estimate of [`TransformPlan::big_g_noise`].
+pub const NOISE_BLOCK: usize = 64;
 
 impl std::fmt::Debug for TransformPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -424,6 +428,7 @@ impl TransformPlan {
         let low_q_kernels = (low_q != LowQ::None && qs[0] > 0.0)
             .then(|| low_q_kernels(qs[0], q_top, modification, &r));
         Ok(Arc::new(TransformPlan {
+            q_top,
             first,
             last,
             r,
@@ -438,6 +443,34 @@ impl TransformPlan {
     /// Number of Q points used.
     pub fn q_points(&self) -> usize {
         self.last - self.first
+    }
+
+    /// The last Q used (1/Å): G(r) resolves nothing finer than π over it.
+    pub fn q_top(&self) -> f64 {
+        self.q_top
+    }
+
+    /// The noise of one G(r) value (away from r = 0), from the noise of this pattern's S(Q)
+    /// (`s` on the plan's grid): σ_G² = Σᵢ σᵢ² cᵢ² ⟨sin²(Qᵢr)⟩ = ½ Σᵢ σᵢ² cᵢ², with σᵢ estimated
+    /// robustly ([`super::lobes::white_noise_sigma`]) in blocks of [`NOISE_BLOCK`] points so that
+    /// noise growing with Q is followed. NaN when no block has enough finite points.
+    pub fn big_g_noise(&self, s: &[f64]) -> f64 {
+        let Some(used) = s.get(self.first..self.last) else {
+            return f64::NAN;
+        };
+        let mut variance = 0.0;
+        let mut any = false;
+        for (block, gains) in used
+            .chunks(NOISE_BLOCK)
+            .zip(self.coefficients.chunks(NOISE_BLOCK))
+        {
+            let sigma = super::lobes::white_noise_sigma(block);
+            if sigma.is_finite() {
+                variance += 0.5 * sigma * sigma * gains.iter().map(|c| c * c).sum::<f64>();
+                any = true;
+            }
+        }
+        if any { variance.sqrt() } else { f64::NAN }
     }
 
     /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for. A point whose
@@ -958,5 +991,49 @@ mod tests {
         assert_eq!(LowQ::from_name("hold"), Some(LowQ::Hold));
         assert_eq!(LowQ::from_name("linear").map(LowQ::name), Some("linear"));
         assert_eq!(LowQ::from_name("Hold"), None);
+    }
+
+    #[test]
+    fn big_g_noise_matches_the_scatter_of_g_under_noise_growing_with_q() {
+        // The demo's noise, σ(Q) = 0.001 + 0.00015 Q on 0.5–25.48 by 0.02.
+        let q: Vec<f64> = (0..1250).map(|i| 0.5 + 0.02 * i as f64).collect();
+        let r = r_grid(15.0, 19.9, 0.7).expect("r grid");
+        let plan = TransformPlan::new(
+            &q,
+            None,
+            None,
+            Modification::None,
+            LowQ::None,
+            r.clone(),
+            TransformPath::Direct,
+        )
+        .expect("plan");
+        // Exact: ½ Σ σᵢ² cᵢ² with cᵢ = (2/π) wᵢ Qᵢ (half weights at the ends: negligible here).
+        let exact = (0.5
+            * q.iter()
+                .map(|x| (0.001 + 0.00015 * x) * std::f64::consts::FRAC_2_PI * 0.02 * x)
+                .map(|v| v * v)
+                .sum::<f64>())
+        .sqrt();
+        let mut rng = crate::analysis::rng::SplitMix64(17);
+        let (mut sum2, mut estimate, runs) = (0.0, 0.0, 200);
+        for _ in 0..runs {
+            let s: Vec<f64> = q
+                .iter()
+                .map(|x| 1.0 + (0.001 + 0.00015 * x) * rng.normal())
+                .collect();
+            sum2 += plan.reduced_pdf(&s).iter().map(|v| v * v).sum::<f64>() / r.len() as f64;
+            estimate += plan.big_g_noise(&s);
+        }
+        let (actual, estimate) = ((sum2 / runs as f64).sqrt(), estimate / runs as f64);
+        assert!((actual / exact - 1.0).abs() < 0.05, "{actual} vs {exact}");
+        assert!(
+            (estimate / exact - 1.0).abs() < 0.05,
+            "{estimate} vs {exact}"
+        );
+        assert!(
+            plan.big_g_noise(&[1.0; 3]).is_nan(),
+            "too short for the plan"
+        );
     }
 }
