@@ -98,6 +98,9 @@ pub struct SeriesAnalysis {
     pub marks: Marks,
     /// Series-level messages (plan failures, transform path used).
     pub messages: Vec<String>,
+    /// Series-level warnings about the results themselves (the lobe count changing below T_x):
+    /// `summary.json` lists them and the command line prints them.
+    pub warnings: Vec<String>,
 }
 
 impl SeriesAnalysis {

@@ -238,7 +238,6 @@ pub fn finish(
     messages: Vec<String>,
 ) -> SeriesAnalysis {
     let mut patterns = patterns;
-    let mut messages = messages;
     flag_spikes(&mut patterns);
     let v = versus_t(series, &patterns);
     let (transitions, curves) = rayon::join(
@@ -260,7 +259,7 @@ pub fn finish(
         .map(|p| (p.kelvin.unwrap_or(p.index as f64), p.lobes.len()))
         .collect();
     let t_x = transitions.kelvin(Transition::Crystallization);
-    messages.extend(lobe_count_warning(&counts, t_x));
+    let warnings = lobe_count_warning(&counts, t_x).into_iter().collect();
     SeriesAnalysis {
         r1_relative: v.r1_relative,
         r6_relative: v.r6_relative,
@@ -270,6 +269,7 @@ pub fn finish(
         params,
         marks,
         messages,
+        warnings,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `summary.json`: the transition temperatures in use (K, at the top level) with their
 //! uncertainties (95 % half-widths, `T_uncertainty_interval` says how each is made) and methods, what was detected, every parameter (with the sample's overrides),
-//! the files skipped and the series' messages; then (`load`) what happened to the input.
+//! the files skipped, the series' messages and warnings; then (`load`) what happened to the input.
 //!
 //! `temperature_axis` says what the positions are in. A series without any temperature
 //! (`"index"`) has no transition temperature: `T_r`, `T_g`, `T_x` are null, the positions
@@ -104,6 +104,8 @@ struct Summary<'a> {
     parameters: ParamsWire,
     skipped_files: Vec<String>,
     messages: &'a [String],
+    /// Warnings about the results (the lobe count changing below T_x).
+    warnings: &'a [String],
     glassray_version: &'a str,
     load: &'a LoadReport,
 }
@@ -148,6 +150,7 @@ pub fn summary_json(
         parameters: a.params.wire(&a.marks),
         skipped_files: skipped.to_vec(),
         messages: &a.messages,
+        warnings: &a.warnings,
         glassray_version: env!("CARGO_PKG_VERSION"),
         load,
     };

@@ -282,6 +282,7 @@ fn analyze_on_the_demo_orders_the_relaxation_onsets_like_the_study() {
         let meaning = json["T_uncertainty_interval"].as_str().expect("meaning");
         assert!(meaning.starts_with("95 % intervals"), "{meaning}");
         assert_eq!(json["parameters"]["low_q"], "hold");
+        assert_eq!(json["warnings"], serde_json::json!([]), "{}", sample.name);
     }
     let gr = std::fs::read_to_string(dir.path().join("HPT/gr/HPT_0000.gr")).expect("gr");
     assert!(gr.lines().any(|l| l == "lowq = hold"), "{gr}");
