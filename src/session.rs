@@ -325,7 +325,7 @@ mod tests {
                 proptest::prop_assert!(r.len() <= crate::analysis::params::MAX_R_POINTS + 1);
                 let q: Vec<f64> = (0..200).map(|i| 0.5 + 0.05 * i as f64).collect();
                 let _ = crate::analysis::transform::TransformPlan::new(
-                    &q, t.q_min, t.q_max, t.modification, r, t.path,
+                    &q, t.q_min, t.q_max, t.modification, t.low_q, r, t.path,
                 );
                 let rr: Vec<f64> = (0..300).map(|i| 3.8 + 0.01 * i as f64).collect();
                 let g: Vec<f64> = rr.iter().map(|x| 1.0 + (-(x - 5.0f64).powi(2)).exp()).collect();

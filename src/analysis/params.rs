@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fit::FitParams;
-use super::transform::{Modification, TransformPath};
+use super::transform::{LowQ, Modification, TransformPath};
 use super::transitions::{Marks, Transition};
 
 /// Default number density of BAM-11 (Å⁻³).
@@ -23,6 +23,8 @@ pub struct TransformParams {
     pub q_min: Option<f64>,
     pub q_max: Option<f64>,
     pub modification: Modification,
+    /// How S(Q) continues below Qmin down to Q = 0.
+    pub low_q: LowQ,
     /// Number density (Å⁻³); None: from the header, else [`DEFAULT_RHO0`].
     pub rho0: Option<f64>,
     pub r_min: f64,
@@ -42,6 +44,7 @@ impl Default for TransformParams {
             q_min: None,
             q_max: None,
             modification: Modification::None,
+            low_q: LowQ::default(),
             rho0: None,
             r_min: 0.01,
             r_max: 20.0,
@@ -240,6 +243,7 @@ pub struct ParamsWire {
     pub q_min: Option<f64>,
     pub q_max: Option<f64>,
     pub modification: Modification,
+    pub low_q: LowQ,
     pub rho0: Option<f64>,
     pub r_min: f64,
     pub r_max: f64,
@@ -270,6 +274,7 @@ impl From<AnalysisParams> for ParamsWire {
             q_min: t.q_min,
             q_max: t.q_max,
             modification: t.modification,
+            low_q: t.low_q,
             rho0: t.rho0,
             r_min: t.r_min,
             r_max: t.r_max,
@@ -297,6 +302,7 @@ impl From<ParamsWire> for AnalysisParams {
                 q_min: w.q_min,
                 q_max: w.q_max,
                 modification: w.modification,
+                low_q: w.low_q,
                 rho0: w.rho0,
                 r_min: w.r_min,
                 r_max: w.r_max,

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use super::fit::{ModeFit, fit_connection_modes};
 use super::fsdp::{Fsdp, fsdp};
-use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
+use super::lobes::{Lobe, LobeResolution, lobe_area, relative_to_mean, shell_lobes};
 use super::metric::Metric;
 use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
 use super::quality::{dead_frame, spikes};
@@ -42,6 +42,8 @@ pub struct RealSpace {
     pub big_g: Vec<f64>,
     pub g: Vec<f64>,
     pub rho0: f64,
+    /// What this G(r) resolves (zero for real-space input): the lobes merge below it.
+    pub resolution: LobeResolution,
 }
 
 /// Everything computed for one pattern.
@@ -96,6 +98,9 @@ pub struct SeriesAnalysis {
     pub marks: Marks,
     /// Series-level messages (plan failures, transform path used).
     pub messages: Vec<String>,
+    /// Series-level warnings about the results themselves (the lobe count changing below T_x):
+    /// `summary.json` lists them and the command line prints them.
+    pub warnings: Vec<String>,
 }
 
 impl SeriesAnalysis {
@@ -192,6 +197,7 @@ pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>
         t.q_min,
         t.q_max,
         t.modification,
+        t.low_q,
         r_grid(t.r_min, t.r_max, t.dr)?,
         t.path,
     )
@@ -302,7 +308,13 @@ pub fn real_space_stage(
         return Stage1 {
             fsdp: nan_fsdp,
             delta_s_rms: f64::NAN,
-            real_space: Some(Arc::new(RealSpace { r, big_g, g, rho0 })),
+            real_space: Some(Arc::new(RealSpace {
+                r,
+                big_g,
+                g,
+                rho0,
+                resolution: LobeResolution::default(),
+            })),
             messages,
         };
     }
@@ -351,11 +363,16 @@ pub fn real_space_stage(
                 None
             } else {
                 let g = g_from_big_g(r_shared, &big_g, rho0);
+                let resolution = LobeResolution {
+                    min_width: std::f64::consts::PI / plan.q_top(),
+                    noise: plan.big_g_noise(&s),
+                };
                 Some(Arc::new(RealSpace {
                     r: Arc::clone(r_shared),
                     big_g,
                     g,
                     rho0,
+                    resolution,
                 }))
             }
         }
@@ -409,7 +426,14 @@ pub fn pattern_result(
         lobes: stage1
             .real_space
             .as_ref()
-            .map(|rs| shell_lobes(&rs.r, &rs.big_g, params.transform.lobe_r_min))
+            .map(|rs| {
+                shell_lobes(
+                    &rs.r,
+                    &rs.big_g,
+                    params.transform.lobe_r_min,
+                    &rs.resolution,
+                )
+            })
             .unwrap_or_default(),
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),

@@ -1,9 +1,29 @@
 //! From S(Q) to the reduced pair distribution function G(r), g(r) and RDF(r).
 //!
 //! G(r) = (2/π) ∫_{Qmin}^{Qmax} Q [S(Q) − 1] M(Q) sin(Qr) dQ, by the trapezoid rule over the
-//! data points with Qmin ≤ Q ≤ Qmax (default: all points; nothing is extrapolated below the first
-//! point), with M(Q) = 1 or the Lorch function M(Q) = sin(πQ/Qmax)/(πQ/Qmax), Qmax being the last
-//! point used. Then g(r) = 1 + G(r)/(4π r ρ0) and RDF(r) = 4π r² ρ0 g(r) (Å⁻¹).
+//! data points with Qmin ≤ Q ≤ Qmax (default: all points), with M(Q) = 1 or the Lorch function
+//! M(Q) = sin(πQ/Qmax)/(πQ/Qmax), Qmax being the last point used. Then
+//! g(r) = 1 + G(r)/(4π r ρ0) and RDF(r) = 4π r² ρ0 g(r) (Å⁻¹).
+//!
+//! **Below the first point used** (Q₀ = Qmin > 0) the integral from 0 to Q₀ is added according to
+//! [`LowQ`], with S₀ = S(Q₀):
+//! - `None`: nothing (the integral starts at Q₀).
+//! - `Hold`: **S(Q) is held** at S₀, i.e. S − 1 = S₀ − 1 and F(Q) = Q [S₀ − 1] falls linearly to
+//!   F(0) = 0. This is what LiquidDiffract does (`data_utils.rebin_data(..., extrapolate_mode=
+//!   'fill')` fills Q < Qmin with the first measured value) and what `np.interp` does to S − 1
+//!   (fullrmc's "F(Q)"), the recipe of the Ni–Ti reference G(r) in the shared data. Holding F(Q)
+//!   itself would leave F(0) = Q₀[S₀ − 1] ≠ 0, which no S(Q) can give: it is not offered.
+//! - `Linear`: S(Q) goes linearly from S₀ at Q₀ to S(0) = 0 (the limit of a dense, nearly
+//!   incompressible glass: S(0) = ρ0 kT κ_T ≈ 0.01–0.03), i.e. S − 1 = S₀ Q/Q₀ − 1 and
+//!   F(Q) = Q [S₀ Q/Q₀ − 1], which is 0 at Q = 0 and F(Q₀) at Q₀ like `Hold` but follows the
+//!   physical small-Q trend instead of freezing the last measured point.
+//!
+//! The added segment is an exact integral, not a sum over invented points:
+//! (2/π) ∫₀^{Q₀} Qᵏ M(Q) sin(Qr) dQ (k = 1, 2) in closed form for both M (for Lorch,
+//! Q M(Q) sin(Qr) = [cos((r − κ)Q) − cos((r + κ)Q)] / 2κ with κ = π/Qmax), tabulated once per
+//! plan as two r-vectors A(r), B(r); a pattern adds (S₀ − 1) A(r) (`Hold`) or S₀ B(r) − A(r)
+//! (`Linear`). Both paths add the same vectors, so they agree to rounding. A NaN S₀ makes the
+//! whole G(r) NaN like any other used point; a plan whose first point is at Q = 0 adds nothing.
 //!
 //! Two paths compute the same sum:
 //! - **direct**: a table T[j, i] = (2/π) wᵢ Qᵢ M(Qᵢ) sin(Qᵢ rⱼ) built once per parameter set and
@@ -33,6 +53,108 @@ pub enum Modification {
     #[default]
     None,
     Lorch,
+}
+
+/// How S(Q) continues below the first point used, down to Q = 0 (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LowQ {
+    /// Nothing is added below Qmin.
+    None,
+    /// S(Q) = S(Qmin) below Qmin: F(Q) = Q [S(Qmin) − 1] falls linearly to 0.
+    #[default]
+    Hold,
+    /// S(Q) falls linearly from S(Qmin) to S(0) = 0.
+    Linear,
+}
+
+impl LowQ {
+    /// The name the command line and the files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            LowQ::None => "none",
+            LowQ::Hold => "hold",
+            LowQ::Linear => "linear",
+        }
+    }
+
+    /// The mode of a name (`none`, `hold`, `linear`).
+    pub fn from_name(name: &str) -> Option<LowQ> {
+        [LowQ::None, LowQ::Hold, LowQ::Linear]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
+/// cos x − 1 = −2 sin²(x/2), without the absolute error 10⁻¹⁶ of `cos(x) − 1` at small x.
+fn cos_minus_one(x: f64) -> f64 {
+    let h = (0.5 * x).sin();
+    -2.0 * h * h
+}
+
+/// ∫₀^a Q sin(rQ) dQ = (sin x − x cos x)/r², x = a r (a series for small x, where the closed form
+/// cancels).
+fn moment1_sin(a: f64, r: f64) -> f64 {
+    let x = a * r;
+    if x.abs() < 1e-2 {
+        let x2 = x * x;
+        a * a * x * (1.0 / 3.0 - x2 / 30.0 + x2 * x2 / 840.0)
+    } else {
+        (x.sin() - x * x.cos()) / (r * r)
+    }
+}
+
+/// ∫₀^a Q² sin(rQ) dQ = [2x sin x + 2(cos x − 1) − x² cos x]/r³, x = a r.
+fn moment2_sin(a: f64, r: f64) -> f64 {
+    let x = a * r;
+    if x.abs() < 1e-2 {
+        let x2 = x * x;
+        a * a * a * x * (0.25 - x2 / 36.0 + x2 * x2 / 960.0)
+    } else {
+        (2.0 * x * x.sin() + 2.0 * cos_minus_one(x) - x * x * x.cos()) / (r * r * r)
+    }
+}
+
+/// ∫₀^a cos(cQ) dQ = sin(ac)/c (a at c = 0).
+fn moment0_cos(a: f64, c: f64) -> f64 {
+    let x = a * c;
+    if x.abs() < 1e-8 { a } else { x.sin() / c }
+}
+
+/// ∫₀^a Q cos(cQ) dQ = a²[sin x/x + (cos x − 1)/x²], x = a c.
+fn moment1_cos(a: f64, c: f64) -> f64 {
+    let x = a * c;
+    if x.abs() < 1e-2 {
+        let x2 = x * x;
+        a * a * (0.5 - x2 / 8.0 + x2 * x2 / 144.0)
+    } else {
+        a * x.sin() / c + cos_minus_one(x) / (c * c)
+    }
+}
+
+/// The two r-vectors of the segment below Q₀ = `a`:
+/// A(r) = (2/π) ∫₀^a Q M(Q) sin(Qr) dQ and B(r) = (2/π) ∫₀^a (Q²/a) M(Q) sin(Qr) dQ.
+pub fn low_q_kernels(a: f64, q_top: f64, modification: Modification, r: &[f64]) -> [Vec<f64>; 2] {
+    let two_over_pi = std::f64::consts::FRAC_2_PI;
+    let mut big_a = Vec::with_capacity(r.len());
+    let mut big_b = Vec::with_capacity(r.len());
+    for &rj in r {
+        let (ka, kb) = match modification {
+            Modification::None => (moment1_sin(a, rj), moment2_sin(a, rj) / a),
+            Modification::Lorch => {
+                // Q M(Q) = sin(κQ)/κ; sin(κQ) sin(rQ) = [cos((r−κ)Q) − cos((r+κ)Q)]/2.
+                let kappa = std::f64::consts::PI / q_top;
+                let (lo, hi) = (rj - kappa, rj + kappa);
+                (
+                    (moment0_cos(a, lo) - moment0_cos(a, hi)) / (2.0 * kappa),
+                    (moment1_cos(a, lo) - moment1_cos(a, hi)) / (2.0 * kappa * a),
+                )
+            }
+        };
+        big_a.push(two_over_pi * ka);
+        big_b.push(two_over_pi * kb);
+    }
+    [big_a, big_b]
 }
 
 /// Which numerical path computes the transform.
@@ -185,7 +307,15 @@ pub struct TransformPlan {
     kernel: Kernel,
     /// The path actually used.
     pub path: TransformPath,
+    /// The continuation below the first point, and its kernels A(r), B(r) (empty when nothing
+    /// is added: `None`, or a first point at Q = 0).
+    pub low_q: LowQ,
+    low_q_kernels: Option<[Vec<f64>; 2]>,
+    q_top: f64,
 }
+
+/// Points per block of the noise estimate of [`TransformPlan::big_g_noise`].
+pub const NOISE_BLOCK: usize = 64;
 
 impl std::fmt::Debug for TransformPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -194,6 +324,7 @@ impl std::fmt::Debug for TransformPlan {
             .field("last", &self.last)
             .field("r_points", &self.r.len())
             .field("path", &self.path)
+            .field("low_q", &self.low_q)
             .finish()
     }
 }
@@ -219,6 +350,7 @@ impl TransformPlan {
         q_min: Option<f64>,
         q_max: Option<f64>,
         modification: Modification,
+        low_q: LowQ,
         r: Vec<f64>,
         path: TransformPath,
     ) -> Result<Arc<Self>, TransformError> {
@@ -293,19 +425,52 @@ impl TransformPlan {
                 Kernel::Direct(table)
             }
         };
+        let low_q_kernels = (low_q != LowQ::None && qs[0] > 0.0)
+            .then(|| low_q_kernels(qs[0], q_top, modification, &r));
         Ok(Arc::new(TransformPlan {
+            q_top,
             first,
             last,
             r,
             coefficients,
             kernel,
             path: chosen,
+            low_q,
+            low_q_kernels,
         }))
     }
 
     /// Number of Q points used.
     pub fn q_points(&self) -> usize {
         self.last - self.first
+    }
+
+    /// The last Q used (1/Å): G(r) resolves nothing finer than π over it.
+    pub fn q_top(&self) -> f64 {
+        self.q_top
+    }
+
+    /// The noise of one G(r) value (away from r = 0), from the noise of this pattern's S(Q)
+    /// (`s` on the plan's grid): σ_G² = Σᵢ σᵢ² cᵢ² ⟨sin²(Qᵢr)⟩ = ½ Σᵢ σᵢ² cᵢ², with σᵢ estimated
+    /// robustly ([`super::lobes::white_noise_sigma`]) in blocks of [`NOISE_BLOCK`] points so that
+    /// noise growing with Q is followed. NaN when no block has enough finite points.
+    pub fn big_g_noise(&self, s: &[f64]) -> f64 {
+        let Some(used) = s.get(self.first..self.last) else {
+            return f64::NAN;
+        };
+        let mut variance = 0.0;
+        let mut any = false;
+        for (block, gains) in used
+            .chunks(NOISE_BLOCK)
+            .zip(self.coefficients.chunks(NOISE_BLOCK))
+        {
+            let sigma = super::lobes::white_noise_sigma(block);
+            if sigma.is_finite() {
+                variance += 0.5 * sigma * sigma * gains.iter().map(|c| c * c).sum::<f64>();
+                any = true;
+            }
+        }
+        if any { variance.sqrt() } else { f64::NAN }
     }
 
     /// G(r) of one pattern; `s` is S(Q) on the grid the plan was built for. A point whose
@@ -334,13 +499,31 @@ impl TransformPlan {
         } else {
             used
         };
-        match &self.kernel {
+        let mut g = match &self.kernel {
             Kernel::Direct(table) => {
                 let f = Array1::from_iter(used.iter().map(|v| v - 1.0));
                 table.dot(&f).to_vec()
             }
             Kernel::Czt(czt) => czt.transform(used, &self.coefficients),
+        };
+        if let Some([big_a, big_b]) = &self.low_q_kernels {
+            // A first point at Q = 0 has no kernels, so `used[0]` is finite here.
+            let s0 = used[0];
+            match self.low_q {
+                LowQ::Hold => {
+                    for (gj, aj) in g.iter_mut().zip(big_a) {
+                        *gj += (s0 - 1.0) * aj;
+                    }
+                }
+                LowQ::Linear => {
+                    for ((gj, aj), bj) in g.iter_mut().zip(big_a).zip(big_b) {
+                        *gj += s0 * bj - aj;
+                    }
+                }
+                LowQ::None => {}
+            }
         }
+        g
     }
 }
 
@@ -459,13 +642,21 @@ mod tests {
                 Some(1.0),
                 Some(20.0),
                 m,
+                LowQ::None,
                 r.clone(),
                 TransformPath::Direct,
             )
             .expect("plan");
-            let fft =
-                TransformPlan::new(&q, Some(1.0), Some(20.0), m, r.clone(), TransformPath::Fft)
-                    .expect("plan");
+            let fft = TransformPlan::new(
+                &q,
+                Some(1.0),
+                Some(20.0),
+                m,
+                LowQ::None,
+                r.clone(),
+                TransformPath::Fft,
+            )
+            .expect("plan");
             let a = direct.reduced_pdf(&s);
             let b = fft.reduced_pdf(&s);
             let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -499,8 +690,16 @@ mod tests {
             .map(|i| 0.5 + 25.0 * (i as f64 / 5e6).powi(2))
             .collect();
         let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
-        let e = TransformPlan::new(&q, None, None, Modification::None, r, TransformPath::Auto)
-            .expect_err("too large");
+        let e = TransformPlan::new(
+            &q,
+            None,
+            None,
+            Modification::None,
+            LowQ::None,
+            r,
+            TransformPath::Auto,
+        )
+        .expect_err("too large");
         assert!(
             matches!(
                 e,
@@ -523,6 +722,7 @@ mod tests {
             Some(1.0),
             Some(5.0),
             Modification::None,
+            LowQ::None,
             r_grid(0.5, 2.0, 0.5).expect("r grid"),
             TransformPath::Auto,
         )
@@ -542,6 +742,7 @@ mod tests {
                 Some(50.0),
                 None,
                 Modification::None,
+                LowQ::None,
                 vec![1.0],
                 TransformPath::Auto
             ),
@@ -560,6 +761,7 @@ mod tests {
             None,
             None,
             Modification::None,
+            LowQ::None,
             vec![1e-6],
             TransformPath::Auto,
         )
@@ -580,5 +782,258 @@ mod tests {
         assert!((back[1] - 0.5).abs() < 1e-15 && (back[2] - 1.5).abs() < 1e-15);
         let rdf = rdf_from_g(&r, &g, 0.05);
         assert!((rdf[2] - 4.0 * std::f64::consts::PI * 4.0 * 0.05 * 1.5).abs() < 1e-12);
+    }
+
+    /// (2/π) ∫₀^a f(Q) sin(Qr) dQ by composite Simpson on `n` panels: the slow obvious sum.
+    fn simpson(a: f64, n: usize, r: f64, f: impl Fn(f64) -> f64) -> f64 {
+        let h = a / n as f64;
+        let mut sum = 0.0;
+        for k in 0..=n {
+            let q = h * k as f64;
+            let w = if k == 0 || k == n {
+                1.0
+            } else if k % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            sum += w * f(q) * (q * r).sin();
+        }
+        std::f64::consts::FRAC_2_PI * sum * h / 3.0
+    }
+
+    #[test]
+    fn low_q_kernels_match_quadrature_for_both_modifications() {
+        let (a, q_top): (f64, f64) = (1.2, 22.0);
+        let r = [
+            0.0,
+            1e-4,
+            0.01,
+            0.1,
+            q_top.recip() * std::f64::consts::PI,
+            2.5,
+            9.7,
+            40.0,
+        ];
+        for m in [Modification::None, Modification::Lorch] {
+            let [ka, kb] = low_q_kernels(a, q_top, m, &r);
+            let mq = |q: f64| match m {
+                Modification::None => 1.0,
+                Modification::Lorch if q == 0.0 => 1.0,
+                Modification::Lorch => {
+                    let x = std::f64::consts::PI * q / q_top;
+                    x.sin() / x
+                }
+            };
+            for (j, &rj) in r.iter().enumerate() {
+                let qa = simpson(a, 4000, rj, |q| q * mq(q));
+                let qb = simpson(a, 4000, rj, |q| q * q / a * mq(q));
+                assert!(
+                    (ka[j] - qa).abs() < 1e-11,
+                    "{m:?} A({rj}) {} vs {qa}",
+                    ka[j]
+                );
+                assert!(
+                    (kb[j] - qb).abs() < 1e-11,
+                    "{m:?} B({rj}) {} vs {qb}",
+                    kb[j]
+                );
+            }
+        }
+        // A known answer at one r: ∫₀^a Q sin(Qr) dQ = (sin ar − ar cos ar)/r².
+        let [ka, _] = low_q_kernels(1.0, 20.0, Modification::None, &[1.0]);
+        let exact = std::f64::consts::FRAC_2_PI * (1f64.sin() - 1f64.cos());
+        assert!((ka[0] - exact).abs() < 1e-15, "{} vs {exact}", ka[0]);
+    }
+
+    /// The continued sum on a grid that starts at Q = 0 with the continued values in it, on a
+    /// step fine enough that the trapezoid error is far below the tolerance.
+    fn continued_on_grid(
+        q: &[f64],
+        s: &[f64],
+        low_q: LowQ,
+        m: Modification,
+        r: &[f64],
+    ) -> Vec<f64> {
+        let step = q[1] - q[0];
+        let below = (q[0] / step).round() as usize;
+        let mut qq: Vec<f64> = (0..below).map(|k| k as f64 * step).collect();
+        let s0 = s[0];
+        let mut ss: Vec<f64> = qq
+            .iter()
+            .map(|&x| match low_q {
+                LowQ::Hold => s0,
+                LowQ::Linear => s0 * x / q[0],
+                LowQ::None => 1.0,
+            })
+            .collect();
+        qq.extend_from_slice(q);
+        ss.extend_from_slice(s);
+        TransformPlan::new(
+            &qq,
+            None,
+            None,
+            m,
+            LowQ::None,
+            r.to_vec(),
+            TransformPath::Direct,
+        )
+        .expect("plan")
+        .reduced_pdf(&ss)
+    }
+
+    #[test]
+    fn low_q_continuation_agrees_on_both_paths_and_with_the_sum_over_continued_points() {
+        let mut rng = crate::analysis::rng::SplitMix64(11);
+        // Q₀ = 1.0 is a whole number of steps from 0, so the continued grid is the same grid.
+        let q: Vec<f64> = (0..1900).map(|i| 1.0 + 0.01 * i as f64).collect();
+        let s: Vec<f64> = q.iter().map(|_| 0.5 + rng.uniform()).collect();
+        let r = r_grid(0.01, 20.0, 0.01).expect("r grid");
+        for m in [Modification::None, Modification::Lorch] {
+            let none = TransformPlan::new(
+                &q,
+                None,
+                None,
+                m,
+                LowQ::None,
+                r.clone(),
+                TransformPath::Direct,
+            )
+            .expect("plan")
+            .reduced_pdf(&s);
+            for low_q in [LowQ::Hold, LowQ::Linear] {
+                let direct =
+                    TransformPlan::new(&q, None, None, m, low_q, r.clone(), TransformPath::Direct)
+                        .expect("plan");
+                let fft =
+                    TransformPlan::new(&q, None, None, m, low_q, r.clone(), TransformPath::Fft)
+                        .expect("plan");
+                let a = direct.reduced_pdf(&s);
+                let b = fft.reduced_pdf(&s);
+                let on_grid = continued_on_grid(&q, &s, low_q, m, &r);
+                let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                let mut moved = 0.0f64;
+                for j in 0..r.len() {
+                    assert!((a[j] - b[j]).abs() < 1e-9 * scale, "{m:?} {low_q:?} paths");
+                    // The trapezoid over the continued points differs from the exact segment
+                    // by h²/12 · (f′(Q₀) − f′(0)) plus the Lorch curvature: ≤ 2e-4 here.
+                    assert!(
+                        (a[j] - on_grid[j]).abs() < 2e-4,
+                        "{m:?} {low_q:?} r = {}: {} vs {}",
+                        r[j],
+                        a[j],
+                        on_grid[j]
+                    );
+                    moved = moved.max((a[j] - none[j]).abs());
+                }
+                // The segment matters: a continuation that added nothing would fail here.
+                assert!(moved > 0.05, "{m:?} {low_q:?}: {moved}");
+            }
+        }
+        // A first point at Q = 0 has nothing below it.
+        let q0: Vec<f64> = (0..100).map(|i| 0.1 * i as f64).collect();
+        let plan = TransformPlan::new(
+            &q0,
+            None,
+            None,
+            Modification::None,
+            LowQ::Hold,
+            vec![1.0, 2.0],
+            TransformPath::Auto,
+        )
+        .expect("plan");
+        let mut s0 = vec![1.0; 100];
+        s0[0] = f64::NAN;
+        assert_eq!(plan.reduced_pdf(&s0), [0.0, 0.0]);
+        // A NaN first point poisons the continued G(r) like any used point.
+        let plan = TransformPlan::new(
+            &q0,
+            Some(0.5),
+            None,
+            Modification::None,
+            LowQ::Hold,
+            vec![1.0, 2.0],
+            TransformPath::Auto,
+        )
+        .expect("plan");
+        s0[5] = f64::NAN;
+        assert!(plan.reduced_pdf(&s0).iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn hold_of_a_constant_s_is_the_transform_from_zero() {
+        // S − 1 = c everywhere: G(r) = (2/π) c ∫₀^b Q sin(Qr) dQ exactly, whatever Q₀ is.
+        let c = -0.9;
+        let q: Vec<f64> = (0..=2000).map(|i| 1.2 + 0.01 * i as f64).collect();
+        let b = q[q.len() - 1];
+        let s = vec![1.0 + c; q.len()];
+        let r = [0.7, 2.55, 6.0];
+        let g = TransformPlan::new(
+            &q,
+            None,
+            None,
+            Modification::None,
+            LowQ::Hold,
+            r.to_vec(),
+            TransformPath::Auto,
+        )
+        .expect("plan")
+        .reduced_pdf(&s);
+        for (gj, &rj) in g.iter().zip(&r) {
+            let x = b * rj;
+            let exact = std::f64::consts::FRAC_2_PI * c * (x.sin() - x * x.cos()) / (rj * rj);
+            // Only the trapezoid error of the measured part remains: (h r)²/12 relative.
+            assert!(
+                (gj - exact).abs() < 1e-3 * exact.abs().max(1.0),
+                "{rj}: {gj} vs {exact}"
+            );
+        }
+        assert_eq!(LowQ::from_name("hold"), Some(LowQ::Hold));
+        assert_eq!(LowQ::from_name("linear").map(LowQ::name), Some("linear"));
+        assert_eq!(LowQ::from_name("Hold"), None);
+    }
+
+    #[test]
+    fn big_g_noise_matches_the_scatter_of_g_under_noise_growing_with_q() {
+        // The demo's noise, σ(Q) = 0.001 + 0.00015 Q on 0.5–25.48 by 0.02.
+        let q: Vec<f64> = (0..1250).map(|i| 0.5 + 0.02 * i as f64).collect();
+        let r = r_grid(15.0, 19.9, 0.7).expect("r grid");
+        let plan = TransformPlan::new(
+            &q,
+            None,
+            None,
+            Modification::None,
+            LowQ::None,
+            r.clone(),
+            TransformPath::Direct,
+        )
+        .expect("plan");
+        // Exact: ½ Σ σᵢ² cᵢ² with cᵢ = (2/π) wᵢ Qᵢ (half weights at the ends: negligible here).
+        let exact = (0.5
+            * q.iter()
+                .map(|x| (0.001 + 0.00015 * x) * std::f64::consts::FRAC_2_PI * 0.02 * x)
+                .map(|v| v * v)
+                .sum::<f64>())
+        .sqrt();
+        let mut rng = crate::analysis::rng::SplitMix64(17);
+        let (mut sum2, mut estimate, runs) = (0.0, 0.0, 200);
+        for _ in 0..runs {
+            let s: Vec<f64> = q
+                .iter()
+                .map(|x| 1.0 + (0.001 + 0.00015 * x) * rng.normal())
+                .collect();
+            sum2 += plan.reduced_pdf(&s).iter().map(|v| v * v).sum::<f64>() / r.len() as f64;
+            estimate += plan.big_g_noise(&s);
+        }
+        let (actual, estimate) = ((sum2 / runs as f64).sqrt(), estimate / runs as f64);
+        assert!((actual / exact - 1.0).abs() < 0.05, "{actual} vs {exact}");
+        assert!(
+            (estimate / exact - 1.0).abs() < 0.05,
+            "{estimate} vs {exact}"
+        );
+        assert!(
+            plan.big_g_noise(&[1.0; 3]).is_nan(),
+            "too short for the plan"
+        );
     }
 }

@@ -185,6 +185,9 @@ fn analyze_one(
             .line("  note: --tr/--tg/--tx are temperatures (K) and this series has none: not used");
     }
     print_load(printer, &report, config.verbose);
+    for warning in &analysis.warnings {
+        printer.line(format!("  warning: {warning}"));
+    }
     for note in notes {
         printer.line(format!("  note: {note}"));
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{AnalyzeArgs, LoadArgs, UsageError};
 use glassray::analysis::fit::default_seeds;
 use glassray::analysis::params::{AnalysisParams, MAX_R_POINTS};
-use glassray::analysis::transform::Modification;
+use glassray::analysis::transform::{LowQ, Modification};
 use glassray::analysis::transitions::{Marks, Transition};
 use glassray::io::{Format, LoadOptions, Ramp, ReadOptions, SourceKind, XUnitOverride};
 use glassray::model::Quantity;
@@ -199,6 +199,14 @@ impl AnalyzeArgs {
         } else {
             Modification::None
         };
+        if let Some(mode) = &self.low_q {
+            t.low_q = LowQ::from_name(mode).ok_or_else(|| {
+                UsageError(format!(
+                    "--low-q `{mode}` is not a mode: one of none, hold (S(Q) held at S(Qmin)), \
+                     linear (S(Q) falls linearly to S(0) = 0)"
+                ))
+            })?;
+        }
         if let Some(rho) = self.rho0
             && !within(rho, 0.001, 1.0)
         {

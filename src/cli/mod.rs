@@ -95,6 +95,10 @@ pub struct AnalyzeArgs {
     /// Damp termination ripples with the Lorch function.
     #[arg(long)]
     pub lorch: bool,
+    /// How S(Q) continues below Qmin down to Q = 0: `hold` (S(Q) = S(Qmin), the default, as
+    /// LiquidDiffract), `linear` (S falls linearly to S(0) = 0) or `none` (G(r) integrates from Qmin).
+    #[arg(long = "low-q", value_name = "MODE")]
+    pub low_q: Option<String>,
     /// Largest r of G(r) (Å; default 20).
     #[arg(long, value_name = "R", allow_hyphen_values = true)]
     pub rmax: Option<f64>,

@@ -11,13 +11,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::analysis::fit::ModeFit;
+use crate::analysis::lobes::lobe_count_warning;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
     PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
     plan_for, plan_messages, real_space_stage, shared_r, smooth, versus_t,
 };
 use crate::analysis::transform::{TransformError, TransformPlan};
-use crate::analysis::transitions::{Marks, transitions};
+use crate::analysis::transitions::{Marks, Transition, transitions};
 use crate::model::{HeatingSeries, Pattern};
 
 /// Checked between temperatures: true stops the work.
@@ -252,6 +253,13 @@ pub fn finish(
                 .collect()
         },
     );
+    let counts: Vec<(f64, usize)> = patterns
+        .iter()
+        .filter(|p| p.real_space.is_some() && p.suspect.is_none())
+        .map(|p| (p.kelvin.unwrap_or(p.index as f64), p.lobes.len()))
+        .collect();
+    let t_x = transitions.kelvin(Transition::Crystallization);
+    let warnings = lobe_count_warning(&counts, t_x).into_iter().collect();
     SeriesAnalysis {
         r1_relative: v.r1_relative,
         r6_relative: v.r6_relative,
@@ -261,6 +269,7 @@ pub fn finish(
         params,
         marks,
         messages,
+        warnings,
     }
 }
 

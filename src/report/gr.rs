@@ -58,6 +58,8 @@ pub fn gr_file(
             Modification::Lorch => "lorch",
         }
     );
+    // Not a PDFgetX3 key: how S(Q) was continued from qmin down to Q = 0 (none, hold, linear).
+    let _ = writeln!(s, "lowq = {}", params.transform.low_q.name());
     let _ = writeln!(s, "rho0 = {}", rs.rho0);
     let _ = writeln!(s, "rmin = {}", rs.r.first().copied().unwrap_or(f64::NAN));
     let _ = writeln!(s, "rmax = {}", rs.r.last().copied().unwrap_or(f64::NAN));

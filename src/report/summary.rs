@@ -1,6 +1,6 @@
 //! `summary.json`: the transition temperatures in use (K, at the top level) with their
-//! uncertainties and methods, what was detected, every parameter (with the sample's overrides),
-//! the files skipped and the series' messages; then (`load`) what happened to the input.
+//! uncertainties (95 % half-widths, `T_uncertainty_interval` says how each is made) and methods, what was detected, every parameter (with the sample's overrides),
+//! the files skipped, the series' messages and warnings; then (`load`) what happened to the input.
 //!
 //! `temperature_axis` says what the positions are in. A series without any temperature
 //! (`"index"`) has no transition temperature: `T_r`, `T_g`, `T_x` are null, the positions
@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::load::LoadReport;
 use crate::analysis::params::ParamsWire;
 use crate::analysis::series::SeriesAnalysis;
-use crate::analysis::transitions::{Transition, TransitionEstimate, Transitions};
+use crate::analysis::transitions::{INTERVAL_MEANING, Transition, TransitionEstimate, Transitions};
 use crate::model::{HeatingSeries, TemperatureAxis};
 
 /// One transition's position: in K, or as a pattern index when the series has no temperature.
@@ -83,6 +83,9 @@ struct Summary<'a> {
     t_g_uncertainty: Option<f64>,
     #[serde(rename = "T_x_uncertainty")]
     t_x_uncertainty: Option<f64>,
+    /// What the uncertainties mean (95 % intervals, and how each is made).
+    #[serde(rename = "T_uncertainty_interval")]
+    t_uncertainty_interval: &'static str,
     #[serde(rename = "T_r_method")]
     t_r_method: Option<&'a str>,
     #[serde(rename = "T_g_method")]
@@ -101,6 +104,8 @@ struct Summary<'a> {
     parameters: ParamsWire,
     skipped_files: Vec<String>,
     messages: &'a [String],
+    /// Warnings about the results (the lobe count changing below T_x).
+    warnings: &'a [String],
     glassray_version: &'a str,
     load: &'a LoadReport,
 }
@@ -134,6 +139,7 @@ pub fn summary_json(
         t_r_uncertainty: uncertainty(Relaxation),
         t_g_uncertainty: uncertainty(Glass),
         t_x_uncertainty: uncertainty(Crystallization),
+        t_uncertainty_interval: INTERVAL_MEANING,
         t_r_method: method(Relaxation),
         t_g_method: method(Glass),
         t_x_method: method(Crystallization),
@@ -144,6 +150,7 @@ pub fn summary_json(
         parameters: a.params.wire(&a.marks),
         skipped_files: skipped.to_vec(),
         messages: &a.messages,
+        warnings: &a.warnings,
         glassray_version: env!("CARGO_PKG_VERSION"),
         load,
     };

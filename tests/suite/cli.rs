@@ -258,6 +258,34 @@ fn analyze_on_the_demo_orders_the_relaxation_onsets_like_the_study() {
     };
     let (ac, cr, hpt) = (t_r("AC"), t_r("CR"), t_r("HPT"));
     assert!(hpt < cr && cr < ac, "AC {ac} CR {cr} HPT {hpt}");
+    // Each transition's stated 95 % interval holds the value planted in the demo, the file
+    // says what the ± means, and the low-Q continuation is recorded in both outputs.
+    for sample in &glassray::demo::SAMPLES {
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(sample.name).join("summary.json"))
+                .expect("summary"),
+        )
+        .expect("json");
+        for (name, planted) in [
+            ("T_r", sample.t_r),
+            ("T_g", sample.t_g),
+            ("T_x", sample.t_x),
+        ] {
+            let value = json[name].as_f64().expect("value");
+            let u = json[format!("{name}_uncertainty")].as_f64().expect("±");
+            assert!(
+                (value - planted).abs() <= u,
+                "{} {name} {value} ± {u} misses {planted}",
+                sample.name
+            );
+        }
+        let meaning = json["T_uncertainty_interval"].as_str().expect("meaning");
+        assert!(meaning.starts_with("95 % intervals"), "{meaning}");
+        assert_eq!(json["parameters"]["low_q"], "hold");
+        assert_eq!(json["warnings"], serde_json::json!([]), "{}", sample.name);
+    }
+    let gr = std::fs::read_to_string(dir.path().join("HPT/gr/HPT_0000.gr")).expect("gr");
+    assert!(gr.lines().any(|l| l == "lowq = hold"), "{gr}");
     // Every row has exactly the header's fields (a strict CSV reader refuses ragged rows), and
     // the named columns hold what their names say.
     let mut reader = csv::ReaderBuilder::new()

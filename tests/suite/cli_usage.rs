@@ -53,6 +53,11 @@ fn every_numeric_option_refuses_nan_infinite_negative_and_absurd_values() {
         (&["--rmax", "5"], "must lie inside the r grid"),
         (&["--rho0", "0"], "--rho0 0 must lie between 0.001 and 1"),
         (
+            &["--low-q", "constant"],
+            "--low-q `constant` is not a mode: one of none, hold",
+        ),
+        (&["--low-q", "Hold"], "--low-q `Hold` is not a mode"),
+        (
             &["--rho0", "inf"],
             "--rho0 inf must lie between 0.001 and 1",
         ),
