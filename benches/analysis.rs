@@ -70,5 +70,40 @@ fn bench_analysis(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_analysis);
+/// What `glassray figures` does after loading: analyse the three demo samples, draw the five
+/// figures and write each as SVG, PDF and PNG (300 dpi) in memory (target: well under 5 s).
+fn bench_figures(c: &mut Criterion) {
+    use glassray::report::figures::{FigureOptions, FigureSample, Format, figures, render};
+    let mut group = c.benchmark_group("figures");
+    group.sample_size(10);
+    let params = AnalysisParams::default();
+    let series: Vec<_> = SAMPLES
+        .iter()
+        .map(|s| demo_series(s, &DemoConfig::default()))
+        .collect();
+    group.bench_function("demo_3_samples_all_formats", |b| {
+        b.iter(|| {
+            let analyses: Vec<_> = series
+                .iter()
+                .map(|s| analyze(s, &params, &Marks::default()))
+                .collect();
+            let samples: Vec<FigureSample<'_>> = series
+                .iter()
+                .zip(&analyses)
+                .map(|(series, analysis)| FigureSample { series, analysis })
+                .collect();
+            let drawn = figures(&samples, &FigureOptions::default()).expect("figures");
+            let mut bytes = 0;
+            for f in &drawn {
+                for format in Format::ALL {
+                    bytes += render(f, format).expect("render").len();
+                }
+            }
+            black_box(bytes)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_analysis, bench_figures);
 criterion_main!(benches);

@@ -635,7 +635,13 @@ fn versus_panel(
         .collect();
     let x = finite_range(pts.iter().map(|p| p.0)).unwrap_or((0.0, 1.0));
     let y = if relative {
-        (0.9, 1.1)
+        // The study's mean ± 10 %, wider (in steps of 5 %) when a value lies beyond it.
+        let dev = pts
+            .iter()
+            .map(|p| (p.1 - 1.0).abs())
+            .fold(0.1_f64, f64::max);
+        let half = ((dev / 0.05) - 1e-9).ceil() * 0.05;
+        (1.0 - half, 1.0 + half)
     } else {
         finite_range(pts.iter().map(|p| p.1)).unwrap_or((0.0, 1.0))
     };
@@ -1189,7 +1195,7 @@ pub fn figures(
         }
         out.push(Figure {
             name,
-            svg: physical_size(&svg, width_px, height, scale),
+            svg: physical_size(&svg, (width_px, height), opts.width.millimetres()),
             csv: ctx.csv,
             curves: ctx.curves,
         });
@@ -1197,11 +1203,12 @@ pub fn figures(
     Ok(out)
 }
 
-/// The SVG's width and height in mm (its viewBox, in the drawing's 4× pixels, unchanged).
-fn physical_size(svg: &str, w: u32, h: u32, scale: f64) -> String {
+/// The SVG's width (the column's, exactly) and height in mm; its viewBox, in the drawing's 4×
+/// pixels, is unchanged.
+fn physical_size(svg: &str, (w, h): (u32, u32), width_mm: f64) -> String {
     let from = format!("<svg width=\"{w}\" height=\"{h}\"");
-    let mm = |px: u32| px as f64 / scale / PX_PER_MM;
-    let to = format!("<svg width=\"{:.2}mm\" height=\"{:.2}mm\"", mm(w), mm(h));
+    let height_mm = width_mm * h as f64 / w as f64;
+    let to = format!("<svg width=\"{width_mm:.2}mm\" height=\"{height_mm:.2}mm\"");
     svg.replacen(&from, &to, 1)
 }
 
