@@ -21,13 +21,14 @@
 
 use std::sync::Arc;
 
-use super::fit::{ModeFit, fit_connection_modes};
+use super::fit::{FitParams, ModeFit, fit_connection_modes};
 use super::fsdp::{Fsdp, fsdp};
 use super::lobes::{Lobe, lobe_area, relative_to_mean, shell_lobes};
 use super::metric::Metric;
 use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
 use super::quality::{dead_frame, spikes};
 use super::spline::SmoothingSpline;
+use super::systematics::Systematic;
 use super::transform::{
     TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
     sq_from_pattern,
@@ -42,6 +43,9 @@ pub struct RealSpace {
     pub big_g: Vec<f64>,
     pub g: Vec<f64>,
     pub rho0: f64,
+    /// The Q range (Å⁻¹) G(r) was transformed from (None for real-space input): Qmax sets how
+    /// many points of a fit window are independent.
+    pub q_range: Option<(f64, f64)>,
 }
 
 /// Everything computed for one pattern.
@@ -55,6 +59,9 @@ pub struct PatternAnalysis {
     pub lobes: Vec<Lobe>,
     pub real_space: Option<Arc<RealSpace>>,
     pub fit: ModeFit,
+    /// The systematic σ of the fractions (seed placement and Q range), computed by a later
+    /// stage than the fit: None until it is ([`super::systematics`]).
+    pub systematic: Option<Systematic>,
     /// Why parts of the analysis are missing for this pattern.
     pub messages: Vec<String>,
     /// Why this pattern is kept out of the transition detection and the splines (a dead frame
@@ -302,7 +309,13 @@ pub fn real_space_stage(
         return Stage1 {
             fsdp: nan_fsdp,
             delta_s_rms: f64::NAN,
-            real_space: Some(Arc::new(RealSpace { r, big_g, g, rho0 })),
+            real_space: Some(Arc::new(RealSpace {
+                r,
+                big_g,
+                g,
+                rho0,
+                q_range: None,
+            })),
             messages,
         };
     }
@@ -356,6 +369,7 @@ pub fn real_space_stage(
                     big_g,
                     g,
                     rho0,
+                    q_range: plan_q_range(plan, &p.x),
                 }))
             }
         }
@@ -373,6 +387,21 @@ pub fn real_space_stage(
     }
 }
 
+/// The Q range a plan transforms on grid `q`: its first and last Q used.
+pub fn plan_q_range(plan: &TransformPlan, q: &[f64]) -> Option<(f64, f64)> {
+    let last = plan.last.checked_sub(1)?;
+    Some((*q.get(plan.first)?, *q.get(last)?))
+}
+
+/// One pattern's fit with the fit parameters `fit` (a flagged empty fit when it has no g(r)).
+/// `start` is the previous temperature's result when fitting sequentially.
+pub fn fit_real_space(rs: Option<&RealSpace>, fit: &FitParams, start: Option<&ModeFit>) -> ModeFit {
+    match rs {
+        Some(rs) => fit_connection_modes(&rs.r, &rs.g, fit, start, rs.q_range.map(|q| q.1)),
+        None => fit_connection_modes(&[], &[], fit, None, None),
+    }
+}
+
 /// One pattern's fit (a flagged empty fit when it has no g(r)). `start` is the previous
 /// temperature's result when fitting sequentially.
 pub fn fit_one(
@@ -380,10 +409,7 @@ pub fn fit_one(
     params: &AnalysisParams,
     start: Option<&ModeFit>,
 ) -> ModeFit {
-    match rs {
-        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
-        None => fit_connection_modes(&[], &[], &params.fit, None),
-    }
+    fit_real_space(rs, &params.fit, start)
 }
 
 /// One pattern's results from its stage 1 and its fit: lobes of G(r) and every message.
@@ -413,6 +439,7 @@ pub fn pattern_result(
             .unwrap_or_default(),
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),
+        systematic: None,
         messages,
         suspect,
     }

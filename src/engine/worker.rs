@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
+use super::pipeline::with_systematics;
 use super::{Analyzer, CancelToken, RepaintHook};
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
@@ -223,6 +224,7 @@ fn serve(
         );
     }
     let mut offset = 0;
+    let mut analysed: Vec<Option<Arc<SeriesAnalysis>>> = vec![None; request.samples.len()];
     for (sample, (analyzer, (params, marks))) in
         analyzers.iter_mut().zip(&request.samples).enumerate()
     {
@@ -245,15 +247,31 @@ fn serve(
             return;
         };
         offset += 2 * analyzer.series().len();
-        send(
-            generation,
-            Event::Analysed {
-                sample,
-                analysis: Arc::new(analysis),
-            },
-        );
+        let analysis = Arc::new(analysis);
+        if let Some(slot) = analysed.get_mut(sample) {
+            *slot = Some(Arc::clone(&analysis));
+        }
+        send(generation, Event::Analysed { sample, analysis });
     }
     send(generation, Event::Finished);
+    // The systematic σ is its own, slower stage: every sample's main result is out first, then
+    // each sample is sent again with it, and the request finishes a second time.
+    for (sample, (analyzer, analysis)) in analyzers.iter_mut().zip(analysed).enumerate() {
+        let (Some(analysis), Some((params, _))) = (analysis, request.samples.get(sample)) else {
+            continue;
+        };
+        let Ok(systematics) = analyzer.systematics(params, cancel, generation) else {
+            return;
+        };
+        let Some(systematics) = systematics else {
+            continue;
+        };
+        let analysis = Arc::new(with_systematics((*analysis).clone(), &systematics));
+        send(generation, Event::Analysed { sample, analysis });
+    }
+    if !cancel.is_stale(generation) {
+        send(generation, Event::Finished);
+    }
 }
 
 #[cfg(test)]

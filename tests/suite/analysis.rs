@@ -109,7 +109,7 @@ fn fits_stop_at_the_minimum_not_on_a_slow_step() {
     for k in [5, 14, 17, 22, 30, 34, 75] {
         let p = &a.patterns[k];
         let rs = p.real_space.as_ref().expect("g(r)");
-        let best = fit_connection_modes(&rs.r, &rs.g, &tight, None);
+        let best = fit_connection_modes(&rs.r, &rs.g, &tight, None, rs.q_range.map(|q| q.1));
         assert!(p.fit.converged);
         for i in 0..4 {
             let off = (best.fractions[i] - p.fit.fractions[i]).abs();

@@ -9,6 +9,7 @@ mod readers;
 mod real_data;
 #[cfg(feature = "gui")]
 mod ui;
+mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
