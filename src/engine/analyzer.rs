@@ -215,6 +215,59 @@ mod tests {
     }
 
     #[test]
+    fn the_systematic_stage_is_cached_and_follows_the_fit_parameters() {
+        let series = small();
+        let mut analyzer = Analyzer::new(Arc::clone(&series));
+        let token = CancelToken::default();
+        let g = token.renew();
+        let params = AnalysisParams::default();
+        assert_eq!(
+            analyzer.systematics(&params, &token, g),
+            Ok(None),
+            "run first"
+        );
+        analyzer
+            .run(
+                &params,
+                &Marks::default(),
+                &token,
+                g,
+                &|_, _| {},
+                &|_, _| {},
+            )
+            .expect("runs");
+        let first = analyzer
+            .systematics(&params, &token, g)
+            .expect("not cancelled")
+            .expect("cached stages");
+        assert_eq!(analyzer.recomputed_systematics, 21);
+        let again = analyzer
+            .systematics(&params, &token, g)
+            .expect("ok")
+            .expect("cached");
+        assert_eq!(analyzer.recomputed_systematics, 0);
+        assert!(Arc::ptr_eq(&first, &again));
+        let fresh = crate::engine::analyze_with_systematics(&series, &params, &Marks::default());
+        for (s, p) in first.iter().zip(&fresh.patterns) {
+            assert_eq!(Some(*s), p.systematic);
+            assert!(
+                s.fractions.iter().all(|v| v.is_finite() && *v >= 0.0),
+                "{s:?}"
+            );
+        }
+        // A moved seed needs its own fits first.
+        let mut moved = params.clone();
+        moved.fit.seeds[1] += 0.03;
+        assert_eq!(analyzer.systematics(&moved, &token, g), Ok(None));
+        // Stale work stops.
+        analyzer
+            .run(&moved, &Marks::default(), &token, g, &|_, _| {}, &|_, _| {})
+            .expect("runs");
+        token.renew();
+        assert_eq!(analyzer.systematics(&moved, &token, g), Err(Cancelled));
+    }
+
+    #[test]
     fn stale_work_is_cancelled_and_progress_is_reported() {
         let series = small();
         let mut analyzer = Analyzer::new(series);

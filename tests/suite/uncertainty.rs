@@ -30,8 +30,8 @@ fn planted_series() -> (HeatingSeries, Vec<[f64; 4]>) {
     let mut truth = Vec::new();
     for (k, (fractions, offsets)) in DESIGN.iter().enumerate() {
         let mut glass = PlantedGlass::new(*fractions);
-        for i in 0..4 {
-            glass.centres[i] += offsets[i];
+        for (c, o) in glass.centres.iter_mut().zip(offsets) {
+            *c += o;
         }
         for j in 0..REPEATS {
             let index = patterns.len();
@@ -110,9 +110,8 @@ fn stated_fraction_errors_cover_planted_truth_through_the_whole_chain() {
         })
         .collect();
     let mut failures = Vec::new();
-    for i in 0..4 {
+    for (i, name) in MODE_NAMES.iter().enumerate() {
         let m = mode_stats(&a.patterns, &truth, &old, i);
-        let name = MODE_NAMES[i];
         eprintln!(
             "{name}: ±2σ coverage {:.1} % (old errors {:.1} %); RMS error {:.4}, RMS stated \
              (stat ⊕ sys) {:.4}",
@@ -159,7 +158,7 @@ fn moving_a_seed_within_its_tolerance_moves_a_fraction_by_at_most_its_systematic
                 let mut moved = params.fit.clone();
                 moved.seeds[seed] += step * tol;
                 let refit = fit_real_space(rs, &moved, None);
-                for k in 0..4 {
+                for (k, name) in MODE_NAMES.iter().enumerate() {
                     let change = (refit.fractions[k] - p.fit.fractions[k]).abs();
                     worst = worst.max(change / s.fractions[k]);
                     assert!(
@@ -167,7 +166,7 @@ fn moving_a_seed_within_its_tolerance_moves_a_fraction_by_at_most_its_systematic
                         "pattern {} seed {seed} moved {step}·tolerance: {} changes by {change} \
                          > systematic σ {}",
                         p.index,
-                        MODE_NAMES[k],
+                        name,
                         s.fractions[k]
                     );
                 }
