@@ -43,8 +43,8 @@ pub struct RealSpace {
     pub big_g: Vec<f64>,
     pub g: Vec<f64>,
     pub rho0: f64,
-    /// The Q range (Å⁻¹) G(r) was transformed from (None for real-space input): Qmax sets how
-    /// many points of a fit window are independent.
+    /// The Q range (Å⁻¹) G(r) was transformed from (for real-space input, its header's
+    /// `qmax`, else None): Qmax sets how many points of a fit window are independent.
     pub q_range: Option<(f64, f64)>,
 }
 
@@ -314,7 +314,7 @@ pub fn real_space_stage(
                 big_g,
                 g,
                 rho0,
-                q_range: None,
+                q_range: header_q_range(p),
             })),
             messages,
         };
@@ -385,6 +385,16 @@ pub fn real_space_stage(
         real_space: real,
         messages,
     }
+}
+
+/// The Q range a real-space pattern was transformed from, as its header states it (`qmax`,
+/// and `qmin` or NaN; PDFgetX3 and glassray's own `.gr` files carry both): a plausible
+/// 1–100 Å⁻¹ Qmax, else None.
+pub fn header_q_range(p: &Pattern) -> Option<(f64, f64)> {
+    let q_max = p
+        .metadata_number("qmax")
+        .filter(|q| (1.0..=100.0).contains(q))?;
+    Some((p.metadata_number("qmin").unwrap_or(f64::NAN), q_max))
 }
 
 /// The Q range a plan transforms on grid `q`: its first and last Q used.
@@ -584,5 +594,18 @@ mod rho0_tests {
             Rho0Source::Header("rho0").to_string(),
             "from the file header `rho0`"
         );
+    }
+
+    #[test]
+    fn a_real_space_header_gives_the_q_range_it_was_transformed_from() {
+        let mut p = Pattern::for_test(vec![1.0, 2.0], vec![0.0, 0.0], None);
+        assert_eq!(header_q_range(&p), None);
+        p.metadata.push(("qmax".into(), "0.5".into()));
+        assert_eq!(header_q_range(&p), None, "not a plausible Qmax");
+        p.metadata.insert(0, ("qmax".into(), "24.5".into()));
+        let (qa, qb) = header_q_range(&p).expect("qmax");
+        assert!(qa.is_nan() && qb == 24.5);
+        p.metadata.push(("qmin".into(), "0.6".into()));
+        assert_eq!(header_q_range(&p), Some((0.6, 24.5)));
     }
 }

@@ -37,8 +37,7 @@ use crate::model::Pattern;
 pub const SYSTEMATIC_METHOD: &str = "frac_*_sys = sqrt(seed^2 + q_range^2) per pattern: seed = \
 largest |change| of each fraction when one seed at a time is moved to -tolerance or +tolerance \
 (8 refits); q_range = sqrt(sum of squared changes) over G(r) re-transformed with Qmax x 0.9 and \
-with Qmin + 0.3 1/A (2 refits). Statistical frac_*_err count Qmax*(r_hi - r_lo)/pi independent \
-points in the fit window.";
+with Qmin + 0.3 1/A (2 refits); without S(Q) (real-space input) the seed part alone.";
 
 /// Qmax is multiplied by this in the first Q-range variant.
 pub const Q_MAX_FACTOR: f64 = 0.9;

@@ -283,15 +283,17 @@ pub fn systematics_all(
         .into_iter()
         .map(|g| g.into_iter().filter(|&i| i < n).collect())
         .collect();
+    let transformed = groups.len();
     let mut in_group = vec![false; n];
     for &i in groups.iter().flatten() {
         in_group[i] = true;
     }
+    // Patterns with no Q grid (real space, 2θ, …): no Q-range variants.
     groups.push((0..n).filter(|&i| !in_group[i]).collect());
     let t = &params.transform;
-    for g in &groups {
+    for (k, g) in groups.iter().enumerate() {
         let Some(&first) = g.first() else { continue };
-        let nominal = g.iter().find_map(|&i| {
+        let nominal = g.iter().filter(|_| k < transformed).find_map(|&i| {
             let rs = stage1[i].real_space.as_ref()?;
             Some((rs.q_range?, Arc::clone(&rs.r)))
         });

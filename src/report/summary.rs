@@ -111,7 +111,11 @@ struct Summary<'a> {
 }
 
 /// What `summary.json` says about `frac_*_err`.
-const STATISTICAL_METHOD: &str = "delta method from the fit covariance (J^T J)^-1 RSS/(N_ind - p), N_ind = Qmax*(r_hi - r_lo)/pi independent points in the fit window (neighbouring G(r) points are correlated), clamped to [p + 1, points]; points when Qmax is unknown (real-space input)";
+const STATISTICAL_METHOD: &str = "delta method from the fit covariance: a Newey-West (HAC) sandwich \
+(J^T J)^-1 [sum_ij w(i-j) J_i e_i e_j J_j^T] (J^T J)^-1 n/(n-p) with Bartlett weights over a lag \
+of 4 n/N_ind points, N_ind = Qmax*(r_hi - r_lo)/pi independent points in the fit window \
+(neighbouring G(r) points are correlated); (J^T J)^-1 RSS/(n-p) when Qmax is unknown \
+(real-space input without a qmax header)";
 
 /// The text of `summary.json`.
 pub fn summary_json(

@@ -7,8 +7,8 @@
 //!     M = Σᵢ Σⱼ w(i − j) sᵢ sⱼᵀ, sᵢ = Jᵢ eᵢ (Jacobian row times residual), Bartlett weights
 //!     w(k) = 1 − |k|/(L + 1) for |k| ≤ L, and lag L = ⌈4 n/N_ind⌉ points, N_ind =
 //!     Qmax·(r_hi − r_lo)/π independent values in the window (clamped to [|F| + 1, n]).
-//!   - **independent residuals** (no Qmax: real-space input): C = B · RSS/(n − |F|) (at
-//!     least 1 in the denominator), the textbook form.
+//!   - **independent residuals** (no Qmax: real-space input without a `qmax` header):
+//!     C = B · RSS/(n − |F|) (at least 1 in the denominator), the textbook form.
 //!
 //!   Why: G(r) is a transform of S(Q) measured up to Qmax, so neighbouring samples of g(r) are
 //!   not independent — over a window of width Δr only about N_ind = Qmax·Δr/π of them are
@@ -24,8 +24,9 @@
 //!   spans four zero crossings of the sinc-shaped autocorrelation of a band-limited transform
 //!   (its first zero is at π/Qmax; its oscillating tail needs several lobes to cancel) while
 //!   staying below a fifth of the default window (≈ 0.5 Å of 2.7 Å at Qmax = 25 Å⁻¹), so it
-//!   averages over several independent blocks. A residual block bootstrap would estimate the
-//!   same thing with hundreds of refits per pattern.
+//!   averages over several independent blocks. (With the Lorch modification the correlation is
+//!   about 1.5× longer, so the lag spans fewer lobes; it still spans more than two.) A residual
+//!   block bootstrap would estimate the same thing with hundreds of refits per pattern.
 //!   The Bartlett-weighted sum is computed in O(n·|F|²) as Σᵢ sᵢ (T s)ᵢᵀ, the triangular
 //!   filter T being two running box sums of length L + 1 (zero outside the window).
 //! - F leaves out a parameter at a bound (within 1e-12 relative): its error is 0, as in MPFIT.

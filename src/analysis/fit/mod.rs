@@ -20,7 +20,7 @@
 //! the solution: for g(r) transformed from S(Q) up to a known Qmax, a HAC (Newey–West)
 //! sandwich whose Bartlett lag spans four correlation lengths π/Qmax, because neighbouring
 //! samples of a transform are strongly correlated (only N_ind = Qmax·(r_hi − r_lo)/π of the
-//! window's points are independent); without Qmax (real-space input), the textbook
+//! window's points are independent); without Qmax (real-space input whose header states none), the textbook
 //! (JᵀJ)⁻¹ · RSS/(n − p). `errors` says why and how. A parameter
 //! held at a bound gets error 0, as in MPFIT; the centre of a Gaussian whose amplitude is held at
 //! 0 is undetermined and gets NaN. These are *statistical* errors only: the spread over seed
@@ -242,7 +242,7 @@ pub fn independent_points(span: f64, q_max: Option<f64>) -> f64 {
 
 /// Fits the four connection modes to g(r) on `opts.window`. `start` (a previous temperature's
 /// result, for sequential fitting) replaces the linear start when it is finite. `q_max` is
-/// the top of the Q range g(r) was transformed from (None for real-space data): it sets how
+/// the top of the Q range g(r) was transformed from (None for real-space data whose header states none): it sets how
 /// many of the window's points are independent, hence the errors.
 #[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
 pub fn fit_connection_modes(
