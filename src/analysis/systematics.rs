@@ -7,9 +7,10 @@
 //!   refits of the same g(r), each from its own linear start, exactly as a user moving that
 //!   seed would get). σ_seed,i = max over the 8 moves of |fᵢ − f⁰ᵢ|: the largest swing a seed
 //!   placement within its tolerance causes, so moving one seed within its tolerance changes a
-//!   fraction by no more than this (the maximum of a response over a segment sits at its ends
-//!   unless the response turns within it, which a ±0.1 Å move of a 0.26 Å wide Gaussian does
-//!   not do). The maximum, not an RMS, because the user picks one placement, not an average.
+//!   fraction by no more than this as long as the response to the move is monotonic between
+//!   the seed and the end of the tolerance (checked at interior positions on synthetic patterns
+//!   in `tests/suite/uncertainty.rs`). The maximum, not an RMS, because the user picks one
+//!   placement, not an average.
 //! - **Q range** (σ_Q): G(r) re-transformed with Qmax × 0.9 and with Qmin + 0.3 Å⁻¹ (the
 //!   pattern's own Q range otherwise unchanged), each refitted with the nominal seeds;
 //!   σ_Q,i = √(Σ_v (fᵢ,v − f⁰ᵢ)²) over the two variants. Truncation at Qmax leaves ripples of
@@ -17,8 +18,8 @@
 //!   range changes them about as much as the missing tail above Qmax does (the tail falls off
 //!   like the data's last 10 %). The unmeasured range below Qmin adds a slowly varying term
 //!   −(2/π)∫₀^Qmin F(Q) sin(Qr) dQ to G(r); raising Qmin by 0.3 Å⁻¹ from the usual 0.3–0.6 Å⁻¹
-//!   at least doubles that missing integral (F ≈ −Q there, so it grows as Qmin³ for small Qmin·r),
-//!   so the change is at least the size of the bias it stands for. Two re-transforms per
+//!   roughly doubles that missing integral or more (F ≈ −Q there, so it grows like Qmin³ while
+//!   Qmin·r is small), so the change is at least about the size of the bias it stands for. Two re-transforms per
 //!   pattern keep the cost bounded; the variants share one plan per Q grid.
 //!
 //! The systematic σ is σ_sys,i = √(σ_seed,i² + σ_Q,i²). A variant whose fit gives no finite

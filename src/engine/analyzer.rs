@@ -118,7 +118,8 @@ impl Analyzer {
 
     /// The systematic σ of every pattern for `params` (its own stage, run after [`Analyzer::run`]
     /// so the main result is out first): reused when cached, else computed from the cached
-    /// g(r) and fits. `Ok(None)` when [`Analyzer::run`] has not cached stage 1 and the fits for
+    /// g(r) and fits, one pattern after the other on the calling thread (the worker's), so it
+    /// takes one core and leaves the rayon pool to loads and the next analysis. `Ok(None)` when [`Analyzer::run`] has not cached stage 1 and the fits for
     /// these parameters; work of `generation` stops between temperatures once `cancel` moves on.
     pub fn systematics(
         &mut self,
@@ -140,8 +141,8 @@ impl Analyzer {
             return Ok(None);
         }
         let stop = || cancel.is_stale(generation);
-        let s =
-            systematics_all(&self.series, stage1, fits, params, &stop, &|_| {}).ok_or(Cancelled)?;
+        let s = systematics_all(&self.series, stage1, fits, params, false, &stop, &|_| {})
+            .ok_or(Cancelled)?;
         let s = Arc::new(s);
         self.recomputed_systematics = s.len();
         self.systematics = Some((key, Arc::clone(&s)));

@@ -266,14 +266,17 @@ pub fn finish(
 }
 
 /// The systematic σ of every pattern's fractions ([`crate::analysis::systematics`]) from the
-/// cached stage 1 and fits, in parallel: per Q grid, the two Q-range variant plans are built
-/// once (over the grid's nominal Q range) and shared by its patterns, then dropped. Each
-/// pattern's result depends on that pattern alone. None when stopped.
+/// cached stage 1 and fits: per Q grid, the two Q-range variant plans are built once (over the
+/// grid's nominal Q range) and shared by its patterns, then dropped. Each pattern's result
+/// depends on that pattern alone. On the rayon pool when `parallel`, else one pattern after
+/// the other on the calling thread (the GUI's background stage: it then takes one core and
+/// leaves the pool to loads and the next analysis). None when stopped.
 pub fn systematics_all(
     series: &HeatingSeries,
     stage1: &[Stage1],
     fits: &[ModeFit],
     params: &AnalysisParams,
+    parallel: bool,
     stop: Stop<'_>,
     tick: Tick<'_>,
 ) -> Option<Vec<Systematic>> {
@@ -311,23 +314,25 @@ pub fn systematics_all(
                 .collect(),
             None => Vec::new(),
         };
-        let done: Option<Vec<(usize, Systematic)>> = g
-            .par_iter()
-            .map(|&i| {
-                if stop() {
-                    return None;
-                }
-                let s = pattern_systematic(
-                    &series.patterns[i],
-                    stage1[i].real_space.as_deref(),
-                    &fits[i],
-                    &plans,
-                    &params.fit,
-                );
-                tick(1);
-                Some((i, s))
-            })
-            .collect();
+        let one = |&i: &usize| {
+            if stop() {
+                return None;
+            }
+            let s = pattern_systematic(
+                &series.patterns[i],
+                stage1[i].real_space.as_deref(),
+                &fits[i],
+                &plans,
+                &params.fit,
+            );
+            tick(1);
+            Some((i, s))
+        };
+        let done: Option<Vec<(usize, Systematic)>> = if parallel {
+            g.par_iter().map(one).collect()
+        } else {
+            g.iter().map(one).collect()
+        };
         for (i, s) in done? {
             out[i] = s;
         }
@@ -358,7 +363,7 @@ pub fn analyze_with_systematics(
         stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
     let analysis = combine(series, &stage1, &fits, params, marks, messages);
     let systematics =
-        systematics_all(series, &stage1, &fits, params, &never, &quiet).unwrap_or_default();
+        systematics_all(series, &stage1, &fits, params, true, &never, &quiet).unwrap_or_default();
     with_systematics(analysis, &systematics)
 }
 

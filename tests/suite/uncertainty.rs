@@ -1,8 +1,15 @@
-//! Honest error bars: on synthetic patterns with planted connection-mode fractions, pushed
-//! through the whole S(Q) → G(r) → fit chain with default settings, the stated uncertainty
-//! (statistical and systematic in quadrature) covers the truth at the stated rate and is the
-//! size of the actual scatter; and moving a seed within its tolerance moves a fraction by no
-//! more than its systematic σ.
+//! Honest error bars: on 104 synthetic patterns with planted connection-mode fractions (four
+//! planted sets × 26 noise realisations, `glassray::demo::planted`), pushed through the whole
+//! S(Q) → G(r) → fit chain with default settings (Q = 0.5–25 Å⁻¹):
+//! - ±2σ, statistical and systematic in quadrature, covers the planted value in ≥ 90 % of
+//!   patterns for every mode, while the old errors (every G(r) sample independent, no
+//!   systematic part) do not;
+//! - the statistical σ is within a factor 1.5 of the pattern-to-pattern scatter at fixed
+//!   planted values (each set), which the old errors are not for the 2- and 3-atom modes.
+//!   (The systematic part is not held to the scatter: it states how far a seed placement within
+//!   the tolerance or the Q range moves a fraction, which the noise does not show.)
+//!
+//! And moving a seed within its tolerance moves a fraction by no more than its systematic σ.
 
 use glassray::analysis::fit::{MODE_NAMES, fit_connection_modes};
 use glassray::analysis::params::AnalysisParams;
