@@ -1,11 +1,13 @@
 //! Analysis speed: a whole 150-pattern × 1,250-point series (2,000 r points, FSDP, lobes,
-//! 150 fits, transitions; target < 30 ms on 2 cores), 2,000 × 5,000 (target < 1 s), and one
-//! temperature's refit after a seed move (target < 2 ms).
+//! 150 fits, transitions; target < 30 ms on 2 cores), 2,000 × 5,000 (target < 1 s), one
+//! temperature's refit after a seed move (target < 2 ms), and the systematic-σ stage of the
+//! 150-pattern series alone (8 seed refits, 2 re-transforms and 2 refits per pattern; it runs
+//! after the main result, so it is not on the interactive path).
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use glassray::analysis::params::AnalysisParams;
 use glassray::analysis::transitions::Marks;
 use glassray::demo::{DemoConfig, SAMPLES, demo_series};
@@ -47,6 +49,32 @@ fn bench_analysis(c: &mut Criterion) {
     moved.fit.seeds[1] += 0.04;
     group.bench_function("refit_one_after_seed_move", |b| {
         b.iter(|| analyzer.refit_one(black_box(75), &moved).expect("refit"))
+    });
+    group.bench_function("systematics_150x1250", |b| {
+        b.iter_batched(
+            // A fresh analyzer holding the main stages, so only the systematic stage is timed.
+            || {
+                let mut fresh = Analyzer::new(Arc::clone(&small));
+                fresh
+                    .run(
+                        &params,
+                        &Marks::default(),
+                        &token,
+                        generation,
+                        &|_, _| {},
+                        &|_, _| {},
+                    )
+                    .expect("runs");
+                fresh
+            },
+            |mut fresh| {
+                fresh
+                    .systematics(&params, &token, generation)
+                    .expect("not cancelled")
+                    .expect("cached stages")
+            },
+            BatchSize::LargeInput,
+        )
     });
 
     // `cargo test --all-targets` runs benches once without `--bench`: skip the large setup there.

@@ -283,7 +283,7 @@ mod tests {
             .iter()
             .map(|x| 1.0 + (-(x - 5.0f64).powi(2)).exp())
             .collect();
-        let _ = crate::analysis::fit::fit_connection_modes(&r, &g, &s.params.fit, None);
+        let _ = crate::analysis::fit::fit_connection_modes(&r, &g, &s.params.fit, None, None);
     }
 
     proptest::proptest! {
@@ -329,7 +329,7 @@ mod tests {
                 );
                 let rr: Vec<f64> = (0..300).map(|i| 3.8 + 0.01 * i as f64).collect();
                 let g: Vec<f64> = rr.iter().map(|x| 1.0 + (-(x - 5.0f64).powi(2)).exp()).collect();
-                let _ = crate::analysis::fit::fit_connection_modes(&rr, &g, &s.params.fit, None);
+                let _ = crate::analysis::fit::fit_connection_modes(&rr, &g, &s.params.fit, None, None);
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod quality;
 pub mod rng;
 pub mod series;
 pub mod spline;
+pub mod systematics;
 pub mod transform;
 pub mod transitions;
 pub mod window;

@@ -21,13 +21,14 @@
 
 use std::sync::Arc;
 
-use super::fit::{ModeFit, fit_connection_modes};
+use super::fit::{FitParams, ModeFit, fit_connection_modes};
 use super::fsdp::{Fsdp, fsdp};
 use super::lobes::{Lobe, LobeResolution, lobe_area, relative_to_mean, shell_lobes};
 use super::metric::Metric;
 use super::params::{AnalysisParams, DEFAULT_RHO0, SmoothingParams};
 use super::quality::{dead_frame, spikes};
 use super::spline::SmoothingSpline;
+use super::systematics::Systematic;
 use super::transform::{
     TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
     sq_from_pattern,
@@ -44,6 +45,9 @@ pub struct RealSpace {
     pub rho0: f64,
     /// What this G(r) resolves (zero for real-space input): the lobes merge below it.
     pub resolution: LobeResolution,
+    /// The Q range (Å⁻¹) G(r) was transformed from (for real-space input, its header's
+    /// `qmax`, else None): Qmax sets how many points of a fit window are independent.
+    pub q_range: Option<(f64, f64)>,
 }
 
 /// Everything computed for one pattern.
@@ -57,6 +61,9 @@ pub struct PatternAnalysis {
     pub lobes: Vec<Lobe>,
     pub real_space: Option<Arc<RealSpace>>,
     pub fit: ModeFit,
+    /// The systematic σ of the fractions (seed placement and Q range), computed by a later
+    /// stage than the fit: None until it is ([`super::systematics`]).
+    pub systematic: Option<Systematic>,
     /// Why parts of the analysis are missing for this pattern.
     pub messages: Vec<String>,
     /// Why this pattern is kept out of the transition detection and the splines (a dead frame
@@ -314,6 +321,7 @@ pub fn real_space_stage(
                 g,
                 rho0,
                 resolution: LobeResolution::default(),
+                q_range: header_q_range(p),
             })),
             messages,
         };
@@ -373,6 +381,7 @@ pub fn real_space_stage(
                     g,
                     rho0,
                     resolution,
+                    q_range: plan_q_range(plan, &p.x),
                 }))
             }
         }
@@ -390,6 +399,31 @@ pub fn real_space_stage(
     }
 }
 
+/// The Q range a real-space pattern was transformed from, as its header states it (`qmax`,
+/// and `qmin` or NaN; PDFgetX3 and glassray's own `.gr` files carry both): a plausible
+/// 1–100 Å⁻¹ Qmax, else None.
+pub fn header_q_range(p: &Pattern) -> Option<(f64, f64)> {
+    let q_max = p
+        .metadata_number("qmax")
+        .filter(|q| (1.0..=100.0).contains(q))?;
+    Some((p.metadata_number("qmin").unwrap_or(f64::NAN), q_max))
+}
+
+/// The Q range a plan transforms on grid `q`: its first and last Q used.
+pub fn plan_q_range(plan: &TransformPlan, q: &[f64]) -> Option<(f64, f64)> {
+    let last = plan.last.checked_sub(1)?;
+    Some((*q.get(plan.first)?, *q.get(last)?))
+}
+
+/// One pattern's fit with the fit parameters `fit` (a flagged empty fit when it has no g(r)).
+/// `start` is the previous temperature's result when fitting sequentially.
+pub fn fit_real_space(rs: Option<&RealSpace>, fit: &FitParams, start: Option<&ModeFit>) -> ModeFit {
+    match rs {
+        Some(rs) => fit_connection_modes(&rs.r, &rs.g, fit, start, rs.q_range.map(|q| q.1)),
+        None => fit_connection_modes(&[], &[], fit, None, None),
+    }
+}
+
 /// One pattern's fit (a flagged empty fit when it has no g(r)). `start` is the previous
 /// temperature's result when fitting sequentially.
 pub fn fit_one(
@@ -397,10 +431,7 @@ pub fn fit_one(
     params: &AnalysisParams,
     start: Option<&ModeFit>,
 ) -> ModeFit {
-    match rs {
-        Some(rs) => fit_connection_modes(&rs.r, &rs.g, &params.fit, start),
-        None => fit_connection_modes(&[], &[], &params.fit, None),
-    }
+    fit_real_space(rs, &params.fit, start)
 }
 
 /// One pattern's results from its stage 1 and its fit: lobes of G(r) and every message.
@@ -437,6 +468,7 @@ pub fn pattern_result(
             .unwrap_or_default(),
         real_space: stage1.real_space.clone(),
         fit: fit.clone(),
+        systematic: None,
         messages,
         suspect,
     }
@@ -581,5 +613,18 @@ mod rho0_tests {
             Rho0Source::Header("rho0").to_string(),
             "from the file header `rho0`"
         );
+    }
+
+    #[test]
+    fn a_real_space_header_gives_the_q_range_it_was_transformed_from() {
+        let mut p = Pattern::for_test(vec![1.0, 2.0], vec![0.0, 0.0], None);
+        assert_eq!(header_q_range(&p), None);
+        p.metadata.push(("qmax".into(), "0.5".into()));
+        assert_eq!(header_q_range(&p), None, "not a plausible Qmax");
+        p.metadata.insert(0, ("qmax".into(), "24.5".into()));
+        let (qa, qb) = header_q_range(&p).expect("qmax");
+        assert!(qa.is_nan() && qb == 24.5);
+        p.metadata.push(("qmin".into(), "0.6".into()));
+        assert_eq!(header_q_range(&p), Some((0.6, 24.5)));
     }
 }

@@ -16,7 +16,7 @@ use super::config::{AnalyzeConfig, check_out_against_inputs};
 use super::{AnalyzeArgs, Printer, UsageError, warn};
 use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
-use glassray::engine::{analyze, demo_all, load_inputs};
+use glassray::engine::{analyze_with_systematics, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
 use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
@@ -142,7 +142,7 @@ fn analyze_one(
     } else {
         config.marks
     };
-    let analysis = analyze(series, &config.params, &marks);
+    let analysis = analyze_with_systematics(series, &config.params, &marks);
     let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
     let outputs = SeriesOutputs {
         series,

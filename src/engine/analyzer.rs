@@ -6,11 +6,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::pipeline::{OnFit, combine, fits_all, stage1_all, stage1_and_fits_all};
+use super::pipeline::{OnFit, combine, fits_all, stage1_all, stage1_and_fits_all, systematics_all};
 use super::{CancelToken, Cancelled, Progress};
-use crate::analysis::fit::{FitParams, ModeFit, fit_connection_modes};
+use crate::analysis::fit::{FitParams, ModeFit};
 use crate::analysis::params::{AnalysisParams, TransformParams};
-use crate::analysis::series::{SeriesAnalysis, Stage1};
+use crate::analysis::series::{SeriesAnalysis, Stage1, fit_real_space};
+use crate::analysis::systematics::Systematic;
 use crate::analysis::transitions::Marks;
 use crate::model::HeatingSeries;
 
@@ -24,8 +25,12 @@ pub struct Analyzer {
     series: Arc<HeatingSeries>,
     stage1: Option<(TransformParams, Arc<Vec<Stage1>>, Vec<String>)>,
     fits: Option<(FitKey, Arc<Vec<ModeFit>>)>,
+    /// The systematic σ stage: after the fits, from the same keys.
+    systematics: Option<(FitKey, Arc<Vec<Systematic>>)>,
     /// Patterns whose stage 1 and fit were (re)computed by the last run.
     pub recomputed: (usize, usize),
+    /// Patterns whose systematic σ was (re)computed by the last [`Analyzer::systematics`].
+    pub recomputed_systematics: usize,
 }
 
 impl Analyzer {
@@ -34,7 +39,9 @@ impl Analyzer {
             series,
             stage1: None,
             fits: None,
+            systematics: None,
             recomputed: (0, 0),
+            recomputed_systematics: 0,
         }
     }
 
@@ -109,11 +116,44 @@ impl Analyzer {
         ))
     }
 
+    /// The systematic σ of every pattern for `params` (its own stage, run after [`Analyzer::run`]
+    /// so the main result is out first): reused when cached, else computed from the cached
+    /// g(r) and fits, one pattern after the other on the calling thread (the worker's), so it
+    /// takes one core and leaves the rayon pool to loads and the next analysis. `Ok(None)` when [`Analyzer::run`] has not cached stage 1 and the fits for
+    /// these parameters; work of `generation` stops between temperatures once `cancel` moves on.
+    pub fn systematics(
+        &mut self,
+        params: &AnalysisParams,
+        cancel: &CancelToken,
+        generation: u64,
+    ) -> Result<Option<Arc<Vec<Systematic>>>, Cancelled> {
+        self.recomputed_systematics = 0;
+        let key = (params.transform.clone(), params.fit.clone());
+        if let Some((k, s)) = &self.systematics
+            && *k == key
+        {
+            return Ok(Some(Arc::clone(s)));
+        }
+        let (Some((k1, stage1, _)), Some((k2, fits))) = (&self.stage1, &self.fits) else {
+            return Ok(None);
+        };
+        if *k1 != key.0 || *k2 != key {
+            return Ok(None);
+        }
+        let stop = || cancel.is_stale(generation);
+        let s = systematics_all(&self.series, stage1, fits, params, false, &stop, &|_| {})
+            .ok_or(Cancelled)?;
+        let s = Arc::new(s);
+        self.recomputed_systematics = s.len();
+        self.systematics = Some((key, Arc::clone(&s)));
+        Ok(Some(s))
+    }
+
     /// Refits one temperature (a seed moved in the UI) from the cached g(r).
     pub fn refit_one(&self, index: usize, params: &AnalysisParams) -> Option<ModeFit> {
         let (_, stage1, _) = self.stage1.as_ref()?;
-        let rs = stage1.get(index)?.real_space.as_ref()?;
-        Some(fit_connection_modes(&rs.r, &rs.g, &params.fit, None))
+        let rs = stage1.get(index)?.real_space.as_deref()?;
+        Some(fit_real_space(Some(rs), &params.fit, None))
     }
 }
 
@@ -173,6 +213,59 @@ mod tests {
 
         let refit = analyzer.refit_one(3, &moved).expect("refit");
         assert_eq!(refit, second.patterns[3].fit);
+    }
+
+    #[test]
+    fn the_systematic_stage_is_cached_and_follows_the_fit_parameters() {
+        let series = small();
+        let mut analyzer = Analyzer::new(Arc::clone(&series));
+        let token = CancelToken::default();
+        let g = token.renew();
+        let params = AnalysisParams::default();
+        assert_eq!(
+            analyzer.systematics(&params, &token, g),
+            Ok(None),
+            "run first"
+        );
+        analyzer
+            .run(
+                &params,
+                &Marks::default(),
+                &token,
+                g,
+                &|_, _| {},
+                &|_, _| {},
+            )
+            .expect("runs");
+        let first = analyzer
+            .systematics(&params, &token, g)
+            .expect("not cancelled")
+            .expect("cached stages");
+        assert_eq!(analyzer.recomputed_systematics, 21);
+        let again = analyzer
+            .systematics(&params, &token, g)
+            .expect("ok")
+            .expect("cached");
+        assert_eq!(analyzer.recomputed_systematics, 0);
+        assert!(Arc::ptr_eq(&first, &again));
+        let fresh = crate::engine::analyze_with_systematics(&series, &params, &Marks::default());
+        for (s, p) in first.iter().zip(&fresh.patterns) {
+            assert_eq!(Some(*s), p.systematic);
+            assert!(
+                s.fractions.iter().all(|v| v.is_finite() && *v >= 0.0),
+                "{s:?}"
+            );
+        }
+        // A moved seed needs its own fits first.
+        let mut moved = params.clone();
+        moved.fit.seeds[1] += 0.03;
+        assert_eq!(analyzer.systematics(&moved, &token, g), Ok(None));
+        // Stale work stops.
+        analyzer
+            .run(&moved, &Marks::default(), &token, g, &|_, _| {}, &|_, _| {})
+            .expect("runs");
+        token.renew();
+        assert_eq!(analyzer.systematics(&moved, &token, g), Err(Cancelled));
     }
 
     #[test]

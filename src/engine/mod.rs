@@ -18,7 +18,7 @@ use std::sync::atomic::Ordering;
 pub use analyzer::Analyzer;
 pub use jobs::{LoadJob, Task};
 pub use load::{demo_all, load_inputs, load_inputs_with};
-pub use pipeline::analyze;
+pub use pipeline::{analyze, analyze_with_systematics};
 pub use worker::{AnalysisWorker, Event, Preview};
 
 /// Wakes the UI (a repaint request) from any thread.

@@ -17,6 +17,7 @@ use crate::analysis::series::{
     PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
     plan_for, plan_messages, real_space_stage, shared_r, smooth, versus_t,
 };
+use crate::analysis::systematics::{Systematic, pattern_systematic, q_range_variants};
 use crate::analysis::transform::{TransformError, TransformPlan};
 use crate::analysis::transitions::{Marks, Transition, transitions};
 use crate::model::{HeatingSeries, Pattern};
@@ -273,8 +274,117 @@ pub fn finish(
     }
 }
 
+/// The systematic σ of every pattern's fractions ([`crate::analysis::systematics`]) from the
+/// cached stage 1 and fits: per Q grid, the two Q-range variant plans are built once (over the
+/// grid's nominal Q range) and shared by its patterns, then dropped. Each pattern's result
+/// depends on that pattern alone. On the rayon pool when `parallel`, else one pattern after
+/// the other on the calling thread (the GUI's background stage: it then takes one core and
+/// leaves the pool to loads and the next analysis). None when stopped.
+pub fn systematics_all(
+    series: &HeatingSeries,
+    stage1: &[Stage1],
+    fits: &[ModeFit],
+    params: &AnalysisParams,
+    parallel: bool,
+    stop: Stop<'_>,
+    tick: Tick<'_>,
+) -> Option<Vec<Systematic>> {
+    let n = series.len().min(stage1.len()).min(fits.len());
+    let mut out = vec![Systematic::UNKNOWN; n];
+    let mut groups: Vec<Vec<usize>> = grid_groups(series)
+        .into_iter()
+        .map(|g| g.into_iter().filter(|&i| i < n).collect())
+        .collect();
+    let transformed = groups.len();
+    let mut in_group = vec![false; n];
+    for &i in groups.iter().flatten() {
+        in_group[i] = true;
+    }
+    // Patterns with no Q grid (real space, 2θ, …): no Q-range variants.
+    groups.push((0..n).filter(|&i| !in_group[i]).collect());
+    let t = &params.transform;
+    for (k, g) in groups.iter().enumerate() {
+        let Some(&first) = g.first() else { continue };
+        let nominal = g.iter().filter(|_| k < transformed).find_map(|&i| {
+            let rs = stage1[i].real_space.as_ref()?;
+            Some((rs.q_range?, Arc::clone(&rs.r)))
+        });
+        let plans: Vec<(Arc<TransformPlan>, (f64, f64))> = match nominal {
+            Some((range, r)) => q_range_variants(range)
+                .into_iter()
+                .filter_map(|(a, b)| {
+                    let q = &series.patterns[first].x;
+                    let plan = TransformPlan::new(
+                        q,
+                        Some(a),
+                        Some(b),
+                        t.modification,
+                        t.low_q,
+                        r.to_vec(),
+                        t.path,
+                    )
+                    .ok()?;
+                    let range = crate::analysis::series::plan_q_range(&plan, q)?;
+                    Some((plan, range))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let one = |&i: &usize| {
+            if stop() {
+                return None;
+            }
+            let s = pattern_systematic(
+                &series.patterns[i],
+                stage1[i].real_space.as_deref(),
+                &fits[i],
+                &plans,
+                &params.fit,
+            );
+            tick(1);
+            Some((i, s))
+        };
+        let done: Option<Vec<(usize, Systematic)>> = if parallel {
+            g.par_iter().map(one).collect()
+        } else {
+            g.iter().map(one).collect()
+        };
+        for (i, s) in done? {
+            out[i] = s;
+        }
+    }
+    Some(out)
+}
+
+/// The analysis with each pattern's systematic σ filled in.
+pub fn with_systematics(
+    mut analysis: SeriesAnalysis,
+    systematics: &[Systematic],
+) -> SeriesAnalysis {
+    for (p, s) in analysis.patterns.iter_mut().zip(systematics) {
+        p.systematic = Some(*s);
+    }
+    analysis
+}
+
+/// [`analyze`], then the systematic σ of every pattern (what the CLI writes).
+pub fn analyze_with_systematics(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    marks: &Marks,
+) -> SeriesAnalysis {
+    let never = || false;
+    let quiet = |_| {};
+    let (stage1, messages, fits) =
+        stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
+    let analysis = combine(series, &stage1, &fits, params, marks, messages);
+    let systematics =
+        systematics_all(series, &stage1, &fits, params, true, &never, &quiet).unwrap_or_default();
+    with_systematics(analysis, &systematics)
+}
+
 /// Analyses a whole series on the pool with a sample's marks (no caching:
-/// [`super::Analyzer`] caches and cancels).
+/// [`super::Analyzer`] caches and cancels). No systematic σ: [`analyze_with_systematics`].
 pub fn analyze(series: &HeatingSeries, params: &AnalysisParams, marks: &Marks) -> SeriesAnalysis {
     let never = || false;
     let quiet = |_| {};

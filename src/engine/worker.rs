@@ -1,7 +1,10 @@
 //! The analysis worker: one long-lived thread that owns every sample's [`Analyzer`] (so no
 //! lock is ever taken on the UI thread), takes requests through a channel and sends back
 //! [`Event`]s: the current temperature's preview refit first, each fit as it finishes, each
-//! sample's analysis as it is done, then the end of the request.
+//! sample's analysis as it is done, then the end of the request (`Finished`). Then the slower
+//! systematic-σ stage ([`crate::analysis::systematics`]): each sample's analysis is sent again
+//! with [`crate::analysis::series::PatternAnalysis::systematic`] filled in, and `Finished`
+//! once more, so the main result is on screen while it runs.
 //!
 //! Every request gets a generation; a newer request cancels the older one between
 //! temperatures (through the [`CancelToken`]), and [`AnalysisWorker::poll`] drops events of
@@ -11,6 +14,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
+use super::pipeline::with_systematics;
 use super::{Analyzer, CancelToken, RepaintHook};
 use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
@@ -223,6 +227,7 @@ fn serve(
         );
     }
     let mut offset = 0;
+    let mut analysed: Vec<Option<Arc<SeriesAnalysis>>> = vec![None; request.samples.len()];
     for (sample, (analyzer, (params, marks))) in
         analyzers.iter_mut().zip(&request.samples).enumerate()
     {
@@ -245,15 +250,31 @@ fn serve(
             return;
         };
         offset += 2 * analyzer.series().len();
-        send(
-            generation,
-            Event::Analysed {
-                sample,
-                analysis: Arc::new(analysis),
-            },
-        );
+        let analysis = Arc::new(analysis);
+        if let Some(slot) = analysed.get_mut(sample) {
+            *slot = Some(Arc::clone(&analysis));
+        }
+        send(generation, Event::Analysed { sample, analysis });
     }
     send(generation, Event::Finished);
+    // The systematic σ is its own, slower stage: every sample's main result is out first, then
+    // each sample is sent again with it, and the request finishes a second time.
+    for (sample, (analyzer, analysis)) in analyzers.iter_mut().zip(analysed).enumerate() {
+        let (Some(analysis), Some((params, _))) = (analysis, request.samples.get(sample)) else {
+            continue;
+        };
+        let Ok(systematics) = analyzer.systematics(params, cancel, generation) else {
+            return;
+        };
+        let Some(systematics) = systematics else {
+            continue;
+        };
+        let analysis = Arc::new(with_systematics((*analysis).clone(), &systematics));
+        send(generation, Event::Analysed { sample, analysis });
+    }
+    if !cancel.is_stale(generation) {
+        send(generation, Event::Finished);
+    }
 }
 
 #[cfg(test)]
@@ -335,6 +356,58 @@ mod tests {
             })
             .expect("analysed");
         assert_eq!(preview, analysis.patterns[3].fit);
+    }
+
+    #[test]
+    fn the_systematic_sigma_follows_the_main_result_as_its_own_stage() {
+        let series = Arc::new(demo_series(
+            &SAMPLES[0],
+            &DemoConfig {
+                t_end: 318.0,
+                ..Default::default()
+            },
+        ));
+        let mut worker = AnalysisWorker::start(vec![Arc::clone(&series)], Arc::new(|| {}));
+        let params = AnalysisParams::default();
+        worker.analyse(vec![(params.clone(), Marks::default())], None);
+        // The main result finishes first; the systematic σ comes after it, finishing again.
+        let mut events = until_finished(&mut worker);
+        let main: Vec<Arc<SeriesAnalysis>> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Analysed { analysis, .. } => Some(Arc::clone(analysis)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(main.len(), 1);
+        assert!(main[0].patterns.iter().all(|p| p.systematic.is_none()));
+        for _ in 0..20_000 {
+            events.extend(worker.poll());
+            if events
+                .iter()
+                .filter(|e| matches!(e, Event::Finished))
+                .count()
+                == 2
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let last = events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                Event::Analysed { analysis, .. } => Some(Arc::clone(analysis)),
+                _ => None,
+            })
+            .expect("analysed again");
+        assert!(matches!(events.last(), Some(Event::Finished)));
+        let fresh = crate::engine::analyze_with_systematics(&series, &params, &Marks::default());
+        assert_eq!(*last, fresh, "the same as the headless analysis");
+        assert!(last.patterns.iter().all(|p| p.systematic.is_some()));
+        for (a, b) in last.patterns.iter().zip(&main[0].patterns) {
+            assert_eq!(a.fit, b.fit, "the main result is unchanged");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `metrics.csv`: one row per pattern. The [`METRICS_COLUMNS`] first, then errors, centres,
+//! `metrics.csv`: one row per pattern. The [`METRICS_COLUMNS`] first, then errors (statistical
+//! `frac_*_err`, then systematic `frac_*_sys`: `summary.json` states both methods), centres,
 //! width, baseline, lobe ranges, ΔS and the smoothed curves, then the pattern's messages.
 //! Header and rows are built from one list of (name, value) columns, so they always agree; the
 //! `csv` crate writes them (quoting only where needed). Numbers are Rust's shortest round-trip
@@ -7,6 +8,7 @@
 use crate::analysis::fit::ModeFit;
 use crate::analysis::metric::Metric;
 use crate::analysis::series::{PatternAnalysis, SeriesAnalysis};
+use crate::analysis::systematics::Systematic;
 use crate::model::{HeatingSeries, Pattern};
 
 /// The required columns of `metrics.csv`, in order; more follow them.
@@ -70,10 +72,15 @@ fn leading_columns(series: &HeatingSeries, p: &Pattern, pa: &PatternAnalysis) ->
     cols
 }
 
-/// Errors, centres, widths, amplitudes, baseline and iterations of the fit.
-fn fit_columns(f: &ModeFit, free_widths: bool, cols: &mut Columns) {
+/// Errors (statistical, then systematic: empty until computed), centres, widths, amplitudes,
+/// baseline and iterations of the fit.
+fn fit_columns(f: &ModeFit, sys: Option<&Systematic>, free_widths: bool, cols: &mut Columns) {
     for (k, v) in f.fraction_errors.iter().enumerate() {
         cols.push((format!("frac_{}atom_err", k + 1), num(*v)));
+    }
+    for k in 0..4 {
+        let v = sys.map_or(f64::NAN, |s| s.fractions[k]);
+        cols.push((format!("frac_{}atom_sys", k + 1), num(v)));
     }
     for (k, v) in f.centres.iter().enumerate() {
         cols.push((format!("centre_{}atom", k + 1), num(*v)));
@@ -132,7 +139,12 @@ pub fn metrics_csv(series: &HeatingSeries, a: &SeriesAnalysis) -> Result<Vec<u8>
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(series.len());
     for (i, (p, pa)) in series.patterns.iter().zip(&a.patterns).enumerate() {
         let mut cols = leading_columns(series, p, pa);
-        fit_columns(&pa.fit, a.params.fit.free_widths, &mut cols);
+        fit_columns(
+            &pa.fit,
+            pa.systematic.as_ref(),
+            a.params.fit.free_widths,
+            &mut cols,
+        );
         trailing_columns(a, i, pa, &mut cols);
         if header.is_empty() {
             header = cols.iter().map(|c| c.0.clone()).collect();

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::load::LoadReport;
 use crate::analysis::params::ParamsWire;
 use crate::analysis::series::SeriesAnalysis;
+use crate::analysis::systematics::SYSTEMATIC_METHOD;
 use crate::analysis::transitions::{INTERVAL_MEANING, Transition, TransitionEstimate, Transitions};
 use crate::model::{HeatingSeries, TemperatureAxis};
 
@@ -101,6 +102,10 @@ struct Summary<'a> {
     #[serde(rename = "T_x_pattern_index", skip_serializing_if = "Option::is_none")]
     t_x_index: Option<f64>,
     detected: TransitionsView<'a>,
+    /// How `frac_*_err` (statistical) and `frac_*_sys` (systematic) of `metrics.csv` are
+    /// computed; the systematic one is null when it was not computed.
+    fraction_statistical_method: &'static str,
+    fraction_systematic_method: Option<&'static str>,
     parameters: ParamsWire,
     skipped_files: Vec<String>,
     messages: &'a [String],
@@ -109,6 +114,13 @@ struct Summary<'a> {
     glassray_version: &'a str,
     load: &'a LoadReport,
 }
+
+/// What `summary.json` says about `frac_*_err`.
+const STATISTICAL_METHOD: &str = "delta method from the fit covariance: a Newey-West (HAC) sandwich \
+(J^T J)^-1 [sum_ij w(i-j) J_i e_i e_j J_j^T] (J^T J)^-1 n/(n-p) with Bartlett weights over a lag \
+of 4 n/N_ind points, N_ind = Qmax*(r_hi - r_lo)/pi independent points in the fit window \
+(neighbouring G(r) points are correlated); (J^T J)^-1 RSS/(n-p) when Qmax is unknown \
+(real-space input without a qmax header)";
 
 /// The text of `summary.json`.
 pub fn summary_json(
@@ -147,6 +159,12 @@ pub fn summary_json(
         t_g_index: index(Glass),
         t_x_index: index(Crystallization),
         detected: TransitionsView::of(t, axis),
+        fraction_statistical_method: STATISTICAL_METHOD,
+        fraction_systematic_method: a
+            .patterns
+            .iter()
+            .any(|p| p.systematic.is_some())
+            .then_some(SYSTEMATIC_METHOD),
         parameters: a.params.wire(&a.marks),
         skipped_files: skipped.to_vec(),
         messages: &a.messages,

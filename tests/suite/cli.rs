@@ -221,6 +221,12 @@ fn analyze_writes_metrics_summary_and_readable_gr_files() {
     assert!(header.starts_with(
         "index,filename,T_K,fsdp_first_moment,fsdp_area,r1_area,r6_area,frac_1atom,frac_2atom,frac_3atom,frac_4atom,fit_rmse,fit_converged"
     ));
+    // The systematic σ follows the statistical errors.
+    assert!(header.contains(
+        ",frac_4atom_err,frac_1atom_sys,frac_2atom_sys,frac_3atom_sys,frac_4atom_sys,centre_1atom,"
+    ));
+    let columns: Vec<&str> = header.split(',').collect();
+    let at = |name: &str| columns.iter().position(|c| *c == name).expect(name);
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 7);
     assert!(
@@ -228,10 +234,27 @@ fn analyze_writes_metrics_summary_and_readable_gr_files() {
         "no FSDP for G(r) input: {}",
         rows[0]
     );
+    for row in &rows {
+        let fields: Vec<&str> = row.split(',').collect();
+        for name in ["frac_2atom_sys", "frac_2atom_err"] {
+            let v: f64 = fields[at(name)].parse().expect(name);
+            assert!(v.is_finite() && v >= 0.0, "{name} {v}");
+        }
+    }
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
             .expect("json");
     assert_eq!(summary["patterns"], 7);
+    assert!(
+        summary["fraction_systematic_method"]
+            .as_str()
+            .is_some_and(|m| m.contains("Qmax x 0.9") && m.contains("tolerance"))
+    );
+    assert!(
+        summary["fraction_statistical_method"]
+            .as_str()
+            .is_some_and(|m| m.contains("independent"))
+    );
     assert!(summary["parameters"]["fit"]["window"][0].as_f64() == Some(3.9));
     // The G(r) files carry a PDFgetX3 header with the temperature and read back as G(r).
     let gr = out.join("gr/a_210K.gr");

@@ -10,6 +10,7 @@ mod readers;
 mod real_data;
 #[cfg(feature = "gui")]
 mod ui;
+mod uncertainty;
 
 use std::path::{Path, PathBuf};
 

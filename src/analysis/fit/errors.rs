@@ -1,7 +1,34 @@
 //! Standard errors at the solution.
 //!
-//! - Covariance: C = (JᵀJ)_FF⁻¹ · σ² with σ² = RSS/(n − |F|) (at least 1 in the denominator),
-//!   over the free set F; rows and columns outside F are 0; all NaN when (JᵀJ)_FF is singular.
+//! - Covariance over the free set F (rows and columns outside F are 0; all NaN when (JᵀJ)_FF is
+//!   singular), in one of two forms:
+//!   - **correlated residuals** (g(r) transformed from S(Q) up to a known Qmax): the HAC
+//!     sandwich (Newey–West) C = B M B · n/(n − |F|), with bread B = (JᵀJ)_FF⁻¹ and meat
+//!     M = Σᵢ Σⱼ w(i − j) sᵢ sⱼᵀ, sᵢ = Jᵢ eᵢ (Jacobian row times residual), Bartlett weights
+//!     w(k) = 1 − |k|/(L + 1) for |k| ≤ L, and lag L = ⌈4 n/N_ind⌉ points, N_ind =
+//!     Qmax·(r_hi − r_lo)/π independent values in the window (clamped to [|F| + 1, n]).
+//!   - **independent residuals** (no Qmax: real-space input without a `qmax` header):
+//!     C = B · RSS/(n − |F|) (at least 1 in the denominator), the textbook form.
+//!
+//!   Why: G(r) is a transform of S(Q) measured up to Qmax, so neighbouring samples of g(r) are
+//!   not independent — over a window of width Δr only about N_ind = Qmax·Δr/π of them are
+//!   (SCIENCE.md, Uncertainties). The textbook form then misstates the errors, but not by a
+//!   fixed √(n/N_ind): the noise of S(Q) grows with Q and F(Q) = Q(S − 1) weights it by Q
+//!   again, so most of the noise power of G(r) sits near Qmax, at r-frequencies the smooth
+//!   Gaussians hardly respond to, while the residual also carries slowly varying misfit
+//!   (termination ripples). Scaling the textbook covariance by n/N_ind assumes a flat
+//!   spectrum: on synthetic series (`tests/suite/uncertainty.rs`) it overstated the scatter of
+//!   the fractions 2.5–4×. The sandwich estimates the long-run covariance of the score Jᵢeᵢ
+//!   from the residuals themselves, so it weighs the noise at the frequencies each parameter
+//!   responds to; it came within 0.9–1.4× of the pattern-to-pattern scatter there. The lag
+//!   spans four zero crossings of the sinc-shaped autocorrelation of a band-limited transform
+//!   (its first zero is at π/Qmax; its oscillating tail needs several lobes to cancel) while
+//!   staying below a fifth of the default window (≈ 0.5 Å of 2.7 Å at Qmax = 25 Å⁻¹), so it
+//!   averages over several independent blocks. (With the Lorch modification the correlation is
+//!   about 1.5× longer, so the lag spans fewer lobes; it still spans more than two.) A residual
+//!   block bootstrap would estimate the same thing with hundreds of refits per pattern.
+//!   The Bartlett-weighted sum is computed in O(n·|F|²) as Σᵢ sᵢ (T s)ᵢᵀ, the triangular
+//!   filter T being two running box sums of length L + 1 (zero outside the window).
 //! - F leaves out a parameter at a bound (within 1e-12 relative): its error is 0, as in MPFIT.
 //!   It also leaves out the centre (and, with free widths, the own width) of a Gaussian whose
 //!   amplitude is at its lower bound 0: that centre does not enter the model, so it is
@@ -38,17 +65,10 @@ pub(super) fn covariance(
     cost: f64,
     free: &[usize],
 ) -> Option<Vec<f64>> {
-    let jtj = gram(jac, n, np);
     let dof = n.saturating_sub(free.len()).max(1);
     let sigma2 = cost / dof as f64;
     let nf = free.len();
-    let mut sub = vec![0.0; nf * nf];
-    for (ii, &i) in free.iter().enumerate() {
-        for (jj, &j) in free.iter().enumerate() {
-            sub[ii * nf + jj] = jtj[i * np + j];
-        }
-    }
-    let inv = invert_spd(&sub, nf)?;
+    let inv = bread(jac, n, np, free)?;
     let mut cov = vec![0.0; np * np];
     for (ii, &i) in free.iter().enumerate() {
         for (jj, &j) in free.iter().enumerate() {
@@ -58,16 +78,123 @@ pub(super) fn covariance(
     Some(cov)
 }
 
-/// The covariance and standard errors at the solution `p` with `cost` = RSS and its Jacobian
-/// `jac` (column-major, n points), under the at-bound and undetermined rules above.
+/// (JᵀJ)_FF⁻¹ (|F| × |F|); None if singular.
 #[inline(always)]
+fn bread(jac: &[f64], n: usize, np: usize, free: &[usize]) -> Option<Vec<f64>> {
+    let jtj = gram(jac, n, np);
+    let nf = free.len();
+    let mut sub = vec![0.0; nf * nf];
+    for (ii, &i) in free.iter().enumerate() {
+        for (jj, &j) in free.iter().enumerate() {
+            sub[ii * nf + jj] = jtj[i * np + j];
+        }
+    }
+    invert_spd(&sub, nf)
+}
+
+/// Bartlett-filtered `s`: tᵢ = Σⱼ (1 − |i − j|/(L + 1))₊ sⱼ, with `s` zero outside its range,
+/// as two running box sums of length m = L + 1 (their convolution is the triangle m − |k|).
+#[inline(always)]
+pub(super) fn bartlett_filter(s: &[f64], lag: usize) -> Vec<f64> {
+    let n = s.len();
+    let m = lag + 1;
+    // prefix[j] = Σ_{k<j} s_k.
+    let mut prefix = vec![0.0; n + 1];
+    for j in 0..n {
+        prefix[j + 1] = prefix[j] + s[j];
+    }
+    // u_l = Σ_{j=l}^{l+m−1} s_j for l = −(m − 1) … n − 1, stored at l + m − 1.
+    let at = |j: isize| prefix[j.clamp(0, n as isize) as usize];
+    let len = n + m - 1;
+    let mut u_prefix = vec![0.0; len + 1];
+    for k in 0..len {
+        let l = k as isize - (m as isize - 1);
+        let u = at(l + m as isize) - at(l);
+        u_prefix[k + 1] = u_prefix[k] + u;
+    }
+    // t_i = Σ_{l=i−m+1}^{i} u_l, i.e. stored indices i … i + m − 1.
+    (0..n)
+        .map(|i| (u_prefix[i + m] - u_prefix[i]) / m as f64)
+        .collect()
+}
+
+/// The HAC sandwich B M B · n/(n − |F|) on the parameters in `free` (0 elsewhere) from the
+/// Jacobian `jac` (column-major) and the residuals at the solution, Bartlett lag `lag`;
+/// None if singular.
+#[inline(always)]
+pub(super) fn hac_covariance(
+    jac: &[f64],
+    residuals: &[f64],
+    np: usize,
+    free: &[usize],
+    lag: usize,
+) -> Option<Vec<f64>> {
+    let n = residuals.len();
+    let b = bread(jac, n, np, free)?;
+    let nf = free.len();
+    let score: Vec<Vec<f64>> = free
+        .iter()
+        .map(|&a| (0..n).map(|i| jac[a * n + i] * residuals[i]).collect())
+        .collect();
+    let filtered: Vec<Vec<f64>> = score.iter().map(|s| bartlett_filter(s, lag)).collect();
+    let mut meat = vec![0.0; nf * nf];
+    for a in 0..nf {
+        for c in 0..nf {
+            meat[a * nf + c] = super::linalg::dot(&score[a], &filtered[c]);
+        }
+    }
+    // Symmetrise (the filtered products agree up to rounding).
+    for a in 0..nf {
+        for c in 0..a {
+            let v = 0.5 * (meat[a * nf + c] + meat[c * nf + a]);
+            meat[a * nf + c] = v;
+            meat[c * nf + a] = v;
+        }
+    }
+    let scale = n as f64 / n.saturating_sub(nf).max(1) as f64;
+    let mut bm = vec![0.0; nf * nf];
+    for i in 0..nf {
+        for j in 0..nf {
+            bm[i * nf + j] = (0..nf).map(|k| b[i * nf + k] * meat[k * nf + j]).sum();
+        }
+    }
+    let mut cov = vec![0.0; np * np];
+    for (ii, &i) in free.iter().enumerate() {
+        for (jj, &j) in free.iter().enumerate() {
+            cov[i * np + j] = scale
+                * (0..nf)
+                    .map(|k| bm[ii * nf + k] * b[k * nf + jj])
+                    .sum::<f64>();
+        }
+    }
+    Some(cov)
+}
+
+/// The Bartlett lag for a window of `n` points holding `independent` independent values
+/// (N_ind, clamped to [|F| + 1, n]): ⌈4 n/N_ind⌉, at most n − 1; 0 (independent residuals,
+/// the textbook covariance) when N_ind is NaN.
+pub(super) fn bartlett_lag(n: usize, free: usize, independent: f64) -> usize {
+    if independent.is_nan() || n < 2 {
+        return 0;
+    }
+    let n_ind = independent.min(n as f64).max(free as f64 + 1.0);
+    ((4.0 * n as f64 / n_ind).ceil() as usize).min(n - 1)
+}
+
+/// The covariance and standard errors at the solution `p` with `cost` = RSS, its Jacobian
+/// `jac` (column-major, n points) and `residuals`, under the at-bound and undetermined rules
+/// above; `independent` is N_ind (NaN: residuals independent, the textbook form).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(super) fn parameter_errors(
     layout: &Layout,
     p: &[f64],
     lower: &[f64],
     upper: &[f64],
     jac: &[f64],
+    residuals: &[f64],
     cost: f64,
+    independent: f64,
 ) -> Errors {
     let np = layout.len();
     let n = jac.len() / np;
@@ -91,7 +218,13 @@ pub(super) fn parameter_errors(
     let free: Vec<usize> = (0..np)
         .filter(|&i| !at_bound[i] && !undetermined[i])
         .collect();
-    let (covariance, singular) = match covariance(jac, n, np, cost, &free) {
+    let lag = bartlett_lag(n, free.len(), independent);
+    let cov = if lag > 0 && residuals.len() == n {
+        hac_covariance(jac, residuals, np, &free, lag)
+    } else {
+        covariance(jac, n, np, cost, &free)
+    };
+    let (covariance, singular) = match cov {
         Some(cov) => (cov, false),
         None => (vec![f64::NAN; np * np], true),
     };
@@ -244,6 +377,97 @@ mod tests {
         assert!([1, 3, 4, 5, 7].iter().all(|&i| sub[i] == 0.0));
     }
 
+    /// The Bartlett sandwich summed directly over every pair of points (the slow obvious form).
+    fn hac_direct(jac: &[f64], e: &[f64], np: usize, free: &[usize], lag: usize) -> Vec<f64> {
+        let n = e.len();
+        let b = bread(jac, n, np, free).expect("regular");
+        let nf = free.len();
+        let mut meat = vec![0.0; nf * nf];
+        for (a, &pa) in free.iter().enumerate() {
+            for (c, &pc) in free.iter().enumerate() {
+                for i in 0..n {
+                    for j in 0..n {
+                        let k = i.abs_diff(j);
+                        if k <= lag {
+                            let w = 1.0 - k as f64 / (lag + 1) as f64;
+                            meat[a * nf + c] += w * jac[pa * n + i] * e[i] * jac[pc * n + j] * e[j];
+                        }
+                    }
+                }
+            }
+        }
+        let scale = n as f64 / (n - nf) as f64;
+        let mut cov = vec![0.0; np * np];
+        for (ii, &i) in free.iter().enumerate() {
+            for (jj, &j) in free.iter().enumerate() {
+                let mut v = 0.0;
+                for k in 0..nf {
+                    for l in 0..nf {
+                        v += b[ii * nf + k] * meat[k * nf + l] * b[l * nf + jj];
+                    }
+                }
+                cov[i * np + j] = scale * v;
+            }
+        }
+        cov
+    }
+
+    #[test]
+    fn the_fast_bartlett_sandwich_is_the_direct_double_sum() {
+        let mut rng = SplitMix64(5);
+        let (n, np) = (57, 3);
+        let jac: Vec<f64> = (0..n * np).map(|_| rng.normal()).collect();
+        // Correlated residuals: a moving average of white noise.
+        let white: Vec<f64> = (0..n + 4).map(|_| rng.normal()).collect();
+        let e: Vec<f64> = (0..n).map(|i| white[i..i + 5].iter().sum()).collect();
+        for (free, lag) in [
+            (vec![0, 1, 2], 0),
+            (vec![0, 1, 2], 1),
+            (vec![0, 2], 7),
+            (vec![1], 56),
+        ] {
+            let fast = hac_covariance(&jac, &e, np, &free, lag).expect("regular");
+            let slow = hac_direct(&jac, &e, np, &free, lag);
+            for k in 0..np * np {
+                assert!(
+                    (fast[k] - slow[k]).abs() <= 1e-12 * slow[k].abs().max(1e-3),
+                    "lag {lag} {k}: {} vs {}",
+                    fast[k],
+                    slow[k]
+                );
+            }
+        }
+        // Lag 0 with residuals ±σ: B (Σ JᵢJᵢᵀ σ²) B · n/(n − p) = (JᵀJ)⁻¹ σ² n/(n − p), the
+        // textbook form with RSS = nσ².
+        let e: Vec<f64> = (0..n)
+            .map(|i| if i % 3 == 0 { -0.5 } else { 0.5 })
+            .collect();
+        let hac = hac_covariance(&jac, &e, np, &[0, 1, 2], 0).expect("regular");
+        let textbook = covariance(&jac, n, np, 0.25 * n as f64, &[0, 1, 2]).expect("regular");
+        for k in 0..np * np {
+            assert!((hac[k] - textbook[k]).abs() <= 1e-12 * textbook[k].abs().max(1e-3));
+        }
+        // Perfectly alternating residuals on a constant column average out over a long lag.
+        let ones = vec![1.0; 40];
+        let alt: Vec<f64> = (0..40)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let short = hac_covariance(&ones, &alt, 1, &[0], 0).expect("regular")[0];
+        let long = hac_covariance(&ones, &alt, 1, &[0], 9).expect("regular")[0];
+        assert!((short - 1.0 / 39.0).abs() < 1e-12, "{short}");
+        assert!(long < 0.1 * short, "{long} vs {short}");
+    }
+
+    #[test]
+    fn the_lag_spans_four_correlation_lengths_within_the_window() {
+        // 271 points, N_ind = 25·2.7/π = 21.5: ⌈4·271/21.5⌉ = 51.
+        assert_eq!(bartlett_lag(271, 10, 25.0 * 2.7 / std::f64::consts::PI), 51);
+        assert_eq!(bartlett_lag(271, 10, f64::NAN), 0, "independent residuals");
+        assert_eq!(bartlett_lag(271, 10, 1.0), 99, "N_ind at least |F| + 1");
+        assert_eq!(bartlett_lag(10, 2, 3.0), 9, "at most n − 1");
+        assert_eq!(bartlett_lag(271, 10, 1e9), 4, "N_ind at most n");
+    }
+
     /// The default layout's Jacobian at `p`, on the default window.
     fn jacobian_at(layout: Layout, p: &[f64]) -> Vec<f64> {
         let r: Vec<f64> = (0..=270).map(|i| 3.9 + 0.01 * i as f64).collect();
@@ -270,7 +494,7 @@ mod tests {
             let centres = [s[0] - 0.03, s[1] + opts.tolerance, s[2] + 0.02, s[3] - 0.05];
             let p = layout.pack(&[0.2, 0.3, 0.35, 0.0], &centres, &[0.27; 4], 1.0);
             let jac = jacobian_at(layout, &p);
-            let e = parameter_errors(&layout, &p, &lower, &upper, &jac, 0.01);
+            let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN);
             assert!(!e.singular);
             let u = layout.unpack(&e.standard, f64::NAN);
             assert_eq!(u.amplitudes[3], 0.0, "held at its bound: 0, as in MPFIT");
@@ -314,7 +538,7 @@ mod tests {
         // A free parameter that does not move the model: the baseline's column is 0.
         let n = jac.len() / layout.len();
         jac[9 * n..].fill(0.0);
-        let e = parameter_errors(&layout, &p, &lower, &upper, &jac, 0.01);
+        let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN);
         assert!(e.singular);
         assert!(e.standard.iter().all(|v| v.is_nan()), "{:?}", e.standard);
         let (f, fe) = fractions(&layout, &[0.2, 0.3, 0.35, 0.0], &[0.27; 4], &e.covariance);

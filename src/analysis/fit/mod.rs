@@ -16,9 +16,15 @@
 //! neighbours of the best; then all parameters are refined by a bounded Levenberg–Marquardt
 //! (projected steps; a parameter at a bound is held when its gradient or the Gauss–Newton step
 //! pushes it outwards) with the analytic Jacobian, until the undamped Gauss–Newton step promises
-//! a relative decrease below `convergence` (1e-8). Standard errors come
-//! from (JᵀJ)⁻¹ · RSS/(n − p) at the solution (a parameter held at a bound gets error 0, as in
-//! MPFIT); the centre of a Gaussian whose amplitude is held at 0 is undetermined and gets NaN.
+//! a relative decrease below `convergence` (1e-8). Standard errors come from the covariance at
+//! the solution: for g(r) transformed from S(Q) up to a known Qmax, a HAC (Newey–West)
+//! sandwich whose Bartlett lag spans four correlation lengths π/Qmax, because neighbouring
+//! samples of a transform are strongly correlated (only N_ind = Qmax·(r_hi − r_lo)/π of the
+//! window's points are independent); without Qmax (real-space input whose header states none), the textbook
+//! (JᵀJ)⁻¹ · RSS/(n − p). `errors` says why and how. A parameter
+//! held at a bound gets error 0, as in MPFIT; the centre of a Gaussian whose amplitude is held at
+//! 0 is undetermined and gets NaN. These are *statistical* errors only: the spread over seed
+//! placements and Q ranges is the systematic part ([`crate::analysis::systematics`]).
 //! A fit that hits the iteration limit or has too few points is returned with
 //! `converged = false` and a message — never dropped.
 //!
@@ -45,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use errors::{fractions, parameter_errors};
 use model::{ConnectionModel, Layout};
-use solver::{Settings, levenberg_marquardt};
+use solver::{LeastSquares, Settings, levenberg_marquardt};
 use start::initial_parameters;
 
 /// Seeds at 2R, √3R, √(8/3)R, √2R: 1-, 2-, 3-, 4-atom connections.
@@ -114,6 +120,10 @@ pub struct ModeFit {
     pub fraction_errors: [f64; 4],
     pub rmse: f64,
     pub points: usize,
+    /// N_ind = Qmax·(r_hi − r_lo)/π, the independent points of the window, which sets the
+    /// errors' correlation lag; NaN when Qmax is unknown (residuals taken as independent).
+    #[serde(default)]
+    pub independent_points: f64,
     pub iterations: usize,
     pub converged: bool,
     /// Why the fit is flagged, when it is.
@@ -164,6 +174,7 @@ impl ModeFit {
             fraction_errors: nan4,
             rmse: f64::NAN,
             points,
+            independent_points: f64::NAN,
             iterations: 0,
             converged: false,
             message: Some(message),
@@ -218,14 +229,28 @@ fn window(r: &[f64], g: &[f64], (lo, hi): (f64, f64)) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
+/// N_ind = Qmax·(r_hi − r_lo)/π for a window spanning `span` Å of a G(r) transformed up to
+/// `q_max` Å⁻¹; NaN (every sample independent) without a usable Qmax.
+pub fn independent_points(span: f64, q_max: Option<f64>) -> f64 {
+    match q_max {
+        Some(q) if q.is_finite() && q > 0.0 && span.is_finite() && span > 0.0 => {
+            q * span / std::f64::consts::PI
+        }
+        _ => f64::NAN,
+    }
+}
+
 /// Fits the four connection modes to g(r) on `opts.window`. `start` (a previous temperature's
-/// result, for sequential fitting) replaces the linear start when it is finite.
+/// result, for sequential fitting) replaces the linear start when it is finite. `q_max` is
+/// the top of the Q range g(r) was transformed from (None for real-space data whose header states none): it sets how
+/// many of the window's points are independent, hence the errors.
 #[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
 pub fn fit_connection_modes(
     r: &[f64],
     g: &[f64],
     opts: &FitParams,
     start: Option<&ModeFit>,
+    q_max: Option<f64>,
 ) -> ModeFit {
     let (rw, yw) = window(r, g, opts.window);
     let layout = Layout {
@@ -253,13 +278,18 @@ pub fn fit_connection_modes(
         convergence: opts.convergence,
     };
     let solution = levenberg_marquardt(&mut model, p0, &lower, &upper, settings);
+    let independent = independent_points(rw[n - 1] - rw[0], q_max);
+    let mut res = vec![0.0; n];
+    model.residuals(&solution.p, &mut res);
     let errors = parameter_errors(
         &layout,
         &solution.p,
         &lower,
         &upper,
         &solution.jacobian,
+        &res,
         solution.cost,
+        independent,
     );
 
     let values = layout.unpack(&solution.p, 0.0);
@@ -293,6 +323,7 @@ pub fn fit_connection_modes(
         fraction_errors,
         rmse: (solution.cost / n as f64).sqrt(),
         points: n,
+        independent_points: independent,
         iterations: solution.iterations,
         converged: solution.converged,
         message,
@@ -336,7 +367,7 @@ mod tests {
         let mut centres = opts.seeds;
         centres[0] += 0.25;
         let y = planted(&r, [0.3, 0.4, 0.3, 0.0], centres, [0.27; 4], 1.0);
-        let fit = fit_connection_modes(&r, &y, &opts, None);
+        let fit = fit_connection_modes(&r, &y, &opts, None, None);
         let b = fit.at_bounds(&opts);
         // (The neighbours may lean on their bounds too, compensating.)
         assert!(b.centres[0], "{:?}", fit.centres);
@@ -354,7 +385,7 @@ mod tests {
         assert!(b.count(false) >= 2);
         // A clean planted fit inside every bound has none.
         let y = planted(&r, [0.2, 0.3, 0.3, 0.2], opts.seeds, [0.27; 4], 1.0);
-        let fit = fit_connection_modes(&r, &y, &opts, None);
+        let fit = fit_connection_modes(&r, &y, &opts, None, None);
         assert_eq!(fit.at_bounds(&opts), AtBounds::default(), "{fit:?}");
     }
 
@@ -365,7 +396,7 @@ mod tests {
         let mut noise = crate::analysis::rng::SplitMix64(11);
         let clean = planted(&r, [0.3, 0.4, 0.35, 0.0], opts.seeds, [0.27; 4], 1.0);
         let g: Vec<f64> = clean.iter().map(|v| v + 0.003 * noise.normal()).collect();
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         assert!(fit.converged, "{:?}", fit.message);
         if fit.amplitudes[3] == 0.0 {
             // Its centre does not enter the model: no error can be given, and none is faked.
@@ -392,7 +423,7 @@ mod tests {
         let amps = [0.12, 0.30, 0.36, 0.10];
         let r = grid();
         let g = planted(&r, amps, centres, [0.27; 4], 0.95);
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         assert!(fit.converged, "{:?}", fit.message);
         for i in 0..4 {
             assert!(
@@ -425,7 +456,7 @@ mod tests {
         let clean = planted(&r, amps, centres, [0.26; 4], 1.0);
         let mut rng = crate::analysis::rng::SplitMix64(99);
         let noisy: Vec<f64> = clean.iter().map(|v| v + 0.004 * rng.normal()).collect();
-        let fit = fit_connection_modes(&r, &noisy, &opts, None);
+        let fit = fit_connection_modes(&r, &noisy, &opts, None, None);
         assert!(fit.converged);
         for i in 0..4 {
             let f = amps[i] / amps.iter().sum::<f64>();
@@ -453,7 +484,7 @@ mod tests {
             .iter()
             .map(|x| 1.0 + 0.5 * (-(x - 6.4).powi(2) / 0.02).exp())
             .collect();
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         for i in 0..4 {
             assert!((fit.centres[i] - opts.seeds[i]).abs() <= opts.tolerance + 1e-12);
             assert!(fit.amplitudes[i] >= 0.0);
@@ -469,7 +500,7 @@ mod tests {
         };
         let r = grid();
         let g = vec![1.0; r.len()];
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         assert!(!fit.converged);
         assert!(
             fit.message
@@ -494,7 +525,7 @@ mod tests {
             [0.2; 4],
             1.0,
         );
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         assert!(!fit.converged);
         assert!(
             fit.message
@@ -520,7 +551,7 @@ mod tests {
             baseline: false,
             ..Default::default()
         };
-        let fit = fit_connection_modes(&r, &g, &opts, None);
+        let fit = fit_connection_modes(&r, &g, &opts, None, None);
         assert!(fit.converged);
         assert_eq!(fit.baseline, 0.0);
         let areas: Vec<f64> = (0..4).map(|i| amps[i] * widths[i]).collect();
@@ -540,8 +571,8 @@ mod tests {
         let opts = FitParams::default();
         let r = grid();
         let g = planted(&r, [0.1, 0.3, 0.35, 0.1], opts.seeds, [0.25; 4], 1.0);
-        let first = fit_connection_modes(&r, &g, &opts, None);
-        let again = fit_connection_modes(&r, &g, &opts, Some(&first));
+        let first = fit_connection_modes(&r, &g, &opts, None, None);
+        let again = fit_connection_modes(&r, &g, &opts, Some(&first), None);
         assert!(again.converged);
         assert!(again.iterations <= 3, "{}", again.iterations);
         for i in 0..4 {
