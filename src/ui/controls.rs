@@ -7,7 +7,7 @@ use eframe::egui;
 use crate::analysis::fit::default_seeds;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::SeriesAnalysis;
-use crate::analysis::transform::Modification;
+use crate::analysis::transform::{LowQ, Modification};
 use crate::analysis::transitions::{Marks, Transition};
 
 /// The colour of a transition's mark.
@@ -241,6 +241,16 @@ pub fn parameters(ui: &mut egui::Ui, params: &mut AnalysisParams) {
             } else {
                 Modification::None
             };
+            let low_q = &mut params.low_q;
+            egui::ComboBox::from_label("Below Qmin")
+                .selected_text(low_q.name())
+                .show_ui(ui, |ui| {
+                    for mode in [LowQ::Hold, LowQ::Linear, LowQ::None] {
+                        ui.selectable_value(low_q, mode, mode.name());
+                    }
+                })
+                .response
+                .on_hover_text(super::help::explanation("Below Qmin").unwrap_or_default());
             optional(
                 ui,
                 "rho0 (1/Å³)",

@@ -14,6 +14,12 @@ pub fn explanation(label: &str) -> Option<&'static str> {
             "Highest Q used in the Fourier transform to G(r). A lower Qmax cuts noise and \
              broadens peaks (resolution ≈ 2π/Qmax Å). Auto: the last point of each pattern."
         }
+        "Below Qmin" => {
+            "How S(Q) continues below the first point used, down to Q = 0, in the transform. \
+             hold (default, as LiquidDiffract): S(Q) = S(Qmin), so F(Q) falls linearly to 0; \
+             linear: S falls linearly to S(0) = 0; none: nothing is added, which leaves a ripple \
+             of period 2π/Qmin under G(r)."
+        }
         "Lorch modification" => {
             "Multiplies F(Q) by sin(πQ/Qmax)/(πQ/Qmax) before the transform: less termination \
              ripple in G(r), at the cost of slightly broader peaks."

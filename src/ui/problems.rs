@@ -27,6 +27,15 @@ pub fn rows(samples: &[Sample]) -> Vec<ProblemRow> {
                 reason: reason.clone(),
             });
         }
+        // What the analysis warns of about the series' results (a lobe count that changes).
+        for warning in s.analysis().iter().flat_map(|a| &a.warnings) {
+            out.push(ProblemRow {
+                sample: sample.clone(),
+                file: String::new(),
+                line: None,
+                reason: format!("warning: {warning}"),
+            });
+        }
         for f in s.failed() {
             let line = match f {
                 crate::io::LoadError::Parse { line, .. } => Some(*line),

@@ -262,9 +262,16 @@ impl RealSpacePanel {
         };
         let bounds = fit.at_bounds(opts);
         let middle = ui.cursor().min.y;
+        // The systematic σ belongs to the series' own fit (a fresh preview has none yet).
+        let systematic = if std::ptr::eq(fit, &pa.fit) {
+            pa.systematic.as_ref().map(|s| &s.fractions)
+        } else {
+            None
+        };
         fit_summary(
             ui,
             fit,
+            systematic,
             &bounds,
             opts.free_widths,
             refitting,
@@ -457,6 +464,7 @@ fn curve_plot(
 fn fit_summary(
     ui: &mut egui::Ui,
     fit: &ModeFit,
+    systematic: Option<&[f64; 4]>,
     bounds: &AtBounds,
     free_widths: bool,
     refitting: bool,
@@ -488,10 +496,16 @@ fn fit_summary(
             let text = if bounds.amplitudes[i] {
                 format!("{name}: 0 (at bound)")
             } else {
-                format!(
-                    "{name}: {:.3} ± {:.3}",
-                    fit.fractions[i], fit.fraction_errors[i]
-                )
+                match systematic.map(|s| s[i]).filter(|s| s.is_finite()) {
+                    Some(sys) => format!(
+                        "{name}: {:.3} ± {:.3} stat ± {sys:.3} sys",
+                        fit.fractions[i], fit.fraction_errors[i]
+                    ),
+                    None => format!(
+                        "{name}: {:.3} ± {:.3}",
+                        fit.fractions[i], fit.fraction_errors[i]
+                    ),
+                }
             };
             // One piece each: a value never wraps in the middle.
             ui.add(egui::Label::new(egui::RichText::new(text).color(MODE_COLOURS[i])).extend());

@@ -46,8 +46,11 @@ struct Curve {
 struct SampleCurves {
     revision: u64,
     curves: HashMap<Metric, Curve>,
-    /// Error bars of each mode's fraction, (T, f − σ)–(T, f + σ).
+    /// Error bars of each mode's fraction, (T, f − σ)–(T, f + σ), statistical σ.
     error_bars: [Vec<[PlotPoint; 2]>; 4],
+    /// The same with statistical and systematic σ combined (drawn wider and paler behind),
+    /// once the systematic stage has finished.
+    total_bars: [Vec<[PlotPoint; 2]>; 4],
     /// Fractions of the modes whose centre ended on its bound, (T, f).
     at_bound: Vec<PlotPoint>,
 }
@@ -111,6 +114,22 @@ impl SampleCurves {
                 })
                 .collect()
         });
+        let total_bars = std::array::from_fn(|m| {
+            a.patterns
+                .iter()
+                .enumerate()
+                .step_by(stride)
+                // A fit streamed in has no systematic σ yet: only its statistical bar.
+                .filter(|(k, _)| s.fresh.get(*k).and_then(Option::as_ref).is_none())
+                .filter_map(|(k, pa)| {
+                    let sys = pa.systematic.as_ref()?;
+                    let (t, f) = (t.get(k).copied().unwrap_or(f64::NAN), pa.fit.fractions[m]);
+                    let e = sys.total(pa.fit.fraction_errors[m], m);
+                    (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
+                        .then(|| [PlotPoint::new(t, f - e), PlotPoint::new(t, f + e)])
+                })
+                .collect()
+        });
         // Fits streamed in were made with the parameters being analysed, which are the
         // sample's analysis parameters once it finishes; until then the finished ones apply.
         // Every pattern on a short series; evenly thinned to at most MAX_ERROR_BARS patterns on
@@ -136,6 +155,7 @@ impl SampleCurves {
             revision: s.revision,
             curves,
             error_bars,
+            total_bars,
             at_bound,
         })
     }
@@ -429,6 +449,14 @@ impl VersusPanel {
                     );
                 }
                 if let (Panel::Fractions, true, Some(m)) = (panel, i == active, metric.mode()) {
+                    // Two shades: statistical ⊕ systematic wide and pale, statistical narrow.
+                    for bar in &cache.total_bars[m] {
+                        plot_ui.line(
+                            Line::new("error bars (with systematic)", PlotPoints::Borrowed(bar))
+                                .color(colour.gamma_multiply(0.25))
+                                .width(3.0),
+                        );
+                    }
                     for bar in &cache.error_bars[m] {
                         plot_ui.line(
                             Line::new("error bars", PlotPoints::Borrowed(bar))
