@@ -263,7 +263,7 @@ impl RealSpacePanel {
         let bounds = fit.at_bounds(opts);
         let middle = ui.cursor().min.y;
         // The systematic σ belongs to the series' own fit (a fresh preview has none yet).
-        let systematic = if std::ptr::eq(fit, &pa.fit) {
+        let systematic = if fit == &pa.fit {
             pa.systematic.as_ref().map(|s| &s.fractions)
         } else {
             None

@@ -460,7 +460,13 @@ fn the_measured_temperature_series_open_and_are_explored() {
     assert!(a.patterns.iter().all(|p| p.real_space.is_some()));
     assert!(a.patterns.iter().all(|p| p.fsdp.first_moment.is_nan()));
     assert!(h.query_by_label_contains("Connection modes").is_some());
-    assert!(h.query_by_label_contains("Problems (0)").is_some());
+    // A crystal's G(r) read without its Q range: the lobe count changes between temperatures,
+    // and the Problems panel says so (the only problem of this clean series).
+    assert!(h.query_by_label_contains("Problems (1)").is_some());
+    assert!(
+        h.query_by_label_contains("number of G(r) lobes changes")
+            .is_some()
+    );
 }
 
 #[test]
@@ -1382,4 +1388,36 @@ fn the_tour_walks_through_every_area_and_points_at_each() {
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert!(h.state().tour().is_none(), "Esc ends the tour");
+}
+
+#[test]
+fn the_systematic_sigma_follows_the_fit_and_is_shown_beside_the_statistical_one() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    // The systematic stage follows the main result: wait until the active sample has it.
+    let mut waited = 0;
+    while h.state().samples()[0]
+        .analysis()
+        .is_none_or(|a| a.patterns.iter().any(|p| p.systematic.is_none()))
+    {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        waited += 1;
+        assert!(waited < 6000, "the systematic stage did not arrive");
+    }
+    h.run_steps(3);
+    let a = h.state().samples()[0].analysis().expect("analysed").clone();
+    let pa = &a.patterns[h.state().cursor()];
+    let sys = pa.systematic.expect("systematic σ").fractions;
+    // The fit panel says both, with the values of the pattern shown.
+    for m in 0..4 {
+        if pa.fit.amplitudes[m] > 0.0 && sys[m].is_finite() {
+            let text = format!(
+                "{:.3} ± {:.3} stat ± {:.3} sys",
+                pa.fit.fractions[m], pa.fit.fraction_errors[m], sys[m]
+            );
+            assert!(h.query_by_label_contains(&text).is_some(), "{text}");
+        }
+    }
 }

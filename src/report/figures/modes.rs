@@ -49,8 +49,8 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
             .chain([0.0]),
     )
     .unwrap_or((-0.5, 2.0));
-    // Headroom for the key (drawn in the first sample's panel).
-    let y = (y.0, y.1 + if k == 0 { 0.55 * (y.1 - y.0) } else { 0.0 });
+    // Headroom for the one-line key at the top.
+    let y = (y.0, y.1 + 0.18 * (y.1 - y.0));
     let title = format!("{name}: fit at {t0:.0} K");
     let mut c = chart(area, ctx, k, &title, window, y, ("r (Å)", "g(r)"))?;
     for &(r, g) in &data {
@@ -66,10 +66,21 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
     .map_err(draw_err("fig6"))?;
     let rs: Vec<f64> = data.iter().map(|p| p.0).collect();
     for m in 0..4 {
-        let pts: Vec<(f64, f64)> = rs
-            .iter()
-            .map(|&r| (r, fit.component(m, r) + fit.baseline.max(0.0) * 0.0))
-            .collect();
+        let pts: Vec<(f64, f64)> = rs.iter().map(|&r| (r, fit.component(m, r))).collect();
+        // Each mode named at its peak, in its colour (no key to cover the data).
+        let centre = fit.centres[m];
+        if centre.is_finite() && fit.amplitudes[m] > 0.0 && centre > window.0 && centre < window.1 {
+            let short = MODE_NAMES[m].split(' ').next().unwrap_or(MODE_NAMES[m]);
+            c.draw_series(std::iter::once(Text::new(
+                short.to_owned(),
+                (
+                    centre - 0.12 * (window.1 - window.0) / 2.7,
+                    fit.amplitudes[m] + 0.04 * (y.1 - y.0),
+                ),
+                font(0.7 * ctx.scale).color(&MODE_COLOURS[m]),
+            )))
+            .map_err(draw_err("fig6"))?;
+        }
         for &(r, v) in &pts {
             ctx.record("fig6 fit", &name, MODE_NAMES[m], r, v, f64::NAN);
         }
@@ -77,14 +88,7 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
             pts,
             line_style(MODE_COLOURS[m], ctx.scale, 0.9),
         ))
-        .map_err(draw_err("fig6"))?
-        .label(MODE_NAMES[m])
-        .legend(move |(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + 12 * L, y)],
-                MODE_COLOURS[m].stroke_width(2 * L as u32),
-            )
-        });
+        .map_err(draw_err("fig6"))?;
         ctx.curves += 1;
     }
     let sum: Vec<(f64, f64)> = rs.iter().map(|&r| (r, fit.model(r))).collect();
@@ -92,38 +96,23 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
         ctx.record("fig6 fit", &name, "sum", r, v, f64::NAN);
     }
     c.draw_series(LineSeries::new(sum, line_style(BLACK, ctx.scale, 1.0)))
-        .map_err(draw_err("fig6"))?
-        .label("sum")
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + 12 * L, y)],
-                BLACK.stroke_width(2 * L as u32),
-            )
-        });
+        .map_err(draw_err("fig6"))?;
     ctx.curves += 1;
     for &(r, v) in &residual {
         ctx.record("fig6 fit", &name, "residual − 0.3", r, v, f64::NAN);
     }
     c.draw_series(LineSeries::new(residual, line_style(GREY, ctx.scale, 0.75)))
-        .map_err(draw_err("fig6"))?
-        .label("residual − 0.3")
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + 12 * L, y)],
-                GREY.stroke_width(2 * L as u32),
-            )
-        });
+        .map_err(draw_err("fig6"))?;
     ctx.curves += 1;
-    if k == 0 {
-        c.configure_series_labels()
-            .label_font(font(0.7 * ctx.scale))
-            .legend_area_size(18 * L)
-            .background_style(WHITE.mix(0.8))
-            .border_style(GREY.mix(0.5))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(draw_err("fig6"))?;
-    }
+    c.draw_series(std::iter::once(Text::new(
+        "○ data   black: sum   grey: residual − 0.3".to_owned(),
+        (
+            window.0 + 0.03 * (window.1 - window.0),
+            y.1 - 0.02 * (y.1 - y.0),
+        ),
+        font(0.7 * ctx.scale).color(&GREY),
+    )))
+    .map_err(draw_err("fig6"))?;
     Ok(())
 }
 
@@ -188,7 +177,7 @@ fn fractions_panel(
     draw_marks(&mut c, s.analysis, (0.0, 1.0), ctx.scale)?;
     if k == 0 {
         c.configure_series_labels()
-            .label_font(font(0.7 * ctx.scale))
+            .label_font(font(0.65 * ctx.scale))
             .legend_area_size(12 * L)
             .background_style(WHITE.mix(0.8))
             .border_style(GREY.mix(0.5))

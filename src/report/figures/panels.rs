@@ -223,16 +223,28 @@ pub(super) fn versus_panel(
         .filter(|(t, v)| t.is_finite() && v.is_finite())
         .collect();
     let x = finite_range(pts.iter().map(|p| p.0)).unwrap_or((0.0, 1.0));
+    // The axes follow the glass (T < T_x): crystallised values may run off them.
+    let t_x = s
+        .analysis
+        .transitions
+        .used(Transition::Crystallization)
+        .map(|e| e.kelvin);
+    let glassy: Vec<(f64, f64)> = pts
+        .iter()
+        .copied()
+        .filter(|p| t_x.is_none_or(|tx| p.0 < tx))
+        .collect();
+    let shown = if glassy.len() >= 3 { &glassy } else { &pts };
     let y = if relative {
         // The study's mean ± 10 %, wider (in steps of 5 %) when a value lies beyond it.
-        let dev = pts
+        let dev = shown
             .iter()
             .map(|p| (p.1 - 1.0).abs())
             .fold(0.1_f64, f64::max);
         let half = ((dev / 0.05) - 1e-9).ceil() * 0.05;
         (1.0 - half, 1.0 + half)
     } else {
-        finite_range(pts.iter().map(|p| p.1)).unwrap_or((0.0, 1.0))
+        finite_range(shown.iter().map(|p| p.1)).unwrap_or((0.0, 1.0))
     };
     let mut c = chart(
         area,
@@ -260,7 +272,7 @@ pub(super) fn versus_panel(
     c.draw_series(
         pts.iter()
             .filter(|p| inside(p))
-            .map(|&p| Circle::new(p, 1.3 * ctx.scale, colour.mix(0.8).filled())),
+            .map(|&p| Circle::new(p, 1.8 * ctx.scale, colour.filled())),
     )
     .map_err(draw_err("a versus-T panel"))?;
     // plotters pins points outside the axes to the edge: draw the spline in the runs that
@@ -268,7 +280,7 @@ pub(super) fn versus_panel(
     for run in spline.split(|p| !inside(p)).filter(|r| r.len() > 1) {
         c.draw_series(LineSeries::new(
             run.iter().copied(),
-            line_style(BLACK, ctx.scale, 0.9),
+            line_style(BLACK, ctx.scale, 0.6),
         ))
         .map_err(draw_err("a versus-T panel"))?;
     }
