@@ -1411,11 +1411,11 @@ fn the_systematic_sigma_follows_the_fit_and_is_shown_beside_the_statistical_one(
     let pa = &a.patterns[h.state().cursor()];
     let sys = pa.systematic.expect("systematic σ").fractions;
     // The fit panel says both, with the values of the pattern shown.
-    for m in 0..4 {
-        if pa.fit.amplitudes[m] > 0.0 && sys[m].is_finite() {
+    for (m, s) in sys.iter().enumerate() {
+        if pa.fit.amplitudes[m] > 0.0 && s.is_finite() {
             let text = format!(
-                "{:.3} ± {:.3} stat ± {:.3} sys",
-                pa.fit.fractions[m], pa.fit.fraction_errors[m], sys[m]
+                "{:.3} ± {:.3} stat ± {s:.3} sys",
+                pa.fit.fractions[m], pa.fit.fraction_errors[m]
             );
             assert!(h.query_by_label_contains(&text).is_some(), "{text}");
         }
