@@ -10,11 +10,10 @@ use super::config::check_out_against_inputs;
 use super::{FiguresArgs, Printer, UsageError, warn};
 use glassray::analysis::series::SeriesAnalysis;
 use glassray::demo::DemoConfig;
-use glassray::engine::write::StagedDir;
 use glassray::engine::{analyze, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
-use glassray::report::figures::{FigureOptions, FigureSample, Format, Width, figures, render};
+use glassray::report::figures::{FigureOptions, FigureSample, Format, Width, write_figures};
 use glassray::report::{LoadReport, check_replaceable};
 
 /// The figure options, checked.
@@ -137,67 +136,24 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
         printer.finish();
         return Ok(ExitCode::from(1));
     }
-    let drawn = match figures(&samples, &opts) {
-        Ok(f) => f,
+    let written = match write_figures(&config.out, &samples, &opts, &formats) {
+        Ok(w) => w,
         Err(e) => {
             warn(format!("error: {e}"));
-            printer.finish();
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let staged = match StagedDir::new(&config.out) {
-        Ok(s) => s,
-        Err(e) => {
-            warn(format!(
-                "error: cannot create {}: {e}",
-                config.out.display()
-            ));
-            printer.finish();
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let mut written = Vec::new();
-    for fig in &drawn {
-        let mut files: Vec<(String, Vec<u8>)> =
-            vec![(format!("{}.csv", fig.name), fig.csv.clone().into_bytes())];
-        for &format in &formats {
-            match render(fig, format) {
-                Ok(bytes) => files.push((format!("{}.{}", fig.name, format.extension()), bytes)),
-                Err(e) => {
-                    warn(format!("error: {e}"));
-                    warn(format!(
-                        "{}: not replaced: the previous figures are kept",
-                        config.out.display()
-                    ));
-                    printer.finish();
-                    return Ok(ExitCode::from(1));
-                }
-            }
-        }
-        for (name, bytes) in files {
-            if let Err(e) = std::fs::write(staged.path().join(&name), bytes) {
+            if config.out.exists() {
                 warn(format!(
-                    "error: cannot write {}: {e}",
-                    config.out.join(&name).display()
+                    "{}: not replaced: the previous figures are kept",
+                    config.out.display()
                 ));
-                printer.finish();
-                return Ok(ExitCode::from(1));
             }
-            written.push(name);
+            printer.finish();
+            return Ok(ExitCode::from(1));
         }
-    }
-    if let Err(e) = staged.commit() {
-        warn(format!(
-            "error: cannot install {}: {e}",
-            config.out.display()
-        ));
-        printer.finish();
-        return Ok(ExitCode::from(1));
-    }
+    };
     let names: Vec<&str> = samples.iter().map(|s| s.series.sample.as_str()).collect();
     printer.line(format!(
         "{} figure(s) of {} in {}: {}",
-        drawn.len(),
+        written.iter().filter(|n| n.ends_with(".csv")).count(),
         names.join(", "),
         config.out.display(),
         written.join(" ")

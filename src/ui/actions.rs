@@ -57,6 +57,9 @@ pub enum Action {
     SaveSession(PathBuf),
     OpenSession(PathBuf),
     Export(PathBuf),
+    /// The study's figures (SVG, PDF, PNG and their CSVs) of the shown samples, with the
+    /// current parameters and marks, into a folder.
+    ExportFigures(PathBuf),
     /// A message for the status line.
     Say(String),
     /// Write a plot's data (CSV text) to a file.
@@ -195,6 +198,7 @@ impl GlassrayApp {
             Action::SaveSession(path) => self.save_session(path),
             Action::OpenSession(path) => self.open_session(path),
             Action::Export(dir) => self.export(dir),
+            Action::ExportFigures(dir) => self.export_figures(dir),
             Action::Say(text) => self.view.status = text,
             Action::SaveText { path, text } => {
                 self.view.status = format!("saving {}…", path.display());
@@ -536,6 +540,42 @@ impl GlassrayApp {
                 ),
                 Err(e) => format!("export failed, nothing changed: {e}"),
             })
+        });
+    }
+
+    /// Draws the figures of the shown samples that have a temperature axis and an analysis,
+    /// in the background, into `dir` (replaced whole).
+    fn export_figures(&mut self, dir: PathBuf) {
+        use crate::report::figures::{FigureOptions, FigureSample, Format, write_figures};
+        let work: Vec<_> = self
+            .workspace
+            .samples
+            .iter()
+            .filter(|s| s.visible && s.series().axis == crate::model::TemperatureAxis::Kelvin)
+            .filter_map(|s| Some((Arc::clone(s.series_arc()), Arc::clone(s.analysis()?))))
+            .collect();
+        if work.is_empty() {
+            self.view.status =
+                "no figures: no shown sample with temperatures has finished its analysis".into();
+            return;
+        }
+        self.view.status = format!("drawing figures into {}…", dir.display());
+        self.jobs.spawn("drawing figures", move || {
+            let samples: Vec<FigureSample<'_>> = work
+                .iter()
+                .map(|(series, analysis)| FigureSample { series, analysis })
+                .collect();
+            Outcome::Exported(
+                match write_figures(&dir, &samples, &FigureOptions::default(), &Format::ALL) {
+                    Ok(files) => format!(
+                        "{} figure files of {} sample(s) in {}",
+                        files.len(),
+                        samples.len(),
+                        dir.display()
+                    ),
+                    Err(e) => format!("figures failed, nothing changed: {e}"),
+                },
+            )
         });
     }
 

@@ -184,6 +184,16 @@ impl Menu {
                 None => self.fall_back(Task::Export, "nothing exported", actions),
             }
         }
+        if ui.button("Export figures…").clicked() {
+            ui.close();
+            let picked = rfd::FileDialog::new()
+                .set_title("Write the study's figures (SVG, PDF, PNG, CSV) into")
+                .pick_folder();
+            match picked {
+                Some(dir) => actions.push(Action::ExportFigures(dir)),
+                None => self.fall_back(Task::Export, "no figures written", actions),
+            }
+        }
         ui.separator();
         if ui.button("Load embedded demo").clicked() {
             ui.close();
@@ -323,6 +333,15 @@ impl Menu {
             .clicked()
         {
             actions.push(Action::Export(PathBuf::from(self.export_input.trim())));
+        }
+        ui.label("or the study's figures (SVG, PDF, PNG and their CSVs) of the shown samples:");
+        if ui
+            .add_enabled(ok, egui::Button::new("Export figures to folder"))
+            .clicked()
+        {
+            actions.push(Action::ExportFigures(PathBuf::from(
+                self.export_input.trim(),
+            )));
         }
     }
 }

@@ -1421,3 +1421,57 @@ fn the_systematic_sigma_follows_the_fit_and_is_shown_beside_the_statistical_one(
         }
     }
 }
+
+#[test]
+fn export_figures_from_the_paths_window_writes_every_figure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("figures");
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    // Only AC and CR shown: the figures hold the shown samples.
+    h.get_by_role_and_label(Role::CheckBox, "Show HPT").click();
+    h.run_steps(2);
+    let file = h.get_by_label("File").rect();
+    mouse_click(&mut h, file.center());
+    h.run_steps(2);
+    let item = h.get_by_label("Paths…").rect();
+    mouse_click(&mut h, item.center());
+    h.run_steps(2);
+    let field = h
+        .get_by_role_and_label(Role::TextInput, "Export folder")
+        .rect();
+    mouse_click(&mut h, field.center());
+    h.run_steps(2);
+    h.event(egui::Event::Text(out.display().to_string()));
+    h.step();
+    let button = h.get_by_label("Export figures to folder").rect();
+    mouse_click(&mut h, button.center());
+    let mut waited = 0;
+    while !h.state().status().contains("figure files") {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        waited += 1;
+        assert!(waited < 3000, "no figures: {}", h.state().status());
+    }
+    assert!(
+        h.state()
+            .status()
+            .contains("20 figure files of 2 sample(s)"),
+        "{}",
+        h.state().status()
+    );
+    for name in [
+        "fig3_sq",
+        "fig4_fsdp",
+        "fig5_gr",
+        "fig6_modes",
+        "heatmap_ds",
+    ] {
+        for ext in ["svg", "pdf", "png", "csv"] {
+            assert!(out.join(format!("{name}.{ext}")).is_file(), "{name}.{ext}");
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("fig4_fsdp.csv")).expect("csv");
+    assert!(csv.contains(",AC,") && csv.contains(",CR,") && !csv.contains(",HPT,"));
+}

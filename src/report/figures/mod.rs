@@ -120,6 +120,11 @@ pub enum FigureError {
         figure: &'static str,
         reason: String,
     },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("rendering {figure} as {format}: {reason}")]
     Render {
         figure: &'static str,
@@ -218,6 +223,36 @@ pub fn figures(
         });
     }
     Ok(out)
+}
+
+/// Draws the figures and writes each in `formats` with its CSV into `dir`, replacing it whole
+/// (staged beside it and swapped in: a failure leaves the previous folder). Returns the names
+/// of the files written.
+pub fn write_figures(
+    dir: &std::path::Path,
+    samples: &[FigureSample<'_>],
+    opts: &FigureOptions,
+    formats: &[Format],
+) -> Result<Vec<String>, FigureError> {
+    let drawn = figures(samples, opts)?;
+    let fail = |path: std::path::PathBuf| move |source| FigureError::Write { path, source };
+    let staged = crate::engine::write::StagedDir::new(dir).map_err(fail(dir.to_path_buf()))?;
+    let mut written = Vec::new();
+    for fig in &drawn {
+        let mut files = vec![(format!("{}.csv", fig.name), fig.csv.clone().into_bytes())];
+        for &format in formats {
+            files.push((
+                format!("{}.{}", fig.name, format.extension()),
+                render(fig, format)?,
+            ));
+        }
+        for (name, bytes) in files {
+            std::fs::write(staged.path().join(&name), bytes).map_err(fail(dir.join(&name)))?;
+            written.push(name);
+        }
+    }
+    staged.commit().map_err(fail(dir.to_path_buf()))?;
+    Ok(written)
 }
 
 /// The SVG's width (the column's, exactly) and height in mm; its viewBox, in the drawing's 4×
