@@ -37,6 +37,6 @@ shoot 1366 768 main-window-1366x768.png
 shoot 1400 900 main-window.png
 shoot 1920 1080 main-window-1920x1080.png
 # The fit panel of the 1400×900 window (header with the at-bound count, values, plot), enlarged.
-convert screenshots/main-window.png -crop 380x434+636+356 +repage -filter point -resize 160% \
+convert screenshots/main-window.png -crop 380x450+636+346 +repage -filter point -resize 160% \
     screenshots/fit-panel.png
 echo "wrote screenshots/fit-panel.png"

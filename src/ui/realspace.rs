@@ -237,7 +237,8 @@ impl RealSpacePanel {
             ui.label(format!("ρ0 = {:.4} atoms/Å³ ({source})", rs.rho0))
                 .on_hover_text(super::help::explanation("rho0 (1/Å³)").unwrap_or_default());
         }
-        let height = ((ui.available_height() - 110.0) / 2.0).max(120.0);
+        // G(r) takes a little less than half: the fit below needs room for its summary too.
+        let height = ((ui.available_height() - 110.0) * 0.42).max(110.0);
         let key = (ws.generation, ws.active, ws.cursor, revision, show_pair_g);
         if self.curve.as_ref().is_none_or(|c| c.key != key) {
             let (y, base) = if show_pair_g {
@@ -471,6 +472,7 @@ fn fit_summary(
     move_mode: bool,
 ) {
     let held = bounds.count(free_widths);
+    let compact = ui.ctx().content_rect().height() < 800.0;
     ui.horizontal_wrapped(|ui| {
         ui.strong("Connection modes");
         if refitting {
@@ -482,6 +484,13 @@ fn fit_summary(
                 fit.message.clone().unwrap_or_else(|| "fit failed".into()),
             );
             return;
+        }
+        if systematic.is_some() {
+            ui.weak("(± stat ± sys)").on_hover_text(
+                "Statistical σ (correlated G(r) residuals counted), then systematic σ: how far \
+                 the fraction moves when a seed moves within its tolerance or the Q range \
+                 changes (Qmax × 0.9, Qmin + 0.3 1/Å).",
+            );
         }
         if held > 0 {
             ui.colored_label(AT_BOUND, format!("{held} at a bound"))
@@ -498,7 +507,7 @@ fn fit_summary(
             } else {
                 match systematic.map(|s| s[i]).filter(|s| s.is_finite()) {
                     Some(sys) => format!(
-                        "{name}: {:.3} ± {:.3} stat ± {sys:.3} sys",
+                        "{name}: {:.3} ± {:.3} ± {sys:.3}",
                         fit.fractions[i], fit.fraction_errors[i]
                     ),
                     None => format!(
@@ -507,8 +516,13 @@ fn fit_summary(
                     ),
                 }
             };
-            // One piece each: a value never wraps in the middle.
-            ui.add(egui::Label::new(egui::RichText::new(text).color(MODE_COLOURS[i])).extend());
+            // One piece each: a value never wraps in the middle; small on a short window, so
+            // two fit on a line and the fit plot keeps its room.
+            let mut rich = egui::RichText::new(text).color(MODE_COLOURS[i]);
+            if compact {
+                rich = rich.small();
+            }
+            ui.add(egui::Label::new(rich).extend());
         }
         ui.add(egui::Label::new(format!("RMSE {:.4}", fit.rmse)).extend());
     });

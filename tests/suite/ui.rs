@@ -1414,12 +1414,16 @@ fn the_systematic_sigma_follows_the_fit_and_is_shown_beside_the_statistical_one(
     for (m, s) in sys.iter().enumerate() {
         if pa.fit.amplitudes[m] > 0.0 && s.is_finite() {
             let text = format!(
-                "{:.3} ± {:.3} stat ± {s:.3} sys",
+                "{:.3} ± {:.3} ± {s:.3}",
                 pa.fit.fractions[m], pa.fit.fraction_errors[m]
             );
             assert!(h.query_by_label_contains(&text).is_some(), "{text}");
         }
     }
+    assert!(
+        h.query_by_label("(± stat ± sys)").is_some(),
+        "the order is said"
+    );
 }
 
 #[test]
