@@ -60,6 +60,11 @@ pub enum Action {
     /// The study's figures (SVG, PDF, PNG and their CSVs) of the shown samples, with the
     /// current parameters and marks, into a folder.
     ExportFigures(PathBuf),
+    /// One panel as a figure (SVG, PDF, PNG and CSV beside `path`), in the figures' style.
+    ExportPanelFigure {
+        data: Box<crate::report::figures::PanelData>,
+        path: PathBuf,
+    },
     /// A message for the status line.
     Say(String),
     /// Write a plot's data (CSV text) to a file.
@@ -199,6 +204,18 @@ impl GlassrayApp {
             Action::OpenSession(path) => self.open_session(path),
             Action::Export(dir) => self.export(dir),
             Action::ExportFigures(dir) => self.export_figures(dir),
+            Action::ExportPanelFigure { data, path } => {
+                self.view.status = format!("drawing {}…", path.display());
+                self.jobs.spawn("drawing a panel's figure", move || {
+                    Outcome::Exported(match super::save_plot::write_panel_figure(&data, &path) {
+                        Ok(files) => format!(
+                            "saved the figure as {} (with .pdf, .png and .csv beside it)",
+                            files.first().map_or(path.clone(), Clone::clone).display()
+                        ),
+                        Err(e) => format!("cannot save the figure: {e}"),
+                    })
+                });
+            }
             Action::Say(text) => self.view.status = text,
             Action::SaveText { path, text } => {
                 self.view.status = format!("saving {}…", path.display());

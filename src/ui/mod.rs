@@ -281,6 +281,11 @@ impl GlassrayApp {
         Some((k, self.panels.areas.get(area)?))
     }
 
+    /// The range a panel's "Export figure" takes: that of the plot drawn at `rect`.
+    pub fn shown_bounds(ctx: &egui::Context, rect: egui::Rect) -> Option<[f64; 4]> {
+        save_plot::shown_bounds(ctx, rect)
+    }
+
     /// Where a plot's data area was drawn on screen in the last frame.
     pub fn plot_frame(ctx: &egui::Context, plot: PlotId) -> Option<egui::Rect> {
         egui_plot::PlotMemory::load(ctx, plot.id()).map(|m| *m.transform().frame())

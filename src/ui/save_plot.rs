@@ -121,6 +121,27 @@ pub fn context_menu(
                     Err(e) => Action::Say(format!("cannot save {title}: {e}")),
                 });
             }
+        } else if ui.button("Export figure (SVG, PDF, PNG)…").clicked() {
+            ui.close();
+            if let Some(result) = csv() {
+                actions.push(match result.map(|text| curves_of_csv(&text)) {
+                    Ok(Some((x_label, curves))) => {
+                        let bounds = shown_bounds(ui.ctx(), response.rect);
+                        Action::ExportPanelFigure {
+                            data: Box::new(crate::report::figures::PanelData {
+                                title: format!("{title} ({what})"),
+                                x_label,
+                                y_label: title.to_owned(),
+                                curves,
+                                bounds,
+                            }),
+                            path: choose(&default_name(title, what, "svg"), ("SVG", &["svg"])),
+                        }
+                    }
+                    Ok(None) => Action::Say(format!("no figure: {title} shows no data")),
+                    Err(e) => Action::Say(format!("cannot export {title}: {e}")),
+                });
+            }
         } else if ui.button("Save image as PNG…").clicked() {
             ui.close();
             // The plot with its axes: the data area and the tick labels and axis titles left
@@ -135,6 +156,63 @@ pub fn context_menu(
             });
         }
     });
+}
+
+/// The range shown by the plot drawn in `rect` (its data area): the plot whose last frame is
+/// there, found among [`super::PlotId::ALL`].
+pub fn shown_bounds(ctx: &egui::Context, rect: egui::Rect) -> Option<[f64; 4]> {
+    super::PlotId::ALL.iter().find_map(|p| {
+        let m = egui_plot::PlotMemory::load(ctx, p.id())?;
+        (*m.transform().frame() == rect).then(|| {
+            let b = m.bounds();
+            [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]
+        })
+    })
+}
+
+/// Named curves of (x, y) points.
+pub type Curves = Vec<(String, Vec<(f64, f64)>)>;
+
+/// The curves of a plot's CSV ([`plot_csv`]) with the x column's name; None when empty.
+pub fn curves_of_csv(text: &str) -> Option<(String, Curves)> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let x_name = reader.headers().ok()?.get(1)?.to_owned();
+    let mut curves: Curves = Vec::new();
+    for record in reader.records().flatten() {
+        let (Some(name), Some(x), Some(y)) = (record.get(0), record.get(1), record.get(2)) else {
+            continue;
+        };
+        let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) else {
+            continue;
+        };
+        match curves.last_mut().filter(|c| c.0 == name) {
+            Some(c) => c.1.push((x, y)),
+            None => curves.push((name.to_owned(), vec![(x, y)])),
+        }
+    }
+    (!curves.is_empty()).then_some((x_name, curves))
+}
+
+/// Writes a panel's figure as `path` with the extensions svg, pdf and png, and its CSV.
+pub fn write_panel_figure(
+    data: &crate::report::figures::PanelData,
+    path: &Path,
+) -> Result<Vec<PathBuf>, String> {
+    use crate::report::figures::{Format, panel_figure, render};
+    let fig = panel_figure(data).map_err(|e| e.to_string())?;
+    let mut written = Vec::new();
+    for format in Format::ALL {
+        let bytes = render(&fig, format).map_err(|e| e.to_string())?;
+        let file = path.with_extension(format.extension());
+        crate::engine::write::write_atomic(&file, &bytes)
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        written.push(file);
+    }
+    let file = path.with_extension("csv");
+    crate::engine::write::write_atomic(&file, fig.csv.as_bytes())
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    written.push(file);
+    Ok(written)
 }
 
 /// Writes `bytes` to `path` atomically, saying what happened.
@@ -162,6 +240,41 @@ mod tests {
             default_name("S(Q) plot", "AC at 300.0 K", "png"),
             "glassray-S-Q-plot-AC-at-300-0-K.png"
         );
+    }
+
+    #[test]
+    fn a_panel_exported_as_a_figure_keeps_its_curves() {
+        let a = [PlotPoint::new(300.0, 2.65), PlotPoint::new(400.0, 2.66)];
+        let b = [PlotPoint::new(300.0, 2.64)];
+        let text = plot_csv("T (K)", &[("AC", &a), ("CR, 300 K", &b)]).expect("csv");
+        let (x, curves) = curves_of_csv(&text).expect("curves");
+        assert_eq!(x, "T (K)");
+        assert_eq!(
+            curves,
+            vec![
+                ("AC".to_owned(), vec![(300.0, 2.65), (400.0, 2.66)]),
+                ("CR, 300 K".to_owned(), vec![(300.0, 2.64)]),
+            ]
+        );
+        assert!(curves_of_csv("curve,Q,y\n").is_none());
+        let dir = tempfile::tempdir().expect("tmp");
+        let data = crate::report::figures::PanelData {
+            title: "FSDP moment (AC)".into(),
+            x_label: x,
+            y_label: "FSDP moment".into(),
+            curves,
+            bounds: Some([250.0, 450.0, 2.6, 2.7]),
+        };
+        let written = write_panel_figure(&data, &dir.path().join("moment.svg")).expect("written");
+        let names: Vec<String> = written
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_str()?.to_owned()))
+            .collect();
+        assert_eq!(
+            names,
+            ["moment.svg", "moment.pdf", "moment.png", "moment.csv"]
+        );
+        assert!(written.iter().all(|p| p.is_file()));
     }
 
     #[test]

@@ -1479,3 +1479,22 @@ fn export_figures_from_the_paths_window_writes_every_figure() {
     let csv = std::fs::read_to_string(out.join("fig4_fsdp.csv")).expect("csv");
     assert!(csv.contains(",AC,") && csv.contains(",CR,") && !csv.contains(",HPT,"));
 }
+
+#[test]
+fn a_panels_figure_takes_the_range_shown_on_screen() {
+    let mut h = harness(Vec::new());
+    wait_loaded(&mut h);
+    wait_analysed(&mut h);
+    h.run_steps(3);
+    for plot in [PlotId::Rmse, PlotId::Pattern, PlotId::Fit, PlotId::HeatMap] {
+        let frame = GlassrayApp::plot_frame(&h.ctx, plot).expect("drawn");
+        let shown = GlassrayApp::plot_bounds(&h.ctx, plot).expect("bounds");
+        assert_eq!(
+            GlassrayApp::shown_bounds(&h.ctx, frame),
+            Some(shown),
+            "{plot:?}"
+        );
+    }
+    let nowhere = egui::Rect::from_min_size(egui::pos2(1.0, 1.0), egui::vec2(3.0, 3.0));
+    assert_eq!(GlassrayApp::shown_bounds(&h.ctx, nowhere), None);
+}

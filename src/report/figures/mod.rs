@@ -146,11 +146,13 @@ pub const PNG_DPI: f64 = 300.0;
 
 mod heat;
 mod modes;
+mod panel;
 mod panels;
 mod style;
 
 use heat::heatmap;
 use modes::fig6;
+pub use panel::{PanelData, panel_figure};
 use panels::{fig3, fig4, fig5};
 use style::*;
 
