@@ -21,8 +21,9 @@ use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
 use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
 
-pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
-    let config = args.config()?;
+/// Checks `--out` against the inputs (before the slow load: a folder that may not be replaced
+/// is a usage error), then loads the inputs, or the embedded demo when there are none.
+pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, UsageError> {
     // The temperature log is an input too: outputs must never replace it or become it.
     let inputs: Vec<_> = config
         .paths
@@ -31,16 +32,20 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
         .cloned()
         .collect();
     check_out_against_inputs(&config.out, &inputs)?;
-    // Before the (slow) load: a folder that may not be replaced is a usage error.
     check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
-    let loads: Vec<SeriesLoad> = if config.paths.is_empty() {
+    Ok(if config.paths.is_empty() {
         demo_all(&DemoConfig::default())
             .into_iter()
             .map(SeriesLoad::from_series)
             .collect()
     } else {
         load_inputs(&config.paths, &config.load)
-    };
+    })
+}
+
+pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
+    let config = args.config()?;
+    let loads = checked_loads(&config)?;
     let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
     let (folders, renamed) = series_folders(&samples);
     let mut printer = Printer::new();

@@ -6,15 +6,13 @@
 
 use std::process::ExitCode;
 
-use super::config::check_out_against_inputs;
 use super::{FiguresArgs, Printer, UsageError, warn};
 use glassray::analysis::series::SeriesAnalysis;
-use glassray::demo::DemoConfig;
-use glassray::engine::{analyze, demo_all, load_inputs};
+use glassray::engine::analyze;
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
+use glassray::report::LoadReport;
 use glassray::report::figures::{FigureOptions, FigureSample, Format, Width, write_figures};
-use glassray::report::{LoadReport, check_replaceable};
 
 /// The figure options, checked.
 fn options(args: &FiguresArgs) -> Result<(Vec<Format>, FigureOptions), UsageError> {
@@ -79,22 +77,7 @@ fn options(args: &FiguresArgs) -> Result<(Vec<Format>, FigureOptions), UsageErro
 pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
     let config = args.analysis.config()?;
     let (formats, opts) = options(args)?;
-    let inputs: Vec<_> = config
-        .paths
-        .iter()
-        .chain(&config.load.temperature_log)
-        .cloned()
-        .collect();
-    check_out_against_inputs(&config.out, &inputs)?;
-    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
-    let loads: Vec<SeriesLoad> = if config.paths.is_empty() {
-        demo_all(&DemoConfig::default())
-            .into_iter()
-            .map(SeriesLoad::from_series)
-            .collect()
-    } else {
-        load_inputs(&config.paths, &config.load)
-    };
+    let loads = super::analyze::checked_loads(&config)?;
     let mut printer = Printer::new();
     let mut clean = true;
     let mut analysed: Vec<(&SeriesLoad, SeriesAnalysis)> = Vec::new();
