@@ -154,8 +154,8 @@ use heat::heatmap;
 use modes::fig6;
 pub use panel::{PanelData, panel_figure};
 use panels::{fig3, fig4, fig5};
-use style::*;
 pub use style::default_temperatures;
+use style::*;
 
 /// Draws every figure of the samples, as SVG with its CSV.
 pub fn figures(
