@@ -1,29 +1,34 @@
-//! A glass with planted connection-mode fractions, for checking the analysis against a known
-//! truth through the whole S(Q) → G(r) → fit chain (and, later, for a demo built on it).
+//! A glass with planted connection-mode fractions: the structure model behind the demo
+//! ([`crate::demo`]) and the truth the uncertainty tests check the analysis against, through
+//! the whole S(Q) → G(r) → fit chain.
 //!
-//! The model is a [`StructureModel`] (ρ0 = 0.0545 Å⁻³): a soft hard core at 2.42 Å (g ≈ 0
-//! below), a first shell of two Gaussians (2.74 and 3.12 Å), a first minimum centred at
-//! 3.45 Å, the second peak as the four connection modes — Gaussians of one shared width at the
-//! planted centres (by default the seeds 2R, √3R, √(8/3)R, √2R with R = 2.969 Å) with areas in
-//! the planted fractions and a total height of 1.05 — sitting in a flat trough (3.3–7.2 Å), and
-//! a medium-range tail from 7.35 Å (troughs and crests, g → 1). The trough's level and the tail's
-//! amplitudes are solved for (ridge least squares towards a damped alternation of period
-//! 2.42 Å) so that S(Q) follows a dense glass's plateau 0.03 + 0.06 Q² below 1.8 Å⁻¹: without
-//! that balance a handful of shells gives S(Q) of ±3 at low Q, and the unmeasured range below
-//! Qmin would bias the fit far more than in real data. Inside the default fit window
-//! (3.9–6.6 Å) g(r) is a flat baseline (≈ 0.72) plus the four modes to within 0.015 (the nearest
-//! shells' tails): the planted fractions are the truth of the fit's model, and what the fit
-//! gets wrong comes from the transform (truncation, noise), not from a different model. (The
-//! exact g(r), fitted, gives fractions within 0.004 of the planted ones.)
+//! The model is a [`StructureModel`] (ρ0 = 0.0545 Å⁻³ at room temperature): a soft hard core
+//! at 2.5 Å (g ≈ 0 below), a first shell of two Gaussians (2.74 and 3.12 Å), a first minimum
+//! centred at 3.45 Å, the second peak as the four connection modes — Gaussians of one shared
+//! width at the planted centres (by default the seeds 2R, √3R, √(8/3)R, √2R with R = 2.969 Å)
+//! with areas in the planted fractions and a total height of 1.05 — sitting in a flat trough
+//! (3.35–7.1 Å), and a medium-range tail from 7.35 Å: a damped oscillation with the FSDP's
+//! period and the first shell's phase (crests at 7.86, 10.28, … Å), switched on smoothly. The
+//! trough's level and corrections to the tail are solved for so that S(Q) follows a dense
+//! glass's plateau 0.03 + 0.06 Q² below 1.6 Å⁻¹ and rises smoothly into the FSDP
+//! (`low_q_balanced_tail`): without that balance a handful of shells gives S(Q) of ±3 at low Q,
+//! and the unmeasured range below Qmin would bias the fit far more than in real data.
+//!
+//! Inside the default fit window (3.9–6.6 Å) g(r) is a flat baseline (≈ 0.7) plus the four
+//! modes to within 0.015 (the nearest shells' tails): the planted fractions are the truth of
+//! the fit's model, and what the fit gets wrong comes from the transform (truncation, noise),
+//! not from a different model. What this costs: S(Q) between 1 and 2.4 Å⁻¹ is set mostly by
+//! the shells inside 7 Å, which the balance leaves alone, and it dips to about −0.35 near
+//! 1.3 Å⁻¹ and has a shoulder near 2 Å⁻¹ that a measured glass does not have.
 //!
 //! S(Q) = 1 + (4πρ0/Q) ∫₀^∞ r h(r) sin(Qr) dr is [`StructureModel::s`], the integral in closed
 //! form (exact for Gaussian shells and the smoothed core; checked against a numerical integral
 //! in the tests). Nothing is blended at low Q: S(Q) is the model's transform at every Q, so the
 //! only unmeasured part is what lies outside the pattern's Q grid.
 //!
-//! Noise: Gaussian, σ(Q) = 0.001 + 0.00015 Q (the demo's: about 0.1 % at the FSDP rising to
-//! 0.5 % at 25 Å⁻¹, like a 1-s exposure at a high-energy beamline), drawn from a SplitMix64
-//! stream, so a pattern is the same on every machine.
+//! Noise: Gaussian, σ(Q) = 0.001 + 0.00015 Q (about 0.1 % at the FSDP rising to 0.5 % at
+//! 25 Å⁻¹, like a 1-s exposure at a high-energy beamline; the demo uses 0.3 of it), drawn from
+//! a SplitMix64 stream, so a pattern is the same on every machine.
 
 use super::{CLUSTER_RADIUS, RHO0, Shell, StructureModel};
 use crate::analysis::fit::default_seeds;
@@ -35,7 +40,7 @@ pub const MODE_HEIGHT: f64 = 1.05;
 /// Shared width of the four modes (Å).
 pub const MODE_WIDTH: f64 = 0.26;
 
-const CORE_RADIUS: f64 = 2.42;
+const CORE_RADIUS: f64 = 2.5;
 const CORE_WIDTH: f64 = 0.11;
 
 /// A glass whose connection modes are known.
@@ -47,6 +52,12 @@ pub struct PlantedGlass {
     pub centres: [f64; 4],
     /// Their shared width (Å).
     pub width: f64,
+    /// Variance (Å²) added to the width² of every shell below the tail (thermal, Debye–Waller
+    /// broadening; 0 at room temperature).
+    pub broadening: f64,
+    /// Scale of the medium-range tail the low-Q balance is pulled towards (1 = the default
+    /// glass; larger = more medium-range order).
+    pub mro: f64,
 }
 
 impl PlantedGlass {
@@ -56,6 +67,8 @@ impl PlantedGlass {
             fractions,
             centres: default_seeds(CLUSTER_RADIUS),
             width: MODE_WIDTH,
+            broadening: 0.0,
+            mro: 1.0,
         }
     }
 
@@ -67,10 +80,10 @@ impl PlantedGlass {
 
     /// The structure model.
     pub fn structure(&self) -> StructureModel {
-        let shell = |amplitude, centre, width| Shell {
+        let shell = |amplitude, centre, width: f64| Shell {
             amplitude,
             centre,
-            width,
+            width: (width * width + self.broadening.max(0.0)).sqrt(),
         };
         let mut shells = vec![
             shell(1.75, 2.74, 0.135),
@@ -80,13 +93,14 @@ impl PlantedGlass {
         for (c, f) in self.centres.iter().zip(self.truth()) {
             shells.push(shell(MODE_HEIGHT * f, *c, self.width));
         }
-        let tail = low_q_balanced_tail(&shells);
+        let core_width = (CORE_WIDTH * CORE_WIDTH + self.broadening.max(0.0)).sqrt();
+        let tail = low_q_balanced_tail(&shells, core_width, self.mro);
         shells.extend(tail);
         StructureModel {
             rho0: RHO0,
             shells,
             core_radius: CORE_RADIUS,
-            core_width: CORE_WIDTH,
+            core_width,
         }
     }
 
@@ -138,32 +152,59 @@ pub fn low_q_plateau(q: f64) -> f64 {
     0.03 + 0.06 * q * q
 }
 
-/// The flat trough under the second peak and the medium-range tail beyond it: the tail starts
-/// as the damped alternation of a glass (troughs and crests 1.21 Å apart, decaying over
-/// 3.6 Å); the trough's level and the tail's amplitudes are then chosen by ridge least squares
-/// (λ = 1 towards that alternation) so that S(Q) of the whole model follows [`low_q_plateau`]
-/// on 0.1–1.8 Å⁻¹ (to ~0.3; a stronger pull to the plateau makes the tail ring at the FSDP).
-fn low_q_balanced_tail(inner: &[Shell]) -> Vec<Shell> {
-    // Unknowns: the level of a flat trough under the second peak (Gaussians 0.25 Å apart and
-    // wide from 3.3 to 7.2 Å: constant to 0.2 % inside the fit window, so it only moves the
-    // fit's baseline), then the tail shells.
+/// The medium-range tail before balancing: g − 1 = 0.25 · mro · e^{−(r − 7.35)/3.3} ·
+/// cos(2π (r − 7.86)/2.417), switched on smoothly between 6.9 and 8.5 Å. The period is that of
+/// the FSDP (2π/2.6 Å⁻¹) and the phase is the one the first shell sets (crests at
+/// 3.02 + 2.417 n Å), so the tail adds to the FSDP as a peak rather than as a dispersive
+/// wiggle beside it; the smooth start keeps it from ringing there.
+fn tail_prior(mro: f64) -> Vec<Shell> {
+    tail_centres()
+        .map(|c| {
+            let phase = 2.0 * std::f64::consts::PI * (c - 7.86) / 2.417;
+            let x = ((c - 6.9) / 1.6).clamp(0.0, 1.0);
+            let onset = x * x * (3.0 - 2.0 * x);
+            Shell {
+                amplitude: mro * 0.25 * (-(c - 7.35) / 3.3).exp() * onset * phase.cos(),
+                centre: c,
+                width: TAIL_WIDTH,
+            }
+        })
+        .collect()
+}
+
+/// Below this Q (Å⁻¹) S(Q) is held to [`low_q_plateau`]; from [`RISE_END`] on, to the model
+/// with its tail as planted; in between, to a cubic that joins the two smoothly.
+const PLATEAU_END: f64 = 1.6;
+const RISE_END: f64 = 2.45;
+
+/// The flat trough under the second peak and the medium-range tail beyond it, chosen so that
+/// S(Q) is that of a dense glass below the FSDP.
+///
+/// Unknowns: the level of a flat trough under the second peak (Gaussians 0.25 Å apart and
+/// wide from 3.35 to 7.1 Å: constant to 0.2 % inside the fit window, so it only moves the
+/// fit's baseline) and a correction to each tail shell (from [`tail_prior`]). They are chosen
+/// by ridge least squares over Q = 0.05–12 Å⁻¹ so that S(Q) follows the target: the plateau
+/// 0.03 + 0.06 Q² of a dense glass up to 1.6 Å⁻¹ (weighted 10×), a smooth cubic rise from
+/// there to the model's own S(Q) at 2.45 Å⁻¹, and that S(Q) unchanged above (so the FSDP and
+/// everything beyond stay the model's). The ridge holds the tail near its prior (λ = 0.1;
+/// the level is free).
+///
+/// Nothing here touches r < 7.1 Å except the trough level, so the fit window keeps its flat
+/// baseline under the four modes. The price: what S(Q) does between 1 and 2.4 Å⁻¹ is mostly
+/// set by the shells inside 7 Å, and this model's S(Q) dips to about −0.35 near 1.3 Å⁻¹ and
+/// has a shoulder of about 1.2 near 2 Å⁻¹ (a measured glass is smooth there, 0.1–1); moving
+/// structure inside the fit window to remove that would make the window's background
+/// uneven, and the planted fractions would no longer be the truth of the fit's model.
+fn low_q_balanced_tail(inner: &[Shell], core_width: f64, mro: f64) -> Vec<Shell> {
     let trough: Vec<f64> = (0..=15).map(|k| 3.35 + 0.25 * k as f64).collect();
-    let centres: Vec<f64> = tail_centres().collect();
-    let mut prior: Vec<f64> = vec![0.0];
-    prior.extend(centres.iter().map(|c| {
-        let phase = std::f64::consts::PI * (1.0 + (c - 7.35) / 1.21);
-        0.25 * (-(c - 7.35) / 3.6).exp() * phase.cos()
-    }));
-    let shell = |amplitude: f64, centre: f64| Shell {
-        amplitude,
-        centre,
-        width: TAIL_WIDTH,
-    };
+    let tail = tail_prior(mro);
+    let mut planted = inner.to_vec();
+    planted.extend(tail.iter().copied());
     let base = StructureModel {
         rho0: RHO0,
-        shells: inner.to_vec(),
+        shells: planted,
         core_radius: CORE_RADIUS,
-        core_width: CORE_WIDTH,
+        core_width,
     };
     let unit = |shells: Vec<Shell>| StructureModel {
         rho0: RHO0,
@@ -171,42 +212,62 @@ fn low_q_balanced_tail(inner: &[Shell]) -> Vec<Shell> {
         core_radius: 0.0,
         core_width: 1.0,
     };
+    let shell = |amplitude: f64, centre: f64| Shell {
+        amplitude,
+        centre,
+        width: TAIL_WIDTH,
+    };
     // A level of 1 under the trough: Gaussians of height Δ/(w√(2π)) = 0.399.
-    let trough_unit = unit(
-        trough
-            .iter()
-            .map(|&c| shell(0.25 / (TAIL_WIDTH * (2.0 * std::f64::consts::PI).sqrt()), c))
-            .collect(),
-    );
+    let level = 0.25 / (TAIL_WIDTH * (2.0 * std::f64::consts::PI).sqrt());
+    let trough_unit = unit(trough.iter().map(|&c| shell(level, c)).collect());
     let columns: Vec<StructureModel> = std::iter::once(trough_unit)
-        .chain(centres.iter().map(|&c| unit(vec![shell(1.0, c)])))
+        .chain(tail.iter().map(|t| unit(vec![shell(1.0, t.centre)])))
         .collect();
-    let qs: Vec<f64> = (1..=18).map(|i| 0.1 * i as f64).collect();
     let m = columns.len();
-    let lambda: f64 = 1.0;
+    // The target's cubic (Hermite) join: value and slope of the plateau at PLATEAU_END, of
+    // the model at RISE_END.
+    let (p0, d0) = (low_q_plateau(PLATEAU_END), 0.12 * PLATEAU_END);
+    let h = 1e-4;
+    let p1 = base.s(RISE_END);
+    let d1 = (base.s(RISE_END + h) - base.s(RISE_END - h)) / (2.0 * h);
+    let target = |q: f64| -> f64 {
+        if q <= PLATEAU_END {
+            low_q_plateau(q)
+        } else if q >= RISE_END {
+            base.s(q)
+        } else {
+            let l = RISE_END - PLATEAU_END;
+            let t = (q - PLATEAU_END) / l;
+            let (t2, t3) = (t * t, t * t * t);
+            (2.0 * t3 - 3.0 * t2 + 1.0) * p0
+                + (t3 - 2.0 * t2 + t) * l * d0
+                + (-2.0 * t3 + 3.0 * t2) * p1
+                + (t3 - t2) * l * d1
+        }
+    };
     let mut ata = vec![0.0; m * m];
     let mut atb = vec![0.0; m];
-    for &q in &qs {
+    for q in (1..=240).map(|i| 0.05 * i as f64) {
+        let weight = if q <= PLATEAU_END { 10.0 } else { 1.0 };
         let row: Vec<f64> = columns.iter().map(|c| c.s(q) - 1.0).collect();
-        let b = low_q_plateau(q) - base.s(q);
+        let b = target(q) - base.s(q);
         for i in 0..m {
-            atb[i] += row[i] * b;
+            atb[i] += weight * row[i] * b;
             for j in 0..m {
-                ata[i * m + j] += row[i] * row[j];
+                ata[i * m + j] += weight * row[i] * row[j];
             }
         }
     }
     for i in 0..m {
-        ata[i * m + i] += lambda;
-        atb[i] += lambda * prior[i];
+        ata[i * m + i] += if i == 0 { 1e-6 } else { 0.1 };
     }
-    let x = solve(ata, atb, m).unwrap_or(prior);
-    let mut out: Vec<Shell> = columns[0]
-        .shells
-        .iter()
-        .map(|s| shell(s.amplitude * x[0], s.centre))
-        .collect();
-    out.extend(centres.iter().zip(&x[1..]).map(|(&c, &a)| shell(a, c)));
+    let x = solve(ata, atb, m).unwrap_or_else(|| vec![0.0; m]);
+    let mut out: Vec<Shell> = trough.iter().map(|&c| shell(level * x[0], c)).collect();
+    out.extend(
+        tail.iter()
+            .zip(&x[1..])
+            .map(|(t, dx)| shell(t.amplitude + dx, t.centre)),
+    );
     out
 }
 
@@ -309,15 +370,33 @@ mod tests {
     }
 
     #[test]
-    fn s_of_q_below_the_fsdp_is_a_dense_glass_plateau() {
-        // The balanced tail keeps S(Q) small and positive-ish where a glass has its
-        // compressibility plateau, not the ±3 a handful of shells would give.
+    fn s_of_q_below_the_fsdp_is_a_dense_glass_plateau_and_the_fsdp_a_peak() {
+        // The balanced tail keeps S(Q) small and positive where a glass has its
+        // compressibility plateau, not the ±3 a handful of shells would give; it never dips
+        // below −0.4 (the shells inside 7 Å set 1–2.4 Å⁻¹); the FSDP is one peak near
+        // 2.65 Å⁻¹, with S(Q) rising into it without a dip below 0 in the last 0.3 Å⁻¹.
         let model = PlantedGlass::new([0.16, 0.34, 0.36, 0.14]).structure();
-        for i in 1..=10 {
+        for i in 1..=9 {
             let q = 0.1 * i as f64;
             let s = model.s(q);
-            assert!((0.0..0.4).contains(&s), "S({q}) = {s}");
+            assert!((0.0..0.3).contains(&s), "S({q}) = {s}");
         }
+        let q: Vec<f64> = (1..=2500).map(|i| 0.01 * i as f64).collect();
+        let s: Vec<f64> = q.iter().map(|&x| model.s(x)).collect();
+        let lowest = s.iter().copied().fold(f64::INFINITY, f64::min);
+        assert!(lowest > -0.4, "{lowest}");
+        let (k, top) = s[200..300]
+            .iter()
+            .enumerate()
+            .fold((0, f64::MIN), |b, (k, &v)| if v > b.1 { (k, v) } else { b });
+        let q1 = q[200 + k];
+        assert!(
+            (2.55..2.75).contains(&q1) && (2.4..3.2).contains(&top),
+            "{q1} {top}"
+        );
+        let rise = &s[200 + k - 30..200 + k];
+        assert!(rise.iter().all(|&v| v > -0.1), "{rise:?}");
+        assert!(rise.windows(2).filter(|w| w[1] < w[0]).count() <= 3);
     }
 
     #[test]

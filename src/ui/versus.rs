@@ -110,7 +110,7 @@ impl SampleCurves {
                         fit.fraction_errors[m],
                     );
                     (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
-                        .then(|| [PlotPoint::new(t, f - e), PlotPoint::new(t, f + e)])
+                        .then(|| fraction_bar(t, f, e))
                 })
                 .collect()
         });
@@ -126,7 +126,7 @@ impl SampleCurves {
                     let (t, f) = (t.get(k).copied().unwrap_or(f64::NAN), pa.fit.fractions[m]);
                     let e = sys.total(pa.fit.fraction_errors[m], m);
                     (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
-                        .then(|| [PlotPoint::new(t, f - e), PlotPoint::new(t, f + e)])
+                        .then(|| fraction_bar(t, f, e))
                 })
                 .collect()
         });
@@ -159,6 +159,16 @@ impl SampleCurves {
             at_bound,
         })
     }
+}
+
+/// The error bar f ± e of a fraction at T, cut at 0 and 1: a fraction cannot leave [0, 1], and
+/// the bar of one failed fit (σ of 0.5 in a crystallised pattern) must not stretch the panel's
+/// axis for every other point.
+fn fraction_bar(t: f64, f: f64, e: f64) -> [PlotPoint; 2] {
+    [
+        PlotPoint::new(t, (f - e).max(0.0)),
+        PlotPoint::new(t, (f + e).min(1.0)),
+    ]
 }
 
 /// Which versus-T panel.

