@@ -1,11 +1,14 @@
 //! The demo series as files: `<sample>/<sample>_NNNN.xy` (two columns with a `#` header of
 //! `key = value` lines, then a column-name line) and `<sample>/temperatures.csv`
-//! (`index,filename,T_K,time_s`). Numbers are written with Rust's shortest round-trip
+//! (`index,filename,T_K,time_s`), and `<sample>/truth.json`: what the model planted (the
+//! sample's T_r, T_g, T_x and, at every temperature, the connection-mode fractions, centres,
+//! width, baseline under the modes, ρ0 and crystalline share). Numbers are written with Rust's shortest round-trip
 //! formatting, so reading the files back gives exactly the same `f64` values.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::demo::DemoTruth;
 use crate::engine::write::write_atomic;
 use crate::model::{HeatingSeries, Pattern};
 
@@ -24,6 +27,11 @@ pub enum DemoFilesError {
     },
     #[error("cannot encode {}: {source}", path.display())]
     Csv { path: PathBuf, source: csv::Error },
+    #[error("cannot encode {}: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 }
 
 /// A two-column pattern text with a `#` header of `key = value` lines, then a column-name line.
@@ -45,8 +53,13 @@ pub fn pattern_text(pattern: &Pattern, header: &[(String, String)]) -> String {
 }
 
 /// Writes each series as `out/<sample>/<sample>_NNNN.xy` plus `out/<sample>/temperatures.csv`
-/// (`index,filename,T_K,time_s`). Returns the number of pattern files.
-pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesError> {
+/// (`index,filename,T_K,time_s`), and the truth planted in a sample, when there is one for it
+/// (matched by sample name), as `out/<sample>/truth.json`. Returns the number of pattern files.
+pub fn write_demo(
+    out: &Path,
+    all: &[HeatingSeries],
+    truths: &[DemoTruth],
+) -> Result<usize, DemoFilesError> {
     let mut count = 0;
     for series in all {
         let dir = out.join(&series.sample);
@@ -78,6 +91,12 @@ pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesE
                     "Glassray synthetic demo model (glassray::demo)".to_string(),
                 ),
             ];
+            // The model's own number density at this temperature (thermal expansion lowers
+            // it), which the analysis reads from the header exactly as the app uses it.
+            let mut header = header;
+            if let Some(rho) = p.metadata_number("rho0") {
+                header.push(("rho0".to_string(), format!("{rho}")));
+            }
             let text = pattern_text(p, &header);
             let path = dir.join(&name);
             write_atomic(&path, text.as_bytes())
@@ -96,6 +115,16 @@ pub fn write_demo(out: &Path, all: &[HeatingSeries]) -> Result<usize, DemoFilesE
             .map_err(|e| csv_error(e.into_error().into()))?;
         let path = dir.join("temperatures.csv");
         write_atomic(&path, &bytes).map_err(|source| DemoFilesError::Write { path, source })?;
+        if let Some(truth) = truths.iter().find(|t| t.sample == series.sample) {
+            let path = dir.join("truth.json");
+            let mut bytes =
+                serde_json::to_vec_pretty(truth).map_err(|source| DemoFilesError::Json {
+                    path: path.clone(),
+                    source,
+                })?;
+            bytes.push(b'\n');
+            write_atomic(&path, &bytes).map_err(|source| DemoFilesError::Write { path, source })?;
+        }
     }
     Ok(count)
 }

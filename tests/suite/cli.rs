@@ -204,6 +204,83 @@ fn demo_round_trips_temperatures_and_values() {
 }
 
 #[test]
+fn demo_files_analysed_give_the_in_app_numbers_bit_for_bit_and_carry_their_truth() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = dir.path().join("d");
+    let run = glassray(&["demo", "--out", files.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    // The app's numbers: the embedded demo analysed with defaults (no paths), the very
+    // series and engine the GUI starts on.
+    let in_app = dir.path().join("in-app");
+    let run = glassray(&["analyze", "--out", in_app.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    for sample in &SAMPLES {
+        let from_files = dir.path().join(format!("files-{}", sample.name));
+        let run = glassray(&[
+            "analyze",
+            files.join(sample.name).to_str().expect("utf-8"),
+            "--out",
+            from_files.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let read = |p: &Path| std::fs::read_to_string(p).expect("metrics.csv");
+        let a = read(&in_app.join(sample.name).join("metrics.csv"));
+        let b = read(&from_files.join("metrics.csv"));
+        assert!(a.lines().count() == 152, "{}", a.lines().count());
+        // Every value, as text written with shortest round-trip formatting: bit for bit. Only
+        // where the temperature came from differs (the model itself; the files' log).
+        let header: Vec<&str> = a.lines().next().expect("header").split(',').collect();
+        let source = header
+            .iter()
+            .position(|c| *c == "T_source")
+            .expect("T_source");
+        for (k, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+            let (x, y): (Vec<&str>, Vec<&str>) = (x.split(',').collect(), y.split(',').collect());
+            assert_eq!(x.len(), y.len());
+            for (j, (u, v)) in x.iter().zip(&y).enumerate() {
+                if k > 0 && j == source {
+                    assert_eq!((*u, *v), ("synthetic", "log"));
+                } else {
+                    assert_eq!(u, v, "{} metrics.csv line {k}, {}", sample.name, header[j]);
+                }
+            }
+        }
+        let summary = |p: &Path| -> serde_json::Value {
+            serde_json::from_str(&read(&p.join("summary.json"))).expect("json")
+        };
+        let (sa, sb) = (summary(&in_app.join(sample.name)), summary(&from_files));
+        for key in ["T_r", "T_g", "T_x", "T_r_uncertainty", "T_g_uncertainty"] {
+            assert_eq!(sa[key], sb[key], "{} {key}", sample.name);
+        }
+
+        // truth.json: the sample's planted transitions and, at every T, its planted state.
+        let truth: serde_json::Value =
+            serde_json::from_str(&read(&files.join(sample.name).join("truth.json")))
+                .expect("truth.json");
+        assert_eq!(truth["T_r_K"].as_f64(), Some(sample.t_r));
+        assert_eq!(truth["T_g_K"].as_f64(), Some(sample.t_g));
+        assert_eq!(truth["T_x_K"].as_f64(), Some(sample.t_x));
+        let states = truth["states"].as_array().expect("states");
+        assert_eq!(states.len(), 151);
+        let state = &states[100];
+        let t = state["T_K"].as_f64().expect("T");
+        assert_eq!(t, 600.0);
+        let planted = glassray::demo::planted_state(sample, t);
+        // (serde_json's default parser may round the last bit.)
+        let same = |v: &serde_json::Value, x: f64| {
+            v.as_f64()
+                .is_some_and(|v| (v - x).abs() <= 2.0 * f64::EPSILON * x.abs())
+        };
+        for i in 0..4 {
+            assert!(same(&state["fractions"][i], planted.fractions[i]));
+            assert!(same(&state["centres"][i], planted.centres[i]));
+        }
+        assert!(same(&state["rho0"], planted.rho0));
+        assert!(same(&state["baseline"], planted.baseline));
+    }
+}
+
+#[test]
 fn analyze_writes_metrics_summary_and_readable_gr_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("srfe");
