@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use super::{FiguresArgs, Printer, UsageError, warn};
 use glassray::analysis::series::SeriesAnalysis;
-use glassray::engine::analyze;
+use glassray::engine::analyze_with_systematics;
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
 use glassray::report::LoadReport;
@@ -104,7 +104,7 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
             clean = false;
             continue;
         }
-        let analysis = analyze(&load.series, &config.params, &config.marks);
+        let analysis = analyze_with_systematics(&load.series, &config.params, &config.marks);
         analysed.push((load, analysis));
     }
     let samples: Vec<FigureSample<'_>> = analysed

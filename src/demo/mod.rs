@@ -385,14 +385,13 @@ pub fn planted_state(sample: &DemoSample, t: f64) -> PlantedState {
     let glass = glass_at(sample, t);
     let model = glass.structure().scaled(scale);
     let centres = glass.centres.map(|c| c * scale);
-    let width = (glass.width * glass.width + glass.broadening).sqrt() * scale;
+    let (unscaled_width, height) = glass.mode_shape();
+    let width = unscaled_width * scale;
     let fractions = glass.truth();
     let modes = |r: f64| -> f64 {
         (0..4)
             .map(|k| {
-                planted::MODE_HEIGHT
-                    * fractions[k]
-                    * (-(r - centres[k]).powi(2) / (2.0 * width * width)).exp()
+                height * fractions[k] * (-(r - centres[k]).powi(2) / (2.0 * width * width)).exp()
             })
             .sum()
     };

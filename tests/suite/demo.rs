@@ -132,3 +132,22 @@ fn the_demo_has_no_low_q_blend_its_s_of_q_is_the_models_transform() {
         assert!(truth.rho0 <= glassray::demo::RHO0 * (1.0 + 1e-12));
     }
 }
+#[test]
+fn zz_q1() {
+    let s = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let a = analyze(&s, &AnalysisParams::default(), &Marks::default());
+    let v: Vec<String> = a
+        .patterns
+        .iter()
+        .step_by(15)
+        .map(|p| {
+            format!(
+                "{:.0}:{:.5}/{:.4}",
+                p.kelvin.unwrap(),
+                p.fsdp.first_moment,
+                p.fsdp.area
+            )
+        })
+        .collect();
+    eprintln!("Q1 {}", v.join(" "));
+}

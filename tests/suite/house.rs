@@ -16,7 +16,7 @@ const ROOMS: [(&str, &[&str]); 10] = [
     ("analysis", &["model"]),
     ("demo", &["model", "analysis"]),
     ("engine", &["model", "io", "analysis", "demo"]),
-    ("report", &["model", "io", "analysis", "engine"]),
+    ("report", &["model", "io", "analysis", "demo", "engine"]),
     ("session", &["model", "io", "analysis", "engine"]),
     (
         "ui",

@@ -116,7 +116,8 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
     Ok(())
 }
 
-/// The four fractions of sample `k` versus T with ±1σ bars, the marks, in panel `cell`.
+/// The four fractions of sample `k` versus T with ±1σ bars (statistical narrow and darker,
+/// statistical ⊕ systematic wide and pale when computed), the marks, in panel `cell`.
 fn fractions_panel(
     ctx: &mut Ctx<'_>,
     area: &Area<'_>,
@@ -154,6 +155,34 @@ fn fractions_panel(
             ctx.record("fig6 fractions", &name, MODE_NAMES[m], t, f, e);
         }
         let colour = MODE_COLOURS[m];
+        // Behind the statistical bars, wide and pale: statistical ⊕ systematic (seed placement
+        // within the tolerance, Q range), where the systematic stage ran.
+        let total: Vec<(f64, f64, f64)> = s
+            .analysis
+            .patterns
+            .iter()
+            .filter_map(|pa| {
+                let sys = pa.systematic.as_ref()?;
+                let t = t_of(series, pa.index.min(series.len().saturating_sub(1)));
+                let (f, e) = (pa.fit.fractions[m], sys.total(pa.fit.fraction_errors[m], m));
+                (t.is_finite() && f.is_finite() && e.is_finite()).then_some((t, f, e))
+            })
+            .collect();
+        let label = format!("{} (stat ⊕ sys)", MODE_NAMES[m]);
+        for &(t, f, e) in &total {
+            ctx.record("fig6 fractions", &name, &label, t, f, e);
+        }
+        c.draw_series(total.iter().map(|&(t, f, e)| {
+            ErrorBar::new_vertical(
+                t,
+                (f - e).max(0.0),
+                f,
+                (f + e).min(1.0),
+                colour.mix(0.2).stroke_width((2.5 * ctx.scale) as u32),
+                0,
+            )
+        }))
+        .map_err(draw_err("fig6"))?;
         c.draw_series(pts.iter().filter(|p| p.2.is_finite()).map(|&(t, f, e)| {
             ErrorBar::new_vertical(
                 t,
