@@ -1,4 +1,4 @@
-//! Loading speed: a 2,000-pattern × 5,000-point heating series from a folder (target < 1 s on
+//! Loading speed: the embedded demo built (what the app waits for at start), a 2,000-pattern × 5,000-point heating series from a folder (target < 1 s on
 //! 2 cores), and one 5,000-point file parsed from memory. Files are written the way pyFAI writes
 //! them: two `%14.6e` columns under a `#` header.
 
@@ -64,6 +64,13 @@ fn bench_load(c: &mut Criterion) {
             )
         })
     });
+    // What the app waits for at start and a what-if change redoes: the demo's three samples
+    // (453 patterns, each S(Q) with its own low-Q balance solved), built in parallel.
+    group.sample_size(10);
+    group.bench_function("demo_3_samples_453_patterns", |b| {
+        b.iter(|| glassray::engine::demo_all(black_box(&glassray::demo::DemoConfig::default())))
+    });
+    group.sample_size(50);
     let text = String::from_utf8(one.clone()).expect("utf8");
     group.bench_function("split_lines", |b| {
         b.iter(|| glassray::io::text::split_lines(black_box(&text)).len())

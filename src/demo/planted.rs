@@ -211,7 +211,6 @@ const RISE_END: f64 = 2.45;
 /// structure inside the fit window to remove that would make the window's background
 /// uneven, and the planted fractions would no longer be the truth of the fit's model.
 fn low_q_balanced_tail(inner: &[Shell], core_width: f64, mro: f64) -> Vec<Shell> {
-    let trough: Vec<f64> = (0..=15).map(|k| 3.35 + 0.25 * k as f64).collect();
     let tail = tail_prior(mro);
     let mut planted = inner.to_vec();
     planted.extend(tail.iter().copied());
@@ -221,35 +220,19 @@ fn low_q_balanced_tail(inner: &[Shell], core_width: f64, mro: f64) -> Vec<Shell>
         core_radius: CORE_RADIUS,
         core_width,
     };
-    let unit = |shells: Vec<Shell>| StructureModel {
-        rho0: RHO0,
-        shells,
-        core_radius: 0.0,
-        core_width: 1.0,
-    };
-    let shell = |amplitude: f64, centre: f64| Shell {
-        amplitude,
-        centre,
-        width: TAIL_WIDTH,
-    };
-    // A level of 1 under the trough: Gaussians of height Δ/(w√(2π)) = 0.399.
-    let level = 0.25 / (TAIL_WIDTH * (2.0 * std::f64::consts::PI).sqrt());
-    let trough_unit = unit(trough.iter().map(|&c| shell(level, c)).collect());
-    let columns: Vec<StructureModel> = std::iter::once(trough_unit)
-        .chain(tail.iter().map(|t| unit(vec![shell(1.0, t.centre)])))
-        .collect();
-    let m = columns.len();
+    let design = BalanceDesign::get();
+    let m = design.columns;
     // The target's cubic (Hermite) join: value and slope of the plateau at PLATEAU_END, of
     // the model at RISE_END.
     let (p0, d0) = (low_q_plateau(PLATEAU_END), 0.12 * PLATEAU_END);
     let h = 1e-4;
     let p1 = base.s(RISE_END);
     let d1 = (base.s(RISE_END + h) - base.s(RISE_END - h)) / (2.0 * h);
-    let target = |q: f64| -> f64 {
+    let target = |q: f64, s_base: f64| -> f64 {
         if q <= PLATEAU_END {
             low_q_plateau(q)
         } else if q >= RISE_END {
-            base.s(q)
+            s_base
         } else {
             let l = RISE_END - PLATEAU_END;
             let t = (q - PLATEAU_END) / l;
@@ -260,30 +243,106 @@ fn low_q_balanced_tail(inner: &[Shell], core_width: f64, mro: f64) -> Vec<Shell>
                 + (t3 - t2) * l * d1
         }
     };
-    let mut ata = vec![0.0; m * m];
     let mut atb = vec![0.0; m];
-    for q in (1..=240).map(|i| 0.05 * i as f64) {
-        let weight = if q <= PLATEAU_END { 10.0 } else { 1.0 };
-        let row: Vec<f64> = columns.iter().map(|c| c.s(q) - 1.0).collect();
-        let b = target(q) - base.s(q);
+    for (k, &q) in design.q.iter().enumerate() {
+        let s_base = base.s(q);
+        let b = target(q, s_base) - s_base;
+        let row = &design.rows[k * m..(k + 1) * m];
         for i in 0..m {
-            atb[i] += weight * row[i] * b;
-            for j in 0..m {
-                ata[i * m + j] += weight * row[i] * row[j];
-            }
+            atb[i] += design.weights[k] * row[i] * b;
         }
     }
-    for i in 0..m {
-        ata[i * m + i] += if i == 0 { 1e-6 } else { 0.1 };
-    }
-    let x = solve(ata, atb, m).unwrap_or_else(|| vec![0.0; m]);
-    let mut out: Vec<Shell> = trough.iter().map(|&c| shell(level * x[0], c)).collect();
+    let x = solve(design.normal.clone(), atb, m).unwrap_or_else(|| vec![0.0; m]);
+    let level = trough_level_height();
+    let mut out: Vec<Shell> = trough_centres()
+        .map(|c| tail_shell(level * x[0], c))
+        .collect();
     out.extend(
         tail.iter()
             .zip(&x[1..])
-            .map(|(t, dx)| shell(t.amplitude + dx, t.centre)),
+            .map(|(t, dx)| tail_shell(t.amplitude + dx, t.centre)),
     );
     out
+}
+
+fn tail_shell(amplitude: f64, centre: f64) -> Shell {
+    Shell {
+        amplitude,
+        centre,
+        width: TAIL_WIDTH,
+    }
+}
+
+/// Centres of the trough's Gaussians (3.35–7.1 Å, 0.25 Å apart).
+fn trough_centres() -> impl Iterator<Item = f64> {
+    (0..=15).map(|k| 3.35 + 0.25 * k as f64)
+}
+
+/// The height of each trough Gaussian for a level of 1: Δ/(w√(2π)) = 0.399.
+fn trough_level_height() -> f64 {
+    0.25 / (TAIL_WIDTH * (2.0 * std::f64::consts::PI).sqrt())
+}
+
+/// What the balance solves with, the same for every glass: the Q points and weights, each
+/// unknown's S(Q) − 1 at them (the trough at level 1, each tail shell at amplitude 1), and the
+/// ridge-regularised normal matrix. Computed once.
+struct BalanceDesign {
+    q: Vec<f64>,
+    weights: Vec<f64>,
+    /// Row-major, `q.len()` × `columns`.
+    rows: Vec<f64>,
+    columns: usize,
+    normal: Vec<f64>,
+}
+
+impl BalanceDesign {
+    fn get() -> &'static BalanceDesign {
+        static DESIGN: std::sync::OnceLock<BalanceDesign> = std::sync::OnceLock::new();
+        DESIGN.get_or_init(|| {
+            let unit = |shells: Vec<Shell>| StructureModel {
+                rho0: RHO0,
+                shells,
+                core_radius: 0.0,
+                core_width: 1.0,
+            };
+            let level = trough_level_height();
+            let columns: Vec<StructureModel> = std::iter::once(unit(
+                trough_centres().map(|c| tail_shell(level, c)).collect(),
+            ))
+            .chain(tail_centres().map(|c| unit(vec![tail_shell(1.0, c)])))
+            .collect();
+            let m = columns.len();
+            let q: Vec<f64> = (1..=240).map(|i| 0.05 * i as f64).collect();
+            let weights: Vec<f64> = q
+                .iter()
+                .map(|&q| if q <= PLATEAU_END { 10.0 } else { 1.0 })
+                .collect();
+            let rows: Vec<f64> = q
+                .iter()
+                .flat_map(|&q| columns.iter().map(move |c| c.s(q) - 1.0))
+                .collect();
+            let mut normal = vec![0.0; m * m];
+            for (k, w) in weights.iter().enumerate() {
+                let row = &rows[k * m..(k + 1) * m];
+                for i in 0..m {
+                    for j in 0..m {
+                        normal[i * m + j] += w * row[i] * row[j];
+                    }
+                }
+            }
+            // The ridge: the level is free, the tail is held near its prior.
+            for i in 0..m {
+                normal[i * m + i] += if i == 0 { 1e-6 } else { 0.1 };
+            }
+            BalanceDesign {
+                q,
+                weights,
+                rows,
+                columns: m,
+                normal,
+            }
+        })
+    }
 }
 
 /// Solves the m × m system a x = b by Gaussian elimination with partial pivoting (None when
