@@ -10,10 +10,12 @@
 //! 2θ axis and says so.
 //!
 //! The sample's side of a reduction lives in submodules: [`composition`] (formula → atomic
-//! fractions, mean atomic mass) and [`elements`] (symbols and atomic weights H–U).
+//! fractions, mean atomic mass), [`elements`] (symbols and atomic weights H–U) and [`xray`]
+//! (X-ray form factors and Compton scattering functions H–U).
 
 pub mod composition;
 pub mod elements;
+pub mod xray;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
