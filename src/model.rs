@@ -8,6 +8,14 @@
 //! Units: Q in Å⁻¹, r in Å, T in K, time in s. Readers convert Q in nm⁻¹ (×0.1) and 2θ in degrees
 //! (Q = 4π sin θ / λ) before a pattern is built; a 2θ pattern without a known wavelength keeps its
 //! 2θ axis and says so.
+//!
+//! The sample's side of a reduction lives in submodules: [`composition`] (formula → atomic
+//! fractions, mean atomic mass), [`elements`] (symbols and atomic weights H–U) and [`xray`]
+//! (X-ray form factors and Compton scattering functions H–U).
+
+pub mod composition;
+pub mod elements;
+pub mod xray;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -584,7 +584,7 @@ fn synthetic_series_lobes_keep_their_identity_and_a_real_change_is_said() {
 }
 
 /// Seeded standard normal deviates (SplitMix64 and Box–Muller), for tests outside the crate.
-fn normal_deviates(seed: u64) -> impl FnMut() -> f64 {
+pub(crate) fn normal_deviates(seed: u64) -> impl FnMut() -> f64 {
     let mut state = seed;
     let mut uniform = move || {
         state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);

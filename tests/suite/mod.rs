@@ -9,6 +9,7 @@ mod formats;
 mod house;
 mod readers;
 mod real_data;
+mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
 mod uncertainty;
