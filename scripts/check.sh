@@ -3,8 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A cold run gains nothing from incremental caches, which double the size of target/.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step says how much disk is left, so a failure for want of space names itself in the log.
+step() {
+  printf '\n== %s\n' "$*"
+  df -h . | tail -n 1 | awk '{print "   (disk: " $4 " free; target/ " }' | tr -d '\n'
+  (du -sh target 2>/dev/null || echo "0 -") | awk '{print $1 ")"}'
+}
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
