@@ -393,7 +393,11 @@ impl PatternPanel {
             );
             let title = format!("Δ{quantity} heat map of {}", active.series().sample);
             let data = || plot_csv(x_name, &curves);
-            save_plot::context_menu(&response, &title, &what, data, actions);
+            let extras = || save_plot::Extras {
+                heat: heat_figure(active.series(), heat, quantity),
+                ..Default::default()
+            };
+            save_plot::context_menu_with(&response, &title, &what, data, extras, actions);
         }
     }
 
@@ -513,7 +517,19 @@ impl PatternPanel {
             })
             .unwrap_or_default();
         let data = || plot_csv(x_name, &curves);
-        save_plot::context_menu(&response.response, quantity, &what, data, actions);
+        // The figure shows what the plot does: the FSDP window and the transform's Q range.
+        let extras = || match reciprocal {
+            true => save_plot::Extras {
+                marks: limits
+                    .iter()
+                    .filter_map(|&(name, set, auto)| Some((name.to_owned(), set.or(auto)?)))
+                    .collect(),
+                bands: vec![("FSDP window".to_owned(), fa, fb)],
+                heat: None,
+            },
+            false => save_plot::Extras::default(),
+        };
+        save_plot::context_menu_with(&response.response, quantity, &what, data, extras, actions);
         if !(move_mode && reciprocal) {
             return;
         }
@@ -553,6 +569,37 @@ fn compact_legend() -> Legend {
     Legend::default()
         .text_style(egui::TextStyle::Small)
         .background_alpha(0.5)
+}
+
+/// The heat map's values for an exported figure: ΔS of every pattern on the reference's grid,
+/// rows in acquisition order at their T (or index), on the colour scale shown.
+fn heat_figure(
+    series: &HeatingSeries,
+    heat: &HeatMap,
+    quantity: &str,
+) -> Option<crate::report::figures::PanelHeat> {
+    let reference = series.patterns.first()?;
+    let axis = series.axis_values();
+    let z: Vec<Vec<f64>> = series
+        .patterns
+        .iter()
+        .map(|p| difference_from_reference(p, reference))
+        .collect();
+    let y: Vec<f64> = if heat.monotonic {
+        axis
+    } else {
+        (0..series.len()).map(|i| i as f64).collect()
+    };
+    Some(crate::report::figures::PanelHeat {
+        x: reference.x.clone(),
+        y,
+        z,
+        scale: heat.scale,
+        label: match heat.below {
+            Some(t) => format!("Δ{quantity} (scale from T < {t:.0} K)"),
+            None => format!("Δ{quantity}"),
+        },
+    })
 }
 
 /// The ΔS(Q, T) heat map with a line at the current T.

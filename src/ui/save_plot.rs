@@ -87,12 +87,34 @@ fn choose(name: &str, filter: (&str, &[&str])) -> PathBuf {
         })
 }
 
+/// What a plot shows besides its curves, for its exported figure: the marks, the shaded
+/// windows and a heat map.
+#[derive(Default)]
+pub struct Extras {
+    pub marks: Vec<(String, f64)>,
+    pub bands: Vec<(String, f64, f64)>,
+    pub heat: Option<crate::report::figures::PanelHeat>,
+}
+
 /// The right-click menu of a plot.
 pub fn context_menu(
     response: &egui::Response,
     title: &str,
     what: &str,
     data: impl FnOnce() -> Result<String, csv::Error>,
+    actions: &mut Vec<Action>,
+) {
+    context_menu_with(response, title, what, data, Extras::default, actions);
+}
+
+/// The right-click menu of a plot that also shows marks, windows or a heat map (asked for only
+/// when a figure is exported).
+pub fn context_menu_with(
+    response: &egui::Response,
+    title: &str,
+    what: &str,
+    data: impl FnOnce() -> Result<String, csv::Error>,
+    extras: impl FnOnce() -> Extras,
     actions: &mut Vec<Action>,
 ) {
     let mut data = Some(data);
@@ -127,13 +149,22 @@ pub fn context_menu(
                 actions.push(match result.map(|text| curves_of_csv(&text)) {
                     Ok(Some((x_label, curves))) => {
                         let bounds = shown_bounds(ui.ctx(), response.rect);
+                        let Extras { marks, bands, heat } = extras();
+                        // A heat map's figure is the map: its y axis is T, not the curves'.
+                        let (y_label, curves) = match &heat {
+                            Some(_) => ("T (K)".to_owned(), Vec::new()),
+                            None => (title.to_owned(), curves),
+                        };
                         Action::ExportPanelFigure {
                             data: Box::new(crate::report::figures::PanelData {
                                 title: format!("{title} ({what})"),
                                 x_label,
-                                y_label: title.to_owned(),
+                                y_label,
                                 curves,
                                 bounds,
+                                marks,
+                                bands,
+                                heat,
                             }),
                             path: choose(&default_name(title, what, "svg"), ("SVG", &["svg"])),
                         }
@@ -264,6 +295,7 @@ mod tests {
             y_label: "FSDP moment".into(),
             curves,
             bounds: Some([250.0, 450.0, 2.6, 2.7]),
+            ..Default::default()
         };
         let written = write_panel_figure(&data, &dir.path().join("moment.svg")).expect("written");
         let names: Vec<String> = written

@@ -343,7 +343,22 @@ impl VersusPanel {
             mark_labels(ui, &response.transform, &marks, &dsc);
             let data = || super::save_plot::plot_csv(x_label, &curves);
             let name = format!("{} versus T", panel.y_label());
-            super::save_plot::context_menu(&response.response, &name, "", data, actions);
+            let extras = || super::save_plot::Extras {
+                marks: marks
+                    .iter()
+                    .map(|&(k, t, _)| (k.name().to_owned(), t))
+                    .chain(dsc.iter().map(|&(n, t)| (n.to_owned(), t)))
+                    .collect(),
+                ..Default::default()
+            };
+            super::save_plot::context_menu_with(
+                &response.response,
+                &name,
+                "",
+                data,
+                extras,
+                actions,
+            );
             let title = format!("{} versus T plot", panel.y_label());
             response
                 .response

@@ -47,8 +47,6 @@ pub(super) fn heatmap(ctx: &mut Ctx<'_>, root: &Area<'_>) -> Result<(), FigureEr
             .max(1e-12);
         let (q0, q1) = (q[0], q[q.len() - 1]);
         let (t0, t1) = finite_range(rows.iter().map(|r| r.0)).unwrap_or((0.0, 1.0));
-        let nq = q.len().min(160);
-        let nt = rows.len().min(120);
         let (main, bar) =
             cells[k].split_vertically((cells[k].dim_in_pixel().1 as f64 * 0.84) as u32);
         let mut c = chart(
@@ -60,41 +58,24 @@ pub(super) fn heatmap(ctx: &mut Ctx<'_>, root: &Area<'_>) -> Result<(), FigureEr
             (t0, t1),
             ("Q (Å⁻¹)", "T (K)"),
         )?;
-        let mut rects = Vec::with_capacity(nq * nt);
-        for bt in 0..nt {
-            let (ra, rb) = (
-                bt * rows.len() / nt,
-                ((bt + 1) * rows.len() / nt).max(bt * rows.len() / nt + 1),
+        let binned: Vec<(f64, &[f64])> = rows.iter().map(|(t, d)| (*t, d.as_slice())).collect();
+        let binned_cells = heat_cells(q, &binned, 160, 120);
+        for cell in &binned_cells {
+            ctx.record(
+                "heat map",
+                &name,
+                &format!("ΔS at {:.1} K", cell.y0),
+                cell.x,
+                cell.value,
+                f64::NAN,
             );
-            let ta = rows[ra].0;
-            let tb = if rb < rows.len() { rows[rb].0 } else { t1 };
-            for bq in 0..nq {
-                let (ia, ib) = (
-                    bq * q.len() / nq,
-                    ((bq + 1) * q.len() / nq).max(bq * q.len() / nq + 1),
-                );
-                let (sum, count) = rows[ra..rb]
-                    .iter()
-                    .flat_map(|(_, d)| d[ia..ib].iter())
-                    .filter(|v| v.is_finite())
-                    .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
-                let v = if count > 0 { sum / count as f64 } else { 0.0 };
-                let qa = q[ia];
-                let qb = if ib < q.len() { q[ib] } else { q1 };
-                ctx.record(
-                    "heat map",
-                    &name,
-                    &format!("ΔS at {:.1} K", ta),
-                    0.5 * (qa + qb),
-                    v,
-                    f64::NAN,
-                );
-                rects.push(Rectangle::new(
-                    [(qa, ta), (qb, tb)],
-                    diverging(v, scale).filled(),
-                ));
-            }
         }
+        let rects = binned_cells.iter().map(|cell| {
+            Rectangle::new(
+                [(cell.x0, cell.y0), (cell.x1, cell.y1)],
+                diverging(cell.value, scale).filled(),
+            )
+        });
         c.draw_series(rects).map_err(draw_err("the heat map"))?;
         if let Some(tx) = t_x {
             c.draw_series(DashedLineSeries::new(
@@ -106,37 +87,102 @@ pub(super) fn heatmap(ctx: &mut Ctx<'_>, root: &Area<'_>) -> Result<(), FigureEr
             .map_err(draw_err("the heat map"))?;
         }
         ctx.curves += 1;
-        // The colour bar with its values.
-        let mut b = ChartBuilder::on(&bar)
-            .margin_left((4.2 * FONT_PX * ctx.scale) as i32)
-            .margin_right((8.0 * ctx.scale) as i32)
-            .x_label_area_size((2.4 * FONT_PX * ctx.scale) as i32)
-            .build_cartesian_2d(-scale..scale, 0.0..1.0)
-            .map_err(draw_err("the heat map"))?;
-        b.configure_mesh()
-            .disable_mesh()
-            .disable_y_axis()
-            .x_labels(3)
-            .label_style(font(0.8 * ctx.scale))
-            .x_desc(if t_x.is_some() {
-                "ΔS(Q) (scale from T < T_x)"
-            } else {
-                "ΔS(Q)"
-            })
-            .axis_desc_style(font(0.85 * ctx.scale))
-            .x_label_formatter(&|v| format!("{v:+.3}"))
-            .draw()
-            .map_err(draw_err("the heat map"))?;
-        let steps = 64;
-        b.draw_series((0..steps).map(|j| {
-            let a = -scale + 2.0 * scale * j as f64 / steps as f64;
-            let bb = -scale + 2.0 * scale * (j + 1) as f64 / steps as f64;
-            Rectangle::new(
-                [(a, 0.0), (bb, 1.0)],
-                diverging(0.5 * (a + bb), scale).filled(),
-            )
-        }))
-        .map_err(draw_err("the heat map"))?;
+        let label = if t_x.is_some() {
+            "ΔS(Q) (scale from T < T_x)"
+        } else {
+            "ΔS(Q)"
+        };
+        colour_bar_diverging(&bar, scale, label, ctx.scale)?;
     }
+    Ok(())
+}
+
+/// One cell of a binned heat map: its x and y edges, its centre x and the mean of its values.
+pub(super) struct HeatCell {
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+    pub x: f64,
+    pub value: f64,
+}
+
+/// `rows` (y, values on `x`) binned into at most `nx` × `ny` cells, each the mean of the finite
+/// values in it (0 where none); a row's cell runs from its y to the next binned row's.
+pub(super) fn heat_cells(x: &[f64], rows: &[(f64, &[f64])], nx: usize, ny: usize) -> Vec<HeatCell> {
+    let rows: Vec<&(f64, &[f64])> = rows.iter().filter(|r| r.1.len() == x.len()).collect();
+    if x.len() < 2 || rows.is_empty() {
+        return Vec::new();
+    }
+    let (nq, nt) = (x.len().min(nx.max(1)), rows.len().min(ny.max(1)));
+    let x_end = x[x.len() - 1];
+    let y_end = rows[rows.len() - 1].0;
+    let mut cells = Vec::with_capacity(nq * nt);
+    for bt in 0..nt {
+        let ra = bt * rows.len() / nt;
+        let rb = ((bt + 1) * rows.len() / nt).max(ra + 1);
+        let ta = rows[ra].0;
+        let tb = rows.get(rb).map_or(y_end, |r| r.0);
+        for bq in 0..nq {
+            let ia = bq * x.len() / nq;
+            let ib = ((bq + 1) * x.len() / nq).max(ia + 1);
+            let (sum, count) = rows[ra..rb]
+                .iter()
+                .flat_map(|(_, d)| d[ia..ib].iter())
+                .filter(|v| v.is_finite())
+                .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
+            let (qa, qb) = (x[ia], x.get(ib).copied().unwrap_or(x_end));
+            cells.push(HeatCell {
+                x0: qa,
+                x1: qb,
+                y0: ta,
+                y1: tb,
+                x: 0.5 * (qa + qb),
+                value: if count > 0 { sum / count as f64 } else { 0.0 },
+            });
+        }
+    }
+    cells
+}
+
+/// A horizontal diverging colour bar over ±`range`, its values at the ends and middle and
+/// `label` under it.
+pub(super) fn colour_bar_diverging(
+    bar: &Area<'_>,
+    range: f64,
+    label: &str,
+    scale: f64,
+) -> Result<(), FigureError> {
+    let range = if range.is_finite() && range > 0.0 {
+        range
+    } else {
+        1.0
+    };
+    let mut b = ChartBuilder::on(bar)
+        .margin_left((4.2 * FONT_PX * scale) as i32)
+        .margin_right((8.0 * scale) as i32)
+        .x_label_area_size((2.4 * FONT_PX * scale) as i32)
+        .build_cartesian_2d(-range..range, 0.0..1.0)
+        .map_err(draw_err("a colour bar"))?;
+    b.configure_mesh()
+        .disable_mesh()
+        .disable_y_axis()
+        .x_labels(3)
+        .label_style(font(0.8 * scale))
+        .x_desc(label)
+        .axis_desc_style(font(0.85 * scale))
+        .x_label_formatter(&|v| format!("{v:+.3}"))
+        .draw()
+        .map_err(draw_err("a colour bar"))?;
+    let steps = 64;
+    b.draw_series((0..steps).map(|j| {
+        let a = -range + 2.0 * range * j as f64 / steps as f64;
+        let bb = -range + 2.0 * range * (j + 1) as f64 / steps as f64;
+        Rectangle::new(
+            [(a, 0.0), (bb, 1.0)],
+            diverging(0.5 * (a + bb), range).filled(),
+        )
+    }))
+    .map_err(draw_err("a colour bar"))?;
     Ok(())
 }

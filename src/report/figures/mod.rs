@@ -150,9 +150,9 @@ mod panel;
 mod panels;
 mod style;
 
-use heat::heatmap;
+use heat::{colour_bar_diverging, heat_cells, heatmap};
 use modes::fig6;
-pub use panel::{PanelData, panel_figure};
+pub use panel::{PanelData, PanelHeat, panel_figure};
 use panels::{fig3, fig4, fig5};
 pub use style::default_temperatures;
 use style::*;
@@ -354,6 +354,18 @@ mod tests {
         assert_eq!(trim_tick(2.0), "2");
         assert_eq!(trim_tick(-0.00001), "0");
         assert_eq!(trim_tick(0.05), "0.05");
+    }
+
+    #[test]
+    fn lines_leave_through_the_top_instead_of_running_along_it() {
+        let pts = [(0.0, 1.0), (1.0, 3.0), (2.0, 5.0), (3.0, 1.0), (4.0, 2.0)];
+        let pieces = style::clip_above(&pts, 4.0);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0], vec![(0.0, 1.0), (1.0, 3.0), (1.5, 4.0)]);
+        assert_eq!(pieces[1], vec![(2.25, 4.0), (3.0, 1.0), (4.0, 2.0)]);
+        // Nothing above the top: one piece, unchanged; everything above: nothing drawn.
+        assert_eq!(style::clip_above(&pts, 9.0), vec![pts.to_vec()]);
+        assert!(style::clip_above(&pts, 0.5).is_empty());
     }
 
     #[test]

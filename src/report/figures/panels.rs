@@ -78,20 +78,24 @@ pub(super) fn fig3(
             for &(q, v) in &pts {
                 ctx.record("fig3 S(Q)", &name, &label, q, v, f64::NAN);
             }
-            if Some(*i) == near_tg {
-                c.draw_series(DashedLineSeries::new(
-                    pts,
-                    3.0 * ctx.scale,
-                    2.0 * ctx.scale,
-                    line_style(BLACK, ctx.scale, 0.9),
-                ))
-                .map_err(draw_err("fig3"))?;
-            } else {
-                c.draw_series(LineSeries::new(
-                    pts,
-                    line_style(colour_of(t), ctx.scale, 0.75),
-                ))
-                .map_err(draw_err("fig3"))?;
+            // Crystal peaks above the frame leave through its top edge (cut there, in the CSV
+            // whole), instead of being drawn along it.
+            for piece in clip_above(&pts, y_hi) {
+                if Some(*i) == near_tg {
+                    c.draw_series(DashedLineSeries::new(
+                        piece,
+                        3.0 * ctx.scale,
+                        2.0 * ctx.scale,
+                        line_style(BLACK, ctx.scale, 0.9),
+                    ))
+                    .map_err(draw_err("fig3"))?;
+                } else {
+                    c.draw_series(LineSeries::new(
+                        piece,
+                        line_style(colour_of(t), ctx.scale, 0.75),
+                    ))
+                    .map_err(draw_err("fig3"))?;
+                }
             }
             ctx.curves += 1;
             let tag = if Some(*i) == near_tg {

@@ -255,6 +255,35 @@ pub(super) fn trim_tick(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
+/// A polyline cut where it rises above `top`, as a plotting program clips at the frame: each piece
+/// ends (or starts) at its crossing of `top`, so a crystal peak leaves the panel through its top
+/// edge instead of running along it.
+pub(super) fn clip_above(pts: &[(f64, f64)], top: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    let crossing = |(x0, y0): (f64, f64), (x1, y1): (f64, f64)| {
+        let f = (top - y0) / (y1 - y0);
+        (x0 + f * (x1 - x0), top)
+    };
+    for (k, &p) in pts.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|j| pts[j]);
+        if p.1 <= top {
+            if let Some(q) = prev.filter(|q| q.1 > top) {
+                piece.push(crossing(q, p));
+            }
+            piece.push(p);
+        } else if let Some(q) = prev.filter(|q| q.1 <= top) {
+            piece.push(crossing(q, p));
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    pieces.retain(|p| p.len() > 1);
+    pieces
+}
+
 pub(super) fn line_style(colour: RGBColor, scale: f64, width_pt: f64) -> ShapeStyle {
     colour.stroke_width((width_pt * 96.0 / 72.0 * scale).round().max(1.0) as u32)
 }
@@ -272,29 +301,44 @@ pub(super) fn draw_marks<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), FigureError> {
     for tr in Transition::ALL {
-        let Some(e) = analysis.transitions.used(tr) else {
-            continue;
-        };
-        let t = e.kelvin;
-        let style = line_style(GREY, scale, 0.75);
-        let pts = vec![(t, y.0), (t, y.1)];
-        match tr {
-            Transition::Relaxation => c
-                .draw_series(DashedLineSeries::new(pts, 4.0 * scale, 3.0 * scale, style))
-                .map(|_| ()),
-            Transition::Glass => c.draw_series(LineSeries::new(pts, style)).map(|_| ()),
-            Transition::Crystallization => c
-                .draw_series(DashedLineSeries::new(pts, 1.0 * scale, 2.0 * scale, style))
-                .map(|_| ()),
+        if let Some(e) = analysis.transitions.used(tr) {
+            draw_mark(c, tr.name(), e.kelvin, y, scale)?;
         }
-        .map_err(draw_err("a mark"))?;
-        c.draw_series(std::iter::once(Text::new(
-            tr.name().to_owned(),
-            (t, y.1 - 0.02 * (y.1 - y.0)),
-            font(0.85 * scale).color(&GREY),
-        )))
-        .map_err(draw_err("a mark"))?;
     }
+    Ok(())
+}
+
+/// One labelled vertical mark in a neutral tone: dashed for T_r, dotted for T_x, solid
+/// otherwise (T_g and any other name).
+pub(super) fn draw_mark<DB: DrawingBackend>(
+    c: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    name: &str,
+    t: f64,
+    y: (f64, f64),
+    scale: f64,
+) -> Result<(), FigureError> {
+    let style = line_style(GREY, scale, 0.75);
+    let pts = vec![(t, y.0), (t, y.1)];
+    if name == Transition::Relaxation.name() {
+        c.draw_series(DashedLineSeries::new(pts, 4.0 * scale, 3.0 * scale, style))
+            .map(|_| ())
+    } else if name == Transition::Crystallization.name() {
+        c.draw_series(DashedLineSeries::new(pts, 1.0 * scale, 2.0 * scale, style))
+            .map(|_| ())
+    } else {
+        c.draw_series(LineSeries::new(pts, style)).map(|_| ())
+    }
+    .map_err(draw_err("a mark"))?;
+    c.draw_series(std::iter::once(Text::new(
+        name.to_owned(),
+        (t, y.1 - 0.02 * (y.1 - y.0)),
+        font(0.85 * scale).color(&GREY),
+    )))
+    .map_err(draw_err("a mark"))?;
     Ok(())
 }
 
