@@ -78,6 +78,8 @@ impl ModelWindow {
             "A synthetic heating series from the demo's planted model: change what was planted \
              and watch what the analysis finds. The sample is called What-if.",
         );
+        self.status(ui, status, actions);
+        ui.separator();
         let mut edited = self.params.clone();
         ui.horizontal_wrapped(|ui| {
             ui.weak("Presets:");
@@ -98,6 +100,9 @@ impl ModelWindow {
                 edited = WhatIfParams::default();
             }
         });
+        for note in &self.notes {
+            ui.colored_label(super::realspace::AT_BOUND, format!("clamped: {note}"));
+        }
         ui.separator();
         sliders(ui, &mut edited);
         if edited != self.params {
@@ -106,11 +111,6 @@ impl ModelWindow {
             self.notes = notes;
             self.changed_at = ui.ctx().input(|i| i.time);
         }
-        for note in &self.notes {
-            ui.colored_label(super::realspace::AT_BOUND, format!("clamped: {note}"));
-        }
-        ui.separator();
-        self.status(ui, status, actions);
     }
 
     /// Progress, what was planted beside what was found, Remove.
@@ -131,6 +131,9 @@ impl ModelWindow {
                 ui.spinner();
                 ui.label("analysing...");
             });
+        } else {
+            // A line either way, so the sliders below never jump.
+            ui.weak("built and analysed");
         }
         let Some(sample) = status.sample else {
             ui.horizontal(|ui| {
