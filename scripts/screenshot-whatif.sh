@@ -10,8 +10,10 @@ if [ -z "${GLASSRAY:-}" ]; then
     GLASSRAY=target/release/glassray
 fi
 # Where the clicks go at 1920×1080 (the sidebar button, then the "Show planted" box).
-MODEL_BUTTON=${MODEL_BUTTON:-"80 122"}
-SHOW_PLANTED=${SHOW_PLANTED:-"1308 84"}
+MODEL_BUTTON=${MODEL_BUTTON:-"86 129"}
+SHOW_PLANTED=${SHOW_PLANTED:-"1375 121"}
+# A click in the RMSE panel at about 600 K moves the slider there.
+AT_600K=${AT_600K:-"1741 860"}
 WAIT=${WAIT:-25}
 mkdir -p screenshots
 w=1920 h=1080 display=:96
@@ -36,8 +38,8 @@ click() {
     sleep 1
 }
 # About 600 K (pattern 100 of 150), like the other screenshots.
-xdotool mousemove $((w - 5)) 5 windowfocus --sync "$win" 2>/dev/null || true
-xdotool key --delay 15 --repeat 100 Right
+# shellcheck disable=SC2086
+click $AT_600K
 sleep 2
 # shellcheck disable=SC2086
 click $MODEL_BUTTON

@@ -54,9 +54,12 @@ impl Default for ModelWindow {
 impl ModelWindow {
     pub fn ui(&mut self, ctx: &egui::Context, status: &ModelStatus<'_>, actions: &mut Vec<Action>) {
         let mut open = self.open;
+        // Tall enough for every slider on a desktop, never taller than the screen.
+        let tall = (ctx.content_rect().height() - 120.0).clamp(200.0, 660.0);
         egui::Window::new("Model (what-if)")
             .open(&mut open)
             .default_width(390.0)
+            .min_height(tall)
             .default_pos([270.0, 40.0])
             .vscroll(true)
             .show(ctx, |ui| self.contents(ui, status, actions));
@@ -104,6 +107,7 @@ impl ModelWindow {
             ui.colored_label(super::realspace::AT_BOUND, format!("clamped: {note}"));
         }
         ui.separator();
+        ui.spacing_mut().slider_width = 170.0;
         sliders(ui, &mut edited);
         if edited != self.params {
             let (checked, notes) = edited.checked();

@@ -7,7 +7,6 @@
 use eframe::egui;
 use egui_plot::{PlotPoint, PlotTransform};
 
-use super::controls::mark_colour;
 use super::realspace::MODE_COLOURS;
 use crate::analysis::transitions::Transition;
 use crate::engine::whatif::{Planted, PlantedModes};
@@ -50,13 +49,20 @@ fn dashes(points: &[egui::Pos2], pattern: &[f32]) -> Vec<[egui::Pos2; 2]> {
     out
 }
 
+/// Strokes the pattern's pieces over a dark outline, so a planted line stays visible where it
+/// runs through the data points of its own colour.
 fn patterned(
     painter: &egui::Painter,
     points: &[egui::Pos2],
     stroke: egui::Stroke,
     pattern: &[f32],
 ) {
-    for piece in dashes(points, pattern) {
+    let pieces = dashes(points, pattern);
+    let outline = egui::Stroke::new(stroke.width + 2.5, egui::Color32::from_black_alpha(220));
+    for piece in &pieces {
+        painter.line_segment(*piece, outline);
+    }
+    for piece in pieces {
         painter.line_segment(piece, stroke);
     }
 }
@@ -93,7 +99,8 @@ pub fn paint_transitions(ui: &egui::Ui, transform: &PlotTransform, planted: &Pla
             continue;
         }
         let base = frame.bottom() - 2.0;
-        let colour = mark_colour(*kind);
+        // White, where the detected marks are grey lines: the two never look alike.
+        let colour = egui::Color32::WHITE;
         painter.add(egui::Shape::convex_polygon(
             vec![
                 egui::pos2(x, base - 8.0),
@@ -103,13 +110,14 @@ pub fn paint_transitions(ui: &egui::Ui, transform: &PlotTransform, planted: &Pla
             colour,
             egui::Stroke::new(1.0, egui::Color32::BLACK),
         ));
-        painter.text(
-            egui::pos2(x + 6.0, base),
-            egui::Align2::LEFT_BOTTOM,
-            format!("planted {}", kind.name()),
-            font.clone(),
-            colour,
-        );
+        // The name beside its triangle, on the left when the right would leave the frame.
+        let galley = painter.layout_no_wrap(kind.name().to_owned(), font.clone(), colour);
+        let left = if x + 6.0 + galley.size().x > frame.right() {
+            x - 6.0 - galley.size().x
+        } else {
+            x + 6.0
+        };
+        painter.galley(egui::pos2(left, base - galley.size().y), galley, colour);
     }
 }
 

@@ -84,9 +84,9 @@ impl GlassrayApp {
             worker.replace(i, series);
         }
         self.view.status = if first {
-            "what-if sample built: analysing it".into()
+            "what-if sample built from the Model window's parameters".into()
         } else {
-            "what-if sample rebuilt: analysing it".into()
+            "what-if sample rebuilt from the Model window's parameters".into()
         };
         self.analyse_all(false);
     }
