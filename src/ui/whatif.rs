@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::state::{Outcome, Sample};
 use super::{GlassrayApp, SAMPLE_COLOURS};
 use crate::engine::whatif::{Planted, WhatIfJob, WhatIfParams, WhatIfSeries, demo_planted};
+use crate::engine::worker::AnalysisWorker;
 use crate::io::SeriesLoad;
 
 impl GlassrayApp {
@@ -80,8 +81,19 @@ impl GlassrayApp {
             self.apply(super::Action::Activate(i));
         }
         self.jobs.incoming.clear();
-        if let Some(worker) = self.jobs.worker.as_mut() {
-            worker.replace(i, series);
+        match self.jobs.worker.as_mut() {
+            Some(worker) => worker.replace(i, series),
+            // Nothing was loaded yet: a worker for the samples there are.
+            None => {
+                let all = self
+                    .workspace
+                    .samples
+                    .iter()
+                    .map(|s| Arc::clone(s.series_arc()))
+                    .collect();
+                let repaint = Arc::clone(&self.jobs.repaint);
+                self.jobs.worker = Some(AnalysisWorker::start(all, repaint));
+            }
         }
         self.view.status = if first {
             "what-if sample built from the Model window's parameters".into()
