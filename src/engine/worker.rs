@@ -56,6 +56,16 @@ pub enum Event {
 /// One sample's parameters and marks for a request.
 pub type SampleRequest = (AnalysisParams, Marks);
 
+/// What the worker's thread is asked: analyse, or change the series it holds.
+enum Message {
+    Analyse(Request),
+    /// Put `series` in place of sample i (or after the last when i is the count), its caches
+    /// started afresh.
+    Replace(usize, Arc<HeatingSeries>),
+    /// Drop sample i (the later ones move up by one).
+    Remove(usize),
+}
+
 struct Request {
     generation: u64,
     samples: Vec<SampleRequest>,
@@ -71,7 +81,7 @@ struct Counters {
 
 /// The handle the UI keeps: send requests, poll events.
 pub struct AnalysisWorker {
-    requests: Option<mpsc::Sender<Request>>,
+    requests: Option<mpsc::Sender<Message>>,
     events: mpsc::Receiver<(u64, Event)>,
     cancel: CancelToken,
     counters: Arc<Counters>,
@@ -84,7 +94,7 @@ impl AnalysisWorker {
     /// Starts the worker thread for these series (one [`Analyzer`] each, kept between
     /// requests so a change recomputes only the stages that depend on it).
     pub fn start(series: Vec<Arc<HeatingSeries>>, repaint: RepaintHook) -> Self {
-        let (requests, inbox) = mpsc::channel::<Request>();
+        let (requests, inbox) = mpsc::channel::<Message>();
         let (outbox, events) = mpsc::channel();
         let cancel = CancelToken::default();
         let counters = Arc::new(Counters::default());
@@ -96,9 +106,25 @@ impl AnalysisWorker {
                 repaint();
                 ok
             };
-            while let Ok(request) = inbox.recv() {
-                if !token.is_stale(request.generation) {
-                    serve(&mut analyzers, &request, &token, &c, &send);
+            while let Ok(message) = inbox.recv() {
+                match message {
+                    Message::Analyse(request) => {
+                        if !token.is_stale(request.generation) {
+                            serve(&mut analyzers, &request, &token, &c, &send);
+                        }
+                    }
+                    Message::Replace(i, series) => {
+                        if let Some(slot) = analyzers.get_mut(i) {
+                            *slot = Analyzer::new(series);
+                        } else if i == analyzers.len() {
+                            analyzers.push(Analyzer::new(series));
+                        }
+                    }
+                    Message::Remove(i) => {
+                        if i < analyzers.len() {
+                            analyzers.remove(i);
+                        }
+                    }
                 }
             }
         });
@@ -126,16 +152,38 @@ impl AnalysisWorker {
         self.counters.done.store(0, Ordering::Relaxed);
         self.counters.total.store(0, Ordering::Relaxed);
         let sent = self.requests.as_ref().is_some_and(|tx| {
-            tx.send(Request {
+            tx.send(Message::Analyse(Request {
                 generation,
                 samples,
                 preview_at,
-            })
+            }))
             .is_ok()
         });
         // A worker whose thread is gone cannot answer: nothing is in flight.
         self.finished = !sent;
         generation
+    }
+
+    /// Puts `series` in place of sample `i` (appends it when `i` is the number of samples),
+    /// cancelling the request in flight; the next [`AnalysisWorker::analyse`] analyses it from
+    /// scratch. An `i` beyond that is ignored.
+    pub fn replace(&mut self, i: usize, series: Arc<HeatingSeries>) {
+        // Events of the request in flight no longer match the samples: none is shown.
+        self.latest = self.cancel.renew();
+        self.finished = true;
+        if let Some(tx) = &self.requests {
+            let _ = tx.send(Message::Replace(i, series));
+        }
+    }
+
+    /// Drops sample `i` (later samples move up), cancelling the request in flight.
+    pub fn remove(&mut self, i: usize) {
+        // Events of the request in flight no longer match the samples: none is shown.
+        self.latest = self.cancel.renew();
+        self.finished = true;
+        if let Some(tx) = &self.requests {
+            let _ = tx.send(Message::Remove(i));
+        }
     }
 
     /// Every event of the newest request received since the last call (older ones dropped);
@@ -432,5 +480,44 @@ mod tests {
         assert_eq!(analyses[0].params, moved);
         let (done, total) = worker.progress();
         assert_eq!((done, total), (2 * n, 2 * n), "progress ends at the whole");
+    }
+
+    #[test]
+    fn a_replaced_or_removed_sample_is_analysed_anew() {
+        let short = |t_end: f64, k: usize| {
+            Arc::new(demo_series(
+                &SAMPLES[k],
+                &DemoConfig {
+                    t_end,
+                    ..Default::default()
+                },
+            ))
+        };
+        let mut worker = AnalysisWorker::start(vec![short(309.0, 0)], Arc::new(|| {}));
+        let plain = (AnalysisParams::default(), Marks::default());
+        worker.analyse(vec![plain.clone()], None);
+        until_finished(&mut worker);
+        // Appended as a second sample, then put in place of the first.
+        worker.replace(1, short(315.0, 2));
+        worker.replace(0, short(303.0, 1));
+        worker.analyse(vec![plain.clone(), plain.clone()], None);
+        let lengths = |events: &[Event]| -> Vec<(usize, usize)> {
+            events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Analysed { sample, analysis } => {
+                        Some((*sample, analysis.patterns.len()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let events = until_finished(&mut worker);
+        assert_eq!(lengths(&events), vec![(0, 2), (1, 6)]);
+        worker.remove(0);
+        worker.remove(7);
+        worker.analyse(vec![plain], None);
+        let events = until_finished(&mut worker);
+        assert_eq!(lengths(&events), vec![(0, 6)]);
     }
 }

@@ -83,6 +83,14 @@ pub enum Action {
     Redo,
     /// Help ▸ Tour: walk through the window's areas.
     StartTour,
+    /// Draw what was planted in model samples over their analysis.
+    SetShowPlanted(bool),
+    /// View ▸ Model (what-if): open the window (building its sample the first time).
+    OpenModel,
+    /// Build the what-if sample of these parameters in the background (replacing it).
+    WhatIf(Box<crate::engine::whatif::WhatIfParams>),
+    /// Remove the what-if sample.
+    RemoveWhatIf,
     Quit,
 }
 
@@ -234,6 +242,10 @@ impl GlassrayApp {
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::StartTour => self.panels.tour.start(),
+            Action::SetShowPlanted(on) => self.settings.show_planted = on,
+            Action::OpenModel => self.open_model(),
+            Action::WhatIf(params) => self.build_what_if(*params),
+            Action::RemoveWhatIf => self.remove_what_if(),
             Action::Quit => self.view.quit = true,
         }
     }
@@ -375,6 +387,7 @@ impl GlassrayApp {
             Arc::clone(&self.jobs.repaint),
         ));
         self.analyse_all(false);
+        self.find_planted();
     }
 
     /// Marks, visibility, the active sample and the slider from a session.
@@ -614,6 +627,7 @@ impl GlassrayApp {
         for event in events {
             self.on_event(event);
         }
+        self.poll_what_if();
         let mut outcomes = Vec::new();
         self.jobs.tasks.retain_mut(|t| match t.take() {
             Some(Ok(o)) => {
@@ -694,6 +708,7 @@ impl GlassrayApp {
                 }
             }
             Outcome::Exported(message) => self.view.status = message,
+            Outcome::Planted(planted) => self.on_planted(planted),
             Outcome::SessionRead(read) => self.on_session_read(*read),
             Outcome::HeatMap {
                 generation,

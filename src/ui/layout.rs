@@ -234,6 +234,15 @@ impl GlassrayApp {
         if let Some(marks) = side.inner {
             areas.set(tour::Area::Marks, marks);
         }
+        let status = super::model::ModelStatus {
+            building: self.what_if_progress(),
+            analysing: self.is_analysing(),
+            sample: self
+                .workspace
+                .what_if()
+                .and_then(|i| self.workspace.samples.get(i)),
+        };
+        self.panels.model.ui(ui.ctx(), &status, actions);
         self.panels.tour.show(ui.ctx(), &self.panels.areas);
     }
 

@@ -96,6 +96,14 @@ impl Menu {
                     "zoom {:.0} % (Ctrl + / Ctrl − / Ctrl 0)",
                     zoom * 100.0
                 ));
+                if ui
+                    .button("Model (what-if)…")
+                    .on_hover_text("A synthetic sample whose planted structure you choose")
+                    .clicked()
+                {
+                    ui.close();
+                    actions.push(Action::OpenModel);
+                }
             });
             ui.menu_button("Help", |ui| {
                 if ui.button("Explanations…").clicked() {

@@ -18,7 +18,9 @@ mod help;
 mod history;
 mod layout;
 mod menu;
+mod model;
 mod pattern;
+mod planted;
 mod problems;
 mod realspace;
 mod save_plot;
@@ -26,6 +28,7 @@ mod sidebar;
 pub mod state;
 mod tour;
 mod versus;
+mod whatif;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -128,6 +131,7 @@ struct Panels {
     real: realspace::RealSpacePanel,
     versus: versus::VersusPanel,
     tour: tour::Tour,
+    model: model::ModelWindow,
     /// Where the tour's areas were drawn in the last frame.
     areas: tour::Areas,
 }
@@ -230,9 +234,24 @@ impl GlassrayApp {
     pub fn is_analysing(&self) -> bool {
         self.jobs.worker.as_ref().is_some_and(|w| w.is_busy())
     }
-    /// Whether anything at all is in flight (load, analysis, writing files).
+    /// The parameters the Model window holds (checked: every value valid).
+    pub fn model_params(&self) -> &crate::engine::whatif::WhatIfParams {
+        &self.panels.model.params
+    }
+    /// Whether the Model window's what-if sample is being generated.
+    pub fn is_building_model(&self) -> bool {
+        self.jobs.what_if.is_some()
+    }
+    /// Whether the versus-T panels draw what was planted in model samples.
+    pub fn show_planted(&self) -> bool {
+        self.settings.show_planted
+    }
+    /// Whether anything at all is in flight (load, analysis, model, writing files).
     pub fn is_busy(&self) -> bool {
-        self.is_loading() || self.is_analysing() || !self.jobs.tasks.is_empty()
+        self.is_loading()
+            || self.is_analysing()
+            || self.is_building_model()
+            || !self.jobs.tasks.is_empty()
     }
 
     /// The fit the fit panel shows at the slider: the preview refit while a parameter change

@@ -283,7 +283,11 @@ impl RealSpacePanel {
         if self.fit.as_ref().is_none_or(|c| c.key != key) {
             self.fit = Some(FitCache::new(rs, fit, window, key));
         }
-        self.fit_plot(ui, settings, height, actions);
+        let planted = sample.filter(|_| settings.show_planted).and_then(|s| {
+            let t = s.series().patterns.get(ws.cursor)?.kelvin()?;
+            s.planted()?.state_near(t)
+        });
+        self.fit_plot(ui, settings, height, planted.as_ref(), actions);
         let (left, right) = (ui.max_rect().min.x, ui.max_rect().max.x);
         let bottom = ui.min_rect().max.y;
         self.drawn = Some([
@@ -304,6 +308,7 @@ impl RealSpacePanel {
         ui: &mut egui::Ui,
         settings: &Settings,
         height: f32,
+        planted: Option<&crate::engine::whatif::PlantedModes>,
         actions: &mut Vec<Action>,
     ) {
         let Some(cache) = &self.fit else { return };
@@ -369,6 +374,9 @@ impl RealSpacePanel {
         response.response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Image, true, "Connection-mode fit plot")
         });
+        if let Some(modes) = planted {
+            super::planted::paint_modes(ui, &response.transform, modes, fit_params.window);
+        }
         let data = || save_plot::plot_csv("r", &curves);
         let what = self.caption.clone();
         save_plot::context_menu(

@@ -52,6 +52,13 @@ fn sample_list(ui: &mut egui::Ui, ws: &Workspace, loading: bool, actions: &mut V
             }
         });
     }
+    if ui
+        .button("Open the what-if model...")
+        .on_hover_text("View > Model (what-if): a synthetic sample whose structure you choose")
+        .clicked()
+    {
+        actions.push(Action::OpenModel);
+    }
     ui.separator();
     if let Some(s) = ws.active_sample() {
         let series = s.series();

@@ -14,6 +14,7 @@ use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::transitions::Marks;
 use crate::engine::RepaintHook;
 use crate::engine::jobs::{LoadJob, Task};
+use crate::engine::whatif::{Planted, WhatIfJob};
 use crate::engine::worker::{AnalysisWorker, Preview};
 use crate::io::{Ignored, LoadError, SeriesLoad};
 use crate::model::{Diagnostic, HeatingSeries};
@@ -29,6 +30,8 @@ pub struct Settings {
     pub move_mode: bool,
     /// Where the session is saved on exit and read on start (None: not kept).
     pub autosave: Option<PathBuf>,
+    /// Draw what was planted in a model sample (demo or what-if) over its analysis.
+    pub show_planted: bool,
 }
 
 /// A plot image being taken: the window area to keep and where it goes.
@@ -97,6 +100,10 @@ pub struct Sample {
     pub(super) fresh: Vec<Option<ModeFit>>,
     /// Bumped whenever the analysis or the fresh fits change, so plot caches know to rebuild.
     pub(super) revision: u64,
+    /// What was planted in the sample, when it is a model (demo or what-if); None for files.
+    pub(super) planted: Option<Arc<Planted>>,
+    /// The sample is the Model window's what-if sample.
+    pub(super) what_if: bool,
 }
 
 impl Sample {
@@ -124,7 +131,19 @@ impl Sample {
             analysis: None,
             fresh: Vec::new(),
             revision: 0,
+            planted: None,
+            what_if: false,
         }
+    }
+
+    /// What was planted in the sample, when it is a model (demo or what-if).
+    pub fn planted(&self) -> Option<&Arc<Planted>> {
+        self.planted.as_ref()
+    }
+
+    /// Whether the sample is the Model window's what-if sample.
+    pub fn is_what_if(&self) -> bool {
+        self.what_if
     }
 
     pub fn series(&self) -> &HeatingSeries {
@@ -200,6 +219,16 @@ impl Workspace {
         self.samples.get(self.active)
     }
 
+    /// Index of the what-if sample, if there is one.
+    pub(super) fn what_if(&self) -> Option<usize> {
+        self.samples.iter().position(|s| s.what_if)
+    }
+
+    /// Whether any sample knows what was planted in it.
+    pub(super) fn any_planted(&self) -> bool {
+        self.samples.iter().any(|s| s.planted.is_some())
+    }
+
     /// Patterns in the active sample.
     pub fn pattern_count(&self) -> usize {
         self.active_sample().map_or(0, |s| s.series.len())
@@ -249,6 +278,8 @@ pub enum Outcome {
     SessionRead(Box<SessionRead>),
     /// An export finished (the message for the status line).
     Exported(String),
+    /// What was planted in the demo samples, by sample name.
+    Planted(Vec<(String, Arc<Planted>)>),
     /// The ΔS(Q, T) heat map pixels of a sample of a workspace generation.
     HeatMap {
         generation: u64,
@@ -268,6 +299,8 @@ pub struct Jobs {
     /// A session save is being written; saves queue behind it so the newest lands last.
     pub(super) saving: bool,
     pub(super) next_save: Option<(Session, PathBuf, bool)>,
+    /// The what-if series being generated (dropping it stops the work).
+    pub(super) what_if: Option<WhatIfJob>,
     pub(super) repaint: RepaintHook,
 }
 
@@ -280,6 +313,7 @@ impl Jobs {
             tasks: Vec::new(),
             saving: false,
             next_save: None,
+            what_if: None,
             repaint,
         }
     }

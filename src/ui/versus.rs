@@ -278,6 +278,7 @@ impl VersusPanel {
             return;
         }
         key(ui, &shown);
+        planted_toggle(ui, ws, settings, actions);
         let marks = marks_of(ws);
         let dsc: Vec<(&str, f64)> = ws
             .active_sample()
@@ -341,6 +342,13 @@ impl VersusPanel {
                 decorations(plot_ui, cursor_t, &marks, &dsc);
             });
             mark_labels(ui, &response.transform, &marks, &dsc);
+            if let (true, Some(p)) = (settings.show_planted, active.and_then(|s| s.planted())) {
+                match panel {
+                    Panel::Fractions => super::planted::paint_fractions(ui, &response.transform, p),
+                    Panel::Moment => super::planted::paint_transitions(ui, &response.transform, p),
+                    _ => {}
+                }
+            }
             let data = || super::save_plot::plot_csv(x_label, &curves);
             let name = format!("{} versus T", panel.y_label());
             let extras = || super::save_plot::Extras {
@@ -566,6 +574,27 @@ fn key(ui: &mut egui::Ui, shown: &[(usize, &Sample)]) {
         ui.weak("| r6 faint |");
         ui.colored_label(egui::Color32::WHITE, "rings: at bound");
     });
+}
+
+/// "Show planted", when a sample knows what was planted in it (the demo's, the what-if).
+fn planted_toggle(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    settings: &Settings,
+    actions: &mut Vec<Action>,
+) {
+    if !ws.any_planted() {
+        return;
+    }
+    let mut on = settings.show_planted;
+    ui.checkbox(&mut on, "Show planted").on_hover_text(
+        "What the model planted in the active sample, over what the analysis found: fractions \
+         dash-dot, T_r/T_g/T_x as triangles on the FSDP moment panel, the four modes dashed on \
+         the fit plot. Only model samples (the demo's, the what-if) have it.",
+    );
+    if on != settings.show_planted {
+        actions.push(Action::SetShowPlanted(on));
+    }
 }
 
 /// The active sample's transitions in use, and whether each was set by the user.

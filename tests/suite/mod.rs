@@ -13,6 +13,8 @@ mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
 mod uncertainty;
+#[cfg(feature = "gui")]
+mod whatif;
 
 use std::path::{Path, PathBuf};
 
