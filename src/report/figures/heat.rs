@@ -160,7 +160,8 @@ pub(super) fn colour_bar_diverging(
     };
     let mut b = ChartBuilder::on(bar)
         .margin_left((4.2 * FONT_PX * scale) as i32)
-        .margin_right((8.0 * scale) as i32)
+        // Room for half the widest end label ("+0.100") right of the bar.
+        .margin_right((2.5 * FONT_PX * scale) as i32)
         .x_label_area_size((2.4 * FONT_PX * scale) as i32)
         .build_cartesian_2d(-range..range, 0.0..1.0)
         .map_err(draw_err("a colour bar"))?;

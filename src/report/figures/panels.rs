@@ -105,7 +105,7 @@ pub(super) fn fig3(
             };
             c.draw_series(std::iter::once(Text::new(
                 tag,
-                (x.1 - 0.3 * (x.1 - x.0), off + 1.1),
+                (x.1 - 0.3 * (x.1 - x.0), off + 0.95),
                 font(0.75 * ctx.scale),
             )))
             .map_err(draw_err("fig3"))?;
