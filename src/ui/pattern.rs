@@ -517,18 +517,7 @@ impl PatternPanel {
             })
             .unwrap_or_default();
         let data = || plot_csv(x_name, &curves);
-        // The figure shows what the plot does: the FSDP window and the transform's Q range.
-        let extras = || match reciprocal {
-            true => save_plot::Extras {
-                marks: limits
-                    .iter()
-                    .filter_map(|&(name, set, auto)| Some((name.to_owned(), set.or(auto)?)))
-                    .collect(),
-                bands: vec![("FSDP window".to_owned(), fa, fb)],
-                heat: None,
-            },
-            false => save_plot::Extras::default(),
-        };
+        let extras = || pattern_extras(reciprocal, &limits, (fa, fb));
         save_plot::context_menu_with(&response.response, quantity, &what, data, extras, actions);
         if !(move_mode && reciprocal) {
             return;
@@ -569,6 +558,26 @@ fn compact_legend() -> Legend {
     Legend::default()
         .text_style(egui::TextStyle::Small)
         .background_alpha(0.5)
+}
+
+/// What an exported S(Q) figure shows besides the curves, as the plot does: the FSDP window
+/// and the transform's Q range (none for a real-space quantity).
+fn pattern_extras(
+    reciprocal: bool,
+    limits: &[(&str, Option<f64>, Option<f64>)],
+    fsdp: (f64, f64),
+) -> save_plot::Extras {
+    if !reciprocal {
+        return save_plot::Extras::default();
+    }
+    save_plot::Extras {
+        marks: limits
+            .iter()
+            .filter_map(|&(name, set, auto)| Some((name.to_owned(), set.or(auto)?)))
+            .collect(),
+        bands: vec![("FSDP window".to_owned(), fsdp.0, fsdp.1)],
+        heat: None,
+    }
 }
 
 /// The heat map's values for an exported figure: ΔS of every pattern on the reference's grid,
