@@ -8,9 +8,10 @@ use glassray::analysis::reduce::{NormalisationMode, ReduceSettings, ScaleMode};
 use glassray::analysis::reduction::wavelength_from_energy;
 use glassray::analysis::transform::LowQ;
 use glassray::engine::reduce::{
-    Background, ReductionRecord, SeriesReduction, read_background, reduce_series,
+    BACKGROUND_IGNORED, Background, ReductionRecord, SeriesReduction, read_background,
+    reduce_series,
 };
-use glassray::io::{ReadOptions, SeriesLoad};
+use glassray::io::{MIXED_FOLDER_NOTE, ReadOptions, SeriesLoad};
 use glassray::model::Quantity;
 use glassray::model::composition::Composition;
 
@@ -181,12 +182,13 @@ pub enum ReduceStep {
 }
 
 /// Reduces the I(Q) patterns of every load (when a reduction is configured); with none, a
-/// series of I(Q) patterns gets the reason it cannot be analysed.
+/// series of I(Q) patterns gets the reason it cannot be analysed. A series that held only the
+/// background file (split off a folder by its name) is left out.
 pub fn reduce_loads(
-    loads: &mut [SeriesLoad],
+    loads: &mut Vec<SeriesLoad>,
     reduction: Option<&ReductionConfig>,
 ) -> Vec<ReduceStep> {
-    loads
+    let steps: Vec<ReduceStep> = loads
         .iter_mut()
         .map(|load| {
             let intensities = load
@@ -209,5 +211,39 @@ pub fn reduce_loads(
                 }
             }
         })
+        .collect();
+    let only_background = |l: &SeriesLoad| {
+        l.series.is_empty()
+            && l.failed.is_empty()
+            && l.ignored
+                .iter()
+                .any(|i| i.reason.starts_with(BACKGROUND_IGNORED))
+    };
+    let keep: Vec<bool> = loads.iter().map(|l| !only_background(l)).collect();
+    let dropped: Vec<String> = loads
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| !**k)
+        .map(|(l, _)| l.origin.clone())
+        .collect();
+    let mut k = keep.iter();
+    loads.retain(|_| k.next().copied().unwrap_or(true));
+    // A folder split only because it holds the background file is one series again.
+    for origin in dropped {
+        let same: Vec<usize> = (0..loads.len())
+            .filter(|&i| loads[i].origin == origin)
+            .collect();
+        if let [only] = same[..] {
+            let notes = &mut loads[only].series.notes;
+            notes.retain(|n| !n.starts_with(MIXED_FOLDER_NOTE));
+            notes.push(
+                "the background file (--background) was taken out of the folder's patterns".into(),
+            );
+        }
+    }
+    steps
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(s, k)| k.then_some(s))
         .collect()
 }

@@ -6,7 +6,9 @@
 //! pattern (σ propagated, its ρ0 written as a `rho0` header entry so the transform uses it, a
 //! note saying how it was reduced); a pattern that cannot be reduced leaves the series and is
 //! listed as a skipped file with the reason, and the rest goes on. Patterns that already hold
-//! S(Q), F(Q) or S(Q) − 1 are not touched.
+//! S(Q), F(Q) or S(Q) − 1 are not touched; the background file, when it sits among the inputs,
+//! is taken out of the series (listed as ignored). With a Q range, I(Q) patterns are cut to it
+//! first.
 
 use std::path::{Path, PathBuf};
 
@@ -118,7 +120,7 @@ impl ReductionRecord {
             ScaleMode::Fixed(b) => (format!("{b}"), "given".to_string()),
             ScaleMode::Auto => (
                 "auto".into(),
-                "per pattern, the b in [0, min I/I_bkg] minimising the mean of [G(r) + 4 pi rho0 r]^2 \
+                "per pattern, the b in [0, min I/I_bkg over the upper half of the Q range] minimising the mean of [G(r) + 4 pi rho0 r]^2 \
                  below 0.8 x the first peak of G(r) (golden-section search)"
                     .into(),
             ),
@@ -206,6 +208,9 @@ pub fn reduce_series(
     background: Option<&Background>,
     settings: &ReduceSettings,
 ) -> SeriesReduction {
+    if let Some(b) = background {
+        drop_background(load, &b.path);
+    }
     if settings.q_range != (None, None) {
         for p in &mut load.series.patterns {
             if p.quantity == Quantity::Intensity && p.x_unit == XUnit::QInvAngstrom {
@@ -252,6 +257,24 @@ pub fn reduce_series(
         }
     }
     apply(load, outcomes, settings)
+}
+
+/// How an ignored background file is listed.
+pub const BACKGROUND_IGNORED: &str = "the background file (--background)";
+
+/// Takes the background file out of the series (it sits in the input folder, say), listing it
+/// as ignored.
+fn drop_background(load: &mut SeriesLoad, background: &Path) {
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let target = real(background);
+    let before = load.series.patterns.len();
+    load.series.patterns.retain(|p| real(&p.source) != target);
+    if load.series.patterns.len() < before {
+        load.ignored.push(crate::io::Ignored {
+            path: background.to_path_buf(),
+            reason: format!("{BACKGROUND_IGNORED}, not a pattern"),
+        });
+    }
 }
 
 /// Keeps the points of `p` in [lo, hi].

@@ -466,3 +466,36 @@ fn measured_intensities_reduce_to_structure_factors_about_one_at_high_q() {
         assert!(rms < 0.15, "{formula}: rms {rms}");
     }
 }
+
+#[test]
+fn a_folder_holding_its_background_file_is_analysed_as_one_series() {
+    let folder = shared("amorpheus-Ce-metallic-glass");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let run = glassray(&[
+        "analyze",
+        s(&folder),
+        "--composition",
+        "Ce70Al10Ni10Cu10",
+        "--background",
+        s(&folder.join("background.xy")),
+        "--out",
+        s(&out),
+    ]);
+    let stdout = text(&run.stdout);
+    println!("{stdout}");
+    assert_eq!(run.status.code(), Some(0), "{stdout}{}", text(&run.stderr));
+    assert!(stdout.contains("refined per pattern"), "{stdout}");
+    let m = metrics(&out);
+    assert_eq!(m.1.len(), 1, "only Cerium.dat is a pattern");
+    let b = column(&m, "background_scale")[0];
+    let q1 = column(&m, "fsdp_first_moment")[0];
+    println!("Ce glass: background scale {b:.4} (Amorpheus: 0.927), FSDP first moment {q1:.4}");
+    assert!((0.85..=0.95).contains(&b), "{b}");
+    assert!(q1.is_finite());
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(
+        summary.contains("was taken out of the folder's patterns"),
+        "{summary}"
+    );
+}
