@@ -347,4 +347,62 @@ mod settings {
         assert!((golden_min(|x| (x - 0.3).powi(2), 0.0, 1.0, 1e-9).0 - 0.3).abs() < 1e-6);
         assert_eq!(golden_min(|x| -x, 0.0, 1.0, 1e-9).0, 1.0);
     }
+
+    #[test]
+    fn polarised_intensities_and_the_high_q_normalisation_come_back() {
+        use glassray::analysis::reduction::{polarisation_factor, wavelength_from_energy};
+        let (q, plain, bkg, settings) = planted(0.85);
+        let lambda = wavelength_from_energy(105.7);
+        // The same glass through a polarising geometry: I = P·SCALE·eu + b·I_bkg·P (the
+        // background scattered by the same geometry).
+        let polarised: Vec<f64> = plain
+            .iter()
+            .zip(&q)
+            .map(|(i, &x)| i * polarisation_factor(x, lambda).expect("P"))
+            .collect();
+        let bkg_p: Vec<f64> = bkg
+            .iter()
+            .zip(&q)
+            .map(|(b, &x)| b * polarisation_factor(x, lambda).expect("P"))
+            .collect();
+        let with_p = ReduceSettings {
+            polarisation_wavelength: Some(lambda),
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let plan = ReducePlan::new(&q, &with_p).expect("plan");
+        let r = reduce_pattern(&plan, &with_p, &polarised, None, Some(&bkg_p)).expect("reduce");
+        let s = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let worst = r
+            .reduction
+            .s
+            .iter()
+            .zip(&s)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        println!(
+            "polarised, Krogh-Moe: α·scale − 1 = {:+.2e}, largest |ΔS| {worst:.4}",
+            r.reduction.alpha * SCALE - 1.0
+        );
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
+        assert!(worst < 0.05, "{worst}");
+        let high = ReduceSettings {
+            normalisation: NormalisationMode::HighQ,
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let plan = ReducePlan::new(&q, &high).expect("plan");
+        let r = reduce_pattern(&plan, &high, &plain, None, Some(&bkg)).expect("reduce");
+        println!(
+            "high-Q: α·scale − 1 = {:+.2e}",
+            r.reduction.alpha * SCALE - 1.0
+        );
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.01);
+        // With high-Q normalisation a refined ρ0 is the low-r slope itself.
+        let refined = ReduceSettings { rho0: None, ..high };
+        let r = reduce_pattern(&plan, &refined, &plain, None, Some(&bkg)).expect("reduce");
+        let planted = settings.rho0.expect("ρ0");
+        println!("high-Q, refined ρ0 = {} (planted {planted})", r.rho0);
+        assert!((r.rho0 / planted - 1.0).abs() < 0.03, "{}", r.rho0);
+    }
 }
