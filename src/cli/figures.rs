@@ -97,6 +97,11 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
             super::reduction::ReduceStep::NoComposition(reason) => Some(reason),
             _ => report.fatal.as_ref(),
         };
+        if let super::reduction::ReduceStep::Done(done) = step {
+            for message in &done.messages {
+                printer.line(format!("{name}: {message}"));
+            }
+        }
         if let Some(reason) = fatal {
             warn(format!("{name}: not drawn: {reason}"));
             clean = false;
