@@ -413,6 +413,46 @@ pub fn golden_min(f: impl Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> (f64, f
         )
 }
 
+/// The arrays as long as Q and finite, b finite.
+fn check_arrays(
+    q: &[f64],
+    intensity: &[f64],
+    sigma: Option<&[f64]>,
+    background: Option<&[f64]>,
+    b: f64,
+) -> Result<(), ReductionError> {
+    let arrays = [
+        ("the intensity", Some(intensity)),
+        ("σ of the intensity", sigma),
+        ("the background", background),
+    ];
+    for (what, values) in arrays {
+        let Some(values) = values else { continue };
+        if values.len() != q.len() {
+            return Err(ReductionError::LengthMismatch {
+                what,
+                expected: q.len(),
+                found: values.len(),
+            });
+        }
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(ReductionError::NotFinite {
+                what,
+                index,
+                q: q[index],
+            });
+        }
+    }
+    if !b.is_finite() {
+        return Err(ReductionError::BadParameter {
+            name: "background scale",
+            value: b,
+            rule: "must be finite",
+        });
+    }
+    Ok(())
+}
+
 /// Reduces one pattern on `plan`'s grid: b and ρ0 as the settings say (chosen when not given),
 /// then [`sq_from_iq`]. `background` is already on the grid.
 pub fn reduce_pattern(
@@ -427,19 +467,9 @@ pub fn reduce_pattern(
         ScaleMode::Fixed(b) => b,
         ScaleMode::Auto => 0.0,
     };
-    // The input rules (lengths, NaN, Q order, b) first: a reduction with α = 1.
-    sq_from_iq(&ReductionInput {
-        sigma,
-        background,
-        background_scale: b_fixed,
-        wavelength: settings.polarisation_wavelength,
-        ..ReductionInput::new(
-            q,
-            intensity,
-            &settings.composition,
-            Normalisation::Given { alpha: 1.0 },
-        )
-    })?;
+    // The input rules of `sq_from_iq` (lengths, NaN, b) before any search; Q was checked by
+    // the plan.
+    check_arrays(q, intensity, sigma, background, b_fixed)?;
     let one = OnePattern {
         plan,
         settings,
