@@ -13,7 +13,7 @@
 //! - ρ0 not given, high-Q normalisation: S(Q) does not depend on ρ0, so ρ0 is the low-r slope
 //!   ([`rho0_from_low_r`], the least-squares line through the origin below r_c).
 //! - ρ0 not given, Krogh-Moe–Norman: α depends on ρ0, so ρ0 minimises χ²(b, ρ0) over
-//!   [[`RHO0_RANGE`]] (golden-section search, to 10⁻⁶ Å⁻³).
+//!   the range [`RHO0_RANGE`] (golden-section search, to 10⁻⁶ Å⁻³).
 //! - b = `auto`: b minimises χ²(b, ρ0(b)) over 0 ≤ b ≤ b_max = min I/I_bkg over the upper half
 //!   of the Q range (the largest b that leaves a positive intensity where the sample scatters
 //!   most strongly relative to the background), by golden-section search to 10⁻⁴ b_max. The search is
