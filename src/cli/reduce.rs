@@ -1,4 +1,5 @@
-//! `glassray reduce`: raw I(Q) → S(Q) and F(Q) files, one pair per pattern, written into a
+//! `glassray reduce`: raw I(Q) → S(Q) and F(Q) files, one pair per pattern (`OUT/<stem>.sq`,
+//! `OUT/fq/<stem>.fq`, so that `glassray analyze OUT` reads one S(Q) series), written into a
 //! folder staged beside `--out` and swapped in whole (as `analyze` does), so a failed run
 //! leaves the previous set. Exit codes as `analyze`: 0 when every pattern was reduced and
 //! written, 1 when a file was skipped or could not be reduced, or nothing could be written,
@@ -20,7 +21,7 @@ use glassray::report::reduced::{Reduced, reduced_file, reduced_name};
 use glassray::report::series_folders;
 
 /// Whether `dir` may be replaced whole: missing, or holding only `.sq`/`.fq` files (and
-/// folders of them) that an earlier run wrote.
+/// folders of them, two deep: `<sample>/fq/`) that an earlier run wrote.
 fn check_replaceable(dir: &Path, depth: usize) -> Result<(), UsageError> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return if dir.exists() && !dir.is_dir() {
@@ -36,7 +37,7 @@ fn check_replaceable(dir: &Path, depth: usize) -> Result<(), UsageError> {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = if path.is_dir() {
-            depth == 0 && check_replaceable(&path, 1).is_ok()
+            depth < 2 && check_replaceable(&path, depth + 1).is_ok()
         } else {
             name.ends_with(".sq") || name.ends_with(".fq")
         };
@@ -204,11 +205,13 @@ fn write_series(
         .zip(&done.patterns)
         .filter_map(|(p, r)| r.as_ref().map(|r| (p, r)))
         .collect();
-    for kind in [Reduced::Sq, Reduced::Fq] {
+    // F(Q) beside, in `fq/`, so that the folder itself is one S(Q) series to analyse.
+    std::fs::create_dir_all(dir.join("fq"))?;
+    for (kind, into) in [(Reduced::Sq, dir.clone()), (Reduced::Fq, dir.join("fq"))] {
         let names = unique_names(reduced.iter().map(|(p, _)| reduced_name(p, kind)));
         for ((p, r), name) in reduced.iter().zip(names) {
             let text = reduced_file(series, p, r, &reduction.record, kind);
-            std::fs::write(dir.join(name), text)?;
+            std::fs::write(into.join(name), text)?;
         }
     }
     Ok(reduced.len())

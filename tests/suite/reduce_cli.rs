@@ -279,14 +279,30 @@ fn reduce_writes_sq_and_fq_files_that_read_back_as_structure_factors() {
                 .fold(0.0, f64::max);
         // The Krogh-Moe scale is exact to the truncation of the sum rule at Qmax (≈ 0.3 %).
         assert!(worst < 0.02, "{t} K: largest |ΔS| {worst}");
-        let fq = read_file(&out.join(format!("ac_{k:03}.fq")), &ReadOptions::default())
-            .expect("read .fq");
+        let fq = read_file(
+            &out.join("fq").join(format!("ac_{k:03}.fq")),
+            &ReadOptions::default(),
+        )
+        .expect("read .fq");
         let f = &fq.patterns[0];
         assert_eq!(f.quantity, Quantity::ReducedStructureFunction);
         for ((x, fv), sv) in f.x.iter().zip(&f.y).zip(&p.y) {
             assert!((fv - x * (sv - 1.0)).abs() < 1e-9);
         }
     }
+    // The folder is one S(Q) series that analyze reads as it is (temperatures and ρ0 from the
+    // headers).
+    let analysed = dir.path().join("analysed");
+    let run = glassray(&["analyze", s(&out), "--out", s(&analysed)]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    let m = metrics(&analysed);
+    assert_eq!(column(&m, "T_K"), TEMPERATURES);
     // A second run replaces the folder whole; a folder with someone else's file is refused.
     std::fs::write(out.join("notes.txt"), "mine").expect("write");
     let again = glassray(&[
