@@ -10,6 +10,7 @@ pub mod lobes;
 pub mod metric;
 pub mod params;
 pub mod quality;
+pub mod reduce;
 pub mod reduction;
 pub mod rng;
 pub mod series;

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::config::{AnalyzeConfig, check_out_against_inputs};
+use super::reduction::{ReduceStep, reduce_loads};
 use super::{AnalyzeArgs, Printer, UsageError, warn};
 use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
@@ -25,10 +26,16 @@ use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, 
 /// is a usage error), then loads the inputs, or the embedded demo when there are none.
 pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, UsageError> {
     // The temperature log is an input too: outputs must never replace it or become it.
+    let background = config
+        .reduction
+        .as_ref()
+        .and_then(|r| r.background.as_ref())
+        .map(|b| b.path.clone());
     let inputs: Vec<_> = config
         .paths
         .iter()
         .chain(&config.load.temperature_log)
+        .chain(&background)
         .cloned()
         .collect();
     check_out_against_inputs(&config.out, &inputs)?;
@@ -45,7 +52,8 @@ pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, U
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let config = args.config()?;
-    let loads = checked_loads(&config)?;
+    let mut loads = checked_loads(&config)?;
+    let steps = reduce_loads(&mut loads, config.reduction.as_ref());
     let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
     let (folders, renamed) = series_folders(&samples);
     let mut printer = Printer::new();
@@ -55,8 +63,15 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let mut outcome = Outcome::default();
     match StagedRun::new(&config.out) {
         Ok(staged) => {
-            for (load, folder) in loads.iter().zip(&folders) {
-                analyze_one(&config, load, (&staged, folder), &mut printer, &mut outcome);
+            for ((load, folder), step) in loads.iter().zip(&folders).zip(&steps) {
+                let series = (load, step);
+                analyze_one(
+                    &config,
+                    series,
+                    (&staged, folder),
+                    &mut printer,
+                    &mut outcome,
+                );
             }
             install(staged, &config.out, &mut printer, &mut outcome);
         }
@@ -118,7 +133,7 @@ impl Default for Outcome {
 /// Analyses one series, writes its folder and prints what happened.
 fn analyze_one(
     config: &AnalyzeConfig,
-    load: &SeriesLoad,
+    (load, step): (&SeriesLoad, &ReduceStep),
     (staged, folder): (&StagedRun, &Path),
     printer: &mut Printer,
     outcome: &mut Outcome,
@@ -134,11 +149,25 @@ fn analyze_one(
     } else {
         series.sample.as_str()
     };
-    if let Some(reason) = &report.fatal {
+    let fatal = match step {
+        ReduceStep::NoComposition(reason) => Some(reason),
+        _ => report.fatal.as_ref(),
+    };
+    if let Some(reason) = fatal {
+        outcome.clean = false;
         warn(format!("{name}: not analysed: {reason}"));
         print_load(printer, &report, config.verbose);
         return;
     }
+    let reduction = match (step, &config.reduction) {
+        (ReduceStep::Done(done), Some(r)) => {
+            for message in &done.messages {
+                printer.line(format!("{name}: {message}"));
+            }
+            Some((&r.record, done))
+        }
+        _ => None,
+    };
     // Marks are temperatures: on a series without any, they would be read as pattern indices.
     let on_index = series.axis == TemperatureAxis::Index;
     let ignored_marks = on_index && config.marks.overrides.iter().any(Option::is_some);
@@ -160,7 +189,7 @@ fn analyze_one(
     } else {
         config.out.join(folder)
     };
-    let notes = match staged.write(folder, &outputs) {
+    let notes = match staged.write_with(folder, &outputs, reduction) {
         Ok(notes) => notes,
         Err(e) => {
             warn(format!("error: {e}"));

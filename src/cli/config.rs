@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::reduction::ReductionConfig;
 use super::{AnalyzeArgs, LoadArgs, UsageError};
 use glassray::analysis::fit::default_seeds;
 use glassray::analysis::params::{AnalysisParams, MAX_R_POINTS};
@@ -30,6 +31,8 @@ pub struct AnalyzeConfig {
     pub marks: Marks,
     pub out: PathBuf,
     pub verbose: bool,
+    /// How I(Q) patterns are reduced to S(Q); None without `--composition`.
+    pub reduction: Option<ReductionConfig>,
 }
 
 fn usage<T>(message: String) -> Result<T, UsageError> {
@@ -137,9 +140,25 @@ fn check_ramp(r: &Ramp) -> Result<(), UsageError> {
 impl AnalyzeArgs {
     /// Every option of `analyze`, validated.
     pub fn config(&self) -> Result<AnalyzeConfig, UsageError> {
-        let load = self.load.options()?;
+        let mut load = self.load.options()?;
         let mut params = AnalysisParams::default();
         self.transform_params(&mut params)?;
+        // `--energy` is a wavelength for 2θ files too.
+        if load.read.wavelength.is_none() {
+            load.read.wavelength = self.reduce.energy_wavelength()?;
+        }
+        let reduction = self.reduce.config(
+            self.rho0,
+            self.load.wavelength,
+            &load.read,
+            (
+                params.transform.low_q,
+                (params.transform.q_min, params.transform.q_max),
+            ),
+        )?;
+        if let Some(rho0) = reduction.as_ref().and_then(|r| r.settings.rho0) {
+            params.transform.rho0 = Some(rho0);
+        }
         self.fit_params(&mut params)?;
         if let Some(l) = self.smoothing
             && !(l > 0.0 && l.is_finite())
@@ -172,6 +191,7 @@ impl AnalyzeArgs {
             marks: self.marks()?,
             out,
             verbose: self.verbose,
+            reduction,
         })
     }
 

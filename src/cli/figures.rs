@@ -77,11 +77,12 @@ fn options(args: &FiguresArgs) -> Result<(Vec<Format>, FigureOptions), UsageErro
 pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
     let config = args.analysis.config()?;
     let (formats, opts) = options(args)?;
-    let loads = super::analyze::checked_loads(&config)?;
+    let mut loads = super::analyze::checked_loads(&config)?;
+    let steps = super::reduction::reduce_loads(&mut loads, config.reduction.as_ref());
     let mut printer = Printer::new();
     let mut clean = true;
     let mut analysed: Vec<(&SeriesLoad, SeriesAnalysis)> = Vec::new();
-    for load in &loads {
+    for (load, step) in loads.iter().zip(&steps) {
         let report = LoadReport::of(load);
         clean &= report.is_clean();
         for f in &load.failed {
@@ -92,7 +93,16 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
         } else {
             load.series.sample.as_str()
         };
-        if let Some(reason) = &report.fatal {
+        let fatal = match step {
+            super::reduction::ReduceStep::NoComposition(reason) => Some(reason),
+            _ => report.fatal.as_ref(),
+        };
+        if let super::reduction::ReduceStep::Done(done) = step {
+            for message in &done.messages {
+                printer.line(format!("{name}: {message}"));
+            }
+        }
+        if let Some(reason) = fatal {
             warn(format!("{name}: not drawn: {reason}"));
             clean = false;
             continue;

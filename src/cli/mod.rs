@@ -9,6 +9,8 @@ pub mod config;
 mod demo;
 mod figures;
 mod inspect;
+mod reduce;
+pub mod reduction;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -40,7 +42,9 @@ Examples:
   glassray analyze --out results             analyse the embedded demo (AC, CR, HPT)
   glassray analyze data/run42/ --lorch --out results
   glassray demo --out demo-data              write the synthetic AC, CR and HPT series as files
-  glassray figures data/run42/ --out figs    the study's Figs. 3–6 and the heat map (SVG, PDF, PNG)";
+  glassray figures data/run42/ --out figs    the study's Figs. 3–6 and the heat map (SVG, PDF, PNG)
+  glassray analyze raw/ --composition Zr52.5Cu17.9Ni14.6Al10Ti5 --background empty.xy --out results
+  glassray reduce raw/ --composition Mg2SiO4 --background bkg.xy --out sq   I(Q) → .sq/.fq files";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -59,6 +63,41 @@ pub enum Command {
     /// side, as SVG, PDF and PNG (300 dpi), each with the CSV of what it plots. Takes every
     /// option of `analyze`; with no PATH, the embedded demo.
     Figures(Box<FiguresArgs>),
+    /// Reduce raw intensities I(Q) to S(Q) and F(Q) = Q[S(Q) − 1]: one `.sq` and one `.fq`
+    /// file per pattern (PDFgetX3-style, the settings in the header), which every command
+    /// reads back as S(Q).
+    Reduce(Box<ReduceCommandArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ReduceCommandArgs {
+    /// I(Q) pattern files and/or folders (each folder is one series).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
+    /// Number density ρ0 (atoms/Å³; default: from --density, else refined per pattern from
+    /// the low-r slope of G(r)).
+    #[arg(long, value_name = "RHO", allow_hyphen_values = true)]
+    pub rho0: Option<f64>,
+    /// How S(Q) continues below the first point in the sum rule and the low-r G(r): hold
+    /// (default), linear or none.
+    #[arg(long = "low-q", value_name = "MODE")]
+    pub low_q: Option<String>,
+    /// Lowest Q reduced (1/Å; default: the first point).
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
+    pub qmin: Option<f64>,
+    /// Highest Q reduced (1/Å; default: the last point).
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
+    pub qmax: Option<f64>,
+    /// Output folder (replaced whole; one folder per series when there are several).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also list every load problem and note.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +125,8 @@ pub struct AnalyzeArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub reduce: ReduceArgs,
     /// Lowest Q used in the transform (1/Å; default: the first point).
     #[arg(long, value_name = "Q", allow_hyphen_values = true)]
     pub qmin: Option<f64>,
@@ -150,6 +191,49 @@ pub struct AnalyzeArgs {
     pub verbose: bool,
 }
 
+/// How raw intensities I(Q) are reduced to S(Q) (`analyze`, `figures`, `reduce`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReduceArgs {
+    /// Chemical formula of the sample in atoms (Zr52.5Cu17.9Ni14.6Al10Ti5, Mg2SiO4): with I(Q)
+    /// input, the patterns are reduced to S(Q) (Faber–Ziman, Waasmaier–Kirfel form factors,
+    /// Compton).
+    #[arg(long, value_name = "FORMULA")]
+    pub composition: Option<String>,
+    /// Mass density (g/cm³), converted to ρ0 with the composition's mean atomic mass; without
+    /// it or --rho0, ρ0 is refined per pattern from the low-r slope of G(r).
+    #[arg(
+        long,
+        value_name = "G_CM3",
+        allow_hyphen_values = true,
+        conflicts_with = "rho0"
+    )]
+    pub density: Option<f64>,
+    /// Photon energy (keV), instead of --wavelength: λ = 12.398/E.
+    #[arg(
+        long,
+        value_name = "KEV",
+        allow_hyphen_values = true,
+        conflicts_with = "wavelength"
+    )]
+    pub energy: Option<f64>,
+    /// Measured background (empty cell, air) to subtract, interpolated onto each pattern's Q
+    /// grid; read like the patterns.
+    #[arg(long, value_name = "FILE")]
+    pub background: Option<PathBuf>,
+    /// Factor on the background: a number, or `auto` (the default: per pattern, the scale that
+    /// makes G(r) follow −4πρ0 r best below its first peak).
+    #[arg(long, value_name = "X|auto", allow_hyphen_values = true)]
+    pub background_scale: Option<String>,
+    /// How intensities are put on the scale of electrons per atom: `krogh-moe` (the sum rule,
+    /// default) or `high-q` (S → 1 over the last quarter of the Q range).
+    #[arg(long, value_name = "MODE")]
+    pub normalisation: Option<String>,
+    /// Divide by the polarisation factor (1 + cos² 2θ)/2, for data not corrected by the
+    /// integration software; needs --wavelength or --energy.
+    #[arg(long)]
+    pub polarisation: bool,
+}
+
 /// Options shared by every command that reads patterns.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LoadArgs {
@@ -174,7 +258,7 @@ pub struct LoadArgs {
     /// Force the quantity: sq, fq, s-1, iq, gr (reduced G(r)), g(r), rdf.
     #[arg(long, value_name = "QUANTITY")]
     pub quantity: Option<String>,
-    /// Wavelength in Å for 2θ data (overrides the file header).
+    /// Wavelength in Å for 2θ data (overrides the file header) and for --polarisation.
     #[arg(long, value_name = "ANGSTROM", allow_hyphen_values = true)]
     pub wavelength: Option<f64>,
 }
@@ -274,6 +358,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Analyze(args) => analyze::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Figures(args) => figures::run(&args),
+        Command::Reduce(args) => reduce::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod analyzer;
 pub mod jobs;
 pub mod load;
 pub mod pipeline;
+pub mod reduce;
 pub mod whatif;
 pub mod worker;
 pub mod write;

@@ -9,6 +9,7 @@ use crate::analysis::fit::ModeFit;
 use crate::analysis::metric::Metric;
 use crate::analysis::series::{PatternAnalysis, SeriesAnalysis};
 use crate::analysis::systematics::Systematic;
+use crate::engine::reduce::PatternReduction;
 use crate::model::{HeatingSeries, Pattern};
 
 /// The required columns of `metrics.csv`, in order; more follow them.
@@ -135,6 +136,17 @@ fn trailing_columns(a: &SeriesAnalysis, i: usize, pa: &PatternAnalysis, cols: &m
 /// The bytes of `metrics.csv` for an analysed series (an error only for rows of different
 /// lengths, which the shared column list rules out).
 pub fn metrics_csv(series: &HeatingSeries, a: &SeriesAnalysis) -> Result<Vec<u8>, csv::Error> {
+    metrics_csv_with(series, a, None)
+}
+
+/// [`metrics_csv`] with, for a series reduced from I(Q), three more columns at the end: `rho0`
+/// (atoms/Å³), `background_scale` and `normalisation` (α, to electron units per atom), empty
+/// for a pattern that was not reduced. `reduced` is aligned with the series' patterns.
+pub fn metrics_csv_with(
+    series: &HeatingSeries,
+    a: &SeriesAnalysis,
+    reduced: Option<&[Option<PatternReduction>]>,
+) -> Result<Vec<u8>, csv::Error> {
     let mut header: Vec<String> = Vec::new();
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(series.len());
     for (i, (p, pa)) in series.patterns.iter().zip(&a.patterns).enumerate() {
@@ -146,6 +158,14 @@ pub fn metrics_csv(series: &HeatingSeries, a: &SeriesAnalysis) -> Result<Vec<u8>
             &mut cols,
         );
         trailing_columns(a, i, pa, &mut cols);
+        if let Some(reduced) = reduced {
+            let r = reduced.get(i).copied().flatten();
+            let value =
+                |f: fn(&PatternReduction) -> f64| r.as_ref().map_or(String::new(), |r| num(f(r)));
+            cols.push(("rho0".into(), value(|r| r.rho0)));
+            cols.push(("background_scale".into(), value(|r| r.background_scale)));
+            cols.push(("normalisation".into(), value(|r| r.alpha)));
+        }
         if header.is_empty() {
             header = cols.iter().map(|c| c.0.clone()).collect();
         }

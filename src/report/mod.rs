@@ -10,6 +10,7 @@ pub mod gr;
 pub mod load;
 pub mod metrics;
 pub mod outputs;
+pub mod reduced;
 pub mod summary;
 
 use std::path::PathBuf;

@@ -11,8 +11,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::load::LoadReport;
-use super::{ReportError, gr, metrics_csv, safe_name, summary};
+use super::metrics::metrics_csv_with;
+use super::{ReportError, gr, safe_name, summary};
 use crate::analysis::series::SeriesAnalysis;
+use crate::engine::reduce::{ReductionRecord, SeriesReduction};
 use crate::engine::write::StagedDir;
 use crate::model::HeatingSeries;
 
@@ -161,10 +163,22 @@ impl StagedRun {
         folder: &Path,
         outputs: &SeriesOutputs<'_>,
     ) -> Result<Vec<String>, ReportError> {
+        self.write_with(folder, outputs, None)
+    }
+
+    /// [`StagedRun::write`] for a series reduced from I(Q) (`reduction`: its settings and
+    /// results), or not.
+    pub fn write_with(
+        &self,
+        folder: &Path,
+        outputs: &SeriesOutputs<'_>,
+        reduction: Option<(&ReductionRecord, &SeriesReduction)>,
+    ) -> Result<Vec<String>, ReportError> {
         write_series_files(
             &self.staged.path().join(folder),
             &self.out.join(folder),
             outputs,
+            reduction,
         )
     }
 
@@ -193,6 +207,7 @@ fn write_series_files(
     root: &Path,
     shown_dir: &Path,
     out: &SeriesOutputs<'_>,
+    reduction: Option<(&ReductionRecord, &SeriesReduction)>,
 ) -> Result<Vec<String>, ReportError> {
     let dir = shown_dir;
     // Errors name the file where it will be, not the temporary folder.
@@ -202,16 +217,17 @@ fn write_series_files(
         path: dir.join("gr"),
         source,
     })?;
-    let csv = metrics_csv(series, a).map_err(|source| ReportError::Csv {
+    let reduced = reduction.map(|(_, r)| r.patterns.as_slice());
+    let csv = metrics_csv_with(series, a, reduced).map_err(|source| ReportError::Csv {
         path: dir.join("metrics.csv"),
         source,
     })?;
-    let json = summary::summary_json(series, out.skipped, out.load, a).map_err(|source| {
-        ReportError::Json {
+    let json = summary::summary_json_with(series, out.skipped, out.load, a, reduction).map_err(
+        |source| ReportError::Json {
             path: dir.join("summary.json"),
             source,
-        }
-    })?;
+        },
+    )?;
     let with_gr: Vec<_> = series
         .patterns
         .iter()

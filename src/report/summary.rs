@@ -14,6 +14,7 @@ use crate::analysis::params::ParamsWire;
 use crate::analysis::series::SeriesAnalysis;
 use crate::analysis::systematics::SYSTEMATIC_METHOD;
 use crate::analysis::transitions::{INTERVAL_MEANING, Transition, TransitionEstimate, Transitions};
+use crate::engine::reduce::{ReductionRecord, SeriesReduction};
 use crate::model::{HeatingSeries, TemperatureAxis};
 
 /// One transition's position: in K, or as a pattern index when the series has no temperature.
@@ -113,6 +114,19 @@ struct Summary<'a> {
     warnings: &'a [String],
     glassray_version: &'a str,
     load: &'a LoadReport,
+    /// Only for a series reduced from I(Q): every setting and what came of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reduction: Option<ReductionView<'a>>,
+}
+
+/// The `reduction` object of `summary.json`.
+#[derive(Serialize)]
+struct ReductionView<'a> {
+    #[serde(flatten)]
+    settings: &'a ReductionRecord,
+    patterns_reduced: usize,
+    patterns_not_reduced: usize,
+    messages: &'a [String],
 }
 
 /// What `summary.json` says about `frac_*_err`.
@@ -128,6 +142,17 @@ pub fn summary_json(
     skipped: &[String],
     load: &LoadReport,
     a: &SeriesAnalysis,
+) -> Result<String, serde_json::Error> {
+    summary_json_with(series, skipped, load, a, None)
+}
+
+/// [`summary_json`] of a series reduced from I(Q) (with `reduction`), or not.
+pub fn summary_json_with(
+    series: &HeatingSeries,
+    skipped: &[String],
+    load: &LoadReport,
+    a: &SeriesAnalysis,
+    reduction: Option<(&ReductionRecord, &SeriesReduction)>,
 ) -> Result<String, serde_json::Error> {
     use Transition::*;
     let t = &a.transitions;
@@ -171,6 +196,12 @@ pub fn summary_json(
         warnings: &a.warnings,
         glassray_version: env!("CARGO_PKG_VERSION"),
         load,
+        reduction: reduction.map(|(settings, done)| ReductionView {
+            settings,
+            patterns_reduced: done.reduced,
+            patterns_not_reduced: done.failed,
+            messages: &done.messages,
+        }),
     };
     serde_json::to_string_pretty(&summary)
 }

@@ -9,6 +9,7 @@ mod formats;
 mod house;
 mod readers;
 mod real_data;
+mod reduce_cli;
 mod reduction;
 #[cfg(feature = "gui")]
 mod ui;

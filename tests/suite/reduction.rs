@@ -239,3 +239,170 @@ fn rho0_comes_back_from_the_low_r_slope_of_g_of_r() {
     let rho0 = rho0_from_low_r(&r, &plan.reduced_pdf(&reduced.s), r_fit).expect("ρ0");
     assert!((rho0 / p.rho0 - 1.0).abs() < 0.01, "{rho0}");
 }
+
+mod settings {
+    //! One pattern's reduction with a run's settings ([`glassray::analysis::reduce`]): the
+    //! automatic background scale and the refined ρ0 on the demo's planted glass.
+
+    use glassray::analysis::reduce::{
+        NormalisationMode, ReducePlan, ReduceSettings, ScaleMode, background_on_grid, golden_min,
+        reduce_pattern,
+    };
+    use glassray::analysis::reduction::scattering_factors;
+    use glassray::analysis::transform::LowQ;
+    use glassray::demo::{COMPOSITION, SAMPLES, model_structure_factor, planted_state};
+    use glassray::model::composition::Composition;
+
+    const SCALE: f64 = 2345.6;
+
+    fn planted(b: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>, ReduceSettings) {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let s = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, &q).expect("factors");
+        let bkg: Vec<f64> = q
+            .iter()
+            .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+            .collect();
+        let i = (0..q.len())
+            .map(|k| {
+                let eu = f.square_of_mean[k] * (s[k] - 1.0) + f.mean_square[k] + f.compton[k];
+                SCALE * eu + b * bkg[k]
+            })
+            .collect();
+        let settings = ReduceSettings {
+            composition,
+            rho0: Some(planted_state(&SAMPLES[0], 300.0).rho0),
+            polarisation_wavelength: None,
+            scale: ScaleMode::Auto,
+            normalisation: NormalisationMode::KroghMoe,
+            below_qmin: LowQ::Hold,
+            q_range: (None, None),
+        };
+        (q, i, bkg, settings)
+    }
+
+    #[test]
+    fn the_low_r_misfit_is_least_at_the_planted_scale_and_auto_finds_it() {
+        let (q, i, bkg, settings) = planted(0.85);
+        let plan = ReducePlan::new(&q, &settings).expect("plan");
+        let at = |b: f64| {
+            let fixed = ReduceSettings {
+                scale: ScaleMode::Fixed(b),
+                ..settings.clone()
+            };
+            let r = reduce_pattern(&plan, &fixed, &i, None, Some(&bkg)).expect("reduce");
+            // BAM-11's first peak is at 2.75 Å.
+            assert!((2.0..2.4).contains(&r.r_cut), "{}", r.r_cut);
+            r.low_r_misfit
+        };
+        let best = at(0.85);
+        for b in [0.0, 0.5, 0.8, 0.9, 1.2] {
+            assert!(at(b) > best, "{b}");
+        }
+        let r = reduce_pattern(&plan, &settings, &i, None, Some(&bkg)).expect("reduce");
+        println!("auto: b = {} (planted 0.85)", r.background_scale);
+        assert!(
+            (r.background_scale - 0.85).abs() < 0.005,
+            "{}",
+            r.background_scale
+        );
+        assert!(!r.scale_at_bound);
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
+        // ρ0 refined with the planted scale: within 2 % of the planted one.
+        let refined = ReduceSettings {
+            rho0: None,
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let r = reduce_pattern(&plan, &refined, &i, None, Some(&bkg)).expect("reduce");
+        let planted = settings.rho0.expect("ρ0");
+        println!("refined ρ0 = {} (planted {planted})", r.rho0);
+        assert!(
+            (r.rho0 / planted - 1.0).abs() < 0.02,
+            "{} vs {planted}",
+            r.rho0
+        );
+        assert!(r.rho0_refined);
+    }
+
+    #[test]
+    fn odd_input_is_an_error_never_a_panic() {
+        let (q, i, bkg, settings) = planted(0.85);
+        let plan = ReducePlan::new(&q, &settings).expect("plan");
+        let mut nan = i.clone();
+        nan[7] = f64::NAN;
+        assert!(reduce_pattern(&plan, &settings, &nan, None, Some(&bkg)).is_err());
+        assert!(reduce_pattern(&plan, &settings, &i[..10], None, Some(&bkg)).is_err());
+        let zero = vec![0.0; q.len()];
+        assert!(reduce_pattern(&plan, &settings, &i, None, Some(&zero)).is_err());
+        assert!(reduce_pattern(&plan, &settings, &zero, None, Some(&bkg)).is_err());
+        assert!(ReducePlan::new(&[1.0, 0.5, 2.0], &settings).is_err());
+        assert!(ReducePlan::new(&[], &settings).is_err());
+        // The background must cover the pattern.
+        let e = background_on_grid(&[1.0, 2.0], &[1.0, 1.0], &[0.5, 1.5]).expect_err("outside");
+        assert!(e.to_string().contains("0.5–1.5"), "{e}");
+        let on = background_on_grid(&[0.0, 2.0], &[0.0, 4.0], &[0.5, 1.5]).expect("inside");
+        assert_eq!(on, [1.0, 3.0]);
+        assert!((golden_min(|x| (x - 0.3).powi(2), 0.0, 1.0, 1e-9).0 - 0.3).abs() < 1e-6);
+        assert_eq!(golden_min(|x| -x, 0.0, 1.0, 1e-9).0, 1.0);
+    }
+
+    #[test]
+    fn polarised_intensities_and_the_high_q_normalisation_come_back() {
+        use glassray::analysis::reduction::{polarisation_factor, wavelength_from_energy};
+        let (q, plain, bkg, settings) = planted(0.85);
+        let lambda = wavelength_from_energy(105.7);
+        // The same glass through a polarising geometry: I = P·SCALE·eu + b·I_bkg·P (the
+        // background scattered by the same geometry).
+        let polarised: Vec<f64> = plain
+            .iter()
+            .zip(&q)
+            .map(|(i, &x)| i * polarisation_factor(x, lambda).expect("P"))
+            .collect();
+        let bkg_p: Vec<f64> = bkg
+            .iter()
+            .zip(&q)
+            .map(|(b, &x)| b * polarisation_factor(x, lambda).expect("P"))
+            .collect();
+        let with_p = ReduceSettings {
+            polarisation_wavelength: Some(lambda),
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let plan = ReducePlan::new(&q, &with_p).expect("plan");
+        let r = reduce_pattern(&plan, &with_p, &polarised, None, Some(&bkg_p)).expect("reduce");
+        let s = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let worst = r
+            .reduction
+            .s
+            .iter()
+            .zip(&s)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        println!(
+            "polarised, Krogh-Moe: α·scale − 1 = {:+.2e}, largest |ΔS| {worst:.4}",
+            r.reduction.alpha * SCALE - 1.0
+        );
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
+        assert!(worst < 0.05, "{worst}");
+        let high = ReduceSettings {
+            normalisation: NormalisationMode::HighQ,
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let plan = ReducePlan::new(&q, &high).expect("plan");
+        let r = reduce_pattern(&plan, &high, &plain, None, Some(&bkg)).expect("reduce");
+        println!(
+            "high-Q: α·scale − 1 = {:+.2e}",
+            r.reduction.alpha * SCALE - 1.0
+        );
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.01);
+        // With high-Q normalisation a refined ρ0 is the low-r slope itself.
+        let refined = ReduceSettings { rho0: None, ..high };
+        let r = reduce_pattern(&plan, &refined, &plain, None, Some(&bkg)).expect("reduce");
+        let planted = settings.rho0.expect("ρ0");
+        println!("high-Q, refined ρ0 = {} (planted {planted})", r.rho0);
+        assert!((r.rho0 / planted - 1.0).abs() < 0.03, "{}", r.rho0);
+    }
+}
