@@ -333,11 +333,15 @@ pub(super) fn draw_mark<DB: DrawingBackend>(
         c.draw_series(LineSeries::new(pts, style)).map(|_| ())
     }
     .map_err(draw_err("a mark"))?;
-    c.draw_series(std::iter::once(Text::new(
-        name.to_owned(),
-        (t, y.1 - 0.02 * (y.1 - y.0)),
-        font(0.85 * scale).color(&GREY),
-    )))
+    // The name just right of its line, not on it.
+    c.draw_series(std::iter::once(
+        EmptyElement::at((t, y.1 - 0.02 * (y.1 - y.0)))
+            + Text::new(
+                name.to_owned(),
+                ((3.0 * scale) as i32, 0),
+                font(0.85 * scale).color(&GREY),
+            ),
+    ))
     .map_err(draw_err("a mark"))?;
     Ok(())
 }
