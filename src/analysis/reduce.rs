@@ -507,6 +507,8 @@ pub fn reduce_pattern(
         background,
         background_scale: b,
         wavelength: settings.polarisation_wavelength,
+        // The plan's factors: computing them is most of a pattern's cost.
+        factors: Some(&plan.factors),
         ..ReductionInput::new(q, intensity, &settings.composition, one.normalisation(rho0))
     })?;
     Ok(Reduced {

@@ -88,6 +88,9 @@ pub struct ReductionInput<'a> {
     /// X-ray wavelength (Å) for the polarisation correction; None: no correction.
     pub wavelength: Option<f64>,
     pub normalisation: Normalisation,
+    /// ⟨f²⟩, ⟨f⟩² and C already computed for `q` and `composition` (a series shares them);
+    /// None: computed here.
+    pub factors: Option<&'a ScatteringFactors>,
 }
 
 impl<'a> ReductionInput<'a> {
@@ -107,6 +110,7 @@ impl<'a> ReductionInput<'a> {
             composition,
             wavelength: None,
             normalisation,
+            factors: None,
         }
     }
 }
@@ -268,7 +272,16 @@ pub fn sq_from_iq(input: &ReductionInput) -> Result<Reduction, ReductionError> {
         Some(p) => subtracted.iter().zip(p).map(|(i, p)| i / p).collect(),
         None => subtracted.clone(),
     };
-    let factors = scattering_factors(input.composition, q)?;
+    let factors = match input.factors {
+        Some(f)
+            if [&f.mean_square, &f.square_of_mean, &f.compton]
+                .iter()
+                .all(|v| v.len() == q.len()) =>
+        {
+            f.clone()
+        }
+        _ => scattering_factors(input.composition, q)?,
+    };
     let alpha = match input.normalisation {
         Normalisation::Given { alpha } => alpha,
         Normalisation::KroghMoe { rho0, below_qmin } => {
@@ -583,6 +596,22 @@ mod tests {
                 .is_some_and(|p| p[0] < 1.0 && p[0] > 0.99)
         );
         assert!(r.sigma_s.is_none());
+        // Factors computed once for the grid give the same S(Q) bit for bit; factors for
+        // another grid are not used.
+        let f = scattering_factors(&comp, &q).expect("factors");
+        let shared = sq_from_iq(&ReductionInput {
+            factors: Some(&f),
+            ..input
+        })
+        .expect("reduce");
+        assert_eq!(shared.s, r.s);
+        let other = scattering_factors(&comp, &q[1..]).expect("factors");
+        let wrong = sq_from_iq(&ReductionInput {
+            factors: Some(&other),
+            ..input
+        })
+        .expect("reduce");
+        assert_eq!(wrong.s, r.s);
     }
 
     #[test]
