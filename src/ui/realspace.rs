@@ -379,11 +379,24 @@ impl RealSpacePanel {
         }
         let data = || save_plot::plot_csv("r", &curves);
         let what = self.caption.clone();
-        save_plot::context_menu(
+        // The figure shows the seeds ± tolerance shaded, as the plot does.
+        let extras = || save_plot::Extras {
+            bands: crate::analysis::fit::MODE_NAMES
+                .iter()
+                .zip(&fit_params.seeds)
+                .map(|(name, &seed)| {
+                    let tol = fit_params.tolerance;
+                    ((*name).to_owned(), seed - tol, seed + tol)
+                })
+                .collect(),
+            ..Default::default()
+        };
+        save_plot::context_menu_with(
             &response.response,
             "connection-mode fit",
             &what,
             data,
+            extras,
             actions,
         );
         if !move_mode {
