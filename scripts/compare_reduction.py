@@ -34,7 +34,10 @@ Variants, each changing ONE setting from the matched run, test the causes of dif
   ld-rebin0        LiquidDiffract as its GUI does: data rebinned on 0..Qmax (dx 0.02, filled with I(Qmin))
   numpy[T]         this script's own numpy reduction (trapezoid, same formula) with the tables T of each
                    program: it isolates the table effect from everything else
-ΔS is the difference to Glassray's matched S(Q) on a common grid (step 0.01 Å⁻¹), over Q > 1.5 Å⁻¹.
+ΔS is the difference to Glassray's matched S(Q) over Q > 1.5 Å⁻¹, at each run's own Q points, Glassray's
+S(Q) interpolated linearly onto them (Glassray's grid is the data's; interpolating a coarser run, e.g.
+LiquidDiffract's 0.02 Å⁻¹ rebinned grid, onto a finer grid instead would put linear-interpolation error
+at sharp peaks into ΔS: 0.026 at the 3.59 Å⁻¹ peak of Mg2SiO4).
 G(r) = (2/π) ∫ Q[S(Q)−1] M(Q) sin(Qr) dQ on the common grid (M = Lorch window, the same for all);
 the first three peaks (scipy find_peaks, prominence ≥ 5 % of max G, r > 1 Å) are listed.
 """
@@ -194,15 +197,45 @@ def run_glassure(q, i, ds, rho0, attenuation=0.0, source="brown_hubbell"):
     sample = SampleConfig(composition=dict(ds["composition"]))
     sample.atomic_density = rho0
     config = CalculationConfig(sample=sample)
-    config.transform.q_min = float(q[0])
-    config.transform.q_max = float(q[-1])
+    # Glassure's Pattern.limit keeps q_min < Q < q_max (both ends excluded): set the limits just
+    # outside the first and last points so that it reduces exactly the same points
+    config.transform.q_min = float(q[0]) - 1e-6
+    config.transform.q_max = float(q[-1]) + 1e-6
     config.transform.normalization = IntNormalization(attenuation_factor=attenuation,
                                                       incoherent_scattering=True)
     config.transform.scattering_factor_source = source
     res = calculate_pdf(DataConfig(data=Pattern(q, i)), config)
-    sq = res.sq
-    keep = sq.x >= q[0] - 1e-9  # drop Glassure's step extension to Q = 0
-    return np.asarray(sq.x)[keep], np.asarray(sq.y)[keep]
+    x, y = np.asarray(res.sq.x), np.asarray(res.sq.y)
+    # drop Glassure's step extension to Q = 0 (it can end on a point at Qmin itself, holding S(0))
+    x, y = x[-len(q):], y[-len(q):]
+    if not np.allclose(x, q):
+        raise RuntimeError("Glassure's S(Q) is not on the data's Q points")
+    return x, y
+
+
+# LiquidDiffract 1.2.5's resources/form_factors.npy has b1 = 2.31219 for neutral Ce (Z = 58);
+# International Tables Vol. C Table 6.1.1.4 (as in cctbx and other ITC copies) has 2.81219
+# (La 2.94817, Ce 2.81219, Pr 2.77393): a digit slip that makes f_Ce 2-6 % too large above 2 Å⁻¹.
+LD_CE_B1_SLIP, LD_CE_B1_ITC = 2.31219, 2.81219
+
+
+class ld_ce_fixed:
+    """Context: LiquidDiffract with the Ce b1 coefficient set to the ITC value (caches cleared)."""
+
+    def __enter__(self):
+        ld_core, _ = PEERS["liquiddiffract"]
+        self.core, self.orig = ld_core, ld_core.load_ff_data
+        data = np.array(self.orig(), dtype=float)
+        row = np.where((data[:, 0] == 0) & (data[:, 10] == 58))[0]
+        self.slip_found = bool(len(row) and abs(data[row[0], 2] - LD_CE_B1_SLIP) < 1e-9)
+        data[row, 2] = LD_CE_B1_ITC
+        ld_core.load_ff_data = lambda: data
+        ld_core.calc_atomic_ff.cache_clear()
+        return self
+
+    def __exit__(self, *exc):
+        self.core.load_ff_data = self.orig
+        self.core.calc_atomic_ff.cache_clear()
 
 
 def ld_comp(ds):
@@ -343,6 +376,10 @@ def main():
             runs["ld-rebin0"] = run_ld(q, i, ds, rho0, rebin0=True)
             runs["numpy[LD tables, simpson]"] = (q, numpy_reduction(q, i, rho0, ld_tables(ds, q), "simpson"))
             runs["numpy[LD tables, trapezoid]"] = (q, numpy_reduction(q, i, rho0, ld_tables(ds, q)))
+            if "Ce" in ds["composition"]:
+                with ld_ce_fixed() as fix:
+                    runs["ld-Ce-b1-ITC"] = run_ld(q, i, ds, rho0)
+                notes["ld_ce_b1_slip_found"] = fix.slip_found
             if ds["name"] == "Ga-liquid":
                 ref = data_dir / ds["folder"] / "reference_outputs" / "SQ_initial_Ga.npy"
                 if ref.exists():
@@ -352,7 +389,7 @@ def main():
                     runs["LD reference .npy"] = (rq, rs)
         lo = max(q[0], Q_CUT)
         grid = np.arange(np.ceil(q[0] / DQ) * DQ, q[-1] - 1e-9, DQ)
-        ref = on_grid(grid, *runs["glassray"])
+        gq_lo, gq_hi = runs["glassray"][0][0], runs["glassray"][0][-1]
         ds_res = dict(name=ds["name"], rho0=rho0, bkg_scale=ds["bkg_scale"], qmin=float(q[0]),
                       qmax=float(q[-1]), notes=notes, runs={})
         for name, (rq, rs) in runs.items():
@@ -360,7 +397,8 @@ def main():
             if len(rq) != len(rs):
                 raise RuntimeError(f"{name}: {len(rq)} Q vs {len(rs)} S")
             s = on_grid(grid, rq, rs)
-            st = stats(grid, s, ref)
+            inside = (rq >= gq_lo) & (rq <= gq_hi)
+            st = stats(rq[inside], rs[inside], np.interp(rq[inside], *runs["glassray"]))
             gm = np.isfinite(s)
             st["gr_peaks"] = gr_peaks(grid[gm], s[gm])
             ds_res["runs"][name] = st
