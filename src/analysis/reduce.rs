@@ -141,9 +141,9 @@ pub struct Reduced {
     pub background_scale: f64,
     /// An automatic b at an end of its range.
     pub scale_at_bound: bool,
-    /// r_c (Å), the end of the low-r line.
+    /// r_c (Å), the end of the low-r line (NaN when b and ρ0 were both given: no search).
     pub r_cut: f64,
-    /// χ² of the low-r line with the chosen b and ρ0 (Å⁻⁴).
+    /// χ² of the low-r line with the chosen b and ρ0 (Å⁻⁴; NaN when nothing was searched).
     pub low_r_misfit: f64,
 }
 
@@ -242,6 +242,29 @@ impl ReducePlan {
     /// The Q grid planned for.
     pub fn q(&self) -> &[f64] {
         &self.q
+    }
+
+    /// r_c and the low-r misfit of one pattern reduced with b and ρ0 (what the searches
+    /// minimise; [`reduce_pattern`] does not compute them when both are given).
+    pub fn low_r_misfit_at(
+        &self,
+        settings: &ReduceSettings,
+        intensity: &[f64],
+        background: Option<&[f64]>,
+        (b, rho0): (f64, f64),
+    ) -> Result<(f64, f64), ReduceError> {
+        check_arrays(&self.q, intensity, None, background, b)?;
+        let one = OnePattern {
+            plan: self,
+            settings: &ReduceSettings {
+                rho0: Some(rho0),
+                ..settings.clone()
+            },
+            intensity,
+            background,
+        };
+        let r_cut = one.r_cut(b)?;
+        Ok((r_cut, one.misfit(b, rho0, r_cut)))
     }
 }
 
@@ -492,6 +515,27 @@ pub fn reduce_pattern(
         (ScaleMode::Auto, None) => None,
         (ScaleMode::Fixed(_), _) => None,
     };
+    // With b and ρ0 both given nothing is searched: no low-r transform (and no first peak
+    // needed), r_c and the misfit are not defined (NaN).
+    if let (None, Some(rho0)) = (b_max, settings.rho0) {
+        let reduction = sq_from_iq(&ReductionInput {
+            sigma,
+            background,
+            background_scale: b_fixed,
+            wavelength: settings.polarisation_wavelength,
+            factors: Some(&plan.factors),
+            ..ReductionInput::new(q, intensity, &settings.composition, one.normalisation(rho0))
+        })?;
+        return Ok(Reduced {
+            reduction,
+            rho0,
+            rho0_refined: false,
+            background_scale: b_fixed,
+            scale_at_bound: false,
+            r_cut: f64::NAN,
+            low_r_misfit: f64::NAN,
+        });
+    }
     let b0 = b_max.map_or(b_fixed, |m| 0.5 * m);
     let r_cut = one.r_cut(b0)?;
     let (b, at_bound) = match b_max {

@@ -371,8 +371,13 @@ fn into_structure_factor(p: &mut Pattern, r: Reduced) {
     } else {
         "given"
     };
+    let line = if r.r_cut.is_finite() {
+        format!("; G(r) = −4πρ0 r fitted below r = {:.2} Å", r.r_cut)
+    } else {
+        String::new()
+    };
     p.notes.push(format!(
-        "reduced from I(Q): background scale {:.6}{}, α = {:.6e}, ρ0 = {:.5} atoms/Å³ ({source}; G(r) = −4πρ0 r fitted below r = {:.2} Å)",
+        "reduced from I(Q): background scale {:.6}{}, α = {:.6e}, ρ0 = {:.5} atoms/Å³ ({source}{line})",
         r.background_scale,
         if r.scale_at_bound {
             " (at the end of its range)"
@@ -381,7 +386,6 @@ fn into_structure_factor(p: &mut Pattern, r: Reduced) {
         },
         r.reduction.alpha,
         r.rho0,
-        r.r_cut
     ));
     p.metadata.insert(0, ("rho0".into(), format!("{}", r.rho0)));
     p.quantity = Quantity::StructureFactor;

@@ -84,7 +84,9 @@ pub fn reduced_file(
     }
     line("polarisation", &record.polarisation);
     line("lowq", &record.below_qmin);
-    line("rcut", &r.r_cut);
+    if r.r_cut.is_finite() {
+        line("rcut", &r.r_cut);
+    }
     // The section line is a bare `[DEFAULT]`, not a key.
     let text = s.replacen("[DEFAULT] = \n", "[DEFAULT]\n", 1);
     let mut s = text;

@@ -286,16 +286,24 @@ mod settings {
     fn the_low_r_misfit_is_least_at_the_planted_scale_and_auto_finds_it() {
         let (q, i, bkg, settings) = planted(0.85);
         let plan = ReducePlan::new(&q, &settings).expect("plan");
+        let rho0 = settings.rho0.expect("ρ0");
         let at = |b: f64| {
-            let fixed = ReduceSettings {
-                scale: ScaleMode::Fixed(b),
-                ..settings.clone()
-            };
-            let r = reduce_pattern(&plan, &fixed, &i, None, Some(&bkg)).expect("reduce");
+            let (r_cut, misfit) = plan
+                .low_r_misfit_at(&settings, &i, Some(&bkg), (b, rho0))
+                .expect("misfit");
             // BAM-11's first peak is at 2.75 Å.
-            assert!((2.0..2.4).contains(&r.r_cut), "{}", r.r_cut);
-            r.low_r_misfit
+            assert!((2.0..2.4).contains(&r_cut), "{r_cut}");
+            misfit
         };
+        // With b and ρ0 both given nothing is searched: no r_c, no misfit, and S(Q) as with
+        // the planted scale.
+        let fixed = ReduceSettings {
+            scale: ScaleMode::Fixed(0.85),
+            ..settings.clone()
+        };
+        let r = reduce_pattern(&plan, &fixed, &i, None, Some(&bkg)).expect("reduce");
+        assert!(r.r_cut.is_nan() && r.low_r_misfit.is_nan() && !r.rho0_refined);
+        assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
         let best = at(0.85);
         for b in [0.0, 0.5, 0.8, 0.9, 1.2] {
             assert!(at(b) > best, "{b}");
