@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use super::reduction::{
     MIN_POINTS, Normalisation, Reduction, ReductionError, ReductionInput, ScatteringFactors,
-    high_q_alpha, krogh_moe_alpha, polarisation_factor, rho0_from_low_r, scattering_factors,
+    high_q_alpha, krogh_moe_alpha, polarisation_on_grid, rho0_from_low_r, scattering_factors,
     sq_from_iq,
 };
 use super::transform::{LowQ, Modification, TransformError, TransformPath, TransformPlan, r_grid};
@@ -206,19 +206,7 @@ impl ReducePlan {
             }
         }
         let factors = scattering_factors(&settings.composition, q)?;
-        let polarisation = match settings.polarisation_wavelength {
-            Some(lambda) => Some(
-                q.iter()
-                    .map(|&v| {
-                        polarisation_factor(v, lambda).ok_or(ReductionError::BeyondWavelength {
-                            q: v,
-                            limit: 4.0 * std::f64::consts::PI / lambda,
-                        })
-                    })
-                    .collect::<Result<Vec<f64>, _>>()?,
-            ),
-            None => None,
-        };
+        let polarisation = polarisation_on_grid(q, settings.polarisation_wavelength)?;
         let plan = |m: Modification, r_max: f64| {
             TransformPlan::new(
                 q,

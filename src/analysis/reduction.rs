@@ -241,6 +241,26 @@ pub fn polarisation_factor(q: f64, wavelength: f64) -> Option<f64> {
     Some(0.5 * (1.0 + cos_2theta * cos_2theta))
 }
 
+/// The polarisation factor at every Q for `wavelength` (None: no correction); an error at the
+/// first Q beyond 4π/λ.
+pub fn polarisation_on_grid(
+    q: &[f64],
+    wavelength: Option<f64>,
+) -> Result<Option<Vec<f64>>, ReductionError> {
+    let Some(lambda) = wavelength else {
+        return Ok(None);
+    };
+    q.iter()
+        .map(|&qi| {
+            polarisation_factor(qi, lambda).ok_or(ReductionError::BeyondWavelength {
+                q: qi,
+                limit: 4.0 * std::f64::consts::PI / lambda,
+            })
+        })
+        .collect::<Result<Vec<f64>, _>>()
+        .map(Some)
+}
+
 /// S(Q) from I(Q): the whole reduction (see the module doc), every intermediate returned.
 pub fn sq_from_iq(input: &ReductionInput) -> Result<Reduction, ReductionError> {
     let q = input.q;
@@ -255,19 +275,7 @@ pub fn sq_from_iq(input: &ReductionInput) -> Result<Reduction, ReductionError> {
         .zip(&background)
         .map(|(i, b)| i - b)
         .collect();
-    let polarisation = match input.wavelength {
-        Some(lambda) => Some(
-            q.iter()
-                .map(|&qi| {
-                    polarisation_factor(qi, lambda).ok_or(ReductionError::BeyondWavelength {
-                        q: qi,
-                        limit: 4.0 * std::f64::consts::PI / lambda,
-                    })
-                })
-                .collect::<Result<Vec<f64>, _>>()?,
-        ),
-        None => None,
-    };
+    let polarisation = polarisation_on_grid(q, input.wavelength)?;
     let corrected: Vec<f64> = match &polarisation {
         Some(p) => subtracted.iter().zip(p).map(|(i, p)| i / p).collect(),
         None => subtracted.clone(),
