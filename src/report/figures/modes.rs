@@ -65,18 +65,30 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
     )
     .map_err(draw_err("fig6"))?;
     let rs: Vec<f64> = data.iter().map(|p| p.0).collect();
+    // A name's width and height in data units (about 0.3 Å of a 2.7 Å window at this size).
+    let (label_w, label_h) = (0.34 * (window.1 - window.0) / 2.7, 0.08 * (y.1 - y.0));
+    let mut placed: Vec<(f64, f64)> = Vec::new();
     for m in 0..4 {
         let pts: Vec<(f64, f64)> = rs.iter().map(|&r| (r, fit.component(m, r))).collect();
-        // Each mode named at its peak, in its colour (no key to cover the data).
+        // Each mode named at its peak, in its colour (no key to cover the data); a name that
+        // would cover one already placed (the 2- and 3-atom peaks lie 0.3 Å apart) goes a line up.
         let centre = fit.centres[m];
         if centre.is_finite() && fit.amplitudes[m] > 0.0 && centre > window.0 && centre < window.1 {
             let short = MODE_NAMES[m].split(' ').next().unwrap_or(MODE_NAMES[m]);
+            let mut at = (
+                centre - 0.12 * (window.1 - window.0) / 2.7,
+                fit.amplitudes[m] + 0.04 * (y.1 - y.0),
+            );
+            while placed
+                .iter()
+                .any(|p| (p.0 - at.0).abs() < label_w && (p.1 - at.1).abs() < label_h)
+            {
+                at.1 += label_h;
+            }
+            placed.push(at);
             c.draw_series(std::iter::once(Text::new(
                 short.to_owned(),
-                (
-                    centre - 0.12 * (window.1 - window.0) / 2.7,
-                    fit.amplitudes[m] + 0.04 * (y.1 - y.0),
-                ),
+                at,
                 font(0.7 * ctx.scale).color(&MODE_COLOURS[m]),
             )))
             .map_err(draw_err("fig6"))?;
