@@ -50,13 +50,12 @@ fn bench_reduce(c: &mut Criterion) {
         intensity: bkg,
     };
     let settings = ReduceSettings {
-        composition,
         rho0: Some(0.0545),
         polarisation_wavelength: Some(0.1173),
         scale: ScaleMode::Fixed(0.85),
         normalisation: NormalisationMode::KroghMoe,
         below_qmin: LowQ::Hold,
-        q_range: (None, None),
+        ..ReduceSettings::new(composition)
     };
     let cases = [
         ("given_150x1250", settings.clone()),

@@ -98,6 +98,25 @@ pub struct ReduceSettings {
     pub q_range: (Option<f64>, Option<f64>),
 }
 
+impl ReduceSettings {
+    /// The defaults a first run uses for `composition`: ρ0 refined per pattern, no
+    /// polarisation correction, no background (b = 0), the Krogh-Moe sum rule, S held at
+    /// S(Qmin) below the first point, the whole Q range. Change fields with struct update
+    /// syntax (`ReduceSettings { rho0: Some(0.06), ..ReduceSettings::new(c) }`) so that fields
+    /// added later keep their defaults.
+    pub fn new(composition: Composition) -> Self {
+        ReduceSettings {
+            composition,
+            rho0: None,
+            polarisation_wavelength: None,
+            scale: ScaleMode::Fixed(0.0),
+            normalisation: NormalisationMode::KroghMoe,
+            below_qmin: LowQ::default(),
+            q_range: (None, None),
+        }
+    }
+}
+
 /// Why a pattern cannot be reduced.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReduceError {

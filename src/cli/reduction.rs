@@ -122,7 +122,6 @@ impl ReduceArgs {
             None => None,
         };
         let settings = ReduceSettings {
-            composition,
             rho0,
             polarisation_wavelength: if self.polarisation {
                 wavelength.as_ref().map(|w| w.0)
@@ -137,6 +136,7 @@ impl ReduceArgs {
             normalisation,
             below_qmin,
             q_range,
+            ..ReduceSettings::new(composition)
         };
         let record = ReductionRecord::of(
             formula,

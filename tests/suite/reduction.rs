@@ -271,13 +271,10 @@ mod settings {
             })
             .collect();
         let settings = ReduceSettings {
-            composition,
             rho0: Some(planted_state(&SAMPLES[0], 300.0).rho0),
-            polarisation_wavelength: None,
             scale: ScaleMode::Auto,
-            normalisation: NormalisationMode::KroghMoe,
             below_qmin: LowQ::Hold,
-            q_range: (None, None),
+            ..ReduceSettings::new(composition)
         };
         (q, i, bkg, settings)
     }
