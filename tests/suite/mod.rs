@@ -4,6 +4,7 @@ mod cli;
 mod cli_outputs;
 mod cli_usage;
 mod demo;
+mod demo_intensity;
 mod figures;
 mod formats;
 mod house;
