@@ -8,12 +8,16 @@ mod demo_intensity;
 mod figures;
 mod formats;
 mod house;
+#[cfg(feature = "gui")]
+mod kit;
 mod readers;
 mod real_data;
 mod reduce_cli;
 mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod ui_export;
 mod uncertainty;
 #[cfg(feature = "gui")]
 mod whatif;
