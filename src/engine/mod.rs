@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 
 pub use analyzer::Analyzer;
 pub use jobs::{LoadJob, Task};
-pub use load::{demo_all, load_inputs, load_inputs_with};
+pub use load::{demo_all, demo_intensity_all, load_inputs, load_inputs_with};
 pub use pipeline::{analyze, analyze_with_systematics};
 pub use worker::{AnalysisWorker, Event, Preview};
 

@@ -19,7 +19,7 @@ use crate::analysis::series::{
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic, q_range_variants};
 use crate::analysis::transform::{TransformError, TransformPlan};
-use crate::analysis::transitions::{Marks, Transition, transitions};
+use crate::analysis::transitions::{Marks, Transition, crystallization_in_use, transitions};
 use crate::model::{HeatingSeries, Pattern};
 
 /// Checked between temperatures: true stops the work.
@@ -241,6 +241,8 @@ pub fn finish(
     let mut patterns = patterns;
     flag_spikes(&mut patterns);
     let v = versus_t(series, &patterns);
+    // The splines follow the glass: they stop at the T_x in use (cheap to find first).
+    let t_x = crystallization_in_use(&v.t, &v.kept(1), &marks);
     let (transitions, curves) = rayon::join(
         || transitions(&v.t, &v.kept(0), &v.kept(1), &marks),
         || {
@@ -249,7 +251,7 @@ pub fn finish(
                 .into_par_iter()
                 .enumerate()
                 .map(|(k, (metric, values))| {
-                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing)
+                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing, t_x)
                 })
                 .collect()
         },
