@@ -35,12 +35,12 @@ fn bench_command(c: &mut Criterion) {
     let params = AnalysisParams::default();
     group.bench_function("load_and_analyse_in_process_150x1250", |b| {
         b.iter(|| {
-            let loads = load_inputs(&[input.clone()], &LoadOptions::default());
+            let loads = load_inputs(std::slice::from_ref(&input), &LoadOptions::default());
             let series = &loads[0].series;
             black_box(analyze_with_systematics(series, &params, &Marks::default()))
         })
     });
-    let loads = load_inputs(&[input.clone()], &LoadOptions::default());
+    let loads = load_inputs(std::slice::from_ref(&input), &LoadOptions::default());
     let loaded = &loads[0].series;
     group.bench_function("analyse_in_process_150x1250", |b| {
         b.iter(|| black_box(analyze_with_systematics(loaded, &params, &Marks::default())))
