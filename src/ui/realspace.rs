@@ -479,7 +479,21 @@ fn curve_plot(
         });
     let data = || save_plot::plot_csv("r", &curves);
     let title = if show_pair_g { "g(r)" } else { "G(r)" };
-    save_plot::context_menu(&response.response, title, what, data, actions);
+    response.response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Image, true, format!("{title} plot"))
+    });
+    // The exported figure shades the lobes named on screen (r1, r6) as bands.
+    let extras = || save_plot::Extras {
+        bands: c
+            .lobes
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.strong)
+            .filter_map(|(k, l)| Some((format!("r{}", k + 1), *l.r.first()?, *l.r.last()?)))
+            .collect(),
+        ..Default::default()
+    };
+    save_plot::context_menu_with(&response.response, title, what, data, extras, actions);
 }
 
 /// The fractions with errors, the RMSE, the centres and width, and the key to the lines.

@@ -38,7 +38,13 @@ const MAX_ERROR_BARS: usize = 200;
 /// One metric of one sample as plot points.
 #[derive(Default)]
 struct Curve {
+    /// Every point (the hover readout and the exported data).
     values: Vec<PlotPoint>,
+    /// The points of the glass, T ≤ T_x (all without a T_x): plot items, so the axes fit them.
+    glass: Vec<PlotPoint>,
+    /// The crystallised points, T > T_x: painted over the plot, so they never stretch its axes
+    /// (they would flatten the glass's trends to a line); seen where they fall in range.
+    beyond: Vec<PlotPoint>,
     smoothed: Vec<PlotPoint>,
 }
 
@@ -76,6 +82,13 @@ impl SampleCurves {
                 m => m.mode().map(|k| f.fractions[k]),
             }
         };
+        // The axes follow the glass, up to the detected T_x (in the axis's units: K, or the
+        // pattern index) — not a marked one, so that setting a mark never moves the axes.
+        let t_x = a
+            .transitions
+            .detected(Transition::Crystallization)
+            .map_or(f64::INFINITY, |e| e.kelvin);
+        let glassy = |p: &PlotPoint| p.x <= t_x;
         let curves = Metric::ALL
             .iter()
             .filter_map(|&m| {
@@ -85,10 +98,14 @@ impl SampleCurves {
                     .iter()
                     .enumerate()
                     .map(|(i, &v)| fresh(i, m).unwrap_or(v));
+                let values = point_list(t, values);
+                let (glass, beyond) = values.iter().partition(|p| glassy(p));
                 Some((
                     m,
                     Curve {
-                        values: point_list(t, values),
+                        values,
+                        glass,
+                        beyond,
                         smoothed: point_list(t, c.smoothed.iter().copied()),
                     },
                 ))
@@ -109,7 +126,7 @@ impl SampleCurves {
                         fit.fractions[m],
                         fit.fraction_errors[m],
                     );
-                    (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
+                    (t.is_finite() && t <= t_x && f.is_finite() && e.is_finite() && e > 0.0)
                         .then(|| fraction_bar(t, f, e))
                 })
                 .collect()
@@ -125,7 +142,7 @@ impl SampleCurves {
                     let sys = pa.systematic.as_ref()?;
                     let (t, f) = (t.get(k).copied().unwrap_or(f64::NAN), pa.fit.fractions[m]);
                     let e = sys.total(pa.fit.fraction_errors[m], m);
-                    (t.is_finite() && f.is_finite() && e.is_finite() && e > 0.0)
+                    (t.is_finite() && t <= t_x && f.is_finite() && e.is_finite() && e > 0.0)
                         .then(|| fraction_bar(t, f, e))
                 })
                 .collect()
@@ -158,6 +175,45 @@ impl SampleCurves {
             total_bars,
             at_bound,
         })
+    }
+}
+
+/// What one sample draws on a panel: (metric, name, colour, marker) per curve.
+fn panel_series(
+    panel: Panel,
+    i: usize,
+    s: &Sample,
+) -> Vec<(Metric, String, egui::Color32, MarkerShape)> {
+    let name = &s.series().sample;
+    let shape = SHAPES[i % SHAPES.len()];
+    match panel {
+        Panel::Moment => vec![(Metric::FsdpFirstMoment, name.clone(), s.colour, shape)],
+        Panel::Area => vec![(Metric::FsdpArea, name.clone(), s.colour, shape)],
+        Panel::Rmse => vec![(Metric::FitRmse, name.clone(), s.colour, shape)],
+        Panel::Lobes => vec![
+            (
+                Metric::R1Relative,
+                format!("{name} r1"),
+                s.colour,
+                MarkerShape::Circle,
+            ),
+            (
+                Metric::R6Relative,
+                format!("{name} r6"),
+                s.colour.gamma_multiply(0.6),
+                MarkerShape::Square,
+            ),
+        ],
+        Panel::Fractions => (0..4)
+            .map(|m| {
+                (
+                    Metric::FRACTIONS[m],
+                    format!("{name} {}", MODE_NAMES[m]),
+                    MODE_COLOURS[m],
+                    shape,
+                )
+            })
+            .collect(),
     }
 }
 
@@ -299,6 +355,13 @@ impl VersusPanel {
         };
         let height = ((ui.available_height() - 10.0) / Panel::ALL.len() as f32 - 6.0).max(90.0);
         let link = egui::Id::unique("versus_t_axis");
+        let t_range = shown
+            .iter()
+            .flat_map(|(_, s)| s.axis().iter().copied())
+            .filter(|t| t.is_finite())
+            .fold(None, |r: Option<(f64, f64)>, t| {
+                Some(r.map_or((t, t), |(a, b)| (a.min(t), b.max(t))))
+            });
         let cursor_t = ws.current_axis_value();
         let active = ws.active_sample();
         for panel in Panel::ALL {
@@ -320,27 +383,33 @@ impl VersusPanel {
                 }
                 Some(text)
             };
-            let response = dense_y_axis(
-                movable(Plot::new(panel.id()), settings.move_mode),
-                panel.axis_label(),
-            )
-            .label_formatter(formatter)
-            .id(panel.id())
-            .height(height)
-            // The same width for every panel's y axis, so one T is one x in all of them.
-            .y_axis_min_width(52.0)
-            // Tick labels as close as 36 px apart, so a narrow column still has them.
-            .custom_x_axes(vec![
-                egui_plot::AxisHints::new_x()
-                    .label(if panel == Panel::Rmse { x_label } else { "" })
-                    .label_spacing(36.0..=56.0),
-            ])
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
-            .show(ui, |plot_ui| {
-                self.draw(plot_ui, panel, &shown, ws.active);
-                decorations(plot_ui, cursor_t, &marks, &dsc);
-            });
+            let mut plot = movable(Plot::new(panel.id()), settings.move_mode);
+            // The whole T range of the shown samples, whatever is drawn where.
+            for t in t_range.iter().flat_map(|&(a, b)| [a, b]) {
+                plot = plot.include_x(t);
+            }
+            if let Some((lo, hi)) = self.glass_range(panel, &shown) {
+                plot = plot.default_y_bounds(lo, hi);
+            }
+            let response = dense_y_axis(plot, panel.axis_label())
+                .label_formatter(formatter)
+                .id(panel.id())
+                .height(height)
+                // The same width for every panel's y axis, so one T is one x in all of them.
+                .y_axis_min_width(68.0)
+                // Tick labels as close as 36 px apart, so a narrow column still has them.
+                .custom_x_axes(vec![
+                    egui_plot::AxisHints::new_x()
+                        .label(if panel == Panel::Rmse { x_label } else { "" })
+                        .label_spacing(36.0..=56.0),
+                ])
+                .link_axis(link, [true, false])
+                .link_cursor(link, [true, false])
+                .show(ui, |plot_ui| {
+                    self.draw(plot_ui, panel, &shown, ws.active);
+                    decorations(plot_ui, cursor_t, &marks, &dsc);
+                });
+            self.paint_beyond(ui, &response.transform, panel, &shown);
             mark_labels(ui, &response.transform, &marks, &dsc);
             if let (true, Some(p)) = (settings.show_planted, active.and_then(|s| s.planted())) {
                 match panel {
@@ -420,43 +489,12 @@ impl VersusPanel {
             let Some(Some(cache)) = self.samples.get(i) else {
                 continue;
             };
-            let name = &s.series().sample;
-            let shape = SHAPES[i % SHAPES.len()];
-            let series: Vec<(Metric, String, egui::Color32, MarkerShape)> = match panel {
-                Panel::Moment => vec![(Metric::FsdpFirstMoment, name.clone(), s.colour, shape)],
-                Panel::Area => vec![(Metric::FsdpArea, name.clone(), s.colour, shape)],
-                Panel::Rmse => vec![(Metric::FitRmse, name.clone(), s.colour, shape)],
-                Panel::Lobes => vec![
-                    (
-                        Metric::R1Relative,
-                        format!("{name} r1"),
-                        s.colour,
-                        MarkerShape::Circle,
-                    ),
-                    (
-                        Metric::R6Relative,
-                        format!("{name} r6"),
-                        s.colour.gamma_multiply(0.6),
-                        MarkerShape::Square,
-                    ),
-                ],
-                Panel::Fractions => (0..4)
-                    .map(|m| {
-                        (
-                            Metric::FRACTIONS[m],
-                            format!("{name} {}", MODE_NAMES[m]),
-                            MODE_COLOURS[m],
-                            shape,
-                        )
-                    })
-                    .collect(),
-            };
-            for (metric, label, colour, marker) in series {
+            for (metric, label, colour, marker) in panel_series(panel, i, s) {
                 let Some(c) = cache.curves.get(&metric) else {
                     continue;
                 };
                 plot_ui.points(
-                    Points::new(label.as_str(), PlotPoints::Borrowed(&c.values))
+                    Points::new(label.as_str(), PlotPoints::Borrowed(&c.glass))
                         .color(colour)
                         .shape(marker)
                         .radius(2.5),
@@ -496,6 +534,63 @@ impl VersusPanel {
                                 .color(colour.gamma_multiply(0.5))
                                 .width(1.0),
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The y range of a panel's glass points (T ≤ the detected T_x) of every shown sample, with
+    /// a 5 % margin each side; None for the fractions (always within 0–1) or with no points.
+    fn glass_range(&self, panel: Panel, shown: &[(usize, &Sample)]) -> Option<(f64, f64)> {
+        if panel == Panel::Fractions {
+            return None;
+        }
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &(i, s) in shown {
+            let Some(Some(cache)) = self.samples.get(i) else {
+                continue;
+            };
+            for (metric, ..) in panel_series(panel, i, s) {
+                for p in cache.curves.get(&metric).map_or(&[][..], |c| &c.glass) {
+                    lo = lo.min(p.y);
+                    hi = hi.max(p.y);
+                }
+            }
+        }
+        if !(lo.is_finite() && hi.is_finite()) {
+            return None;
+        }
+        let margin = if hi > lo {
+            0.05 * (hi - lo)
+        } else {
+            1e-3 * lo.abs().max(1.0)
+        };
+        Some((lo - margin, hi + margin))
+    }
+
+    /// The crystallised points (T > T_x) of one panel, painted where they fall inside it.
+    fn paint_beyond(
+        &self,
+        ui: &egui::Ui,
+        transform: &egui_plot::PlotTransform,
+        panel: Panel,
+        shown: &[(usize, &Sample)],
+    ) {
+        let frame = *transform.frame();
+        let painter = ui.painter_at(frame);
+        for &(i, s) in shown {
+            let Some(Some(cache)) = self.samples.get(i) else {
+                continue;
+            };
+            for (metric, _, colour, _) in panel_series(panel, i, s) {
+                let Some(c) = cache.curves.get(&metric) else {
+                    continue;
+                };
+                for p in &c.beyond {
+                    let at = transform.position_from_point(p);
+                    if frame.contains(at) {
+                        painter.circle_filled(at, 2.5, colour);
                     }
                 }
             }

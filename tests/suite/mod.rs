@@ -18,6 +18,8 @@ mod reduction;
 mod ui;
 #[cfg(feature = "gui")]
 mod ui_export;
+#[cfg(feature = "gui")]
+mod ui_versus;
 mod uncertainty;
 #[cfg(feature = "gui")]
 mod whatif;

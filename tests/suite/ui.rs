@@ -716,13 +716,24 @@ fn no_plot_moves_its_axes_unless_its_data_a_pan_or_a_reset_does() {
         .iter()
         .map(|&p| GlassrayApp::plot_frame(&h.ctx, p).expect("drawn"))
         .collect();
-    // The RMSE panel spans its values with a small margin (not 0–1 for values of 0.02).
+    // The RMSE panel spans the glass's values (up to the detected T_x) with a small margin (not
+    // 0–1 for values of 0.02, nor the crystallised fits' 0.07).
     let rmse: Vec<f64> = h
         .state()
         .samples()
         .iter()
-        .flat_map(|s| s.analysis().expect("analysed").patterns.iter())
-        .map(|p| p.fit.rmse)
+        .flat_map(|s| {
+            let a = s.analysis().expect("analysed");
+            let t_x = a
+                .transitions
+                .detected(Transition::Crystallization)
+                .map_or(f64::INFINITY, |e| e.kelvin);
+            a.patterns
+                .iter()
+                .zip(s.axis())
+                .filter(move |(_, t)| **t <= t_x)
+                .map(|(p, _)| p.fit.rmse)
+        })
         .filter(|v| v.is_finite())
         .collect();
     let (lo, hi) = rmse

@@ -115,3 +115,28 @@ fn cancel_in_the_save_window_writes_nothing() {
     assert!(!path.exists());
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
 }
+
+#[test]
+fn the_g_of_r_figure_shades_the_lobes_named_on_screen() {
+    let mut h = harness(Vec::new());
+    wait_for(&mut h, "the demo's analysis", settled);
+    let at = h
+        .get_by_role_and_label(Role::Image, "G(r) plot")
+        .rect()
+        .center();
+    right_click(&mut h, at);
+    h.get_by_label("Export figure (SVG, PDF, PNG)…").click();
+    h.run_steps(3);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("gr.svg");
+    type_path(&mut h, &path);
+    h.get_by_label("Save").click();
+    wait_for(&mut h, "the figure written", settled);
+    let svg = std::fs::read_to_string(&path).expect("svg");
+    parse_svg(&svg).expect("parses");
+    // Two shaded bands (the window colour) named r1 and r6.
+    assert_eq!(svg.matches("#E1E1E1").count(), 2, "two lobe bands");
+    for name in ["r1", "r6"] {
+        assert!(svg.contains(name), "{name}");
+    }
+}
