@@ -10,6 +10,8 @@ mod house;
 mod readers;
 mod real_data;
 mod reduce_cli;
+#[cfg(feature = "gui")]
+mod reduce_ui;
 mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
