@@ -1,7 +1,7 @@
 //! The I(Q) view of a raw sample, in place of the S(Q) column when chosen: the measured I(Q) at
 //! the slider's pattern, the scaled background b·I_bkg and what remains (I − b·I_bkg); the
-//! normalised intensity α(I − b·I_bkg)/P against the self scattering ⟨f²⟩ + C (electron units
-//! per atom), whose oscillation about it is S(Q) − 1 times ⟨f⟩²; and the ρ0 and b each pattern
+//! normalised intensity α(I − b·I_bkg)/P against the self scattering <f²> + C (electron units
+//! per atom), whose oscillation about it is S(Q) − 1 times <f>²; and the ρ0 and b each pattern
 //! was reduced with, versus T, values at an end of their search range marked.
 //!
 //! The shown pattern is reduced again on its own with its b and ρ0 from the series' reduction
@@ -195,6 +195,25 @@ impl VersusCurves {
     }
 }
 
+/// The values' range with a margin, never narrower than 2 % of their size (equal values, a
+/// fixed b or a given ρ0, would otherwise get an arbitrary span around them).
+fn padded_range(values: &[PlotPoint]) -> (f64, f64) {
+    let (lo, hi) = values
+        .iter()
+        .map(|p| p.y)
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if lo > hi {
+        return (0.0, 1.0);
+    }
+    let pad = (0.1 * (hi - lo))
+        .max(0.01 * lo.abs().max(hi.abs()))
+        .max(1e-6);
+    (lo - pad, hi + pad)
+}
+
 /// A plot with its accessible name (tests find it by that).
 fn named(response: &egui::Response, name: &str) {
     let name = name.to_string();
@@ -296,7 +315,7 @@ impl IntensityPanel {
         if !c.normalised.is_empty() {
             let curves: Vec<(&str, &[PlotPoint])> = vec![
                 ("α(I − b·I_bkg)/P", &c.normalised),
-                ("⟨f²⟩ + C", &c.self_scattering),
+                ("<f²> + C", &c.self_scattering),
             ];
             let response = Plot::new("iq_normalised_plot")
                 .id(PlotId::Normalised.id())
@@ -313,7 +332,7 @@ impl IntensityPanel {
                     );
                     plot_ui.line(
                         Line::new(
-                            "⟨f²⟩ + C (self + Compton)",
+                            "<f²> + C (self + Compton)",
                             PlotPoints::Borrowed(&c.self_scattering),
                         )
                         .color(BACKGROUND)
@@ -356,7 +375,10 @@ impl IntensityPanel {
         ];
         for (id, y_label, values, bound, name) in plots {
             let curves: Vec<(&str, &[PlotPoint])> = vec![(y_label, values)];
+            let (lo, hi) = padded_range(values);
             let response = super::controls::dense_y_axis(Plot::new(name), y_label)
+                .include_y(lo)
+                .include_y(hi)
                 .id(id.id())
                 .height(height * 0.8)
                 .y_axis_min_width(52.0)

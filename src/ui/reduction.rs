@@ -340,7 +340,7 @@ pub fn group(ui: &mut egui::Ui, i: usize, raw: &RawState, actions: &mut Vec<Acti
 }
 
 const COMPOSITION_HELP: &str = "The sample's formula, amounts in atoms (at.% or a stoichiometry), \
-     e.g. Zr52.5Cu17.9Ni14.6Al10Ti5 or SiO2: it sets the scattering factors ⟨f²⟩, ⟨f⟩² and the \
+     e.g. Zr52.5Cu17.9Ni14.6Al10Ti5 or SiO2: it sets the scattering factors <f²>, <f>² and the \
      Compton scattering.";
 
 fn density(ui: &mut egui::Ui, c: &mut ReductionChoice) {

@@ -137,8 +137,11 @@ fn a_raw_series_is_reduced_from_the_composition_typed_in_the_reduction_group() {
         assert_eq!(sample.series().patterns[0].quantity, Quantity::Intensity);
     }
     assert!(
-        h.query_by_label_contains("raw intensities: give the composition in the Reduction group")
-            .is_some(),
+        h.query_all_by_label_contains(
+            "raw intensities: give the composition in the Reduction group"
+        )
+        .next()
+        .is_some(),
         "the sample says what it needs"
     );
 
@@ -152,7 +155,10 @@ fn a_raw_series_is_reduced_from_the_composition_typed_in_the_reduction_group() {
         assert!(raw.is_reduced(), "{:?}", raw.error());
         assert!(sample.analysis().is_some(), "analysed after the reduction");
         assert!(
-            sample.analysis().expect("a").patterns[0].fsdp.first_moment.is_finite(),
+            sample.analysis().expect("a").patterns[0]
+                .fsdp
+                .first_moment
+                .is_finite(),
             "the FSDP of the reduced S(Q)"
         );
         worst_error(&h)
@@ -201,7 +207,10 @@ fn a_raw_series_is_reduced_from_the_composition_typed_in_the_reduction_group() {
     h.run_steps(2);
     let [_, _, y0, y1] =
         GlassrayApp::plot_bounds(&h.ctx, PlotId::BackgroundScale).expect("b panel drawn");
-    assert!(y0 <= 0.5 && y1 >= 0.5 && y1 < 0.85, "b panel shows {y0}–{y1}");
+    assert!(
+        y0 <= 0.5 && y1 >= 0.5 && y1 < 0.85,
+        "b panel shows {y0}–{y1}"
+    );
 }
 
 #[test]
@@ -213,7 +222,9 @@ fn an_unknown_element_is_an_error_in_the_group_and_the_i_q_plot_keeps_its_bounds
     type_into(&mut h, "Composition", "Zr52.5Xx10");
     wait_idle(&mut h);
     assert!(
-        h.query_by_label_contains("unknown element 'Xx'").is_some(),
+        h.query_all_by_label_contains("unknown element 'Xx'")
+            .next()
+            .is_some(),
         "the error names the element"
     );
     {
@@ -224,7 +235,8 @@ fn an_unknown_element_is_an_error_in_the_group_and_the_i_q_plot_keeps_its_bounds
     }
 
     // Corrected: reduced, with the background at a fixed scale.
-    h.get_by_role_and_label(Role::TextInput, "Composition").focus();
+    h.get_by_role_and_label(Role::TextInput, "Composition")
+        .focus();
     h.step();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.step();
@@ -240,7 +252,11 @@ fn an_unknown_element_is_an_error_in_the_group_and_the_i_q_plot_keeps_its_bounds
         assert!(raw.is_reduced(), "{:?}", raw.error());
         assert_eq!(raw.choice().composition, COMPOSITION);
     }
-    assert!(h.query_by_label_contains("unknown element").is_none());
+    assert!(
+        h.query_all_by_label_contains("unknown element")
+            .next()
+            .is_none()
+    );
     h.run_steps(3);
     let plots = [
         PlotId::Intensity,
@@ -263,6 +279,10 @@ fn an_unknown_element_is_an_error_in_the_group_and_the_i_q_plot_keeps_its_bounds
         let rect = GlassrayApp::plot_frame(&h.ctx, plots[k % plots.len()]).unwrap_or(frame);
         h.hover_at(rect.lerp_inside(egui::vec2(f, 1.0 - f)));
         h.step();
-        assert_eq!(bounds(&h), start, "frame {k}: bounds moved under the pointer");
+        assert_eq!(
+            bounds(&h),
+            start,
+            "frame {k}: bounds moved under the pointer"
+        );
     }
 }
