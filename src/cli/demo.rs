@@ -1,25 +1,70 @@
-//! `glassray demo --out DIR`: the embedded synthetic series written as files.
+//! `glassray demo --out DIR [--intensity]`: the embedded synthetic series written as files,
+//! as S(Q) or as the raw intensities I(Q) with an empty-cell background.
 
 use std::process::ExitCode;
 
+use rayon::prelude::*;
+
 use super::{DemoArgs, Printer, UsageError, warn};
-use glassray::demo::{DemoConfig, SAMPLES, demo_truth};
+use glassray::demo::intensity::{
+    BACKGROUND_SCALE, COUNTS_PER_ELECTRON, IntensityError, empty_cell, intensity_pattern,
+};
+use glassray::demo::{COMPOSITION, DemoConfig, SAMPLES, demo_pattern, demo_truth};
 use glassray::engine::demo_all;
-use glassray::report::demo_files::write_demo;
+use glassray::engine::write::write_atomic;
+use glassray::model::{HeatingSeries, Pattern, Quantity};
+use glassray::report::demo_files::{pattern_text, write_demo};
+
+/// The background file `--intensity` writes, in OUT.
+pub const EMPTY_CELL: &str = "empty-cell.xy";
 
 pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
     let config = DemoConfig::default();
-    let all = demo_all(&config);
+    let mut all = demo_all(&config);
     let truths: Vec<_> = SAMPLES.iter().map(|s| demo_truth(s, &config)).collect();
+    let mut printer = Printer::new();
+    if args.intensity {
+        match to_intensity(&mut all).map(|()| empty_cell_pattern(&config)) {
+            Ok(bkg) => {
+                let path = args.out.join(EMPTY_CELL);
+                let header = [
+                    ("sample".to_string(), "empty cell".to_string()),
+                    (
+                        "source".to_string(),
+                        "Glassray synthetic demo model (glassray::demo::intensity)".to_string(),
+                    ),
+                ];
+                let text = pattern_text(&bkg, &header);
+                let written = std::fs::create_dir_all(&args.out)
+                    .and_then(|()| write_atomic(&path, text.as_bytes()));
+                if let Err(e) = written {
+                    warn(format!("error: cannot write {}: {e}", path.display()));
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            Err(e) => {
+                warn(format!("error: {e}"));
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
     match write_demo(&args.out, &all, &truths) {
         Ok(count) => {
-            let mut printer = Printer::new();
             printer.line(format!(
                 "wrote {count} patterns of {} samples to {} (with each sample's truth.json: \
                  the fractions, centres, baseline, ρ0 and T_r/T_g/T_x the model planted)",
                 all.len(),
                 args.out.display()
             ));
+            if args.intensity {
+                let out = args.out.display();
+                printer.line(format!(
+                    "raw intensities I(Q) = {COUNTS_PER_ELECTRON} counts per electron unit × \
+                     (⟨f⟩²(S − 1) + ⟨f²⟩ + Compton) + {BACKGROUND_SCALE} × {out}/{EMPTY_CELL}; \
+                     reduce them with: glassray analyze {out}/AC --composition {COMPOSITION} \
+                     --background {out}/{EMPTY_CELL} --out results"
+                ));
+            }
             Ok(if printer.finish() {
                 ExitCode::SUCCESS
             } else {
@@ -31,4 +76,26 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Every pattern replaced by its raw-intensity twin.
+fn to_intensity(all: &mut [HeatingSeries]) -> Result<(), IntensityError> {
+    for series in all {
+        let raw: Result<Vec<Pattern>, IntensityError> =
+            series.patterns.par_iter().map(intensity_pattern).collect();
+        series.patterns = raw?;
+    }
+    Ok(())
+}
+
+/// The empty-cell background on the demo's Q grid, as a pattern.
+fn empty_cell_pattern(config: &DemoConfig) -> Pattern {
+    let mut p = demo_pattern(&SAMPLES[0], config, 0, config.t_start);
+    p.quantity = Quantity::Intensity;
+    p.y = empty_cell(&p.x);
+    p.dy = None;
+    p.temperature = None;
+    p.time_s = None;
+    p.metadata.clear();
+    p
 }

@@ -284,6 +284,11 @@ pub struct DemoArgs {
     /// Output folder; each sample goes to `OUT/<sample>/`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write raw intensities I(Q), as a beamline records them before any reduction, plus the
+    /// empty-cell background as `OUT/empty-cell.xy` (reduce them with `--composition` and
+    /// `--background`).
+    #[arg(long)]
+    pub intensity: bool,
 }
 
 /// A usage error: bad option values (exit code 2).

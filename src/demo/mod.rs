@@ -40,6 +40,7 @@
 //! Patterns run from 300 K to 750 K in 3 K steps at 20 K/min (9 s per pattern, 151 patterns) on
 //! Q = 0.50, 0.52, …, 25.48 Å⁻¹ (1,250 points), like an in-situ APS 11-ID-C ramp.
 
+pub mod intensity;
 pub mod planted;
 
 use crate::analysis::rng::SplitMix64;

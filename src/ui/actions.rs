@@ -72,6 +72,9 @@ pub enum Action {
         path: PathBuf,
         text: Arc<String>,
     },
+    /// A plot's save (data, figure or image) whose file the dialog did not give: the Save
+    /// window asks for the path.
+    AskPath(Box<Action>),
     /// Save the window area `rect` (a plot as drawn) as a PNG, from a screenshot.
     SavePlotImage {
         rect: eframe::egui::Rect,
@@ -230,6 +233,12 @@ impl GlassrayApp {
                 });
             }
             Action::Say(text) => self.view.status = text,
+            Action::AskPath(action) => {
+                self.view.status = "the file dialog gave no path (cancelled, or none on this \
+                                     desktop): type it in the Save plot window"
+                    .into();
+                self.view.asking = Some(super::save_plot::Asking::new(action));
+            }
             Action::SaveText { path, text } => {
                 self.view.status = format!("saving {}…", path.display());
                 self.jobs.spawn("saving a plot's data", move || {

@@ -137,6 +137,7 @@ impl GlassrayApp {
             let undo = (h.can_undo(), h.can_redo());
             self.panels.menu.ui(ui, loading, undo, actions)
         });
+        super::save_plot::ask_window(ui.ctx(), &mut self.view.asking, actions);
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if let Some(job) = &self.jobs.load {

@@ -74,17 +74,100 @@ const AXES_LEFT: f32 = 64.0;
 /// Room taken by a plot's x axis below its data area, in points.
 const AXES_BELOW: f32 = 40.0;
 
-/// Where to save: the dialog's choice, else the default name in the current folder.
-fn choose(name: &str, filter: (&str, &[&str])) -> PathBuf {
+/// Where to save: the dialog's choice, or None (cancelled, or no dialog on this desktop).
+fn choose(name: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
     rfd::FileDialog::new()
         .set_file_name(name)
         .add_filter(filter.0, filter.1)
         .save_file()
-        .unwrap_or_else(|| {
-            std::env::current_dir()
-                .unwrap_or_else(|_| PathBuf::from("."))
-                .join(name)
-        })
+}
+
+/// The save `action` to the path the dialog chose; with none, the Save window asks for it,
+/// starting from `name` in the current folder.
+fn to_chosen(action: Action, name: &str, filter: (&str, &[&str])) -> Action {
+    match choose(name, filter) {
+        Some(path) => with_path(action, path),
+        None => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            Action::AskPath(Box::new(with_path(action, here.join(name))))
+        }
+    }
+}
+
+/// A plot's save action with its file changed to `path` (other actions unchanged).
+pub fn with_path(action: Action, path: PathBuf) -> Action {
+    match action {
+        Action::SaveText { text, .. } => Action::SaveText { path, text },
+        Action::ExportPanelFigure { data, .. } => Action::ExportPanelFigure { data, path },
+        Action::SavePlotImage { rect, .. } => Action::SavePlotImage { rect, path },
+        other => other,
+    }
+}
+
+/// The file a plot's save action writes.
+pub fn path_of(action: &Action) -> Option<&Path> {
+    match action {
+        Action::SaveText { path, .. }
+        | Action::ExportPanelFigure { path, .. }
+        | Action::SavePlotImage { path, .. } => Some(path),
+        _ => None,
+    }
+}
+
+/// A plot's save whose file the dialog did not give: the action, and the path being typed.
+pub struct Asking {
+    pub action: Box<Action>,
+    pub text: String,
+}
+
+impl Asking {
+    pub fn new(action: Box<Action>) -> Self {
+        let text = path_of(&action)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        Asking { action, text }
+    }
+}
+
+/// The Save window: the path of a plot's save typed by hand (when the file dialog gave none).
+/// Save sends the action with that path; Cancel or closing the window drops it.
+pub fn ask_window(ctx: &egui::Context, asking: &mut Option<Asking>, actions: &mut Vec<Action>) {
+    let Some(ask) = asking.as_mut() else {
+        return;
+    };
+    let (mut open, mut cancel, mut save) = (true, false, None);
+    egui::Window::new("Save plot")
+        .open(&mut open)
+        .resizable(false)
+        .collapsible(false)
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            let what = match *ask.action {
+                Action::ExportPanelFigure { .. } => {
+                    "The figure goes to this .svg, with .pdf, .png and .csv beside it:"
+                }
+                Action::SavePlotImage { .. } => "The plot image (PNG) goes to:",
+                _ => "The plot's data (CSV) go to:",
+            };
+            ui.label(what);
+            let edit = super::controls::path_field(ui, &mut ask.text, "plot.svg", "Save to");
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ok = !ask.text.trim().is_empty();
+            ui.horizontal(|ui| {
+                if ui.add_enabled(ok, egui::Button::new("Save")).clicked() || (enter && ok) {
+                    save = Some(PathBuf::from(ask.text.trim()));
+                }
+                cancel = ui.button("Cancel").clicked();
+            });
+        });
+    if let Some(path) = save {
+        if let Some(ask) = asking.take() {
+            actions.push(with_path(*ask.action, path));
+        }
+    } else if cancel || !open {
+        *asking = None;
+        actions.push(Action::Say("nothing saved".into()));
+    }
 }
 
 /// What a plot shows besides its curves, for its exported figure: the marks, the shaded
@@ -136,10 +219,14 @@ pub fn context_menu_with(
             ui.close();
             if let Some(result) = csv() {
                 actions.push(match result {
-                    Ok(text) => Action::SaveText {
-                        path: choose(&default_name(title, what, "csv"), ("CSV", &["csv"])),
-                        text: Arc::new(text),
-                    },
+                    Ok(text) => to_chosen(
+                        Action::SaveText {
+                            path: PathBuf::new(),
+                            text: Arc::new(text),
+                        },
+                        &default_name(title, what, "csv"),
+                        ("CSV", &["csv"]),
+                    ),
                     Err(e) => Action::Say(format!("cannot save {title}: {e}")),
                 });
             }
@@ -155,19 +242,21 @@ pub fn context_menu_with(
                             Some(_) => ("T (K)".to_owned(), Vec::new()),
                             None => (title.to_owned(), curves),
                         };
-                        Action::ExportPanelFigure {
-                            data: Box::new(crate::report::figures::PanelData {
-                                title: format!("{title} ({what})"),
-                                x_label,
-                                y_label,
-                                curves,
-                                bounds,
-                                marks,
-                                bands,
-                                heat,
-                            }),
-                            path: choose(&default_name(title, what, "svg"), ("SVG", &["svg"])),
-                        }
+                        let data = Box::new(crate::report::figures::PanelData {
+                            title: format!("{title} ({what})"),
+                            x_label,
+                            y_label,
+                            curves,
+                            bounds,
+                            marks,
+                            bands,
+                            heat,
+                        });
+                        let action = Action::ExportPanelFigure {
+                            data,
+                            path: PathBuf::new(),
+                        };
+                        to_chosen(action, &default_name(title, what, "svg"), ("SVG", &["svg"]))
                     }
                     Ok(None) => Action::Say(format!("no figure: {title} shows no data")),
                     Err(e) => Action::Say(format!("cannot export {title}: {e}")),
@@ -181,10 +270,12 @@ pub fn context_menu_with(
                 response.rect.min - egui::vec2(AXES_LEFT, 6.0),
                 response.rect.max + egui::vec2(6.0, AXES_BELOW),
             );
-            actions.push(Action::SavePlotImage {
+            let action = Action::SavePlotImage {
                 rect,
-                path: choose(&default_name(title, what, "png"), ("PNG", &["png"])),
-            });
+                path: PathBuf::new(),
+            };
+            let name = default_name(title, what, "png");
+            actions.push(to_chosen(action, &name, ("PNG", &["png"])));
         }
     });
 }

@@ -75,6 +75,8 @@ pub struct ViewState {
     pub(super) history: super::history::History,
     /// A plot image asked for: the screenshot it waits for.
     pub(super) shot: Option<Shot>,
+    /// A plot's save waiting for its path in the Save plot window.
+    pub(super) asking: Option<super::save_plot::Asking>,
     /// The time of the current frame (seconds), for merging a drag into one undo step.
     pub(super) now: f64,
 }

@@ -4,9 +4,12 @@ mod cli;
 mod cli_outputs;
 mod cli_usage;
 mod demo;
+mod demo_intensity;
 mod figures;
 mod formats;
 mod house;
+#[cfg(feature = "gui")]
+mod kit;
 mod readers;
 mod real_data;
 mod reduce_cli;
@@ -15,6 +18,8 @@ mod reduce_ui;
 mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
+#[cfg(feature = "gui")]
+mod ui_export;
 mod uncertainty;
 #[cfg(feature = "gui")]
 mod whatif;
