@@ -264,7 +264,7 @@ impl IntensityPanel {
         };
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, _actions: &mut Vec<Action>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         let Some((s, raw)) = ws.active_sample().and_then(|s| Some((s, s.reduction()?))) else {
             return;
         };
@@ -342,11 +342,18 @@ impl IntensityPanel {
                 });
             named(&response.response, "Normalised intensity plot");
         }
-        self.versus_plots(ui, ws, s, height);
+        self.versus_plots(ui, ws, s, height, actions);
     }
 
-    /// ρ0 and b versus T, with the slider's T.
-    fn versus_plots(&self, ui: &mut egui::Ui, ws: &Workspace, s: &Sample, height: f32) {
+    /// ρ0 and b versus T, with the slider's T; a click moves the slider there.
+    fn versus_plots(
+        &self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        s: &Sample,
+        height: f32,
+        actions: &mut Vec<Action>,
+    ) {
         let Some(v) = &self.versus else {
             return;
         };
@@ -405,6 +412,12 @@ impl IntensityPanel {
                     }
                 });
             named(&response.response, name);
+            if response.response.clicked()
+                && let Some(pos) = response.response.interact_pointer_pos()
+            {
+                let t = response.transform.value_from_position(pos).x;
+                actions.push(Action::SetCursor(s.nearest_index(t)));
+            }
         }
         if !v.rho0_bound.is_empty() || !v.scale_bound.is_empty() {
             ui.colored_label(
