@@ -13,9 +13,9 @@ if [ -z "${GLASSRAY:-}" ]; then
 fi
 # Where the clicks go at 1920×1080: the Background file field, the "I(Q) and reduction"
 # switch, and the ρ0 versus T panel at about 600 K (moves the slider there).
-BACKGROUND_FIELD=${BACKGROUND_FIELD:-"150 330"}
-IQ_SWITCH=${IQ_SWITCH:-"420 60"}
-AT_600K=${AT_600K:-"560 900"}
+BACKGROUND_FIELD=${BACKGROUND_FIELD:-"125 348"}
+IQ_SWITCH=${IQ_SWITCH:-"409 42"}
+AT_600K=${AT_600K:-"651 593"}
 WAIT=${WAIT:-20}
 OUT=${OUT:-screenshots/iq-panel.png}
 mkdir -p "$(dirname "$OUT")"
@@ -47,6 +47,9 @@ if [ -n "${PROBE:-}" ]; then
 else
     # shellcheck disable=SC2086
     click $BACKGROUND_FIELD
+    # With no window manager the keyboard goes to the window only once it is focused.
+    xdotool windowfocus --sync "$win"
+    sleep 0.5
     xdotool type --delay 20 "$data/raw/empty-cell.xy"
     xdotool key Return
     sleep "$WAIT"

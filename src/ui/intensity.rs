@@ -70,19 +70,12 @@ fn points(x: &[f64], y: impl IntoIterator<Item = f64>) -> Vec<PlotPoint> {
         .collect()
 }
 
-/// The raw pattern the shown pattern `current` was reduced from.
-fn raw_pattern<'a>(raw: &'a RawState, current: &Pattern, reduced: bool) -> Option<&'a Pattern> {
-    if reduced {
-        raw.raw
-            .patterns
-            .iter()
-            .find(|p| p.index == current.index && p.source == current.source)
-    } else {
-        raw.raw
-            .patterns
-            .get(current.index)
-            .filter(|p| p.source == current.source)
-    }
+/// The raw pattern the reduced pattern `current` was reduced from.
+fn raw_pattern<'a>(raw: &'a RawState, current: &Pattern) -> Option<&'a Pattern> {
+    raw.raw
+        .patterns
+        .iter()
+        .find(|p| p.index == current.index && p.source == current.source)
 }
 
 impl PatternCurves {
@@ -92,8 +85,11 @@ impl PatternCurves {
         let found = run
             .as_ref()
             .and_then(|r| r.summary.patterns.get(index).copied().flatten());
-        let p =
-            raw_pattern(raw, current, found.is_some()).or_else(|| raw.raw.patterns.get(index))?;
+        // Unreduced, the sample shows the raw series itself.
+        let p = match found {
+            Some(_) => raw_pattern(raw, current)?,
+            None => raw.raw.patterns.get(index)?,
+        };
         let mut out = PatternCurves {
             key: (raw.id, index),
             run: run.clone(),

@@ -149,7 +149,13 @@ impl GlassrayApp {
         if load.series.composition.is_none() {
             load.series.composition = Some(done.choice.composition.trim().to_string());
         }
-        let messages = run.summary.messages.join("; ");
+        let messages: Vec<String> = run
+            .summary
+            .messages
+            .iter()
+            .map(|m| super::reduction::in_the_window(m))
+            .collect();
+        let messages = messages.join("; ");
         raw.done = Some(Arc::new(run));
         let (load_failed, load_ignored) = (raw.load_failed, raw.load_ignored);
         sample.install_reduced(load, load_failed, load_ignored);

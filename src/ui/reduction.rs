@@ -265,6 +265,24 @@ impl RawState {
     }
 }
 
+/// A reduction message as the window says it: the command-line options it names are the
+/// Density group here.
+pub fn in_the_window(message: &str) -> String {
+    message.replace(" (--density or --rho0)", "")
+}
+
+/// A one-line text field as wide as the panel; the label is its accessible name.
+fn text_field(ui: &mut egui::Ui, text: &mut String, hint: &str, label: &str) -> egui::Response {
+    let r = ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(ui.available_width()),
+    );
+    let name = label.to_string();
+    r.widget_info(move || egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+    r
+}
+
 /// A number field with its unit and hover help; the label is its accessible name.
 fn number(
     ui: &mut egui::Ui,
@@ -385,10 +403,7 @@ fn background(ui: &mut egui::Ui, c: &mut ReductionChoice) {
     let help = "The measured background (empty cell, air) on a Q axis, subtracted as b·I_bkg. \
                 Empty: no background.";
     ui.label("Background file").on_hover_text(help);
-    ui.horizontal(|ui| {
-        super::controls::path_field(ui, &mut c.background, "none", "Background file")
-            .on_hover_text(help);
-    });
+    text_field(ui, &mut c.background, "none (a path)", "Background file").on_hover_text(help);
     if ui
         .button("Browse...")
         .on_hover_text("Pick the background file (without a file dialog, type its path above)")
@@ -486,7 +501,7 @@ fn status(ui: &mut egui::Ui, raw: &RawState) {
         ui.colored_label(ui.visuals().warn_fg_color, NO_COMPOSITION);
     } else if let Some(run) = raw.run() {
         for m in &run.summary.messages {
-            ui.small(m);
+            ui.small(in_the_window(m));
         }
     }
 }
