@@ -558,19 +558,36 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
 
 /// A smoothing spline through one quantity versus T (fitted to `kept`, the values with
 /// suspect patterns as NaN), evaluated at each pattern's T; `values` are kept as they are.
+///
+/// With `glass_until` (T_x in K) the spline follows the glass only: it is fitted to the
+/// patterns at T ≤ T_x and is NaN above. Crystallization is a break, not a trend: one spline
+/// across it swings past the few crystallising points (and bends the glass's curve near T_x).
 pub fn smooth(
     t: &[f64],
     metric: Metric,
     values: Vec<f64>,
     kept: &[f64],
     smoothing: &SmoothingParams,
+    glass_until: Option<f64>,
 ) -> SmoothedCurve {
-    match SmoothingSpline::fit(t, kept, smoothing.lambda) {
+    let glass = |x: f64| glass_until.is_none_or(|tx| x <= tx);
+    let fitted: Vec<f64> = t
+        .iter()
+        .zip(kept)
+        .map(|(&x, &v)| if glass(x) { v } else { f64::NAN })
+        .collect();
+    match SmoothingSpline::fit(t, &fitted, smoothing.lambda) {
         Some(s) => SmoothedCurve {
             metric,
             smoothed: t
                 .iter()
-                .map(|&x| if x.is_finite() { s.at(x) } else { f64::NAN })
+                .map(|&x| {
+                    if x.is_finite() && glass(x) {
+                        s.at(x)
+                    } else {
+                        f64::NAN
+                    }
+                })
                 .collect(),
             values,
             lambda: s.lambda,
@@ -626,5 +643,68 @@ mod rho0_tests {
         assert!(qa.is_nan() && qb == 24.5);
         p.metadata.push(("qmin".into(), "0.6".into()));
         assert_eq!(header_q_range(&p), Some((0.6, 24.5)));
+    }
+}
+
+#[cfg(test)]
+mod smooth_tests {
+    use super::*;
+
+    #[test]
+    fn the_spline_follows_the_glass_and_stops_at_t_x() {
+        // A gentle line to 720 K, then crystallising points that jump about.
+        let t: Vec<f64> = (0..151).map(|i| 300.0 + 3.0 * i as f64).collect();
+        let glass = |x: f64| 1.0 - 1e-4 * (x - 300.0) + 0.002 * (x / 7.0).sin();
+        let values: Vec<f64> = t
+            .iter()
+            .map(|&x| {
+                if x <= 720.0 {
+                    glass(x)
+                } else {
+                    [1.08, 0.92, 1.05, 0.95][(x as usize) % 4]
+                }
+            })
+            .collect();
+        let params = SmoothingParams::default();
+        let split = smooth(
+            &t,
+            Metric::R6Relative,
+            values.clone(),
+            &values,
+            &params,
+            Some(720.0),
+        );
+        let n_glass = t.iter().filter(|&&x| x <= 720.0).count();
+        assert!(split.smoothed[n_glass..].iter().all(|v| v.is_nan()));
+        // Below T_x it is the spline of the glass alone: the jumps above do not reach it.
+        let alone = smooth(
+            &t[..n_glass],
+            Metric::R6Relative,
+            values[..n_glass].to_vec(),
+            &values[..n_glass],
+            &params,
+            None,
+        );
+        for (a, b) in split.smoothed[..n_glass].iter().zip(&alone.smoothed) {
+            assert!((a - b).abs() < 1e-12, "{a} {b}");
+        }
+        // One spline across T_x is pulled away from the glass near it.
+        let across = smooth(
+            &t,
+            Metric::R6Relative,
+            values.clone(),
+            &values,
+            &params,
+            None,
+        );
+        let last = n_glass - 1;
+        let off = |s: &SmoothedCurve| (s.smoothed[last] - glass(t[last])).abs();
+        assert!(off(&split) < 0.002, "{}", off(&split));
+        assert!(
+            off(&across) > 2.0 * off(&split),
+            "{} {}",
+            off(&across),
+            off(&split)
+        );
     }
 }

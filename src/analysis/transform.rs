@@ -217,7 +217,25 @@ pub fn r_grid(r_min: f64, r_max: f64, dr: f64) -> Result<Vec<f64>, TransformErro
             dr,
         });
     }
-    Ok((0..n as usize + 1).map(|k| r_min + dr * k as f64).collect())
+    let n = n as usize + 1;
+    Ok(match decimal_steps(r_min, dr) {
+        // r_k = (a + m k) / 10^d: each point the double nearest its decimal value, so it prints
+        // as a person writes it (0.06, not 0.060000000000000005; 20, not 20.000000000000004).
+        Some((a, m, p)) => (0..n).map(|k| (a + m * k as f64) / p).collect(),
+        None => (0..n).map(|k| r_min + dr * k as f64).collect(),
+    })
+}
+
+/// (a, m, 10^d) with r_min = a / 10^d and dr = m / 10^d for whole a, m and the fewest decimals
+/// d ≤ 9, when the grid is decimal (as every grid a person types is); None otherwise.
+fn decimal_steps(r_min: f64, dr: f64) -> Option<(f64, f64, f64)> {
+    (0..=9).find_map(|d| {
+        let p = 10f64.powi(d);
+        let (a, m) = ((r_min * p).round(), (dr * p).round());
+        let whole = |x: f64, v: f64| (x - v * p).abs() <= 1e-6_f64.max(1e-12 * (v * p).abs());
+        (m >= 1.0 && a.abs() < 1e15 && m < 1e15 && whole(a, r_min) && whole(m, dr))
+            .then_some((a, m, p))
+    })
 }
 
 /// The most r points a G(r) may have: a grid beyond it is refused before it is allocated.
@@ -685,6 +703,29 @@ mod tests {
             r_grid(0.0, 1.0, 0.25).expect("grid"),
             [0.0, 0.25, 0.5, 0.75, 1.0]
         );
+        // Decimal grids print as typed: every point the double nearest its decimal value.
+        let r = r_grid(0.01, 20.0, 0.01).expect("grid");
+        assert_eq!(r.len(), 2000);
+        assert_eq!(
+            (r[5].to_string(), r[6].to_string(), r[1999].to_string()),
+            ("0.06".into(), "0.07".into(), "20".into())
+        );
+        for (k, v) in r.iter().enumerate() {
+            assert_eq!(
+                v.to_string(),
+                format!("{:.2}", (k + 1) as f64 / 100.0)
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+            );
+            assert!((v - (0.01 + 0.01 * k as f64)).abs() < 1e-12);
+        }
+        assert_eq!(
+            r_grid(1.5, 2.0, 0.125).expect("grid"),
+            [1.5, 1.625, 1.75, 1.875, 2.0]
+        );
+        // A step with more than 9 decimals keeps r_min + k·dr.
+        let odd = r_grid(0.0, 1.0, 0.1234567891234).expect("grid");
+        assert_eq!(odd[3], 3.0 * 0.1234567891234);
         // A 5-million-point uneven Q grid: the direct path's table would be 8e10 bytes.
         let q: Vec<f64> = (0..5_000_000)
             .map(|i| 0.5 + 25.0 * (i as f64 / 5e6).powi(2))

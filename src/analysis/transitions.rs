@@ -196,13 +196,7 @@ fn in_use(detected: &Option<TransitionEstimate>, user: Option<f64>) -> Option<Tr
 pub fn transitions(t: &[f64], moment: &[f64], area: &[f64], marks: &Marks) -> Transitions {
     use Transition::*;
     let mut out = Transitions::default();
-    if let Some((tx, du, _)) = crystallization_onset(t, area) {
-        out.detected[Crystallization.index()] = Some(TransitionEstimate {
-            kelvin: tx,
-            uncertainty: du,
-            method: "last pattern before the FSDP area leaves the straight line through the previous 20 points by more than max(10σ, 0.5 %)".into(),
-        });
-    }
+    out.detected[Crystallization.index()] = detected_crystallization(t, area);
     out.used[Crystallization.index()] = in_use(
         &out.detected[Crystallization.index()],
         marks.override_of(Crystallization),
@@ -596,6 +590,22 @@ impl Breakpoints {
         }
         (0.5 * (reach[0] + reach[1])).max(0.5 * h)
     }
+}
+
+/// T_x detected from the FSDP area ([`crystallization_onset`]), with its method.
+fn detected_crystallization(t: &[f64], area: &[f64]) -> Option<TransitionEstimate> {
+    crystallization_onset(t, area).map(|(tx, du, _)| TransitionEstimate {
+        kelvin: tx,
+        uncertainty: du,
+        method: "last pattern before the FSDP area leaves the straight line through the previous 20 points by more than max(10σ, 0.5 %)".into(),
+    })
+}
+
+/// The T_x in use (K): the user's mark, else the one detected from the FSDP area — what
+/// [`transitions`] reports for crystallization, found without the slower T_r/T_g fit.
+pub fn crystallization_in_use(t: &[f64], area: &[f64], marks: &Marks) -> Option<f64> {
+    let detected = detected_crystallization(t, area);
+    in_use(&detected, marks.override_of(Transition::Crystallization)).map(|e| e.kelvin)
 }
 
 /// The crystallization onset from the FSDP area in acquisition order: (T_x, uncertainty,

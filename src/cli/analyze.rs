@@ -11,13 +11,15 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use super::config::{AnalyzeConfig, check_out_against_inputs};
 use super::reduction::{ReduceStep, reduce_loads};
 use super::{AnalyzeArgs, Printer, UsageError, warn};
 use glassray::analysis::transitions::{Marks, Transition, TransitionEstimate};
 use glassray::demo::DemoConfig;
-use glassray::engine::{analyze_with_systematics, demo_all, load_inputs};
+use glassray::engine::timing::Timings;
+use glassray::engine::{analyze_timed, demo_all, load_inputs};
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
 use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
@@ -51,9 +53,13 @@ pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, U
 }
 
 pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
+    let started = Instant::now();
+    let timings = Timings::default();
     let config = args.config()?;
-    let mut loads = checked_loads(&config)?;
-    let steps = reduce_loads(&mut loads, config.reduction.as_ref());
+    let mut loads = timings.time("load", || checked_loads(&config))?;
+    let steps = timings.time("reduction", || {
+        reduce_loads(&mut loads, config.reduction.as_ref())
+    });
     let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
     let (folders, renamed) = series_folders(&samples);
     let mut printer = Printer::new();
@@ -69,16 +75,22 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
                     &config,
                     series,
                     (&staged, folder),
-                    &mut printer,
+                    (&mut printer, &timings),
                     &mut outcome,
                 );
             }
-            install(staged, &config.out, &mut printer, &mut outcome);
+            timings.time("install (sync, swap)", || {
+                install(staged, &config.out, &mut printer, &mut outcome)
+            });
         }
         Err(e) => {
             warn(format!("error: {e}"));
             outcome.failed_writes += 1;
         }
+    }
+    if config.timings {
+        timings.add("total (the whole command)", started.elapsed());
+        print_timings(&mut printer, &timings);
     }
     let printed = printer.finish();
     Ok(
@@ -135,7 +147,7 @@ fn analyze_one(
     config: &AnalyzeConfig,
     (load, step): (&SeriesLoad, &ReduceStep),
     (staged, folder): (&StagedRun, &Path),
-    printer: &mut Printer,
+    (printer, timings): (&mut Printer, &Timings),
     outcome: &mut Outcome,
 ) {
     let report = LoadReport::of(load);
@@ -176,7 +188,7 @@ fn analyze_one(
     } else {
         config.marks
     };
-    let analysis = analyze_with_systematics(series, &config.params, &marks);
+    let analysis = analyze_timed(series, &config.params, &marks, timings);
     let skipped: Vec<String> = load.failed.iter().map(ToString::to_string).collect();
     let outputs = SeriesOutputs {
         series,
@@ -189,7 +201,9 @@ fn analyze_one(
     } else {
         config.out.join(folder)
     };
-    let notes = match staged.write_with(folder, &outputs, reduction) {
+    let notes = match timings.time("write (format, files)", || {
+        staged.write_with(folder, &outputs, reduction)
+    }) {
         Ok(notes) => notes,
         Err(e) => {
             warn(format!("error: {e}"));
@@ -234,6 +248,14 @@ fn analyze_one(
         printer.line(format!(
             "  {flagged} pattern(s) flagged (see the messages column of metrics.csv)"
         ));
+    }
+}
+
+/// `--timings`: each stage's wall time, summed over the series.
+pub fn print_timings(printer: &mut Printer, timings: &Timings) {
+    printer.line("timings (wall time, summed over the series):".to_owned());
+    for line in timings.lines() {
+        printer.line(format!("  {line}"));
     }
 }
 

@@ -31,6 +31,8 @@ pub struct AnalyzeConfig {
     pub marks: Marks,
     pub out: PathBuf,
     pub verbose: bool,
+    /// Print each stage's wall time at the end.
+    pub timings: bool,
     /// How I(Q) patterns are reduced to S(Q); None without `--composition`.
     pub reduction: Option<ReductionConfig>,
 }
@@ -191,6 +193,7 @@ impl AnalyzeArgs {
             marks: self.marks()?,
             out,
             verbose: self.verbose,
+            timings: self.timings,
             reduction,
         })
     }

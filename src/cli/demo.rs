@@ -3,16 +3,12 @@
 
 use std::process::ExitCode;
 
-use rayon::prelude::*;
-
 use super::{DemoArgs, Printer, UsageError, warn};
-use glassray::demo::intensity::{
-    BACKGROUND_SCALE, COUNTS_PER_ELECTRON, IntensityError, empty_cell, intensity_pattern,
-};
+use glassray::demo::intensity::{BACKGROUND_SCALE, COUNTS_PER_ELECTRON, empty_cell};
 use glassray::demo::{COMPOSITION, DemoConfig, SAMPLES, demo_pattern, demo_truth};
-use glassray::engine::demo_all;
 use glassray::engine::write::write_atomic;
-use glassray::model::{HeatingSeries, Pattern, Quantity};
+use glassray::engine::{demo_all, demo_intensity_all};
+use glassray::model::{Pattern, Quantity};
 use glassray::report::demo_files::{pattern_text, write_demo};
 
 /// The background file `--intensity` writes, in OUT.
@@ -20,32 +16,34 @@ pub const EMPTY_CELL: &str = "empty-cell.xy";
 
 pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
     let config = DemoConfig::default();
-    let mut all = demo_all(&config);
-    let truths: Vec<_> = SAMPLES.iter().map(|s| demo_truth(s, &config)).collect();
-    let mut printer = Printer::new();
-    if args.intensity {
-        match to_intensity(&mut all).map(|()| empty_cell_pattern(&config)) {
-            Ok(bkg) => {
-                let path = args.out.join(EMPTY_CELL);
-                let header = [
-                    ("sample".to_string(), "empty cell".to_string()),
-                    (
-                        "source".to_string(),
-                        "Glassray synthetic demo model (glassray::demo::intensity)".to_string(),
-                    ),
-                ];
-                let text = pattern_text(&bkg, &header);
-                let written = std::fs::create_dir_all(&args.out)
-                    .and_then(|()| write_atomic(&path, text.as_bytes()));
-                if let Err(e) = written {
-                    warn(format!("error: cannot write {}: {e}", path.display()));
-                    return Ok(ExitCode::from(1));
-                }
-            }
+    let all = if args.intensity {
+        match demo_intensity_all(&config) {
+            Ok(all) => all,
             Err(e) => {
                 warn(format!("error: {e}"));
                 return Ok(ExitCode::from(1));
             }
+        }
+    } else {
+        demo_all(&config)
+    };
+    let truths: Vec<_> = SAMPLES.iter().map(|s| demo_truth(s, &config)).collect();
+    let mut printer = Printer::new();
+    if args.intensity {
+        let path = args.out.join(EMPTY_CELL);
+        let header = [
+            ("sample".to_string(), "empty cell".to_string()),
+            (
+                "source".to_string(),
+                "Glassray synthetic demo model (glassray::demo::intensity)".to_string(),
+            ),
+        ];
+        let text = pattern_text(&empty_cell_pattern(&config), &header);
+        let written =
+            std::fs::create_dir_all(&args.out).and_then(|()| write_atomic(&path, text.as_bytes()));
+        if let Err(e) = written {
+            warn(format!("error: cannot write {}: {e}", path.display()));
+            return Ok(ExitCode::from(1));
         }
     }
     match write_demo(&args.out, &all, &truths) {
@@ -76,16 +74,6 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::from(1))
         }
     }
-}
-
-/// Every pattern replaced by its raw-intensity twin.
-fn to_intensity(all: &mut [HeatingSeries]) -> Result<(), IntensityError> {
-    for series in all {
-        let raw: Result<Vec<Pattern>, IntensityError> =
-            series.patterns.par_iter().map(intensity_pattern).collect();
-        series.patterns = raw?;
-    }
-    Ok(())
 }
 
 /// The empty-cell background on the demo's Q grid, as a pattern.

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use super::{FiguresArgs, Printer, UsageError, warn};
 use glassray::analysis::series::SeriesAnalysis;
-use glassray::engine::analyze_with_systematics;
+use glassray::engine::analyze_timed;
+use glassray::engine::timing::Timings;
 use glassray::io::SeriesLoad;
 use glassray::model::TemperatureAxis;
 use glassray::report::LoadReport;
@@ -75,10 +76,14 @@ fn options(args: &FiguresArgs) -> Result<(Vec<Format>, FigureOptions), UsageErro
 }
 
 pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
+    let started = std::time::Instant::now();
+    let timings = Timings::default();
     let config = args.analysis.config()?;
     let (formats, opts) = options(args)?;
-    let mut loads = super::analyze::checked_loads(&config)?;
-    let steps = super::reduction::reduce_loads(&mut loads, config.reduction.as_ref());
+    let mut loads = timings.time("load", || super::analyze::checked_loads(&config))?;
+    let steps = timings.time("reduction", || {
+        super::reduction::reduce_loads(&mut loads, config.reduction.as_ref())
+    });
     let mut printer = Printer::new();
     let mut clean = true;
     let mut analysed: Vec<(&SeriesLoad, SeriesAnalysis)> = Vec::new();
@@ -114,7 +119,7 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
             clean = false;
             continue;
         }
-        let analysis = analyze_with_systematics(&load.series, &config.params, &config.marks);
+        let analysis = analyze_timed(&load.series, &config.params, &config.marks, &timings);
         analysed.push((load, analysis));
     }
     let samples: Vec<FigureSample<'_>> = analysed
@@ -129,7 +134,10 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
         printer.finish();
         return Ok(ExitCode::from(1));
     }
-    let written = match write_figures(&config.out, &samples, &opts, &formats) {
+    let drawn = timings.time("draw and write the figures", || {
+        write_figures(&config.out, &samples, &opts, &formats)
+    });
+    let written = match drawn {
         Ok(w) => w,
         Err(e) => {
             warn(format!("error: {e}"));
@@ -151,6 +159,10 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
         config.out.display(),
         written.join(" ")
     ));
+    if config.timings {
+        timings.add("total (the whole command)", started.elapsed());
+        super::analyze::print_timings(&mut printer, &timings);
+    }
     let printed = printer.finish();
     Ok(if printed && clean {
         ExitCode::SUCCESS

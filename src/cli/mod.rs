@@ -189,6 +189,10 @@ pub struct AnalyzeArgs {
     /// Also list every load problem and note (skipped files, dropped rows, reader decisions).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Print the wall time of each stage (load, reduction, transform, fits, FSDP and lobes,
+    /// transitions, splines, systematic σ, writing or drawing), summed over the series.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// How raw intensities I(Q) are reduced to S(Q) (`analyze`, `figures`, `reduce`).

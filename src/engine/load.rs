@@ -64,3 +64,20 @@ pub fn demo_all(config: &DemoConfig) -> Vec<HeatingSeries> {
         })
         .collect()
 }
+
+/// The demo as raw intensities ([`crate::demo::intensity`]): every pattern of [`demo_all`]
+/// turned into its I(Q) twin, in parallel.
+pub fn demo_intensity_all(
+    config: &DemoConfig,
+) -> Result<Vec<HeatingSeries>, crate::demo::intensity::IntensityError> {
+    let mut all = demo_all(config);
+    for series in &mut all {
+        let raw: Result<Vec<_>, _> = series
+            .patterns
+            .par_iter()
+            .map(crate::demo::intensity::intensity_pattern)
+            .collect();
+        series.patterns = raw?;
+    }
+    Ok(all)
+}

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod load;
 pub mod pipeline;
 pub mod reduce;
+pub mod timing;
 pub mod whatif;
 pub mod worker;
 pub mod write;
@@ -19,8 +20,8 @@ use std::sync::atomic::Ordering;
 
 pub use analyzer::Analyzer;
 pub use jobs::{LoadJob, Task};
-pub use load::{demo_all, load_inputs, load_inputs_with};
-pub use pipeline::{analyze, analyze_with_systematics};
+pub use load::{demo_all, demo_intensity_all, load_inputs, load_inputs_with};
+pub use pipeline::{analyze, analyze_timed, analyze_with_systematics};
 pub use worker::{AnalysisWorker, Event, Preview};
 
 /// Wakes the UI (a repaint request) from any thread.

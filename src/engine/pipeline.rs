@@ -19,7 +19,7 @@ use crate::analysis::series::{
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic, q_range_variants};
 use crate::analysis::transform::{TransformError, TransformPlan};
-use crate::analysis::transitions::{Marks, Transition, transitions};
+use crate::analysis::transitions::{Marks, Transition, crystallization_in_use, transitions};
 use crate::model::{HeatingSeries, Pattern};
 
 /// Checked between temperatures: true stops the work.
@@ -238,20 +238,48 @@ pub fn finish(
     marks: Marks,
     messages: Vec<String>,
 ) -> SeriesAnalysis {
+    finish_timed(series, patterns, params, marks, messages, None)
+}
+
+/// [`finish`], timing the transitions and the splines (which run side by side) when asked.
+fn finish_timed(
+    series: &HeatingSeries,
+    patterns: Vec<PatternAnalysis>,
+    params: AnalysisParams,
+    marks: Marks,
+    messages: Vec<String>,
+    timings: Option<&super::timing::Timings>,
+) -> SeriesAnalysis {
+    let timed = |name: &str, started: std::time::Instant| {
+        if let Some(t) = timings {
+            t.add(name, started.elapsed());
+        }
+    };
     let mut patterns = patterns;
     flag_spikes(&mut patterns);
     let v = versus_t(series, &patterns);
+    // The splines follow the glass: they stop at the T_x in use (cheap to find first).
+    let t_x = crystallization_in_use(&v.t, &v.kept(1), &marks);
     let (transitions, curves) = rayon::join(
-        || transitions(&v.t, &v.kept(0), &v.kept(1), &marks),
         || {
-            v.quantities
+            let started = std::time::Instant::now();
+            let out = transitions(&v.t, &v.kept(0), &v.kept(1), &marks);
+            timed("transitions (beside the splines)", started);
+            out
+        },
+        || {
+            let started = std::time::Instant::now();
+            let out = v
+                .quantities
                 .clone()
                 .into_par_iter()
                 .enumerate()
                 .map(|(k, (metric, values))| {
-                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing)
+                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing, t_x)
                 })
-                .collect()
+                .collect();
+            timed("splines (beside the transitions)", started);
+            out
         },
     );
     let counts: Vec<(f64, usize)> = patterns
@@ -380,6 +408,52 @@ pub fn analyze_with_systematics(
     let analysis = combine(series, &stage1, &fits, params, marks, messages);
     let systematics =
         systematics_all(series, &stage1, &fits, params, true, &never, &quiet).unwrap_or_default();
+    with_systematics(analysis, &systematics)
+}
+
+/// [`analyze_with_systematics`] with each stage's wall time added to `timings`: the transform
+/// (G(r), g(r), FSDP, lobes' input) and the fits run as two parallel passes here, so that each
+/// can be timed (the untimed path fits each pattern right after its transform); the result is
+/// the same.
+pub fn analyze_timed(
+    series: &HeatingSeries,
+    params: &AnalysisParams,
+    marks: &Marks,
+    timings: &super::timing::Timings,
+) -> SeriesAnalysis {
+    let never = || false;
+    let quiet = |_| {};
+    let (stage1, messages) = timings
+        .time("transform", || stage1_all(series, params, &never, &quiet))
+        .unwrap_or_default();
+    let no_fit = |_: usize, _: &ModeFit| {};
+    let fits = timings
+        .time("fits", || {
+            fits_all(&stage1, params, &never, &quiet, &no_fit)
+        })
+        .unwrap_or_default();
+    let patterns: Vec<PatternAnalysis> = timings.time("FSDP, lobes", || {
+        series
+            .patterns
+            .par_iter()
+            .zip(&stage1)
+            .zip(&fits)
+            .map(|((p, s), fit)| pattern_result(p, s, fit, params))
+            .collect()
+    });
+    let analysis = finish_timed(
+        series,
+        patterns,
+        params.clone(),
+        *marks,
+        messages,
+        Some(timings),
+    );
+    let systematics = timings
+        .time("systematic σ (seed moves, Q ranges)", || {
+            systematics_all(series, &stage1, &fits, params, true, &never, &quiet)
+        })
+        .unwrap_or_default();
     with_systematics(analysis, &systematics)
 }
 

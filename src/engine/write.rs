@@ -33,6 +33,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
+/// Makes and writes many files on the rayon pool with plain writes (for a staged folder that
+/// is synced once when installed): `make(item)` gives each file's path and contents. On
+/// failure, the path and error of the first failing item (in item order).
+pub fn write_each<T: Sync>(
+    items: &[T],
+    make: &(dyn Fn(&T) -> (PathBuf, String) + Sync),
+) -> Result<(), (PathBuf, std::io::Error)> {
+    use rayon::prelude::*;
+    items.par_iter().try_for_each(|item| {
+        let (path, text) = make(item);
+        std::fs::write(&path, text.as_bytes()).map_err(|e| (path, e))
+    })
+}
+
 /// The folder `path` is in (`.` for a bare name).
 fn parent_of(path: &Path) -> &Path {
     path.parent()
@@ -148,10 +162,12 @@ impl StagedDir {
             let _ = std::fs::remove_dir_all(&staged);
         }
         let old = installed?;
-        if let Some(old) = old {
-            std::fs::remove_dir_all(&old)?;
-        }
         sync_dir(parent_of(&self.target));
+        // The new set is in place: the old one goes (a leftover is removed by the next run,
+        // like a killed run's staging).
+        if let Some(old) = old {
+            remove_tree(&old);
+        }
         Ok(())
     }
 }
@@ -183,6 +199,38 @@ fn install(staged: &Path, target: &Path) -> std::io::Result<Option<PathBuf>> {
         return Err(e);
     }
     Ok(Some(aside))
+}
+
+/// Removes a folder of outputs, best effort: its files unlinked by several threads at once
+/// (on a busy disk each unlink waits on the journal; side by side they share the waits), then
+/// whatever is left as `remove_dir_all` does it.
+fn remove_tree(dir: &Path) {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    let mut k = 0;
+    while k < folders.len() {
+        if let Ok(entries) = std::fs::read_dir(&folders[k]) {
+            for entry in entries.flatten() {
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => folders.push(entry.path()),
+                    _ => files.push(entry.path()),
+                }
+            }
+        }
+        k += 1;
+    }
+    const THREADS: usize = 8;
+    let chunk = files.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        for part in files.chunks(chunk) {
+            scope.spawn(move || {
+                for f in part {
+                    let _ = std::fs::remove_file(f);
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Makes every file under `dir` durable: one `syncfs` on Linux, else one sync per file.

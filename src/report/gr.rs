@@ -63,15 +63,16 @@ pub fn gr_file(
     let _ = writeln!(s, "rho0 = {}", rs.rho0);
     let _ = writeln!(s, "rmin = {}", rs.r.first().copied().unwrap_or(f64::NAN));
     let _ = writeln!(s, "rmax = {}", rs.r.last().copied().unwrap_or(f64::NAN));
-    let _ = writeln!(
-        s,
-        "rstep = {}",
-        if rs.r.len() > 1 {
-            rs.r[1] - rs.r[0]
-        } else {
-            f64::NAN
+    // The step as typed when the grid is the parameters' one (a G(r) read from a file keeps
+    // its own).
+    let step = match rs.r.as_slice() {
+        [a, b, ..] if (b - a - params.transform.dr).abs() <= 1e-9 * params.transform.dr => {
+            params.transform.dr
         }
-    );
+        [a, b, ..] => b - a,
+        _ => f64::NAN,
+    };
+    let _ = writeln!(s, "rstep = {step}");
     let _ = writeln!(s, "\n#### start data\n#S 1\n#L r(Å)  G(Å$^{{-2}}$)");
     for (r, g) in rs.r.iter().zip(&rs.big_g) {
         let _ = writeln!(s, "{r} {g}");

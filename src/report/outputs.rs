@@ -245,10 +245,16 @@ fn write_series_files(
     };
     write(root.join("metrics.csv"), &csv)?;
     write(root.join("summary.json"), json.as_bytes())?;
-    for ((p, pa, rs), name) in with_gr.iter().zip(&names) {
+    // The G(r) files (most of the bytes) formatted and written in parallel.
+    let jobs: Vec<_> = with_gr.iter().zip(&names).collect();
+    crate::engine::write::write_each(&jobs, &|&(&(p, pa, rs), name)| {
         let text = gr::gr_file(series, p, pa, rs, &a.params);
-        write(root.join("gr").join(name), text.as_bytes())?;
-    }
+        (root.join("gr").join(name), text)
+    })
+    .map_err(|(path, source)| ReportError::Write {
+        path: shown(&path),
+        source,
+    })?;
     Ok(renaming_notes("patterns' G(r) files", &wanted, &names))
 }
 

@@ -410,15 +410,33 @@ fn analyze_on_the_demo_orders_the_relaxation_onsets_like_the_study() {
         .collect::<Result<_, _>>()
         .expect("no ragged row");
     assert_eq!(records.len(), 151);
+    // The splines follow the glass: an empty smoothed cell only above T_x.
+    let t_x = {
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("HPT/summary.json")).expect("summary"),
+        )
+        .expect("json");
+        json["T_x"].as_f64().expect("T_x in summary.json")
+    };
+    let t_k = column("T_K");
+    let mut smoothed_rows = 0;
     for rec in &records {
         let m: f64 = rec[moment].parse().expect("moment");
-        let s: f64 = rec[smoothed].parse().expect("smoothed moment");
-        assert!((m - s).abs() < 0.01 && (2.2..3.0).contains(&m), "{m} {s}");
+        let t: f64 = rec[t_k].parse().expect("T");
+        assert!((2.2..3.0).contains(&m), "{m}");
+        match rec[smoothed].parse::<f64>() {
+            Ok(s) => {
+                assert!((m - s).abs() < 0.01 && t <= t_x, "{t} K: {m} {s}");
+                smoothed_rows += 1;
+            }
+            Err(_) => assert!(rec[smoothed].is_empty() && t > t_x, "{t} K"),
+        }
         assert!(
             rec[messages].parse::<f64>().is_err(),
             "messages column holds a number"
         );
     }
+    assert!(smoothed_rows >= 140, "{smoothed_rows}");
     assert_eq!(
         std::fs::read_dir(dir.path().join("HPT/gr"))
             .expect("gr")
@@ -459,4 +477,69 @@ fn analyze_rejects_bad_windows_and_overrides_win() {
     .expect("json");
     assert_eq!(json["T_g"].as_f64(), Some(190.0));
     assert_eq!(json["T_g_method"], "user");
+}
+
+#[test]
+fn timings_name_every_stage_and_change_no_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = shared("diffpy-morph-SrFe2As2-Tseries");
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "analyze",
+            data.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let r = glassray(&args);
+        assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+        text(&r.stdout)
+    };
+    let (plain, timed) = (dir.path().join("plain"), dir.path().join("timed"));
+    let quiet = run(&plain, &[]);
+    assert!(!quiet.contains("timings"), "{quiet}");
+    let said = run(&timed, &["--timings"]);
+    // The timed path runs the transform and the fits as two passes: the same numbers.
+    for file in ["metrics.csv", "summary.json"] {
+        let a = std::fs::read(plain.join(file)).expect("plain");
+        let b = std::fs::read(timed.join(file)).expect("timed");
+        assert!(a == b, "{file} differs with --timings");
+    }
+    let table = said
+        .split("timings (wall time, summed over the series):")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no timings in {said}"));
+    let ms = |stage: &str| -> f64 {
+        let line = table
+            .lines()
+            .find(|l| l.trim_start().starts_with(stage))
+            .unwrap_or_else(|| panic!("no `{stage}` in {said}"));
+        line.trim_end_matches(" ms")
+            .rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no time in `{line}`"))
+    };
+    let stages = [
+        "load",
+        "reduction",
+        "transform",
+        "fits",
+        "FSDP, lobes",
+        "transitions",
+        "splines",
+        "systematic σ",
+        "write",
+        "install",
+    ];
+    let sum: f64 = stages.iter().map(|s| ms(s)).sum();
+    let total = ms("total");
+    assert!(stages.iter().all(|s| ms(s) >= 0.0));
+    assert!(ms("transform") > 0.0 && ms("fits") > 0.0 && ms("write") > 0.0);
+    // The stages run one after the other, except transitions beside the splines.
+    let serial = sum - ms("transitions").min(ms("splines"));
+    assert!(
+        serial <= total * 1.001 + 0.01 && total <= sum * 1.5 + 50.0,
+        "stages {serial} ms of {total} ms:\n{said}"
+    );
 }

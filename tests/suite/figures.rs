@@ -91,7 +91,7 @@ fn the_demo_gets_every_figure_in_every_format_and_they_agree() {
         let pdf = std::fs::read(out.join(format!("{name}.pdf"))).expect("pdf");
         assert!(pdf.starts_with(b"%PDF-"), "{name}.pdf");
         // Every panel has its letter and every axis its unit.
-        for letter in ["A ", "B ", "C "] {
+        for letter in ["A\u{2003}", "B\u{2003}", "C\u{2003}"] {
             assert!(
                 svg.contains(&format!(">\n{letter}")) || svg.contains(letter),
                 "{name}: {letter}"

@@ -117,7 +117,7 @@ fn fit_panel(ctx: &mut Ctx<'_>, area: &Area<'_>, k: usize) -> Result<(), FigureE
         .map_err(draw_err("fig6"))?;
     ctx.curves += 1;
     c.draw_series(std::iter::once(Text::new(
-        "○ data   black: sum   grey: residual − 0.3".to_owned(),
+        "○ data · black: sum · grey: residual − 0.3".to_owned(),
         (
             window.0 + 0.03 * (window.1 - window.0),
             y.1 - 0.02 * (y.1 - y.0),

@@ -174,9 +174,13 @@ pub fn panel_figure(data: &PanelData) -> Result<Figure, FigureError> {
             }
             ctx.curves += 1;
         }
-        for (name, at) in data.marks.iter().filter(|m| m.1 >= x.0 && m.1 <= x.1) {
-            draw_mark(&mut c, name, *at, y, scale)?;
-        }
+        let marks: Vec<(&str, f64)> = data
+            .marks
+            .iter()
+            .filter(|m| m.1 >= x.0 && m.1 <= x.1)
+            .map(|(name, at)| (name.as_str(), *at))
+            .collect();
+        draw_mark_set(&mut c, &marks, y, scale)?;
         root.present().map_err(draw_err("panel"))?;
     }
     Ok(Figure {

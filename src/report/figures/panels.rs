@@ -4,6 +4,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 #[allow(unused_imports)]
 use super::*;
@@ -98,17 +99,16 @@ pub(super) fn fig3(
                 }
             }
             ctx.curves += 1;
-            let tag = if Some(*i) == near_tg {
-                format!("{t:.0} K (T_g)")
-            } else {
-                format!("{t:.0} K")
-            };
-            c.draw_series(std::iter::once(Text::new(
-                tag,
-                (x.1 - 0.3 * (x.1 - x.0), off + 0.95),
-                font(0.75 * ctx.scale),
-            )))
-            .map_err(draw_err("fig3"))?;
+            let tag = format!(
+                "{t:.0} K{}",
+                if Some(*i) == near_tg { " (T_g)" } else { "" }
+            );
+            // Just above its curve's flat tail (S → 1), clear of the line.
+            let above = font(0.75 * ctx.scale).color(&BLACK);
+            let above = above.pos(Pos::new(HPos::Left, VPos::Bottom));
+            let at = (x.1 - 0.3 * (x.1 - x.0), off + 1.08);
+            c.draw_series(std::iter::once(Text::new(tag, at, above)))
+                .map_err(draw_err("fig3"))?;
         }
         colour_bar_t(&bar, (t_lo, t_hi), ctx.scale)?;
         // ΔS(Q) at the same temperatures below T_x (crystal peaks would dwarf the glass' change).

@@ -228,7 +228,7 @@ pub(super) fn chart<'a, 'b>(
     let letter = (b'A' + (cell % 26) as u8) as char;
     let mut c = ChartBuilder::on(area)
         .margin((4.0 * s) as i32)
-        .caption(format!("{letter}   {title}"), font(s))
+        .caption(format!("{letter}\u{2003}{title}"), font(s))
         .x_label_area_size((2.6 * FONT_PX * s) as i32)
         .y_label_area_size((4.2 * FONT_PX * s) as i32)
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
@@ -300,10 +300,43 @@ pub(super) fn draw_marks<DB: DrawingBackend>(
     y: (f64, f64),
     scale: f64,
 ) -> Result<(), FigureError> {
-    for tr in Transition::ALL {
-        if let Some(e) = analysis.transitions.used(tr) {
-            draw_mark(c, tr.name(), e.kelvin, y, scale)?;
+    let marks: Vec<(&str, f64)> = Transition::ALL
+        .iter()
+        .filter_map(|&tr| Some((tr.name(), analysis.transitions.used(tr)?.kelvin)))
+        .collect();
+    draw_mark_set(c, &marks, y, scale)
+}
+
+/// Size (px, before supersampling) of a mark's label font.
+const MARK_FONT: f64 = 0.85;
+
+/// Labelled vertical marks ([`draw_mark`]); a label that would run into the mark on its right
+/// goes one line lower (T_g and T_x lie 40–60 K apart in a 450 K wide panel).
+pub(super) fn draw_mark_set<DB: DrawingBackend>(
+    c: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    marks: &[(&str, f64)],
+    y: (f64, f64),
+    scale: f64,
+) -> Result<(), FigureError> {
+    let mut sorted: Vec<(&str, f64)> = marks.iter().copied().filter(|m| m.1.is_finite()).collect();
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let size = FONT_PX * MARK_FONT * scale;
+    let px = |t: f64| f64::from(c.backend_coord(&(t, y.1)).0);
+    let mut rows = vec![0u32; sorted.len()];
+    for k in 1..sorted.len() {
+        // The label of k − 1 spans its 3 px offset and about 0.6 em per character.
+        let (name, t) = sorted[k - 1];
+        let width = 3.0 * scale + 0.6 * size * name.chars().count() as f64 + 2.0 * scale;
+        if px(sorted[k].1) - px(t) < width {
+            rows[k] = rows[k - 1] + 1;
         }
+    }
+    for ((name, t), row) in sorted.into_iter().zip(rows) {
+        draw_mark(c, name, t, y, (scale, row))?;
     }
     Ok(())
 }
@@ -319,7 +352,7 @@ pub(super) fn draw_mark<DB: DrawingBackend>(
     name: &str,
     t: f64,
     y: (f64, f64),
-    scale: f64,
+    (scale, row): (f64, u32),
 ) -> Result<(), FigureError> {
     let style = line_style(GREY, scale, 0.75);
     let pts = vec![(t, y.0), (t, y.1)];
@@ -333,13 +366,14 @@ pub(super) fn draw_mark<DB: DrawingBackend>(
         c.draw_series(LineSeries::new(pts, style)).map(|_| ())
     }
     .map_err(draw_err("a mark"))?;
-    // The name just right of its line, not on it.
+    // The name just right of its line, not on it (`row` lines down).
+    let down = f64::from(row) * 1.2 * FONT_PX * MARK_FONT * scale;
     c.draw_series(std::iter::once(
         EmptyElement::at((t, y.1 - 0.02 * (y.1 - y.0)))
             + Text::new(
                 name.to_owned(),
-                ((3.0 * scale) as i32, 0),
-                font(0.85 * scale).color(&GREY),
+                ((3.0 * scale) as i32, down.round() as i32),
+                font(MARK_FONT * scale).color(&GREY),
             ),
     ))
     .map_err(draw_err("a mark"))?;
