@@ -1,7 +1,7 @@
 //! The I(Q) view of a raw sample, in place of the S(Q) column when chosen: the measured I(Q) at
 //! the slider's pattern, the scaled background b·I_bkg and what remains (I − b·I_bkg); the
-//! normalised intensity α(I − b·I_bkg)/P against the self scattering <f²> + C (electron units
-//! per atom), whose oscillation about it is S(Q) − 1 times <f>²; and the ρ0 and b each pattern
+//! normalised intensity α(I − b·I_bkg)/P against the self scattering ⟨f²⟩ + C (electron units
+//! per atom), whose oscillation about it is S(Q) − 1 times ⟨f⟩²; and the ρ0 and b each pattern
 //! was reduced with, versus T, values at an end of their search range marked.
 //!
 //! The shown pattern is reduced again on its own with its b and ρ0 from the series' reduction
