@@ -505,3 +505,71 @@ fn status(ui: &mut egui::Ui, raw: &RawState) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(composition: &str) -> ReductionChoice {
+        ReductionChoice {
+            composition: composition.into(),
+            ..ReductionChoice::default()
+        }
+    }
+
+    #[test]
+    fn no_composition_is_nothing_to_do_and_an_unknown_element_is_named() {
+        assert_eq!(with("  ").settings(), Ok(None));
+        let e = with("Zr52.5Xx10").settings().expect_err("unknown element");
+        assert!(e.contains("'Xx'"), "{e}");
+    }
+
+    #[test]
+    fn the_choice_becomes_the_settings_the_command_line_would_give() {
+        let plain = with("SiO2").settings().expect("valid").expect("settings");
+        assert_eq!(plain.rho0, None, "refined per pattern");
+        assert_eq!(
+            plain.scale,
+            ScaleMode::Fixed(0.0),
+            "no background, no scale"
+        );
+        assert_eq!(plain.polarisation_wavelength, None);
+        let c = ReductionChoice {
+            density: DensityMode::Mass,
+            density_g_cm3: 2.2,
+            background: "bkg.xy".into(),
+            polarisation: true,
+            ..with("SiO2")
+        };
+        let s = c.settings().expect("valid").expect("settings");
+        // Silica at 2.2 g/cm³: 0.0662 atoms/Å³.
+        assert!((s.rho0.expect("ρ0") - 0.0662).abs() < 2e-4, "{:?}", s.rho0);
+        assert_eq!(s.scale, ScaleMode::Auto);
+        assert_eq!(s.polarisation_wavelength, Some(0.1173));
+        let fixed = ReductionChoice {
+            scale_auto: false,
+            scale: 0.85,
+            density: DensityMode::Number,
+            rho0: 0.06,
+            ..c.clone()
+        };
+        let s = fixed.settings().expect("valid").expect("settings");
+        assert_eq!((s.scale, s.rho0), (ScaleMode::Fixed(0.85), Some(0.06)));
+        for bad in [
+            ReductionChoice {
+                density_g_cm3: f64::NAN,
+                ..c.clone()
+            },
+            ReductionChoice {
+                scale: -1.0,
+                ..fixed.clone()
+            },
+            ReductionChoice {
+                wavelength: 0.0,
+                ..c.clone()
+            },
+        ] {
+            assert!(bad.settings().is_err(), "{bad:?}");
+        }
+    }
+}
