@@ -94,6 +94,11 @@ pub enum Action {
     WhatIf(Box<crate::engine::whatif::WhatIfParams>),
     /// Remove the what-if sample.
     RemoveWhatIf,
+    /// New values in a raw sample's Reduction group (reduced once the group rests).
+    SetReduction {
+        sample: usize,
+        choice: Box<super::reduction::ReductionChoice>,
+    },
     Quit,
 }
 
@@ -255,6 +260,7 @@ impl GlassrayApp {
             Action::OpenModel => self.open_model(),
             Action::WhatIf(params) => self.build_what_if(*params),
             Action::RemoveWhatIf => self.remove_what_if(),
+            Action::SetReduction { sample, choice } => self.set_reduction(sample, *choice),
             Action::Quit => self.view.quit = true,
         }
     }
@@ -719,6 +725,7 @@ impl GlassrayApp {
             Outcome::Exported(message) => self.view.status = message,
             Outcome::Planted(planted) => self.on_planted(planted),
             Outcome::SessionRead(read) => self.on_session_read(*read),
+            Outcome::Reduced(done) => self.on_reduced(*done),
             Outcome::HeatMap {
                 generation,
                 sample,

@@ -197,16 +197,25 @@ impl GlassrayApp {
         };
         let busy = self.is_analysing();
         let (ws, settings) = (&self.workspace, &self.settings);
-        let (pattern, real, versus) = (
+        let (pattern, real, versus, intensity) = (
             &mut self.panels.pattern,
             &mut self.panels.real,
             &mut self.panels.versus,
+            &mut self.panels.intensity,
         );
         let jobs = &mut self.jobs;
+        let raw = ws.active_sample().and_then(|s| s.reduction());
         let columns = egui::CentralPanel::default()
             .show(ui, |ui| {
                 ui.columns(3, |cols| {
-                    pattern.ui(&mut cols[0], ws, settings, jobs, actions);
+                    if let Some(raw) = raw {
+                        intensity.switch(&mut cols[0], raw);
+                    }
+                    if raw.is_some() && intensity.show {
+                        intensity.ui(&mut cols[0], ws, actions);
+                    } else {
+                        pattern.ui(&mut cols[0], ws, settings, jobs, actions);
+                    }
                     real.ui(
                         &mut cols[1],
                         ws,

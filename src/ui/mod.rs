@@ -16,6 +16,7 @@ mod actions;
 mod controls;
 mod help;
 mod history;
+mod intensity;
 mod layout;
 mod menu;
 mod model;
@@ -23,6 +24,8 @@ mod pattern;
 mod planted;
 mod problems;
 mod realspace;
+mod reducing;
+mod reduction;
 mod save_plot;
 mod sidebar;
 pub mod state;
@@ -80,10 +83,19 @@ pub enum PlotId {
     Fractions,
     /// The fit RMSE versus T.
     Rmse,
+    /// A raw sample's I(Q), scaled background and their difference (the I(Q) view).
+    Intensity,
+    /// The normalised intensity against the self scattering (the I(Q) view).
+    Normalised,
+    /// ρ0 of each reduced pattern versus T (the I(Q) view).
+    Rho0,
+    /// The background scale of each reduced pattern versus T (the I(Q) view).
+    BackgroundScale,
 }
 
 impl PlotId {
-    /// Every plot, top left to bottom right.
+    /// Every plot of the S(Q) view, top left to bottom right (the I(Q) view's are not drawn
+    /// at the same time).
     pub const ALL: [PlotId; 10] = [
         PlotId::Pattern,
         PlotId::Difference,
@@ -109,6 +121,10 @@ impl PlotId {
             PlotId::Lobes => "vs_lobes",
             PlotId::Fractions => "vs_fractions",
             PlotId::Rmse => "vs_rmse",
+            PlotId::Intensity => "iq_plot",
+            PlotId::Normalised => "iq_normalised_plot",
+            PlotId::Rho0 => "vs_rho0",
+            PlotId::BackgroundScale => "vs_background_scale",
         })
     }
 }
@@ -130,6 +146,7 @@ struct Panels {
     pattern: pattern::PatternPanel,
     real: realspace::RealSpacePanel,
     versus: versus::VersusPanel,
+    intensity: intensity::IntensityPanel,
     tour: tour::Tour,
     model: model::ModelWindow,
     /// Where the tour's areas were drawn in the last frame.
@@ -252,6 +269,7 @@ impl GlassrayApp {
             || self.is_analysing()
             || self.is_building_model()
             || !self.jobs.tasks.is_empty()
+            || self.is_reducing()
     }
 
     /// The fit the fit panel shows at the slider: the preview refit while a parameter change
@@ -326,6 +344,10 @@ impl eframe::App for GlassrayApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll();
+        self.view.now = ctx.input(|i| i.time);
+        if let Some(left) = self.start_reductions() {
+            ctx.request_repaint_after(Duration::from_secs_f64(left.max(0.01)));
+        }
         let mut actions = Vec::new();
         self.keyboard(&ctx, &mut actions);
         self.advance_playback(&ctx);

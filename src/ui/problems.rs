@@ -19,6 +19,17 @@ pub fn rows(samples: &[Sample]) -> Vec<ProblemRow> {
     let mut out = Vec::new();
     for s in samples {
         let sample = s.series().sample.clone();
+        if let Some(raw) = s.reduction().filter(|r| !r.is_reduced()) {
+            out.push(ProblemRow {
+                sample: sample.clone(),
+                file: String::new(),
+                line: None,
+                reason: raw
+                    .error()
+                    .unwrap_or(super::reduction::NO_COMPOSITION)
+                    .to_string(),
+            });
+        }
         for reason in &s.series_problems {
             out.push(ProblemRow {
                 sample: sample.clone(),

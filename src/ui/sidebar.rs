@@ -24,6 +24,9 @@ impl Sidebar {
         actions: &mut Vec<Action>,
     ) -> Option<egui::Rect> {
         sample_list(ui, ws, loading, actions);
+        if let Some(raw) = ws.active_sample().and_then(|s| s.reduction()) {
+            super::reduction::group(ui, ws.active, raw, actions);
+        }
         parameter_panel(ui, ws, settings, reveal_marks, actions)
     }
 }

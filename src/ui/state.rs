@@ -106,11 +106,14 @@ pub struct Sample {
     pub(super) planted: Option<Arc<Planted>>,
     /// The sample is the Model window's what-if sample.
     pub(super) what_if: bool,
+    /// The files hold raw intensities I(Q): the load as read and its reduction.
+    pub(super) raw: Option<Box<super::reduction::RawState>>,
 }
 
 impl Sample {
     pub(super) fn new(load: SeriesLoad, colour: egui::Color32) -> Self {
         let series_problems = load.problems().iter().map(ToString::to_string).collect();
+        let (failed_count, ignored_count) = (load.failed.len(), load.ignored.len());
         let SeriesLoad {
             series,
             failed,
@@ -119,9 +122,12 @@ impl Sample {
             log_problems,
             origin,
         } = load;
+        let series = Arc::new(series);
+        let raw =
+            super::reduction::RawState::of(&series, failed_count, ignored_count).map(Box::new);
         Sample {
             axis: series.axis_values(),
-            series: Arc::new(series),
+            series,
             origin,
             failed,
             ignored,
@@ -135,7 +141,34 @@ impl Sample {
             revision: 0,
             planted: None,
             what_if: false,
+            raw,
         }
+    }
+
+    /// A reduction of the raw load in place of the series shown: the reduction's skipped and
+    /// ignored files replace the previous reduction's (those of loading stay).
+    pub(super) fn install_reduced(
+        &mut self,
+        load: SeriesLoad,
+        load_failed: usize,
+        load_ignored: usize,
+    ) {
+        self.series_problems = load.problems().iter().map(ToString::to_string).collect();
+        self.failed.truncate(load_failed);
+        self.failed.extend(load.failed);
+        self.ignored.truncate(load_ignored);
+        self.ignored.extend(load.ignored);
+        self.axis = load.series.axis_values();
+        self.series = Arc::new(load.series);
+        self.analysis = None;
+        self.fresh.clear();
+        self.revision += 1;
+    }
+
+    /// The raw intensities the sample was loaded from and their reduction, when its files
+    /// hold I(Q).
+    pub fn reduction(&self) -> Option<&super::reduction::RawState> {
+        self.raw.as_deref()
     }
 
     /// What was planted in the sample, when it is a model (demo or what-if).
@@ -288,6 +321,8 @@ pub enum Outcome {
         sample: usize,
         map: Option<super::pattern::HeatPixels>,
     },
+    /// A raw sample's reduction finished.
+    Reduced(Box<super::reducing::ReductionDone>),
 }
 
 /// Work in flight.

@@ -13,6 +13,8 @@ mod kit;
 mod readers;
 mod real_data;
 mod reduce_cli;
+#[cfg(feature = "gui")]
+mod reduce_ui;
 mod reduction;
 #[cfg(feature = "gui")]
 mod ui;
