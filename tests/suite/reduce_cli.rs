@@ -230,9 +230,15 @@ fn without_a_density_rho0_is_refined_and_said_so() {
         "{stdout}"
     );
     let m = metrics(&out);
-    for r in column(&m, "rho0") {
-        println!("ρ0 refined {r:.5} (planted at 300 K {rho0:.5})");
-        assert!((r / rho0 - 1.0).abs() < 0.05, "{r}");
+    // Each pattern against the ρ0 planted at its own temperature (thermal expansion and
+    // relaxation change it by 0.75 % between 300 and 650 K).
+    let refined = column(&m, "rho0");
+    assert_eq!(refined.len(), TEMPERATURES.len());
+    assert!((planted_state(&SAMPLES[0], 300.0).rho0 - rho0).abs() < 1e-15);
+    for (r, &t) in refined.iter().zip(&TEMPERATURES) {
+        let planted = planted_state(&SAMPLES[0], t).rho0;
+        println!("{t} K: ρ0 refined {r:.5}, planted {planted:.5}");
+        assert!((r / planted - 1.0).abs() < 0.01, "{t} K: {r} vs {planted}");
     }
     assert!(column(&m, "background_scale").iter().all(|b| *b == 0.85));
 }

@@ -288,8 +288,8 @@ mod settings {
             let (r_cut, misfit) = plan
                 .low_r_misfit_at(&settings, &i, Some(&bkg), (b, rho0))
                 .expect("misfit");
-            // BAM-11's first peak is at 2.75 Å.
-            assert!((2.0..2.4).contains(&r_cut), "{r_cut}");
+            // BAM-11's first peak is at 2.75 Å: r_c = 0.8 × 2.75 − π/25 ≈ 2.07 Å.
+            assert!((1.95..2.2).contains(&r_cut), "{r_cut}");
             misfit
         };
         // With b and ρ0 both given nothing is searched: no r_c, no misfit, and S(Q) as with
@@ -314,7 +314,8 @@ mod settings {
         );
         assert!(!r.scale_at_bound);
         assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
-        // ρ0 refined with the planted scale: within 2 % of the planted one.
+        // ρ0 refined with the planted scale: within 1 % of the planted one (more cases in
+        // `rho0_is_recovered_to_one_percent_on_several_glasses`).
         let refined = ReduceSettings {
             rho0: None,
             scale: ScaleMode::Fixed(0.85),
@@ -324,7 +325,7 @@ mod settings {
         let planted = settings.rho0.expect("ρ0");
         println!("refined ρ0 = {} (planted {planted})", r.rho0);
         assert!(
-            (r.rho0 / planted - 1.0).abs() < 0.02,
+            (r.rho0 / planted - 1.0).abs() < 0.01,
             "{} vs {planted}",
             r.rho0
         );
@@ -408,6 +409,85 @@ mod settings {
         let r = reduce_pattern(&plan, &refined, &plain, None, Some(&bkg)).expect("reduce");
         let planted = settings.rho0.expect("ρ0");
         println!("high-Q, refined ρ0 = {} (planted {planted})", r.rho0);
-        assert!((r.rho0 / planted - 1.0).abs() < 0.03, "{}", r.rho0);
+        assert!((r.rho0 / planted - 1.0).abs() < 0.01, "{}", r.rho0);
+    }
+
+    /// The intensity of `model` as the detector sees it: polarised (105.7 keV), scaled, on a
+    /// background at b = 0.85 (also polarised).
+    fn intensity_of(
+        model: &glassray::demo::StructureModel,
+        q: &[f64],
+        bkg: &[f64],
+        lambda: f64,
+    ) -> Vec<f64> {
+        use glassray::analysis::reduction::polarisation_factor;
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, q).expect("factors");
+        (0..q.len())
+            .map(|k| {
+                let s = model.s(q[k]);
+                let eu = f.square_of_mean[k] * (s - 1.0) + f.mean_square[k] + f.compton[k];
+                let p = polarisation_factor(q[k], lambda).expect("P");
+                p * (SCALE * eu + 0.85 * bkg[k])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rho0_is_recovered_to_one_percent_on_several_glasses() {
+        use glassray::analysis::reduction::wavelength_from_energy;
+        use glassray::demo::structure_at;
+        // Three samples at three temperatures, each also expanded and compressed by 5 %
+        // (ρ0 × 0.86 and × 1.16: 0.047–0.063 Å⁻³), to Qmax = 25 and 18 Å⁻¹, with b and the
+        // polarisation as planted, the Krogh-Moe scale and S held below Qmin = 0.5 Å⁻¹.
+        let lambda = wavelength_from_energy(105.7);
+        let mut worst: f64 = 0.0;
+        for q_max in [25.0, 18.0] {
+            let n = ((q_max - 0.5) / 0.02_f64).round() as usize;
+            let q: Vec<f64> = (0..=n).map(|k| 0.5 + 0.02 * k as f64).collect();
+            let bkg: Vec<f64> = q
+                .iter()
+                .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+                .collect();
+            let composition = Composition::parse(COMPOSITION).expect("formula");
+            let settings = ReduceSettings {
+                polarisation_wavelength: Some(lambda),
+                scale: ScaleMode::Fixed(0.85),
+                ..ReduceSettings::new(composition)
+            };
+            let plan = ReducePlan::new(&q, &settings).expect("plan");
+            for (sample, t) in [(0, 300.0), (1, 500.0), (2, 700.0)] {
+                for stretch in [0.95, 1.0, 1.05] {
+                    let model = structure_at(&SAMPLES[sample], t).scaled(stretch);
+                    let i = intensity_of(&model, &q, &bkg, lambda);
+                    let bkg_p: Vec<f64> = bkg
+                        .iter()
+                        .zip(&q)
+                        .map(|(b, &x)| {
+                            b * glassray::analysis::reduction::polarisation_factor(x, lambda)
+                                .expect("P")
+                        })
+                        .collect();
+                    let r =
+                        reduce_pattern(&plan, &settings, &i, None, Some(&bkg_p)).expect("reduce");
+                    let error = r.rho0 / model.rho0 - 1.0;
+                    println!(
+                        "Qmax {q_max}, {} {t} K × {stretch}: ρ0 {:.5} planted {:.5} ({:+.3} %), r_c {:.3} Å",
+                        SAMPLES[sample].name,
+                        r.rho0,
+                        model.rho0,
+                        100.0 * error,
+                        r.r_cut
+                    );
+                    assert!(r.rho0_refined);
+                    worst = worst.max(error.abs());
+                }
+            }
+        }
+        // The issue asks for 1 %; measured ≤ 0.19 %, what is left being the continuation of
+        // S(Q) below Qmin (−0.12 %). r_c = 0.8 × the first peak without the Lorch half-width
+        // taken off gave up to −0.9 % here (18 Å⁻¹, HPT at 700 K), so 0.5 % also guards that.
+        println!("largest ρ0 error {:.3} %", 100.0 * worst);
+        assert!(worst < 0.005, "{worst}");
     }
 }
