@@ -570,3 +570,124 @@ mod iterations {
         assert!((r.rho0 / rho0 - 1.0).abs() < 0.01, "{}", r.rho0);
     }
 }
+
+mod ad_hoc {
+    //! PDFgetX3's ad hoc correction: a smooth polynomial planted in F(Q) is removed, and G(r)
+    //! beyond r_poly keeps its structure.
+
+    use glassray::analysis::adhoc::remove_smooth_part;
+    use glassray::analysis::reduce::{ReducePlan, ReduceSettings, ScaleMode, reduce_pattern};
+    use glassray::analysis::reduction::scattering_factors;
+    use glassray::analysis::transform::{LowQ, Modification, TransformPath, TransformPlan, r_grid};
+    use glassray::demo::{COMPOSITION, SAMPLES, model_structure_factor, planted_state};
+    use glassray::model::composition::Composition;
+
+    /// Lorch-damped G(r), S held below Qmin (so that the low-Q edge adds no ripple).
+    fn big_g(q: &[f64], s: &[f64], r: &[f64]) -> Vec<f64> {
+        TransformPlan::new(
+            q,
+            None,
+            None,
+            Modification::Lorch,
+            LowQ::Hold,
+            r.to_vec(),
+            TransformPath::Direct,
+        )
+        .expect("plan")
+        .reduced_pdf(s)
+    }
+
+    fn largest_difference(a: &[f64], b: &[f64]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// RMS of a − b over Q > 1.5 Å⁻¹.
+    fn rms(q: &[f64], a: &[f64], b: &[f64]) -> f64 {
+        let d: Vec<f64> = (0..q.len())
+            .filter(|&k| q[k] > 1.5)
+            .map(|k| a[k] - b[k])
+            .collect();
+        (d.iter().map(|v| v * v).sum::<f64>() / d.len() as f64).sqrt()
+    }
+
+    #[test]
+    fn a_planted_polynomial_goes_and_g_of_r_beyond_rpoly_keeps_its_structure() {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let planted = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        // F(Q) + 0.4 Q − 0.03 Q² + 0.0008 Q³: S − 1 off by 0.4 at low Q, −0.25 at 12 Å⁻¹.
+        let poly = |x: f64| 0.4 * x - 0.03 * x * x + 0.0008 * x * x * x;
+        let spoiled: Vec<f64> = q
+            .iter()
+            .zip(&planted)
+            .map(|(&x, s)| s + poly(x) / x)
+            .collect();
+        let fixed = remove_smooth_part(&q, &spoiled, 0.9).expect("ad hoc");
+        let clean = remove_smooth_part(&q, &planted, 0.9).expect("ad hoc");
+        assert_eq!(fixed.degree, 8);
+        // The polynomial itself goes to round-off (ad hoc is linear in F) …
+        let residue = largest_difference(&fixed.s, &clean.s);
+        assert!(residue < 1e-9, "{residue}");
+        // … but not only it: the polynomial also takes the part of the true F(Q) that it can
+        // fit, i.e. G(r) below r_poly (the −4πρ0 r line), as PDFgetX3 means it to; S(Q) is
+        // then not the planted one (RMS 0.06), while G(r) beyond r_poly keeps its structure.
+        let (before, after) = (rms(&q, &spoiled, &planted), rms(&q, &fixed.s, &planted));
+        // G(r) beyond 3 Å (3.3 r_poly) is the planted one to a small fraction of its height.
+        let r = r_grid(3.0, 12.0, 0.01).expect("r");
+        let g_planted = big_g(&q, &planted, &r);
+        let height = g_planted.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let g_after = largest_difference(&big_g(&q, &fixed.s, &r), &g_planted);
+        let near = r_grid(2.0, 3.0, 0.01).expect("r");
+        let g_near = largest_difference(&big_g(&q, &fixed.s, &near), &big_g(&q, &planted, &near));
+        println!(
+            "ad hoc: RMS ΔS (Q > 1.5) {before:.4} → {after:.4}; max |ΔG| 3–12 Å {g_after:.4}, \
+             2–3 Å {g_near:.3} (G up to {height:.2})"
+        );
+        assert!(after < 0.5 * before, "{before} → {after}");
+        assert!(g_after < 0.025 * height, "{g_after} of {height}");
+    }
+
+    #[test]
+    fn through_a_run_it_is_applied_last_and_recorded() {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let planted = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, &q).expect("factors");
+        let bkg: Vec<f64> = q
+            .iter()
+            .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+            .collect();
+        let i: Vec<f64> = (0..q.len())
+            .map(|k| {
+                let eu = f.square_of_mean[k] * (planted[k] - 1.0) + f.mean_square[k] + f.compton[k];
+                2345.6 * eu + 0.85 * bkg[k]
+            })
+            .collect();
+        let run = |ad_hoc| {
+            let settings = ReduceSettings {
+                rho0: Some(planted_state(&SAMPLES[0], 300.0).rho0),
+                scale: ScaleMode::Fixed(0.70),
+                ad_hoc,
+                ..ReduceSettings::new(composition.clone())
+            };
+            let plan = ReducePlan::new(&q, &settings).expect("plan");
+            reduce_pattern(&plan, &settings, &i, None, Some(&bkg)).expect("reduce")
+        };
+        let plain = run(None);
+        let corrected = run(Some(0.9));
+        assert_eq!(plain.ad_hoc_degree, None);
+        assert_eq!(corrected.ad_hoc_degree, Some(8));
+        // The same as the pure function on the uncorrected S(Q).
+        let direct = remove_smooth_part(&q, &plain.reduction.s, 0.9).expect("ad hoc");
+        assert!(largest_difference(&direct.s, &corrected.reduction.s) < 1e-12);
+        let (before, after) = (
+            rms(&q, &plain.reduction.s, &planted),
+            rms(&q, &corrected.reduction.s, &planted),
+        );
+        // For information: the ad hoc S(Q) is PDFgetX3's, not the Faber–Ziman one (see above).
+        println!("b 0.70 for 0.85: RMS ΔS (Q > 1.5) {before:.4} → {after:.4} with --ad-hoc");
+        assert!(corrected.reduction.s.iter().all(|v| v.is_finite()));
+    }
+}
