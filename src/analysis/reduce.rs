@@ -21,9 +21,10 @@
 //! line recovers a planted ρ0 to 0.01 % when S(Q) is known down to Q = 0; what is left is the
 //! continuation below Qmin (with `Hold` and Qmin = 0.5 Å⁻¹ on the demo glass, −0.12 %: the
 //! term (2/π) r ∫₀^Qmin Q² ΔS dQ of the unmeasured part is itself a line through the origin).
-//! - ρ0 not given, high-Q normalisation: S(Q) does not depend on ρ0, so ρ0 is the low-r slope
-//!   ([`rho0_from_low_r`], the least-squares line through the origin below r_c).
-//! - ρ0 not given, Krogh-Moe–Norman: α depends on ρ0, so ρ0 minimises χ²(b, ρ0) over
+//! - ρ0 not given, high-Q normalisation, no iterations: S(Q) does not depend on ρ0, so ρ0 is
+//!   the low-r slope ([`rho0_from_low_r`], the least-squares line through the origin below r_c).
+//! - ρ0 not given, Krogh-Moe–Norman (or with iterations): α (or the iterated S) depends on ρ0,
+//!   so ρ0 minimises χ²(b, ρ0) over
 //!   the range [`RHO0_RANGE`] (golden-section search, to 10⁻⁶ Å⁻³).
 //! - b = `auto`: b minimises χ²(b, ρ0(b)) over 0 ≤ b ≤ b_max = min I/I_bkg over the upper half
 //!   of the Q range (the largest b that leaves a positive intensity where the sample scatters
