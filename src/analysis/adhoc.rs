@@ -71,10 +71,9 @@ fn chebyshev(t: f64, n: usize) -> Vec<f64> {
     out
 }
 
-/// Least-squares fit of `y` by the columns of `basis` (each as long as `y`): the fitted values.
-/// Modified Gram–Schmidt, each column orthogonalised twice; a column that vanishes is dropped.
-fn least_squares_fit(basis: Vec<Vec<f64>>, y: &[f64]) -> Vec<f64> {
-    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+/// The columns of `basis` made orthonormal (modified Gram–Schmidt, each column twice; a column
+/// that vanishes is dropped).
+fn orthonormal(basis: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
     let mut ortho: Vec<Vec<f64>> = Vec::with_capacity(basis.len());
     for mut v in basis {
         let norm0 = dot(&v, &v).sqrt();
@@ -90,66 +89,106 @@ fn least_squares_fit(basis: Vec<Vec<f64>>, y: &[f64]) -> Vec<f64> {
             ortho.push(v);
         }
     }
-    let mut fit = vec![0.0; y.len()];
-    for u in &ortho {
-        let c = dot(u, y);
-        fit.iter_mut().zip(u).for_each(|(f, ui)| *f += c * ui);
-    }
-    fit
+    ortho
 }
 
-/// Removes the polynomial part of F(Q) = Q[S − 1] (see the module doc).
-pub fn remove_smooth_part(q: &[f64], s: &[f64], rpoly: f64) -> Result<AdHoc, AdHocError> {
-    if !(rpoly.is_finite() && rpoly > 0.0) {
-        return Err(AdHocError::BadRpoly(rpoly));
-    }
-    if s.len() != q.len() {
-        return Err(AdHocError::LengthMismatch {
-            expected: q.len(),
-            found: s.len(),
-        });
-    }
-    for k in 0..q.len() {
-        let bad_q = !q[k].is_finite() || q[k] < 0.0 || (k > 0 && q[k] <= q[k - 1]);
-        if bad_q || !s[k].is_finite() {
-            return Err(AdHocError::NotFinite { index: k });
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// What depends only on the Q grid and r_poly — the degree and an orthonormal basis of the
+/// polynomials over the points with Q > 0 — built once and shared by every pattern on the grid.
+#[derive(Debug, Clone)]
+pub struct AdHocPlan {
+    q: Vec<f64>,
+    /// Indices of the points with Q > 0.
+    used: Vec<usize>,
+    basis: Vec<Vec<f64>>,
+    degree: usize,
+}
+
+impl AdHocPlan {
+    /// The plan for grid `q` and `rpoly` (Å), checked (see the module doc).
+    pub fn new(q: &[f64], rpoly: f64) -> Result<Self, AdHocError> {
+        if !(rpoly.is_finite() && rpoly > 0.0) {
+            return Err(AdHocError::BadRpoly(rpoly));
         }
-    }
-    let used: Vec<usize> = (0..q.len()).filter(|&k| q[k] > 0.0).collect();
-    let q_max = used.last().map_or(0.0, |&k| q[k]);
-    let degree = ad_hoc_degree(q_max, rpoly);
-    if used.len() < 2 * degree + 1 {
-        return Err(AdHocError::TooFewPoints {
+        for k in 0..q.len() {
+            if !q[k].is_finite() || q[k] < 0.0 || (k > 0 && q[k] <= q[k - 1]) {
+                return Err(AdHocError::NotFinite { index: k });
+            }
+        }
+        let used: Vec<usize> = (0..q.len()).filter(|&k| q[k] > 0.0).collect();
+        let q_max = used.last().map_or(0.0, |&k| q[k]);
+        let degree = ad_hoc_degree(q_max, rpoly);
+        if used.len() < 2 * degree + 1 {
+            return Err(AdHocError::TooFewPoints {
+                degree,
+                points: used.len(),
+            });
+        }
+        let columns: Vec<Vec<f64>> = (0..degree)
+            .map(|j| {
+                used.iter()
+                    .map(|&k| {
+                        let x = q[k] / q_max;
+                        x * chebyshev(2.0 * x - 1.0, j + 1)[j]
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(AdHocPlan {
+            q: q.to_vec(),
+            used,
+            basis: orthonormal(columns),
             degree,
-            points: used.len(),
-        });
-    }
-    let f: Vec<f64> = used.iter().map(|&k| q[k] * (s[k] - 1.0)).collect();
-    let rows: Vec<Vec<f64>> = used
-        .iter()
-        .map(|&k| {
-            let x = q[k] / q_max;
-            chebyshev(2.0 * x - 1.0, degree)
-                .into_iter()
-                .map(|t| x * t)
-                .collect()
         })
-        .collect();
-    let basis: Vec<Vec<f64>> = (0..degree)
-        .map(|j| rows.iter().map(|row| row[j]).collect())
-        .collect();
-    let fit = least_squares_fit(basis, &f);
-    let mut out = s.to_vec();
-    let mut removed = vec![0.0; q.len()];
-    for (i, &k) in used.iter().enumerate() {
-        removed[k] = fit[i];
-        out[k] = 1.0 + (f[i] - fit[i]) / q[k];
     }
-    Ok(AdHoc {
-        s: out,
-        removed,
-        degree,
-    })
+
+    /// The degree n of the polynomial.
+    pub fn degree(&self) -> usize {
+        self.degree
+    }
+
+    /// Removes the polynomial part of F(Q) = Q[S − 1] of `s` (on the plan's grid).
+    pub fn apply(&self, s: &[f64]) -> Result<AdHoc, AdHocError> {
+        if s.len() != self.q.len() {
+            return Err(AdHocError::LengthMismatch {
+                expected: self.q.len(),
+                found: s.len(),
+            });
+        }
+        if let Some(index) = s.iter().position(|v| !v.is_finite()) {
+            return Err(AdHocError::NotFinite { index });
+        }
+        let f: Vec<f64> = self
+            .used
+            .iter()
+            .map(|&k| self.q[k] * (s[k] - 1.0))
+            .collect();
+        let mut fit = vec![0.0; f.len()];
+        for u in &self.basis {
+            let c = dot(u, &f);
+            fit.iter_mut().zip(u).for_each(|(v, ui)| *v += c * ui);
+        }
+        let mut out = s.to_vec();
+        let mut removed = vec![0.0; s.len()];
+        for (i, &k) in self.used.iter().enumerate() {
+            removed[k] = fit[i];
+            out[k] = 1.0 + (f[i] - fit[i]) / self.q[k];
+        }
+        Ok(AdHoc {
+            s: out,
+            removed,
+            degree: self.degree,
+        })
+    }
+}
+
+/// Removes the polynomial part of F(Q) = Q[S − 1] (see the module doc): [`AdHocPlan`] for one
+/// pattern.
+pub fn remove_smooth_part(q: &[f64], s: &[f64], rpoly: f64) -> Result<AdHoc, AdHocError> {
+    AdHocPlan::new(q, rpoly)?.apply(s)
 }
 
 #[cfg(test)]

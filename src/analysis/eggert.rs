@@ -133,6 +133,27 @@ mod tests {
     use super::*;
     use crate::analysis::transform::{LowQ, Modification, TransformPath, r_grid};
 
+    const RHO0: f64 = 0.0545;
+
+    /// Percus–Yevick hard spheres, σ = 2.5 Å at RHO0 (Ashcroft & Lekner, Phys. Rev. 145 (1966)
+    /// 83; the same closed form as `reduction.rs`'s tests): g(r < σ) = 0 exactly.
+    fn analytic_s(q: f64) -> f64 {
+        let sigma: f64 = 2.5;
+        let eta = std::f64::consts::PI * RHO0 * sigma.powi(3) / 6.0;
+        let a = (1.0 + 2.0 * eta).powi(2) / (1.0 - eta).powi(4);
+        let b = -6.0 * eta * (1.0 + eta / 2.0).powi(2) / (1.0 - eta).powi(4);
+        let g = eta * a / 2.0;
+        let x = q * sigma;
+        let (s, c) = (x.sin(), x.cos());
+        let rho_c = -(24.0 * eta / x.powi(3))
+            * (a * (s - x * c)
+                + b / x * (2.0 * x * s + (2.0 - x * x) * c - 2.0)
+                + g / x.powi(3)
+                    * (-x.powi(4) * c
+                        + 4.0 * ((3.0 * x * x - 6.0) * c + (x.powi(3) - 6.0 * x) * s + 6.0)));
+        1.0 / (1.0 - rho_c)
+    }
+
     fn grid(from: f64, to: f64, step: f64) -> Vec<f64> {
         let n = ((to - from) / step).round() as usize;
         (0..=n).map(|k| from + step * k as f64).collect()
@@ -164,7 +185,6 @@ mod tests {
         // Percus–Yevick hard spheres (σ = 2.5 Å, so G = −4πρ0 r below 2.5 Å), S scaled by
         // 3 % as by a wrong α: the iteration lowers the low-r misfit and brings S back toward
         // the planted one.
-        use crate::analysis::reduction::tests::{RHO0, analytic_s};
         let q = grid(0.02, 20.0, 0.02);
         let planted: Vec<f64> = q.iter().map(|&x| analytic_s(x)).collect();
         let mut s: Vec<f64> = planted.iter().map(|v| 1.03 * v).collect();

@@ -52,7 +52,7 @@
 
 use std::sync::Arc;
 
-use super::adhoc::{AdHocError, remove_smooth_part};
+use super::adhoc::{AdHocError, AdHocPlan};
 use super::eggert::{LowRCorrection, iterate_low_r};
 use super::reduction::{
     MIN_POINTS, Normalisation, Reduction, ReductionError, ReductionInput, ScatteringFactors,
@@ -260,6 +260,8 @@ pub struct ReducePlan {
     peaks: Arc<TransformPlan>,
     /// With low-r iterations: M(Q) = 1 on the low-r grid, and the sine table of the correction.
     iteration: Option<(Arc<TransformPlan>, LowRCorrection)>,
+    /// With the ad hoc correction: its polynomial basis.
+    ad_hoc: Option<AdHocPlan>,
 }
 
 impl ReducePlan {
@@ -311,6 +313,10 @@ impl ReducePlan {
             low_r: plan(Modification::Lorch, low_r_max)?,
             peaks: plan(Modification::Lorch, FIRST_PEAK_RANGE.1)?,
             iteration,
+            ad_hoc: settings
+                .ad_hoc
+                .map(|rpoly| AdHocPlan::new(q, rpoly))
+                .transpose()?,
         })
     }
 
@@ -621,7 +627,7 @@ pub fn reduce_pattern(
             factors: Some(&plan.factors),
             ..ReductionInput::new(q, intensity, &settings.composition, one.normalisation(rho0))
         })?;
-        let ad_hoc_degree = apply_ad_hoc(&mut reduction, settings.ad_hoc)?;
+        let ad_hoc_degree = apply_ad_hoc(&mut reduction, plan.ad_hoc.as_ref())?;
         return Ok(Reduced {
             reduction,
             rho0,
@@ -664,7 +670,7 @@ pub fn reduce_pattern(
             }
         }
     }
-    let ad_hoc_degree = apply_ad_hoc(&mut reduction, settings.ad_hoc)?;
+    let ad_hoc_degree = apply_ad_hoc(&mut reduction, plan.ad_hoc.as_ref())?;
     Ok(Reduced {
         reduction,
         rho0,
@@ -681,12 +687,11 @@ pub fn reduce_pattern(
 /// The ad hoc correction of the final S(Q), when asked for: its degree.
 fn apply_ad_hoc(
     reduction: &mut Reduction,
-    rpoly: Option<f64>,
+    plan: Option<&AdHocPlan>,
 ) -> Result<Option<usize>, ReduceError> {
-    let Some(rpoly) = rpoly else {
+    let Some(plan) = plan else {
         return Ok(None);
     };
-    let corrected = remove_smooth_part(&reduction.q, &reduction.s, rpoly)?;
-    reduction.s = corrected.s;
-    Ok(Some(corrected.degree))
+    reduction.s = plan.apply(&reduction.s)?.s;
+    Ok(Some(plan.degree()))
 }

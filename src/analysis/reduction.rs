@@ -482,10 +482,10 @@ pub fn rho0_from_low_r(r: &[f64], big_g: &[f64], r_max: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
-    pub(crate) const RHO0: f64 = 0.0545;
+    const RHO0: f64 = 0.0545;
     const PLANTED: f64 = 1234.5;
 
     fn bam11() -> Composition {
@@ -500,7 +500,7 @@ pub(crate) mod tests {
     /// Hard spheres in the Percus–Yevick approximation (Ashcroft & Lekner, Phys. Rev. 145 (1966)
     /// 83): diameter σ = 2.5 Å at ρ0 (packing η = πρ0σ³/6 ≈ 0.446), S = 1/(1 − ρ0 c(Q)) in
     /// closed form, positive everywhere (S(0) ≈ 0.026, FSDP 2.47 at 2.72 Å⁻¹), g(r < σ) = 0.
-    pub(crate) fn analytic_s(q: f64) -> f64 {
+    fn analytic_s(q: f64) -> f64 {
         let sigma: f64 = 2.5;
         let eta = std::f64::consts::PI * RHO0 * sigma.powi(3) / 6.0;
         let a = (1.0 + 2.0 * eta).powi(2) / (1.0 - eta).powi(4);
