@@ -1,24 +1,32 @@
 //! Reduction speed: 150 raw I(Q) patterns × 1,250 points (the demo's HPT series as a detector
 //! would record it, with a background) reduced to S(Q) on the rayon pool — with b and ρ0 given
-//! (the plain reduction), with b chosen per pattern (`--background-scale auto`), and with ρ0
-//! refined per pattern (no `--density`).
+//! (the plain reduction), with b chosen per pattern (`--background-scale auto`), with ρ0
+//! refined per pattern (no `--density`), with 5 low-r iterations (`--iterations 5`, given and
+//! refined ρ0) and with the ad hoc polynomial (`--ad-hoc`).
+//!
+//! `reduce_and_analyse`: what a user waits for — reduce + the analysis `glassray analyze` runs
+//! ([`glassray::engine::analyze`], as `benches/analysis.rs`) — against analysing the already
+//! reduced S(Q) series, so that the time the reduction adds can be read off (issue 13: ≤ 5 ms).
 
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use glassray::analysis::params::AnalysisParams;
 use glassray::analysis::reduce::{NormalisationMode, ReduceSettings, ScaleMode};
 use glassray::analysis::reduction::scattering_factors;
 use glassray::analysis::transform::LowQ;
+use glassray::analysis::transitions::Marks;
 use glassray::demo::{COMPOSITION, DemoConfig, SAMPLES, demo_series};
+use glassray::engine::analyze;
 use glassray::engine::reduce::{Background, reduce_series};
 use glassray::io::SeriesLoad;
 use glassray::model::Quantity;
 use glassray::model::composition::Composition;
 
-fn bench_reduce(c: &mut Criterion) {
-    let mut group = c.benchmark_group("reduce");
-    group.sample_size(10);
+/// The HPT series as raw intensities with a background at b = 0.85, the background, and the
+/// settings with b and ρ0 given.
+fn raw_series() -> (glassray::model::HeatingSeries, Background, ReduceSettings) {
     let mut series = demo_series(
         &SAMPLES[2],
         &DemoConfig {
@@ -57,7 +65,14 @@ fn bench_reduce(c: &mut Criterion) {
         below_qmin: LowQ::Hold,
         ..ReduceSettings::new(composition)
     };
-    let cases = [
+    (series, background, settings)
+}
+
+fn bench_reduce(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reduce");
+    group.sample_size(10);
+    let (series, background, settings) = raw_series();
+    let mut cases = vec![
         ("given_150x1250", settings.clone()),
         (
             "auto_scale_150x1250",
@@ -73,7 +88,33 @@ fn bench_reduce(c: &mut Criterion) {
                 ..settings.clone()
             },
         ),
+        (
+            "iterations5_given_150x1250",
+            ReduceSettings {
+                iterations: 5,
+                ..settings.clone()
+            },
+        ),
+        (
+            "ad_hoc_given_150x1250",
+            ReduceSettings {
+                ad_hoc: Some(0.9),
+                ..settings.clone()
+            },
+        ),
     ];
+    // `cargo test --benches` runs each case once unoptimised: leave out the slowest there
+    // (2.6 s optimised).
+    if std::env::args().any(|a| a == "--bench") {
+        cases.push((
+            "iterations5_refined_rho0_150x1250",
+            ReduceSettings {
+                rho0: None,
+                iterations: 5,
+                ..settings.clone()
+            },
+        ));
+    }
     for (name, settings) in cases {
         group.bench_function(name, |b| {
             b.iter_batched(
@@ -90,5 +131,33 @@ fn bench_reduce(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_reduce);
+fn bench_reduce_and_analyse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reduce_and_analyse");
+    group.sample_size(10);
+    let (series, background, settings) = raw_series();
+    let params = AnalysisParams::default();
+    let mut reduced = SeriesLoad::from_series(series.clone());
+    assert_eq!(
+        reduce_series(&mut reduced, Some(&background), &settings).reduced,
+        150
+    );
+    let sq = reduced.series;
+    group.bench_function("analyse_sq_150x1250", |b| {
+        b.iter(|| analyze(black_box(&sq), &params, &Marks::default()))
+    });
+    group.bench_function("reduce_given_then_analyse_150x1250", |b| {
+        b.iter_batched(
+            || SeriesLoad::from_series(series.clone()),
+            |mut load| {
+                let done = reduce_series(&mut load, Some(&background), black_box(&settings));
+                assert_eq!(done.reduced, 150);
+                analyze(&load.series, &params, &Marks::default())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_reduce, bench_reduce_and_analyse);
 criterion_main!(benches);

@@ -4,6 +4,8 @@
 //!   The reference is linearly interpolated onto that grid when the grids differ; points outside
 //!   the reference's Q range are NaN (never extrapolated). Empty input gives an empty result.
 
+pub mod adhoc;
+pub mod eggert;
 pub mod fit;
 pub mod fsdp;
 pub mod lobes;

@@ -5,19 +5,44 @@
 //! # Choosing b and ρ0 (Eggert et al., Phys. Rev. B 65, 174105 (2002))
 //! Below the first peak of G(r) no two atoms meet, so G(r) = −4πρ0 r there. The misfit
 //! χ²(b, ρ0) = mean over 0 < r ≤ r_c of [G(r) + 4πρ0 r]², with G(r) the transform of the S(Q)
-//! that b and ρ0 give (M(Q) = 1, the run's continuation below Qmin), measures how far a choice
-//! is from that. r_c = 0.8 × the position of the first peak of G(r) (found once per pattern on
-//! a Lorch-damped G(r) of a first reduction with b₀ and ρ0₀: the fixed b or half its largest
-//! value, the given ρ0 or [`START_RHO0`]), so r_c ≈ 2.2 Å for BAM-11 (first peak 2.75 Å) and
-//! ≈ 1.3 Å for a silicate (Si–O at 1.63 Å).
-//! - ρ0 not given, high-Q normalisation: S(Q) does not depend on ρ0, so ρ0 is the low-r slope
-//!   ([`rho0_from_low_r`], the least-squares line through the origin below r_c).
-//! - ρ0 not given, Krogh-Moe–Norman: α depends on ρ0, so ρ0 minimises χ²(b, ρ0) over
+//! that b and ρ0 give (Lorch-damped, the run's continuation below Qmin), measures how far a
+//! choice is from that. r_c = 0.8 × r₁ − π/Qmax ([`low_r_cut`]), r₁ the position of the first
+//! peak of G(r) (found once per pattern on a Lorch-damped G(r) of a first reduction with b₀
+//! and ρ0₀: the fixed b or half its largest value, the given ρ0 or [`START_RHO0`]); so
+//! r_c ≈ 2.07 Å for BAM-11 at Qmax = 25 Å⁻¹ (first peak 2.75 Å) and ≈ 1.1 Å for a silicate
+//! (Si–O at 1.63 Å). A given r_c ([`ReduceSettings::r_cut`]) replaces it.
+//!
+//! **Why π/Qmax is taken off.** The Lorch-damped G(r) is the unmodified (truncated) G(r)
+//! averaged over r ± π/Qmax, so a point at r_c sees G up to r_c + π/Qmax. The hard core of a
+//! metallic glass ends near 0.8 r₁ (BAM-11: g(2.2 Å) ≈ 0.005, g(2.3 Å) ≈ 0.05), and a line
+//! through the origin weighs its last points most (slope = Σ rG / Σ r²): with r_c = 0.8 r₁ the
+//! rising edge of the first shell biased ρ0 low by 0.1–0.4 % at Qmax = 25 Å⁻¹ and up to 0.5 %
+//! at 18 Å⁻¹, more the hotter (softer) the glass. With the window kept inside the core the
+//! line recovers a planted ρ0 to 0.01 % when S(Q) is known down to Q = 0; what is left is the
+//! continuation below Qmin (with `Hold` and Qmin = 0.5 Å⁻¹ on the demo glass, −0.12 %: the
+//! term (2/π) r ∫₀^Qmin Q² ΔS dQ of the unmeasured part is itself a line through the origin).
+//! - ρ0 not given, high-Q normalisation, no iterations: S(Q) does not depend on ρ0, so ρ0 is
+//!   the low-r slope ([`rho0_from_low_r`], the least-squares line through the origin below r_c).
+//! - ρ0 not given, Krogh-Moe–Norman (or with iterations): α (or the iterated S) depends on ρ0,
+//!   so ρ0 minimises χ²(b, ρ0) over
 //!   the range [`RHO0_RANGE`] (golden-section search, to 10⁻⁶ Å⁻³).
 //! - b = `auto`: b minimises χ²(b, ρ0(b)) over 0 ≤ b ≤ b_max = min I/I_bkg over the upper half
 //!   of the Q range (the largest b that leaves a positive intensity where the sample scatters
 //!   most strongly relative to the background), by golden-section search to 10⁻⁴ b_max. The search is
 //!   bounded, so a b at either end of the range is reported as such (`at_bound`).
+//!
+//! # Low-r iterations ([`ReduceSettings::iterations`] > 0)
+//! After the normalisation S(Q) goes through that many steps of the Eggert/Kaplow correction
+//! ([`super::eggert`], as LiquidDiffract: M(Q) = 1, S ← S [1 − ΔF/Q]) toward G = −4πρ0 r below
+//! r_c; a searched ρ0 (any normalisation) and b then minimise χ² of the unmodified G(r) after
+//! the iterations (Eggert's refinement), and the reported misfit is that χ². The scale α stays
+//! the sum rule's α₀; `normalised`, S(Q) and σ_S carry the factor α(Q)/α₀ of the iterations.
+//! Even with b and ρ0 given, r_c (and so the first peak) is then needed.
+//!
+//! # The ad hoc correction ([`ReduceSettings::ad_hoc`])
+//! Last of all, PDFgetX3's polynomial ([`super::adhoc`]) is removed from F(Q) of the final
+//! S(Q). The searches for b and ρ0 do not see it (they use S(Q) before it), and `normalised`
+//! and σ_S are left as they were.
 //!
 //! # Input rules
 //! What [`sq_from_iq`] refuses is an error here too. A background that does not cover the
@@ -27,6 +52,8 @@
 
 use std::sync::Arc;
 
+use super::adhoc::{AdHocError, AdHocPlan};
+use super::eggert::{LowRCorrection, iterate_low_r};
 use super::reduction::{
     MIN_POINTS, Normalisation, Reduction, ReductionError, ReductionInput, ScatteringFactors,
     high_q_alpha, krogh_moe_alpha, polarisation_on_grid, rho0_from_low_r, scattering_factors,
@@ -44,6 +71,8 @@ pub const RHO0_RANGE: (f64, f64) = (0.005, 0.3);
 pub const FIRST_PEAK_RANGE: (f64, f64) = (1.0, 6.0);
 /// r_c as a fraction of the first peak's position.
 pub const CUTOFF_FRACTION: f64 = 0.8;
+/// The smallest r_c (Å): below it the low-r line holds too few points to read a slope.
+pub const MIN_LOW_R_CUT: f64 = 0.5;
 /// The high-Q normalisation window: the last quarter of the pattern's Q range.
 pub const HIGH_Q_FRACTION: f64 = 0.25;
 /// r step of the low-r G(r) (Å).
@@ -96,12 +125,19 @@ pub struct ReduceSettings {
     pub below_qmin: LowQ,
     /// Only the points in [Qmin, Qmax] (1/Å) are reduced (None: from the first, to the last).
     pub q_range: (Option<f64>, Option<f64>),
+    /// r_c, the end of the low-r line (Å); None: 0.8 × the first peak − π/Qmax per pattern.
+    pub r_cut: Option<f64>,
+    /// Steps of the iterative low-r correction ([`super::eggert`]; 0: none).
+    pub iterations: usize,
+    /// PDFgetX3's ad hoc polynomial correction of F(Q) with this r_poly (Å; [`super::adhoc`]);
+    /// None: not applied.
+    pub ad_hoc: Option<f64>,
 }
 
 impl ReduceSettings {
     /// The defaults a first run uses for `composition`: ρ0 refined per pattern, no
     /// polarisation correction, no background (b = 0), the Krogh-Moe sum rule, S held at
-    /// S(Qmin) below the first point, the whole Q range. Change fields with struct update
+    /// S(Qmin) below the first point, the whole Q range, r_c from the first peak. Change fields with struct update
     /// syntax (`ReduceSettings { rho0: Some(0.06), ..ReduceSettings::new(c) }`) so that fields
     /// added later keep their defaults.
     pub fn new(composition: Composition) -> Self {
@@ -113,6 +149,9 @@ impl ReduceSettings {
             normalisation: NormalisationMode::KroghMoe,
             below_qmin: LowQ::default(),
             q_range: (None, None),
+            r_cut: None,
+            iterations: 0,
+            ad_hoc: None,
         }
     }
 }
@@ -124,6 +163,8 @@ pub enum ReduceError {
     Reduction(#[from] ReductionError),
     #[error("the low-r G(r): {0}")]
     Transform(#[from] TransformError),
+    #[error("the ad hoc correction: {0}")]
+    AdHoc(#[from] AdHocError),
     #[error(
         "the pattern's Q range {q_from}–{q_to} 1/Å lies outside the background's \
          {bkg_from}–{bkg_to} 1/Å"
@@ -150,7 +191,7 @@ pub enum ReduceError {
 /// One reduced pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reduced {
-    /// Every step, with S(Q) and α.
+    /// Every step, with S(Q) and α (α₀ when S(Q) was iterated; see the module doc).
     pub reduction: Reduction,
     /// ρ0 used (atoms/Å³).
     pub rho0: f64,
@@ -162,8 +203,13 @@ pub struct Reduced {
     pub scale_at_bound: bool,
     /// r_c (Å), the end of the low-r line (NaN when b and ρ0 were both given: no search).
     pub r_cut: f64,
-    /// χ² of the low-r line with the chosen b and ρ0 (Å⁻⁴; NaN when nothing was searched).
+    /// χ² of the low-r line with the chosen b and ρ0 (Å⁻⁴; NaN when nothing was searched);
+    /// after the iterations when there were any.
     pub low_r_misfit: f64,
+    /// Steps of the iterative low-r correction applied to S(Q) (0: none).
+    pub iterations: usize,
+    /// The degree of the ad hoc polynomial removed from F(Q), when it was.
+    pub ad_hoc_degree: Option<usize>,
 }
 
 /// The background (`bkg_q`, `bkg_y`) linearly interpolated onto `q`; an error when `q` reaches
@@ -208,10 +254,14 @@ pub struct ReducePlan {
     q: Vec<f64>,
     factors: ScatteringFactors,
     polarisation: Option<Vec<f64>>,
-    /// M(Q) = 1, r = 0.02 … 4.8 Å: the low-r line.
+    /// Lorch, r = 0.02 … 4.8 Å: the low-r line.
     low_r: Arc<TransformPlan>,
     /// Lorch, r = 0.02 … 6 Å: the first peak.
     peaks: Arc<TransformPlan>,
+    /// With low-r iterations: M(Q) = 1 on the low-r grid, and the sine table of the correction.
+    iteration: Option<(Arc<TransformPlan>, LowRCorrection)>,
+    /// With the ad hoc correction: its polynomial basis.
+    ad_hoc: Option<AdHocPlan>,
 }
 
 impl ReducePlan {
@@ -223,6 +273,16 @@ impl ReducePlan {
             if !v.is_finite() || v < 0.0 || (k > 0 && v <= q[k - 1]) {
                 return Err(ReductionError::BadQ { index: k, value: v }.into());
             }
+        }
+        if let Some(r) = settings.r_cut
+            && !(r >= MIN_LOW_R_CUT && r <= CUTOFF_FRACTION * FIRST_PEAK_RANGE.1)
+        {
+            return Err(ReductionError::BadParameter {
+                name: "r_c (the end of the low-r line)",
+                value: r,
+                rule: "must lie between 0.5 and 4.8 Å",
+            }
+            .into());
         }
         let factors = scattering_factors(&settings.composition, q)?;
         let polarisation = polarisation_on_grid(q, settings.polarisation_wavelength)?;
@@ -237,12 +297,26 @@ impl ReducePlan {
                 TransformPath::Auto,
             )
         };
+        let low_r_max = CUTOFF_FRACTION * FIRST_PEAK_RANGE.1;
+        let iteration = match settings.iterations {
+            0 => None,
+            _ => {
+                let plain = plan(Modification::None, low_r_max)?;
+                let table = LowRCorrection::new(q, &plain.r);
+                Some((plain, table))
+            }
+        };
         Ok(ReducePlan {
             q: q.to_vec(),
             factors,
             polarisation,
-            low_r: plan(Modification::Lorch, CUTOFF_FRACTION * FIRST_PEAK_RANGE.1)?,
+            low_r: plan(Modification::Lorch, low_r_max)?,
             peaks: plan(Modification::Lorch, FIRST_PEAK_RANGE.1)?,
+            iteration,
+            ad_hoc: settings
+                .ad_hoc
+                .map(|rpoly| AdHocPlan::new(q, rpoly))
+                .transpose()?,
         })
     }
 
@@ -330,13 +404,22 @@ impl OnePattern<'_> {
         )
     }
 
-    /// χ² of the low-r line for b and ρ0 below `r_cut` (+∞ when there is no S(Q)).
+    /// χ² of the low-r line for b and ρ0 below `r_cut` (+∞ when there is no S(Q)): of the
+    /// Lorch-damped G(r), or with low-r iterations, of the unmodified G(r) after them.
     fn misfit(&self, b: f64, rho0: f64, r_cut: f64) -> f64 {
-        let Some(s) = self.structure_factor(b, rho0) else {
+        let Some(mut s) = self.structure_factor(b, rho0) else {
             return f64::INFINITY;
         };
-        let plan = &self.plan.low_r;
-        low_r_misfit(&plan.r, &plan.reduced_pdf(&s), rho0, r_cut)
+        match &self.plan.iteration {
+            Some((plain, table)) => {
+                let n = self.settings.iterations;
+                iterate_low_r(plain, table, &mut s, rho0, r_cut, n).0
+            }
+            None => {
+                let plan = &self.plan.low_r;
+                low_r_misfit(&plan.r, &plan.reduced_pdf(&s), rho0, r_cut)
+            }
+        }
     }
 
     /// ρ0 for b: the given one, else refined; with its χ².
@@ -344,7 +427,8 @@ impl OnePattern<'_> {
         if let Some(rho0) = self.settings.rho0 {
             return (rho0, self.misfit(b, rho0, r_cut));
         }
-        if self.settings.normalisation == NormalisationMode::HighQ {
+        if self.settings.normalisation == NormalisationMode::HighQ && self.plan.iteration.is_none()
+        {
             let rho0 = self
                 .structure_factor(b, START_RHO0)
                 .and_then(|s| {
@@ -360,15 +444,25 @@ impl OnePattern<'_> {
 
     /// r_c from the first peak of a Lorch-damped G(r) with b₀ and ρ0₀.
     fn r_cut(&self, b0: f64) -> Result<f64, ReduceError> {
+        if let Some(r_cut) = self.settings.r_cut {
+            return Ok(r_cut);
+        }
         let rho0 = self.settings.rho0.unwrap_or(START_RHO0);
         let s = self
             .structure_factor(b0, rho0)
             .ok_or(ReductionError::NoSignal { alpha: f64::NAN })?;
         let plan = &self.plan.peaks;
-        first_peak(&plan.r, &plan.reduced_pdf(&s))
-            .map(|r| CUTOFF_FRACTION * r)
-            .ok_or(ReduceError::NoFirstPeak)
+        let peak = first_peak(&plan.r, &plan.reduced_pdf(&s)).ok_or(ReduceError::NoFirstPeak)?;
+        Ok(low_r_cut(peak, self.plan.low_r.q_top()))
     }
+}
+
+/// r_c for a first peak at `peak` (Å) and a transform to `q_max` (1/Å): [`CUTOFF_FRACTION`] ×
+/// `peak` less the half-width π/Qmax of the Lorch window, so that no point of the low-r line
+/// averages G(r) beyond 0.8 × the first peak (where the hard core ends); at least
+/// [`MIN_LOW_R_CUT`].
+pub fn low_r_cut(peak: f64, q_max: f64) -> f64 {
+    (CUTOFF_FRACTION * peak - std::f64::consts::PI / q_max).max(MIN_LOW_R_CUT)
 }
 
 /// mean over 0 < r ≤ r_cut of [G(r) + 4πρ0 r]² (+∞ when no finite point is there).
@@ -522,10 +616,10 @@ pub fn reduce_pattern(
         (ScaleMode::Auto, None) => None,
         (ScaleMode::Fixed(_), _) => None,
     };
-    // With b and ρ0 both given nothing is searched: no low-r transform (and no first peak
-    // needed), r_c and the misfit are not defined (NaN).
-    if let (None, Some(rho0)) = (b_max, settings.rho0) {
-        let reduction = sq_from_iq(&ReductionInput {
+    // With b and ρ0 both given and no iteration nothing is searched: no low-r transform (and
+    // no first peak needed), r_c and the misfit are not defined (NaN).
+    if let (None, Some(rho0), 0) = (b_max, settings.rho0, settings.iterations) {
+        let mut reduction = sq_from_iq(&ReductionInput {
             sigma,
             background,
             background_scale: b_fixed,
@@ -533,6 +627,7 @@ pub fn reduce_pattern(
             factors: Some(&plan.factors),
             ..ReductionInput::new(q, intensity, &settings.composition, one.normalisation(rho0))
         })?;
+        let ad_hoc_degree = apply_ad_hoc(&mut reduction, plan.ad_hoc.as_ref())?;
         return Ok(Reduced {
             reduction,
             rho0,
@@ -541,6 +636,8 @@ pub fn reduce_pattern(
             scale_at_bound: false,
             r_cut: f64::NAN,
             low_r_misfit: f64::NAN,
+            iterations: 0,
+            ad_hoc_degree,
         });
     }
     let b0 = b_max.map_or(b_fixed, |m| 0.5 * m);
@@ -552,8 +649,8 @@ pub fn reduce_pattern(
         }
         None => (b_fixed, false),
     };
-    let (rho0, misfit) = one.rho0_for(b, r_cut);
-    let reduction = sq_from_iq(&ReductionInput {
+    let (rho0, mut misfit) = one.rho0_for(b, r_cut);
+    let mut reduction = sq_from_iq(&ReductionInput {
         sigma,
         background,
         background_scale: b,
@@ -562,6 +659,18 @@ pub fn reduce_pattern(
         factors: Some(&plan.factors),
         ..ReductionInput::new(q, intensity, &settings.composition, one.normalisation(rho0))
     })?;
+    if let Some((plain, table)) = &plan.iteration {
+        let n = settings.iterations;
+        let (chi2, factor) = iterate_low_r(plain, table, &mut reduction.s, rho0, r_cut, n);
+        misfit = chi2;
+        for (k, m) in factor.iter().enumerate() {
+            reduction.normalised[k] *= m;
+            if let Some(sigma) = reduction.sigma_s.as_mut() {
+                sigma[k] *= m;
+            }
+        }
+    }
+    let ad_hoc_degree = apply_ad_hoc(&mut reduction, plan.ad_hoc.as_ref())?;
     Ok(Reduced {
         reduction,
         rho0,
@@ -570,5 +679,19 @@ pub fn reduce_pattern(
         scale_at_bound: at_bound,
         r_cut,
         low_r_misfit: misfit,
+        iterations: settings.iterations,
+        ad_hoc_degree,
     })
+}
+
+/// The ad hoc correction of the final S(Q), when asked for: its degree.
+fn apply_ad_hoc(
+    reduction: &mut Reduction,
+    plan: Option<&AdHocPlan>,
+) -> Result<Option<usize>, ReduceError> {
+    let Some(plan) = plan else {
+        return Ok(None);
+    };
+    reduction.s = plan.apply(&reduction.s)?.s;
+    Ok(Some(plan.degree()))
 }

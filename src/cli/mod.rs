@@ -236,6 +236,24 @@ pub struct ReduceArgs {
     /// integration software; needs --wavelength or --energy.
     #[arg(long)]
     pub polarisation: bool,
+    /// Steps of the iterative low-r correction of S(Q) (Eggert et al. 2002, Kaplow et al. 1965,
+    /// as LiquidDiffract): S ← S[1 − ΔF(Q)/Q] so that G(r) follows −4πρ0 r below r_c; a refined
+    /// ρ0 or b then minimises the misfit left after them. Default 0 (none); LiquidDiffract
+    /// suggests 3–10.
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<usize>,
+    /// End of the low-r line G(r) = −4πρ0 r (Å; LiquidDiffract's r_min; default per pattern:
+    /// 0.8 × the first peak of G(r) − π/Qmax).
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub rcut: Option<f64>,
+    /// PDFgetX3's ad hoc correction: remove from F(Q) = Q[S(Q) − 1] a polynomial in Q of degree
+    /// ⌈Qmax·rpoly/π⌉ with no constant term (the smooth part, which only affects G(r) below
+    /// rpoly).
+    #[arg(long = "ad-hoc")]
+    pub ad_hoc: bool,
+    /// r_poly of --ad-hoc (Å; default 0.9, as PDFgetX3).
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub rpoly: Option<f64>,
 }
 
 /// Options shared by every command that reads patterns.

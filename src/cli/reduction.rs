@@ -1,9 +1,11 @@
 //! The reduction options (`--composition`, `--density`, `--energy`, `--background`,
-//! `--background-scale`, `--normalisation`, `--polarisation`) validated into
+//! `--background-scale`, `--normalisation`, `--polarisation`, `--iterations`, `--rcut`,
+//! `--ad-hoc`, `--rpoly`) validated into
 //! [`ReductionConfig`], and the step that reduces the I(Q) patterns of loaded series before
 //! the analysis ([`reduce_loads`]).
 
 use super::{ReduceArgs, UsageError};
+use glassray::analysis::adhoc::DEFAULT_RPOLY;
 use glassray::analysis::reduce::{NormalisationMode, ReduceSettings, ScaleMode};
 use glassray::analysis::reduction::wavelength_from_energy;
 use glassray::analysis::transform::LowQ;
@@ -21,6 +23,12 @@ pub const DENSITY_RANGE: (f64, f64) = (0.01, 30.0);
 pub const ENERGY_RANGE: (f64, f64) = (1.0, 1000.0);
 /// The largest fixed background scale.
 pub const MAX_BACKGROUND_SCALE: f64 = 100.0;
+/// The most low-r iterations.
+pub const MAX_ITERATIONS: usize = 100;
+/// r_c allowed (Å).
+pub const RCUT_RANGE: (f64, f64) = (0.5, 4.8);
+/// The largest r_poly (Å).
+pub const MAX_RPOLY: f64 = 5.0;
 
 /// The reduction of a run, validated, with its background read.
 #[derive(Debug)]
@@ -67,6 +75,10 @@ impl ReduceArgs {
                 (self.background_scale.is_some(), "--background-scale"),
                 (self.normalisation.is_some(), "--normalisation"),
                 (self.polarisation, "--polarisation"),
+                (self.iterations.is_some(), "--iterations"),
+                (self.rcut.is_some(), "--rcut"),
+                (self.ad_hoc, "--ad-hoc"),
+                (self.rpoly.is_some(), "--rpoly"),
             ];
             if let Some((_, flag)) = given.iter().find(|g| g.0) {
                 return usage(format!(
@@ -117,6 +129,7 @@ impl ReduceArgs {
                 ))
             })?,
         };
+        let (iterations, r_cut, ad_hoc) = self.low_r_options()?;
         let background = match &self.background {
             Some(path) => Some(read_background(path, read).map_err(|e| UsageError(e.to_string()))?),
             None => None,
@@ -136,6 +149,9 @@ impl ReduceArgs {
             normalisation,
             below_qmin,
             q_range,
+            iterations,
+            r_cut,
+            ad_hoc,
             ..ReduceSettings::new(composition)
         };
         let record = ReductionRecord::of(
@@ -150,6 +166,36 @@ impl ReduceArgs {
             background,
             record,
         }))
+    }
+
+    /// `--iterations`, `--rcut`, `--ad-hoc` with `--rpoly`, checked.
+    fn low_r_options(&self) -> Result<(usize, Option<f64>, Option<f64>), UsageError> {
+        let iterations = self.iterations.unwrap_or(0);
+        if iterations > MAX_ITERATIONS {
+            return usage(format!(
+                "--iterations {iterations} is more than {MAX_ITERATIONS} (LiquidDiffract suggests 3–10)"
+            ));
+        }
+        if let Some(r) = self.rcut
+            && !(RCUT_RANGE.0..=RCUT_RANGE.1).contains(&r)
+        {
+            return usage(format!(
+                "--rcut {r} Å must lie between {} and {} Å (below the first peak of G(r))",
+                RCUT_RANGE.0, RCUT_RANGE.1
+            ));
+        }
+        let ad_hoc = match (self.ad_hoc, self.rpoly) {
+            (false, Some(_)) => return usage("--rpoly needs --ad-hoc".into()),
+            (false, None) => None,
+            (true, None) => Some(DEFAULT_RPOLY),
+            (true, Some(r)) if r > 0.0 && r <= MAX_RPOLY => Some(r),
+            (true, Some(r)) => {
+                return usage(format!(
+                    "--rpoly {r} Å must be > 0 and at most {MAX_RPOLY} Å (PDFgetX3: 0.9)"
+                ));
+            }
+        };
+        Ok((iterations, self.rcut, ad_hoc))
     }
 
     fn scale(&self) -> Result<ScaleMode, UsageError> {

@@ -99,6 +99,13 @@ pub struct ReductionRecord {
     pub q_min: Option<f64>,
     pub q_max: Option<f64>,
     pub low_r_line: String,
+    /// r_c as given (Å; null: per pattern from the first peak).
+    pub r_cut: Option<f64>,
+    /// Steps of the iterative low-r correction (Eggert et al. 2002, as LiquidDiffract; 0: none).
+    pub iterations: usize,
+    pub iteration_method: String,
+    /// r_poly of PDFgetX3's ad hoc polynomial (Å; null: not applied).
+    pub ad_hoc_rpoly: Option<f64>,
 }
 
 impl ReductionRecord {
@@ -121,7 +128,7 @@ impl ReductionRecord {
             ScaleMode::Auto => (
                 "auto".into(),
                 "per pattern, the b in [0, min I/I_bkg over the upper half of the Q range] minimising the mean of [G(r) + 4 pi rho0 r]^2 \
-                 below 0.8 x the first peak of G(r) (golden-section search)"
+                 below r_c of G(r) (golden-section search)"
                     .into(),
             ),
         };
@@ -153,7 +160,19 @@ impl ReductionRecord {
             below_qmin: settings.below_qmin.name().into(),
             q_min: settings.q_range.0,
             q_max: settings.q_range.1,
-            low_r_line: "G(r) = -4 pi rho0 r fitted for 0 < r <= 0.8 x the first peak of a Lorch-damped G(r) (1-6 A)".into(),
+            low_r_line: match settings.r_cut {
+                Some(r) => format!("G(r) = -4 pi rho0 r fitted for 0 < r <= r_c = {r} A (given), Lorch-damped G(r)"),
+                None => "G(r) = -4 pi rho0 r fitted for 0 < r <= r_c = 0.8 x the first peak of a Lorch-damped G(r) (1-6 A) - pi/Qmax (the Lorch half-width)".into(),
+            },
+            r_cut: settings.r_cut,
+            iterations: settings.iterations,
+            iteration_method: match settings.iterations {
+                0 => "none".into(),
+                n => format!(
+                    "{n} step(s) of S <- S [1 - dF(Q)/Q], dF(Q) = (2/pi) integral from 0 to r_c of [G(r) + 4 pi rho0 r] sin(Qr) dr, unmodified G(r) (Eggert et al. 2002, LiquidDiffract); a refined rho0 or b minimises the low-r misfit after them"
+                ),
+            },
+            ad_hoc_rpoly: settings.ad_hoc,
         }
     }
 }
@@ -170,6 +189,10 @@ pub struct PatternReduction {
     /// r_c (Å), the end of the low-r line.
     pub r_cut: f64,
     pub low_r_misfit: f64,
+    /// Steps of the iterative low-r correction applied (0: none).
+    pub iterations: usize,
+    /// Degree of the ad hoc polynomial removed from F(Q), when it was.
+    pub ad_hoc_degree: Option<usize>,
 }
 
 impl PatternReduction {
@@ -182,6 +205,8 @@ impl PatternReduction {
             alpha: r.reduction.alpha,
             r_cut: r.r_cut,
             low_r_misfit: r.low_r_misfit,
+            iterations: r.iterations,
+            ad_hoc_degree: r.ad_hoc_degree,
         }
     }
 }
@@ -376,6 +401,15 @@ fn into_structure_factor(p: &mut Pattern, r: Reduced) {
     } else {
         String::new()
     };
+    let mut line = line;
+    if r.iterations > 0 {
+        line.push_str(&format!("; {} low-r iteration(s)", r.iterations));
+    }
+    if let Some(n) = r.ad_hoc_degree {
+        line.push_str(&format!(
+            "; ad hoc polynomial of degree {n} removed from F(Q)"
+        ));
+    }
     p.notes.push(format!(
         "reduced from I(Q): background scale {:.6}{}, α = {:.6e}, ρ0 = {:.5} atoms/Å³ ({source}{line})",
         r.background_scale,
@@ -420,8 +454,20 @@ fn run_messages(out: &SeriesReduction, settings: &ReduceSettings) -> Vec<String>
     ));
     if settings.rho0.is_none() {
         messages.push(format!(
-            "ρ0 not given (--density or --rho0): refined per pattern from the low-r slope of G(r) (G = −4πρ0 r below 0.8 × the first peak): {} atoms/Å³",
+            "ρ0 not given (--density or --rho0): refined per pattern from the low-r slope of G(r) (G = −4πρ0 r below r_c = 0.8 × the first peak − π/Qmax): {} atoms/Å³",
             range(&|p| p.rho0)
+        ));
+    }
+    if settings.iterations > 0 {
+        messages.push(format!(
+            "S(Q) corrected by {} step(s) of the iterative low-r correction (Eggert et al. 2002): low-r misfit after them {}",
+            settings.iterations,
+            range(&|p| p.low_r_misfit)
+        ));
+    }
+    if let Some(rpoly) = settings.ad_hoc {
+        messages.push(format!(
+            "ad hoc correction (PDFgetX3): a polynomial in Q of degree ⌈Qmax × {rpoly} Å / π⌉ removed from F(Q)"
         ));
     }
     if settings.scale == ScaleMode::Auto {

@@ -87,6 +87,12 @@ pub fn reduced_file(
     if r.r_cut.is_finite() {
         line("rcut", &r.r_cut);
     }
+    line("iterations", &r.iterations);
+    if let (Some(n), Some(rpoly)) = (r.ad_hoc_degree, record.ad_hoc_rpoly) {
+        line("adhoc", &true);
+        line("rpoly", &rpoly);
+        line("polydegree", &n);
+    }
     // The section line is a bare `[DEFAULT]`, not a key.
     let text = s.replacen("[DEFAULT] = \n", "[DEFAULT]\n", 1);
     let mut s = text;

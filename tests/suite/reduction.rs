@@ -288,8 +288,8 @@ mod settings {
             let (r_cut, misfit) = plan
                 .low_r_misfit_at(&settings, &i, Some(&bkg), (b, rho0))
                 .expect("misfit");
-            // BAM-11's first peak is at 2.75 Å.
-            assert!((2.0..2.4).contains(&r_cut), "{r_cut}");
+            // BAM-11's first peak is at 2.75 Å: r_c = 0.8 × 2.75 − π/25 ≈ 2.07 Å.
+            assert!((1.95..2.2).contains(&r_cut), "{r_cut}");
             misfit
         };
         // With b and ρ0 both given nothing is searched: no r_c, no misfit, and S(Q) as with
@@ -314,7 +314,8 @@ mod settings {
         );
         assert!(!r.scale_at_bound);
         assert!((r.reduction.alpha * SCALE - 1.0).abs() < 0.005);
-        // ρ0 refined with the planted scale: within 2 % of the planted one.
+        // ρ0 refined with the planted scale: within 1 % of the planted one (more cases in
+        // `rho0_is_recovered_to_one_percent_on_several_glasses`).
         let refined = ReduceSettings {
             rho0: None,
             scale: ScaleMode::Fixed(0.85),
@@ -324,7 +325,7 @@ mod settings {
         let planted = settings.rho0.expect("ρ0");
         println!("refined ρ0 = {} (planted {planted})", r.rho0);
         assert!(
-            (r.rho0 / planted - 1.0).abs() < 0.02,
+            (r.rho0 / planted - 1.0).abs() < 0.01,
             "{} vs {planted}",
             r.rho0
         );
@@ -408,6 +409,285 @@ mod settings {
         let r = reduce_pattern(&plan, &refined, &plain, None, Some(&bkg)).expect("reduce");
         let planted = settings.rho0.expect("ρ0");
         println!("high-Q, refined ρ0 = {} (planted {planted})", r.rho0);
-        assert!((r.rho0 / planted - 1.0).abs() < 0.03, "{}", r.rho0);
+        assert!((r.rho0 / planted - 1.0).abs() < 0.01, "{}", r.rho0);
+    }
+
+    /// The intensity of `model` as the detector sees it: polarised (105.7 keV), scaled, on a
+    /// background at b = 0.85 (also polarised).
+    fn intensity_of(
+        model: &glassray::demo::StructureModel,
+        q: &[f64],
+        bkg: &[f64],
+        lambda: f64,
+    ) -> Vec<f64> {
+        use glassray::analysis::reduction::polarisation_factor;
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, q).expect("factors");
+        (0..q.len())
+            .map(|k| {
+                let s = model.s(q[k]);
+                let eu = f.square_of_mean[k] * (s - 1.0) + f.mean_square[k] + f.compton[k];
+                let p = polarisation_factor(q[k], lambda).expect("P");
+                p * (SCALE * eu + 0.85 * bkg[k])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rho0_is_recovered_to_one_percent_on_several_glasses() {
+        use glassray::analysis::reduction::wavelength_from_energy;
+        use glassray::demo::structure_at;
+        // Three samples at three temperatures, each also expanded and compressed by 5 %
+        // (ρ0 × 0.86 and × 1.16: 0.047–0.063 Å⁻³), to Qmax = 25 and 18 Å⁻¹, with b and the
+        // polarisation as planted, the Krogh-Moe scale and S held below Qmin = 0.5 Å⁻¹.
+        let lambda = wavelength_from_energy(105.7);
+        let mut worst: f64 = 0.0;
+        for q_max in [25.0, 18.0] {
+            let n = ((q_max - 0.5) / 0.02_f64).round() as usize;
+            let q: Vec<f64> = (0..=n).map(|k| 0.5 + 0.02 * k as f64).collect();
+            let bkg: Vec<f64> = q
+                .iter()
+                .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+                .collect();
+            let composition = Composition::parse(COMPOSITION).expect("formula");
+            let settings = ReduceSettings {
+                polarisation_wavelength: Some(lambda),
+                scale: ScaleMode::Fixed(0.85),
+                ..ReduceSettings::new(composition)
+            };
+            let plan = ReducePlan::new(&q, &settings).expect("plan");
+            for (sample, t) in [(0, 300.0), (1, 500.0), (2, 700.0)] {
+                for stretch in [0.95, 1.0, 1.05] {
+                    let model = structure_at(&SAMPLES[sample], t).scaled(stretch);
+                    let i = intensity_of(&model, &q, &bkg, lambda);
+                    let bkg_p: Vec<f64> = bkg
+                        .iter()
+                        .zip(&q)
+                        .map(|(b, &x)| {
+                            b * glassray::analysis::reduction::polarisation_factor(x, lambda)
+                                .expect("P")
+                        })
+                        .collect();
+                    let r =
+                        reduce_pattern(&plan, &settings, &i, None, Some(&bkg_p)).expect("reduce");
+                    let error = r.rho0 / model.rho0 - 1.0;
+                    println!(
+                        "Qmax {q_max}, {} {t} K × {stretch}: ρ0 {:.5} planted {:.5} ({:+.3} %), r_c {:.3} Å",
+                        SAMPLES[sample].name,
+                        r.rho0,
+                        model.rho0,
+                        100.0 * error,
+                        r.r_cut
+                    );
+                    assert!(r.rho0_refined);
+                    worst = worst.max(error.abs());
+                }
+            }
+        }
+        // The issue asks for 1 %; measured ≤ 0.19 %, what is left being the continuation of
+        // S(Q) below Qmin (−0.12 %). r_c = 0.8 × the first peak without the Lorch half-width
+        // taken off gave up to −0.9 % here (18 Å⁻¹, HPT at 700 K), so 0.5 % also guards that.
+        println!("largest ρ0 error {:.3} %", 100.0 * worst);
+        assert!(worst < 0.005, "{worst}");
+    }
+}
+
+mod iterations {
+    //! The iterative low-r correction (Eggert et al. 2002) through a run's settings: a
+    //! reduction with a wrong background scale is pulled back toward the planted S(Q).
+
+    use glassray::analysis::reduce::{ReducePlan, ReduceSettings, ScaleMode, reduce_pattern};
+    use glassray::analysis::reduction::scattering_factors;
+    use glassray::demo::{COMPOSITION, SAMPLES, model_structure_factor, planted_state};
+    use glassray::model::composition::Composition;
+
+    const SCALE: f64 = 2345.6;
+
+    fn rms(a: &[f64], b: &[f64], q: &[f64], from: f64) -> f64 {
+        let d: Vec<f64> = (0..q.len())
+            .filter(|&k| q[k] > from)
+            .map(|k| a[k] - b[k])
+            .collect();
+        (d.iter().map(|v| v * v).sum::<f64>() / d.len() as f64).sqrt()
+    }
+
+    #[test]
+    fn a_wrong_background_scale_is_corrected_toward_the_planted_structure_factor() {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let planted = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let rho0 = planted_state(&SAMPLES[0], 300.0).rho0;
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, &q).expect("factors");
+        let bkg: Vec<f64> = q
+            .iter()
+            .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+            .collect();
+        let i: Vec<f64> = (0..q.len())
+            .map(|k| {
+                let eu = f.square_of_mean[k] * (planted[k] - 1.0) + f.mean_square[k] + f.compton[k];
+                SCALE * eu + 0.85 * bkg[k]
+            })
+            .collect();
+        // b = 0.80 instead of 0.85: a smooth excess intensity, strongest at low Q.
+        let run = |iterations: usize, rho0: Option<f64>| {
+            let settings = ReduceSettings {
+                rho0,
+                scale: ScaleMode::Fixed(0.80),
+                iterations,
+                ..ReduceSettings::new(composition.clone())
+            };
+            let plan = ReducePlan::new(&q, &settings).expect("plan");
+            let r = reduce_pattern(&plan, &settings, &i, None, Some(&bkg)).expect("reduce");
+            assert_eq!(r.iterations, iterations);
+            r
+        };
+        let none = run(0, Some(rho0));
+        let one = run(1, Some(rho0));
+        let five = run(5, Some(rho0));
+        let d0 = rms(&none.reduction.s, &planted, &q, 1.5);
+        let d5 = rms(&five.reduction.s, &planted, &q, 1.5);
+        println!(
+            "b 0.80 for 0.85: RMS ΔS over Q > 1.5 {d0:.4} → {d5:.4} after 5 iterations; low-r χ² after 1: {:.3e}, after 5: {:.3e}",
+            one.low_r_misfit, five.low_r_misfit
+        );
+        assert!(five.low_r_misfit < 0.5 * one.low_r_misfit);
+        assert!(d5 < 0.7 * d0, "{d0} → {d5}");
+        // With b and ρ0 given and no iteration nothing is searched (no r_c); with iterations
+        // r_c is found.
+        assert!(none.r_cut.is_nan() && five.r_cut.is_finite());
+        // Refining ρ0 after the iterations (Eggert's χ²) on the right b stays within 1 %.
+        let settings = ReduceSettings {
+            scale: ScaleMode::Fixed(0.85),
+            iterations: 3,
+            ..ReduceSettings::new(composition.clone())
+        };
+        let plan = ReducePlan::new(&q, &settings).expect("plan");
+        let r = reduce_pattern(&plan, &settings, &i, None, Some(&bkg)).expect("reduce");
+        println!(
+            "ρ0 refined after 3 iterations: {:.5} (planted {rho0:.5})",
+            r.rho0
+        );
+        assert!((r.rho0 / rho0 - 1.0).abs() < 0.01, "{}", r.rho0);
+    }
+}
+
+mod ad_hoc {
+    //! PDFgetX3's ad hoc correction: a smooth polynomial planted in F(Q) is removed, and G(r)
+    //! beyond r_poly keeps its structure.
+
+    use glassray::analysis::adhoc::remove_smooth_part;
+    use glassray::analysis::reduce::{ReducePlan, ReduceSettings, ScaleMode, reduce_pattern};
+    use glassray::analysis::reduction::scattering_factors;
+    use glassray::analysis::transform::{LowQ, Modification, TransformPath, TransformPlan, r_grid};
+    use glassray::demo::{COMPOSITION, SAMPLES, model_structure_factor, planted_state};
+    use glassray::model::composition::Composition;
+
+    /// Lorch-damped G(r), S held below Qmin (so that the low-Q edge adds no ripple).
+    fn big_g(q: &[f64], s: &[f64], r: &[f64]) -> Vec<f64> {
+        TransformPlan::new(
+            q,
+            None,
+            None,
+            Modification::Lorch,
+            LowQ::Hold,
+            r.to_vec(),
+            TransformPath::Direct,
+        )
+        .expect("plan")
+        .reduced_pdf(s)
+    }
+
+    fn largest_difference(a: &[f64], b: &[f64]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// RMS of a − b over Q > 1.5 Å⁻¹.
+    fn rms(q: &[f64], a: &[f64], b: &[f64]) -> f64 {
+        let d: Vec<f64> = (0..q.len())
+            .filter(|&k| q[k] > 1.5)
+            .map(|k| a[k] - b[k])
+            .collect();
+        (d.iter().map(|v| v * v).sum::<f64>() / d.len() as f64).sqrt()
+    }
+
+    #[test]
+    fn a_planted_polynomial_goes_and_g_of_r_beyond_rpoly_keeps_its_structure() {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let planted = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        // F(Q) + 0.4 Q − 0.03 Q² + 0.0008 Q³: S − 1 off by 0.4 at low Q, −0.25 at 12 Å⁻¹.
+        let poly = |x: f64| 0.4 * x - 0.03 * x * x + 0.0008 * x * x * x;
+        let spoiled: Vec<f64> = q
+            .iter()
+            .zip(&planted)
+            .map(|(&x, s)| s + poly(x) / x)
+            .collect();
+        let fixed = remove_smooth_part(&q, &spoiled, 0.9).expect("ad hoc");
+        let clean = remove_smooth_part(&q, &planted, 0.9).expect("ad hoc");
+        assert_eq!(fixed.degree, 8);
+        // The polynomial itself goes to round-off (ad hoc is linear in F) …
+        let residue = largest_difference(&fixed.s, &clean.s);
+        assert!(residue < 1e-9, "{residue}");
+        // … but not only it: the polynomial also takes the part of the true F(Q) that it can
+        // fit, i.e. G(r) below r_poly (the −4πρ0 r line), as PDFgetX3 means it to; S(Q) is
+        // then not the planted one (RMS 0.06), while G(r) beyond r_poly keeps its structure.
+        let (before, after) = (rms(&q, &spoiled, &planted), rms(&q, &fixed.s, &planted));
+        // G(r) beyond 3 Å (3.3 r_poly) is the planted one to a small fraction of its height.
+        let r = r_grid(3.0, 12.0, 0.01).expect("r");
+        let g_planted = big_g(&q, &planted, &r);
+        let height = g_planted.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let g_after = largest_difference(&big_g(&q, &fixed.s, &r), &g_planted);
+        let near = r_grid(2.0, 3.0, 0.01).expect("r");
+        let g_near = largest_difference(&big_g(&q, &fixed.s, &near), &big_g(&q, &planted, &near));
+        println!(
+            "ad hoc: RMS ΔS (Q > 1.5) {before:.4} → {after:.4}; max |ΔG| 3–12 Å {g_after:.4}, \
+             2–3 Å {g_near:.3} (G up to {height:.2})"
+        );
+        assert!(after < 0.5 * before, "{before} → {after}");
+        assert!(g_after < 0.025 * height, "{g_after} of {height}");
+    }
+
+    #[test]
+    fn through_a_run_it_is_applied_last_and_recorded() {
+        let q: Vec<f64> = (0..=1225).map(|k| 0.5 + 0.02 * k as f64).collect();
+        let planted = model_structure_factor(&SAMPLES[0], 300.0, &q);
+        let composition = Composition::parse(COMPOSITION).expect("formula");
+        let f = scattering_factors(&composition, &q).expect("factors");
+        let bkg: Vec<f64> = q
+            .iter()
+            .map(|&x| 2.0e5 * (-x / 3.0).exp() + 2.0e4)
+            .collect();
+        let i: Vec<f64> = (0..q.len())
+            .map(|k| {
+                let eu = f.square_of_mean[k] * (planted[k] - 1.0) + f.mean_square[k] + f.compton[k];
+                2345.6 * eu + 0.85 * bkg[k]
+            })
+            .collect();
+        let run = |ad_hoc| {
+            let settings = ReduceSettings {
+                rho0: Some(planted_state(&SAMPLES[0], 300.0).rho0),
+                scale: ScaleMode::Fixed(0.70),
+                ad_hoc,
+                ..ReduceSettings::new(composition.clone())
+            };
+            let plan = ReducePlan::new(&q, &settings).expect("plan");
+            reduce_pattern(&plan, &settings, &i, None, Some(&bkg)).expect("reduce")
+        };
+        let plain = run(None);
+        let corrected = run(Some(0.9));
+        assert_eq!(plain.ad_hoc_degree, None);
+        assert_eq!(corrected.ad_hoc_degree, Some(8));
+        // The same as the pure function on the uncorrected S(Q).
+        let direct = remove_smooth_part(&q, &plain.reduction.s, 0.9).expect("ad hoc");
+        assert!(largest_difference(&direct.s, &corrected.reduction.s) < 1e-12);
+        let (before, after) = (
+            rms(&q, &plain.reduction.s, &planted),
+            rms(&q, &corrected.reduction.s, &planted),
+        );
+        // For information: the ad hoc S(Q) is PDFgetX3's, not the Faber–Ziman one (see above).
+        println!("b 0.70 for 0.85: RMS ΔS (Q > 1.5) {before:.4} → {after:.4} with --ad-hoc");
+        assert!(corrected.reduction.s.iter().all(|v| v.is_finite()));
     }
 }
