@@ -245,9 +245,15 @@ pub fn reduce_loads(
                 .count();
             match reduction {
                 _ if intensities == 0 => ReduceStep::NotNeeded,
-                None => ReduceStep::NoComposition(format!(
-                    "{intensities} pattern(s) hold raw intensities I(Q): pass --composition FORMULA (and --background FILE, --density G_CM3 if known) to reduce them to S(Q)"
-                )),
+                None => ReduceStep::NoComposition(match &load.series.composition {
+                    // The headers name it: say so, ready to paste.
+                    Some(c) if Composition::parse(c).is_ok() => format!(
+                        "{intensities} pattern(s) hold raw intensities I(Q): the files' headers say composition = {c}; pass --composition {c} (and --background FILE, --density G_CM3 if known) to reduce them to S(Q)"
+                    ),
+                    _ => format!(
+                        "{intensities} pattern(s) hold raw intensities I(Q): pass --composition FORMULA (and --background FILE, --density G_CM3 if known) to reduce them to S(Q)"
+                    ),
+                }),
                 Some(r) => {
                     let done = reduce_series(load, r.background.as_ref(), &r.settings);
                     if load.series.composition.is_none() {

@@ -31,6 +31,7 @@ mod sidebar;
 pub mod state;
 mod tour;
 mod versus;
+mod versus_curves;
 mod whatif;
 
 use std::path::PathBuf;

@@ -116,6 +116,22 @@ fn demo_intensity_writes_raw_files_and_the_empty_cell_they_need() {
     let s = demo_pattern(&SAMPLES[0], &DemoConfig::default(), 0, 300.0);
     let expected = intensity_pattern(&s).expect("raw");
     assert_eq!(first.y, expected.y, "the file holds the raw twin, exactly");
+    // Without --composition nothing is analysed, and the message names the headers' one.
+    let results = dir.path().join("results");
+    let run = glassray(&[
+        "analyze",
+        out.join("AC").to_str().expect("utf-8"),
+        "--out",
+        results.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains(&format!(
+            "the files' headers say composition = {COMPOSITION}; pass --composition {COMPOSITION}"
+        )),
+        "{err}"
+    );
     let bkg = super::load_all(&[out.join("empty-cell.xy")]);
     assert_eq!(bkg[0].series.patterns[0].y, empty_cell(&first.x));
 }
