@@ -15,6 +15,7 @@
 
 pub mod composition;
 pub mod elements;
+pub mod hard_spheres;
 pub mod xray;
 
 use std::fmt;

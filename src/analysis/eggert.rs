@@ -135,23 +135,9 @@ mod tests {
 
     const RHO0: f64 = 0.0545;
 
-    /// Percus–Yevick hard spheres, σ = 2.5 Å at RHO0 (Ashcroft & Lekner, Phys. Rev. 145 (1966)
-    /// 83; the same closed form as `reduction.rs`'s tests): g(r < σ) = 0 exactly.
+    /// Percus–Yevick hard spheres, σ = 2.5 Å at RHO0: g(r < σ) = 0 exactly.
     fn analytic_s(q: f64) -> f64 {
-        let sigma: f64 = 2.5;
-        let eta = std::f64::consts::PI * RHO0 * sigma.powi(3) / 6.0;
-        let a = (1.0 + 2.0 * eta).powi(2) / (1.0 - eta).powi(4);
-        let b = -6.0 * eta * (1.0 + eta / 2.0).powi(2) / (1.0 - eta).powi(4);
-        let g = eta * a / 2.0;
-        let x = q * sigma;
-        let (s, c) = (x.sin(), x.cos());
-        let rho_c = -(24.0 * eta / x.powi(3))
-            * (a * (s - x * c)
-                + b / x * (2.0 * x * s + (2.0 - x * x) * c - 2.0)
-                + g / x.powi(3)
-                    * (-x.powi(4) * c
-                        + 4.0 * ((3.0 * x * x - 6.0) * c + (x.powi(3) - 6.0 * x) * s + 6.0)));
-        1.0 / (1.0 - rho_c)
+        crate::model::hard_spheres::percus_yevick_s(q, RHO0, 2.5)
     }
 
     fn grid(from: f64, to: f64, step: f64) -> Vec<f64> {

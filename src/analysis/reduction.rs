@@ -497,24 +497,9 @@ mod tests {
         (0..=n).map(|k| from + step * k as f64).collect()
     }
 
-    /// Hard spheres in the Percus–Yevick approximation (Ashcroft & Lekner, Phys. Rev. 145 (1966)
-    /// 83): diameter σ = 2.5 Å at ρ0 (packing η = πρ0σ³/6 ≈ 0.446), S = 1/(1 − ρ0 c(Q)) in
-    /// closed form, positive everywhere (S(0) ≈ 0.026, FSDP 2.47 at 2.72 Å⁻¹), g(r < σ) = 0.
+    /// Percus–Yevick hard spheres, σ = 2.5 Å at RHO0: g(r < σ) = 0 exactly.
     fn analytic_s(q: f64) -> f64 {
-        let sigma: f64 = 2.5;
-        let eta = std::f64::consts::PI * RHO0 * sigma.powi(3) / 6.0;
-        let a = (1.0 + 2.0 * eta).powi(2) / (1.0 - eta).powi(4);
-        let b = -6.0 * eta * (1.0 + eta / 2.0).powi(2) / (1.0 - eta).powi(4);
-        let g = eta * a / 2.0;
-        let x = q * sigma;
-        let (s, c) = (x.sin(), x.cos());
-        let rho_c = -(24.0 * eta / x.powi(3))
-            * (a * (s - x * c)
-                + b / x * (2.0 * x * s + (2.0 - x * x) * c - 2.0)
-                + g / x.powi(3)
-                    * (-x.powi(4) * c
-                        + 4.0 * ((3.0 * x * x - 6.0) * c + (x.powi(3) - 6.0 * x) * s + 6.0)));
-        1.0 / (1.0 - rho_c)
+        crate::model::hard_spheres::percus_yevick_s(q, RHO0, 2.5)
     }
 
     /// I(Q) = [⟨f⟩²(S − 1) + ⟨f²⟩ + C]·P·scale + b·bkg.

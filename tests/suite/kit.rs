@@ -10,9 +10,19 @@ pub type App = Harness<'static, GlassrayApp>;
 
 /// The app at 1400×900 opening `paths` (none: the embedded demo).
 pub fn harness(paths: Vec<std::path::PathBuf>) -> App {
+    harness_sized(paths, egui::vec2(1400.0, 900.0))
+}
+
+/// The app at `size` opening `paths` (none: the embedded demo).
+pub fn harness_sized(paths: Vec<std::path::PathBuf>, size: egui::Vec2) -> App {
     Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(size)
         .build_eframe(move |cc| GlassrayApp::new(&cc.egui_ctx, paths))
+}
+
+/// Steps frames until nothing is in flight (loads, reductions, analyses, files written).
+pub fn wait_idle(h: &mut App) {
+    wait_for(h, "the app becoming idle", |app| !app.is_busy());
 }
 
 /// Steps frames until `done` holds (sleeping a little between frames), at most ~2 minutes.

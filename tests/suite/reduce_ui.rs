@@ -16,6 +16,8 @@ use glassray::model::Quantity;
 use glassray::model::composition::Composition;
 use glassray::ui::{GlassrayApp, PlotId};
 
+use super::kit::{harness_sized, type_into, wait_idle};
+
 /// Counts per electron unit.
 const SCALE: f64 = 2345.6;
 const BACKGROUND_SCALE: f64 = 0.85;
@@ -64,33 +66,6 @@ fn write_series(dir: &Path) -> (PathBuf, PathBuf) {
     (iq, bkg_path)
 }
 
-fn harness(paths: Vec<PathBuf>) -> Harness<'static, GlassrayApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_eframe(move |cc| GlassrayApp::new(&cc.egui_ctx, paths))
-}
-
-/// Steps frames until nothing is in flight (load, reduction, analysis).
-fn wait_idle(h: &mut Harness<'static, GlassrayApp>) {
-    for _ in 0..6000 {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the app did not become idle");
-}
-
-fn type_into(h: &mut Harness<'static, GlassrayApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-}
-
 /// The largest |S − S_planted| over Q = 1–20 Å⁻¹ of every reduced pattern.
 fn worst_error(h: &Harness<'static, GlassrayApp>) -> f64 {
     let state = h.state();
@@ -127,7 +102,7 @@ fn shown_scales(h: &Harness<'static, GlassrayApp>) -> Vec<f64> {
 fn a_raw_series_is_reduced_from_the_composition_typed_in_the_reduction_group() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (iq, bkg) = write_series(dir.path());
-    let mut h = harness(vec![iq]);
+    let mut h = harness_sized(vec![iq], egui::vec2(1600.0, 1000.0));
     wait_idle(&mut h);
     {
         let state = h.state();
@@ -217,7 +192,7 @@ fn a_raw_series_is_reduced_from_the_composition_typed_in_the_reduction_group() {
 fn an_unknown_element_is_an_error_in_the_group_and_the_i_q_plot_keeps_its_bounds() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (iq, bkg) = write_series(dir.path());
-    let mut h = harness(vec![iq]);
+    let mut h = harness_sized(vec![iq], egui::vec2(1600.0, 1000.0));
     wait_idle(&mut h);
     type_into(&mut h, "Composition", "Zr52.5Xx10");
     wait_idle(&mut h);

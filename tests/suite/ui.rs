@@ -8,12 +8,7 @@ use glassray::analysis::transitions::Transition;
 use glassray::ui::{GlassrayApp, PlotId};
 
 use super::fixture;
-
-fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, GlassrayApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GlassrayApp::new(&cc.egui_ctx, paths))
-}
+use super::kit::{harness, right_click, type_into, wait_idle};
 
 /// Steps frames until the background load has been collected.
 fn wait_loaded(h: &mut Harness<'static, GlassrayApp>) {
@@ -136,28 +131,6 @@ fn open_paths_window(h: &mut Harness<'static, GlassrayApp>) {
     h.run_steps(2);
     h.get_by_label("Paths…").click();
     h.run_steps(2);
-}
-
-/// Focuses the text field with accessible name `label` and types `text` into it.
-fn type_into(h: &mut Harness<'static, GlassrayApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-}
-
-/// Steps frames until nothing is in flight (loads, analyses, files being written).
-fn wait_idle(h: &mut Harness<'static, GlassrayApp>) {
-    for _ in 0..6000 {
-        h.step();
-        if !h.state().is_busy() {
-            h.step();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the app did not become idle");
 }
 
 /// Steps frames until the background analysis has been collected.
@@ -1249,19 +1222,7 @@ fn a_right_click_on_a_plot_copies_its_data() {
     wait_loaded(&mut h);
     wait_analysed(&mut h);
     let plot = h.get_by_role_and_label(Role::Image, "S(Q) plot").rect();
-    let at = plot.center();
-    h.hover_at(at);
-    h.step();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Secondary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.step();
-    }
-    h.run_steps(2);
+    right_click(&mut h, plot.center());
     h.get_by_label("Copy data (CSV)").click();
     h.step();
     let copied = h

@@ -8,29 +8,7 @@ use glassray::analysis::transitions::Transition;
 use glassray::ui::{GlassrayApp, PlotId};
 
 use super::fixture;
-
-fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, GlassrayApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GlassrayApp::new(&cc.egui_ctx, paths))
-}
-
-/// Steps frames until `done` holds (sleeping a little between frames), at most ~2 minutes.
-fn wait_for(
-    h: &mut Harness<'static, GlassrayApp>,
-    what: &str,
-    done: impl Fn(&GlassrayApp) -> bool,
-) {
-    for _ in 0..24_000 {
-        h.step();
-        if done(h.state()) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("{what} did not happen");
-}
+use super::kit::{harness, wait_for};
 
 /// Every sample analysed, nothing loading, building or analysing.
 fn settled(app: &GlassrayApp) -> bool {
