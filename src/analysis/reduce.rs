@@ -75,6 +75,18 @@ pub const CUTOFF_FRACTION: f64 = 0.8;
 pub const MIN_LOW_R_CUT: f64 = 0.5;
 /// The high-Q normalisation window: the last quarter of the pattern's Q range.
 pub const HIGH_Q_FRACTION: f64 = 0.25;
+
+/// Limits on what a user may ask of a reduction (the command line and the window check them).
+/// Mass densities allowed (g/cm³).
+pub const DENSITY_RANGE: (f64, f64) = (0.01, 30.0);
+/// The largest fixed background scale.
+pub const MAX_BACKGROUND_SCALE: f64 = 100.0;
+/// The most low-r iterations.
+pub const MAX_ITERATIONS: usize = 100;
+/// r_c allowed (Å).
+pub const RCUT_RANGE: (f64, f64) = (0.5, 4.8);
+/// The largest r_poly (Å).
+pub const MAX_RPOLY: f64 = 5.0;
 /// r step of the low-r G(r) (Å).
 const LOW_R_STEP: f64 = 0.02;
 

@@ -17,18 +17,11 @@ use glassray::io::{MIXED_FOLDER_NOTE, ReadOptions, SeriesLoad};
 use glassray::model::Quantity;
 use glassray::model::composition::Composition;
 
-/// Mass densities allowed (g/cm³).
-pub const DENSITY_RANGE: (f64, f64) = (0.01, 30.0);
+pub use glassray::analysis::reduce::{
+    DENSITY_RANGE, MAX_BACKGROUND_SCALE, MAX_ITERATIONS, MAX_RPOLY, RCUT_RANGE,
+};
 /// Photon energies allowed (keV).
 pub const ENERGY_RANGE: (f64, f64) = (1.0, 1000.0);
-/// The largest fixed background scale.
-pub const MAX_BACKGROUND_SCALE: f64 = 100.0;
-/// The most low-r iterations.
-pub const MAX_ITERATIONS: usize = 100;
-/// r_c allowed (Å).
-pub const RCUT_RANGE: (f64, f64) = (0.5, 4.8);
-/// The largest r_poly (Å).
-pub const MAX_RPOLY: f64 = 5.0;
 
 /// The reduction of a run, validated, with its background read.
 #[derive(Debug)]

@@ -16,18 +16,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use eframe::egui;
 
 use super::Action;
-use crate::analysis::reduce::{HIGH_Q_FRACTION, NormalisationMode, ReduceSettings, ScaleMode};
+use crate::analysis::adhoc::DEFAULT_RPOLY;
+use crate::analysis::reduce::{
+    DENSITY_RANGE, HIGH_Q_FRACTION, MAX_BACKGROUND_SCALE, MAX_ITERATIONS, MAX_RPOLY,
+    NormalisationMode, ReduceSettings, ScaleMode,
+};
 use crate::analysis::transform::LowQ;
 use crate::engine::reduce::{Background, SeriesReduction};
 use crate::model::composition::Composition;
 use crate::model::{HeatingSeries, Quantity, XUnit};
 
-/// Mass densities allowed (g/cm³).
-pub const DENSITY_RANGE: (f64, f64) = (0.01, 30.0);
 /// Number densities allowed (atoms/Å³).
 pub const RHO0_RANGE: (f64, f64) = (0.001, 1.0);
-/// The largest fixed background scale.
-pub const MAX_BACKGROUND_SCALE: f64 = 100.0;
 /// Wavelengths allowed for the polarisation correction (Å).
 pub const WAVELENGTH_RANGE: (f64, f64) = (0.01, 10.0);
 /// How long the form must rest before a change is reduced (s).
@@ -62,6 +62,11 @@ pub struct ReductionChoice {
     /// Å, for the polarisation correction.
     pub wavelength: f64,
     pub low_q: LowQ,
+    /// Steps of the iterative low-r correction (Eggert et al. 2002; 0: none).
+    pub iterations: usize,
+    /// PDFgetX3's ad hoc polynomial correction of F(Q), with r_poly (Å).
+    pub ad_hoc: bool,
+    pub rpoly: f64,
 }
 
 impl Default for ReductionChoice {
@@ -78,6 +83,9 @@ impl Default for ReductionChoice {
             polarisation: false,
             wavelength: 0.1173,
             low_q: LowQ::default(),
+            iterations: 0,
+            ad_hoc: false,
+            rpoly: DEFAULT_RPOLY,
         }
     }
 }
@@ -151,12 +159,30 @@ impl ReductionChoice {
                 ));
             }
         };
+        if self.iterations > MAX_ITERATIONS {
+            return Err(format!(
+                "{} low-r iterations is more than {MAX_ITERATIONS} (3–10 is usual)",
+                self.iterations
+            ));
+        }
+        let ad_hoc = match self.ad_hoc {
+            false => None,
+            true if self.rpoly > 0.0 && self.rpoly <= MAX_RPOLY => Some(self.rpoly),
+            true => {
+                return Err(format!(
+                    "r_poly {} Å must be > 0 and at most {MAX_RPOLY} Å (PDFgetX3: 0.9)",
+                    self.rpoly
+                ));
+            }
+        };
         Ok(Some(ReduceSettings {
             rho0,
             polarisation_wavelength,
             scale,
             normalisation: self.normalisation,
             below_qmin: self.low_q,
+            iterations: self.iterations,
+            ad_hoc,
             ..ReduceSettings::new(composition)
         }))
     }
@@ -348,6 +374,7 @@ pub fn group(ui: &mut egui::Ui, i: usize, raw: &RawState, actions: &mut Vec<Acti
         );
     }
     low_q(ui, &mut c);
+    low_r_corrections(ui, &mut c);
     status(ui, raw);
     if c != raw.choice {
         actions.push(Action::SetReduction {
@@ -473,6 +500,41 @@ fn normalisation(ui: &mut egui::Ui, c: &mut ReductionChoice, raw: &RawState) {
     });
 }
 
+/// The optional corrections: Eggert's low-r iteration and PDFgetX3's ad hoc polynomial.
+fn low_r_corrections(ui: &mut egui::Ui, c: &mut ReductionChoice) {
+    let help = "Steps of the iterative low-r correction (Eggert et al. 2002, as LiquidDiffract): \
+                each makes G(r) below the first peak follow −4πρ0r more closely. 0: none; \
+                3–10 is usual. With ρ0 refined, every step of its search runs them all (slower).";
+    ui.horizontal(|ui| {
+        ui.label("Low-r iterations").on_hover_text(help);
+        let v = c.iterations as f64;
+        ui.add(egui::DragValue::new(&mut c.iterations).range(0..=MAX_ITERATIONS))
+            .on_hover_text(help)
+            .widget_info(move || {
+                let mut info =
+                    egui::WidgetInfo::labeled(egui::Role::SpinButton, true, "Low-r iterations");
+                info.value = Some(v);
+                info
+            });
+    });
+    ui.checkbox(&mut c.ad_hoc, "Ad hoc polynomial (PDFgetX3)")
+        .on_hover_text(
+            "Subtract a polynomial in Q from F(Q) = Q[S(Q) − 1], of degree Qmax·r_poly/π \
+             (PDFgetX3's recipe): removes slow errors, and with them G(r) below r_poly. The \
+             result is PDFgetX3's F(Q), not the Faber–Ziman S(Q).",
+        );
+    if c.ad_hoc {
+        number(
+            ui,
+            "r_poly (Å)",
+            &mut c.rpoly,
+            (0.1, MAX_RPOLY),
+            2,
+            "Below this r (Å) G(r) is given up to the polynomial (PDFgetX3: 0.9 Å).",
+        );
+    }
+}
+
 fn low_q(ui: &mut egui::Ui, c: &mut ReductionChoice) {
     egui::ComboBox::from_label("Below Qmin (reduction)")
         .selected_text(c.low_q.name())
@@ -515,6 +577,28 @@ mod tests {
             composition: composition.into(),
             ..ReductionChoice::default()
         }
+    }
+
+    #[test]
+    fn iterations_and_the_ad_hoc_polynomial_reach_the_settings_checked() {
+        let plain = with("SiO2").settings().expect("valid").expect("settings");
+        assert_eq!((plain.iterations, plain.ad_hoc), (0, None));
+        let c = ReductionChoice {
+            iterations: 5,
+            ad_hoc: true,
+            rpoly: 1.2,
+            ..with("SiO2")
+        };
+        let s = c.settings().expect("valid").expect("settings");
+        assert_eq!((s.iterations, s.ad_hoc), (5, Some(1.2)));
+        let too_many = ReductionChoice {
+            iterations: MAX_ITERATIONS + 1,
+            ..with("SiO2")
+        };
+        assert!(too_many.settings().is_err());
+        let bad = ReductionChoice { rpoly: 0.0, ..c };
+        let e = bad.settings().expect_err("r_poly 0");
+        assert!(e.contains("r_poly"), "{e}");
     }
 
     #[test]
