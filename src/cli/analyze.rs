@@ -27,6 +27,17 @@ use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, 
 /// Checks `--out` against the inputs (before the slow load: a folder that may not be replaced
 /// is a usage error), then loads the inputs, or the embedded demo when there are none.
 pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, UsageError> {
+    checked_loads_for(config, &|out| {
+        check_replaceable(out).map_err(|e| e.to_string())
+    })
+}
+
+/// [`checked_loads`] with the check of what `--out` may hold (`analyze`'s outputs, or a set of
+/// figures).
+pub(super) fn checked_loads_for(
+    config: &AnalyzeConfig,
+    replaceable: &dyn Fn(&Path) -> Result<(), String>,
+) -> Result<Vec<SeriesLoad>, UsageError> {
     // The temperature log is an input too: outputs must never replace it or become it.
     let background = config
         .reduction
@@ -41,7 +52,7 @@ pub(super) fn checked_loads(config: &AnalyzeConfig) -> Result<Vec<SeriesLoad>, U
         .cloned()
         .collect();
     check_out_against_inputs(&config.out, &inputs)?;
-    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
+    replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
     Ok(if config.paths.is_empty() {
         demo_all(&DemoConfig::default())
             .into_iter()

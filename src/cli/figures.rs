@@ -80,7 +80,12 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
     let timings = Timings::default();
     let config = args.analysis.config()?;
     let (formats, opts) = options(args)?;
-    let mut loads = timings.time("load", || super::analyze::checked_loads(&config))?;
+    let replaceable = |out: &std::path::Path| {
+        glassray::report::figures::check_figures_replaceable(out).map_err(|e| e.to_string())
+    };
+    let mut loads = timings.time("load", || {
+        super::analyze::checked_loads_for(&config, &replaceable)
+    })?;
     let steps = timings.time("reduction", || {
         super::reduction::reduce_loads(&mut loads, config.reduction.as_ref())
     });

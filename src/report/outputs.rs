@@ -84,7 +84,7 @@ pub fn series_folders(samples: &[&str]) -> (Vec<PathBuf>, Vec<String>) {
 }
 
 /// Whether an entry of an output folder is a temporary folder glassray left (a killed run).
-fn is_staging_leftover(name: &str) -> bool {
+pub(crate) fn is_staging_leftover(name: &str) -> bool {
     name.starts_with('.') && name.contains(".glassray-")
 }
 

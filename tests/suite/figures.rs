@@ -229,3 +229,51 @@ fn a_single_column_svg_only_run_and_bad_options() {
     // The previous figures are untouched by the refused runs.
     assert!(out.join("fig5_gr.svg").is_file());
 }
+
+#[test]
+fn figures_replace_their_own_folder_and_never_a_users_files() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("figs");
+    let o = out.to_str().expect("utf-8");
+    let args = [
+        "figures",
+        "--out",
+        o,
+        "--formats",
+        "svg",
+        "--width",
+        "single",
+    ];
+    for run in 0..2 {
+        let r = glassray(&args);
+        assert_eq!(r.status.code(), Some(0), "run {run}: {}", text(&r.stderr));
+    }
+    // Exactly the set of figures, each as its CSV and SVG.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("figs")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = glassray::report::figures::FIGURE_NAMES
+        .iter()
+        .flat_map(|n| [format!("{n}.csv"), format!("{n}.svg")])
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    // A folder with someone's own file is refused, and the file stays.
+    std::fs::write(out.join("thesis.tex"), "mine").expect("a user's file");
+    let r = glassray(&args);
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("`thesis.tex`"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.tex")).expect("kept"),
+        "mine"
+    );
+    // The library refuses it too (File ▸ Export figures… in the window goes through it).
+    let e = glassray::report::figures::check_figures_replaceable(&out).expect_err("foreign");
+    assert!(e.to_string().contains("thesis.tex"), "{e}");
+}

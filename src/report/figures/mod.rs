@@ -131,6 +131,54 @@ pub enum FigureError {
         format: &'static str,
         reason: String,
     },
+    #[error(
+        "{} holds {entry}, which is not a figure glassray wrote, and the figures replace the \
+         folder whole: give a new or empty folder, or one glassray's figures went to",
+        path.display()
+    )]
+    NotFigures {
+        path: std::path::PathBuf,
+        entry: String,
+    },
+}
+
+/// The figures of a set, by file stem (each written as `.csv` and in the formats asked for).
+pub const FIGURE_NAMES: [&str; 5] = [
+    "fig3_sq",
+    "fig4_fsdp",
+    "fig5_gr",
+    "fig6_modes",
+    "heatmap_ds",
+];
+
+/// Refuses a folder that holds anything but an earlier set of figures (or a killed run's
+/// staging), since [`write_figures`] replaces it whole: a user's own files are never deleted.
+pub fn check_figures_replaceable(dir: &std::path::Path) -> Result<(), FigureError> {
+    let foreign = |entry: String| FigureError::NotFigures {
+        path: dir.to_path_buf(),
+        entry,
+    };
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(()); // not there yet
+    };
+    if !meta.is_dir() {
+        return Err(foreign("a file, not a folder".into()));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| FigureError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let ours = name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            FIGURE_NAMES.contains(&stem) && ["csv", "svg", "pdf", "png"].contains(&ext)
+        });
+        if !(ours && is_file || super::outputs::is_staging_leftover(&name)) {
+            return Err(foreign(format!("`{name}`")));
+        }
+    }
+    Ok(())
 }
 
 /// Points per millimetre at 96 dpi (SVG's px).
@@ -237,6 +285,7 @@ pub fn write_figures(
     opts: &FigureOptions,
     formats: &[Format],
 ) -> Result<Vec<String>, FigureError> {
+    check_figures_replaceable(dir)?;
     let drawn = figures(samples, opts)?;
     let fail = |path: std::path::PathBuf| move |source| FigureError::Write { path, source };
     let staged = crate::engine::write::StagedDir::new(dir).map_err(fail(dir.to_path_buf()))?;
