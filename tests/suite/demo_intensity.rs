@@ -78,12 +78,12 @@ fn the_searches_find_the_planted_background_scale_and_density_of_the_glass() {
             r.background_scale, r.rho0
         );
         assert!(
-            (r.background_scale / BACKGROUND_SCALE - 1.0).abs() < 0.01,
+            (r.background_scale / BACKGROUND_SCALE - 1.0).abs() < 0.005,
             "{t} K: b {}",
             r.background_scale
         );
         assert!(
-            (r.rho0 / planted - 1.0).abs() < 0.01,
+            (r.rho0 / planted - 1.0).abs() < 0.005,
             "{t} K: ρ0 {} planted {planted}",
             r.rho0
         );
