@@ -84,7 +84,7 @@ pub fn series_folders(samples: &[&str]) -> (Vec<PathBuf>, Vec<String>) {
 }
 
 /// Whether an entry of an output folder is a temporary folder glassray left (a killed run).
-pub(crate) fn is_staging_leftover(name: &str) -> bool {
+fn is_staging_leftover(name: &str) -> bool {
     name.starts_with('.') && name.contains(".glassray-")
 }
 
@@ -95,34 +95,45 @@ pub fn check_replaceable(dir: &Path) -> Result<(), ReportError> {
 }
 
 fn check_folder(dir: &Path, series_folders: bool) -> Result<(), ReportError> {
-    let foreign = |entry: String| ReportError::NotOutputs {
-        path: dir.to_path_buf(),
-        entry,
+    let ours = |name: &str, is_dir: bool, path: &Path| match name {
+        "gr" => is_dir,
+        "metrics.csv" | "summary.json" => !is_dir,
+        _ => series_folders && is_dir && check_folder(path, false).is_ok(),
     };
+    match foreign_entry(dir, &ours) {
+        Ok(None) => Ok(()),
+        Ok(Some(entry)) => Err(ReportError::NotOutputs {
+            path: dir.to_path_buf(),
+            entry,
+        }),
+        Err(source) => Err(ReportError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// What in `dir` was not written by glassray, for a folder about to be replaced whole: the
+/// first entry `ours(name, is_dir, path)` rejects (`` `name` ``; staging leftovers are always
+/// ours), "a file, not a folder", or None (absent, or only ours).
+pub(crate) fn foreign_entry(
+    dir: &Path,
+    ours: &dyn Fn(&str, bool, &Path) -> bool,
+) -> std::io::Result<Option<String>> {
     let Ok(meta) = std::fs::symlink_metadata(dir) else {
-        return Ok(()); // not there yet
+        return Ok(None); // not there yet
     };
     if !meta.is_dir() {
-        return Err(foreign("a file, not a folder".into()));
+        return Ok(Some("a file, not a folder".into()));
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| ReportError::CreateDir {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
+    for entry in std::fs::read_dir(dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        let ok = match name.as_str() {
-            "gr" => is_dir,
-            "metrics.csv" | "summary.json" => !is_dir,
-            _ if is_staging_leftover(&name) => true,
-            _ => series_folders && is_dir && check_folder(&entry.path(), false).is_ok(),
-        };
-        if !ok {
-            return Err(foreign(format!("`{name}`")));
+        if !(is_staging_leftover(&name) || ours(&name, is_dir, &entry.path())) {
+            return Ok(Some(format!("`{name}`")));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// What [`write_series`] has to write.

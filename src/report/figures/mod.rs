@@ -154,31 +154,23 @@ pub const FIGURE_NAMES: [&str; 5] = [
 /// Refuses a folder that holds anything but an earlier set of figures (or a killed run's
 /// staging), since [`write_figures`] replaces it whole: a user's own files are never deleted.
 pub fn check_figures_replaceable(dir: &std::path::Path) -> Result<(), FigureError> {
-    let foreign = |entry: String| FigureError::NotFigures {
-        path: dir.to_path_buf(),
-        entry,
+    let ours = |name: &str, is_dir: bool, _: &std::path::Path| {
+        !is_dir
+            && name.rsplit_once('.').is_some_and(|(stem, ext)| {
+                FIGURE_NAMES.contains(&stem) && ["csv", "svg", "pdf", "png"].contains(&ext)
+            })
     };
-    let Ok(meta) = std::fs::symlink_metadata(dir) else {
-        return Ok(()); // not there yet
-    };
-    if !meta.is_dir() {
-        return Err(foreign("a file, not a folder".into()));
+    match super::outputs::foreign_entry(dir, &ours) {
+        Ok(None) => Ok(()),
+        Ok(Some(entry)) => Err(FigureError::NotFigures {
+            path: dir.to_path_buf(),
+            entry,
+        }),
+        Err(source) => Err(FigureError::Write {
+            path: dir.to_path_buf(),
+            source,
+        }),
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| FigureError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        let ours = name.rsplit_once('.').is_some_and(|(stem, ext)| {
-            FIGURE_NAMES.contains(&stem) && ["csv", "svg", "pdf", "png"].contains(&ext)
-        });
-        if !(ours && is_file || super::outputs::is_staging_leftover(&name)) {
-            return Err(foreign(format!("`{name}`")));
-        }
-    }
-    Ok(())
 }
 
 /// Points per millimetre at 96 dpi (SVG's px).
