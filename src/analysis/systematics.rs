@@ -29,8 +29,8 @@
 
 use std::sync::Arc;
 
-use super::fit::{FitParams, ModeFit};
-use super::series::{RealSpace, fit_real_space};
+use super::fit::{FitParams, ModeFit, fit_fractions};
+use super::series::RealSpace;
 use super::transform::{TransformPlan, g_from_big_g, sq_from_pattern};
 use crate::model::Pattern;
 
@@ -147,17 +147,16 @@ pub fn combine(seeds: [f64; 4], q_range: [f64; 4]) -> Systematic {
 pub fn seed_variant_fractions(rs: &RealSpace, fit: &FitParams) -> Vec<[f64; 4]> {
     seed_variants(fit)
         .iter()
-        .map(|v| fit_real_space(Some(rs), v, None).fractions)
+        .map(|v| fit_fractions(&rs.r, &rs.g, v))
         .collect()
 }
 
-/// The fractions of pattern `p` re-transformed by a variant plan (over `q_range`) onto `rs`'s r
+/// The fractions of pattern `p` re-transformed by a variant plan onto `rs`'s r
 /// grid and density, fitted with the nominal seeds; NaN when there is no S(Q) or G(r).
 pub fn q_variant_fractions(
     p: &Pattern,
     rs: &RealSpace,
     plan: &TransformPlan,
-    q_range: (f64, f64),
     fit: &FitParams,
 ) -> [f64; 4] {
     let Ok(s) = sq_from_pattern(p) else {
@@ -168,17 +167,9 @@ pub fn q_variant_fractions(
         return [f64::NAN; 4];
     }
     let g = g_from_big_g(&rs.r, &big_g, rs.rho0);
-    let variant = RealSpace {
-        r: Arc::clone(&rs.r),
-        big_g,
-        g,
-        rho0: rs.rho0,
-        q_range: Some(q_range),
-        resolution: rs.resolution,
-    };
     let mut nominal_seeds = fit.clone();
     nominal_seeds.sequential = false;
-    fit_real_space(Some(&variant), &nominal_seeds, None).fractions
+    fit_fractions(&rs.r, &g, &nominal_seeds)
 }
 
 /// The systematic σ of one pattern from its nominal g(r) `rs` and fit, and the variant plans
@@ -206,7 +197,7 @@ pub fn pattern_systematic(
     } else {
         let variants: Vec<[f64; 4]> = plans
             .iter()
-            .map(|(plan, q)| q_variant_fractions(p, rs, plan, *q, fit))
+            .map(|(plan, _)| q_variant_fractions(p, rs, plan, fit))
             .collect();
         quadrature_change(&nominal.fractions, &variants)
     };

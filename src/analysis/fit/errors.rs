@@ -56,6 +56,17 @@ pub(super) struct Errors {
     pub singular: bool,
 }
 
+impl Errors {
+    /// Not computed: NaN covariance and standard errors, not flagged singular.
+    pub fn unknown(np: usize) -> Self {
+        Errors {
+            covariance: vec![f64::NAN; np * np],
+            standard: vec![f64::NAN; np],
+            singular: false,
+        }
+    }
+}
+
 /// C = (JᵀJ)_FF⁻¹ · cost/(n − |F|) on the parameters in `free`, 0 elsewhere; None if singular.
 #[inline(always)]
 pub(super) fn covariance(

@@ -1,7 +1,7 @@
 //! Small dense linear algebra for the fit: everything here is a few parameters wide (at most 13)
 //! and a few hundred points long, so plain loops over row-major `Vec<f64>`s are enough.
 //!
-//! - [`dot`]: Σ aₖbₖ with four interleaved accumulators ((s₀ + s₁) + (s₂ + s₃) + tail), so the
+//! - [`dot`]: Σ aₖbₖ with sixteen interleaved accumulators summed in a fixed order, so the
 //!   compiler can vectorise it without reordering any addition.
 //! - [`normal_equations`]: JᵀJ and Jᵀv from a column-major Jacobian (np columns of n points).
 //! - [`gram`]: JᵀJ alone, for the covariance.
@@ -19,23 +19,29 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-/// Dot product with four independent accumulators, so the compiler can vectorise it.
+/// Dot product with sixteen independent accumulators (four vectors of four lanes), so four
+/// vector additions are in flight instead of one; the lanes are summed in a fixed order, so
+/// every target clone gives the same bits.
 #[inline(always)]
 pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..4 {
+    let n = a.len().min(b.len());
+    let (ca, ta) = a[..n].as_chunks::<16>();
+    let (cb, tb) = b[..n].as_chunks::<16>();
+    let tail: f64 = ta.iter().zip(tb).map(|(x, y)| x * y).sum();
+    // Whole arrays per step: the compiler maps the sixteen lanes onto four vector registers.
+    let mut acc = [0.0; 16];
+    for (x, y) in ca.iter().zip(cb) {
+        for l in 0..16 {
             acc[l] += x[l] * y[l];
         }
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+    // Summed in lane order: a pairwise tree here made the compiler pair lanes across the
+    // vectors and shuffle every load of the loop above.
+    let mut total = 0.0;
+    for v in acc {
+        total += v;
+    }
+    total + tail
 }
 
 /// JᵀJ (np × np) and Jᵀv from a column-major Jacobian: dot products of contiguous columns.

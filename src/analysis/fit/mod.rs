@@ -252,6 +252,27 @@ pub fn fit_connection_modes(
     start: Option<&ModeFit>,
     q_max: Option<f64>,
 ) -> ModeFit {
+    fit(r, g, opts, start, q_max, true)
+}
+
+/// The fractions [`fit_connection_modes`] gives from its own linear start (the same start,
+/// solver and bits), without the standard errors: for the systematic σ, whose refits use the
+/// fractions alone. NaN when the fit has no fractions.
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
+pub fn fit_fractions(r: &[f64], g: &[f64], opts: &FitParams) -> [f64; 4] {
+    fit(r, g, opts, None, None, false).fractions
+}
+
+/// [`fit_connection_modes`], with the errors computed only when `with_errors` (else NaN).
+#[inline(always)]
+fn fit(
+    r: &[f64],
+    g: &[f64],
+    opts: &FitParams,
+    start: Option<&ModeFit>,
+    q_max: Option<f64>,
+    with_errors: bool,
+) -> ModeFit {
     let (rw, yw) = window(r, g, opts.window);
     let layout = Layout {
         free_widths: opts.free_widths,
@@ -279,18 +300,22 @@ pub fn fit_connection_modes(
     };
     let solution = levenberg_marquardt(&mut model, p0, &lower, &upper, settings);
     let independent = independent_points(rw[n - 1] - rw[0], q_max);
-    let mut res = vec![0.0; n];
-    model.residuals(&solution.p, &mut res);
-    let errors = parameter_errors(
-        &layout,
-        &solution.p,
-        &lower,
-        &upper,
-        &solution.jacobian,
-        &res,
-        solution.cost,
-        independent,
-    );
+    let errors = if with_errors {
+        let mut res = vec![0.0; n];
+        model.residuals(&solution.p, &mut res);
+        parameter_errors(
+            &layout,
+            &solution.p,
+            &lower,
+            &upper,
+            &solution.jacobian,
+            &res,
+            solution.cost,
+            independent,
+        )
+    } else {
+        errors::Errors::unknown(np)
+    };
 
     let values = layout.unpack(&solution.p, 0.0);
     let standard = layout.unpack(&errors.standard, 0.0);

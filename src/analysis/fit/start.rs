@@ -12,7 +12,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::linalg::{cholesky_solve, dot};
-use super::model::{Layout, gaussian_row};
+use super::model::{Layout, gaussian_rows};
 use super::{FitParams, ModeFit};
 
 /// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
@@ -28,17 +28,17 @@ pub(super) fn linear_start(
 ) -> ([f64; 4], f64, f64) {
     // Basis columns once: four Gaussians and the constant.
     let n = r.len();
-    let mut columns: [Vec<f64>; 5] = std::array::from_fn(|_| vec![1.0; n]);
-    for i in 0..4 {
-        gaussian_row(r, grid_step, centres[i], width, &mut columns[i]);
-    }
+    let mut rows: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; n]);
+    gaussian_rows(r, grid_step, *centres, [width; 4], &mut rows);
+    let ones = vec![1.0; n];
+    let columns = [&rows[0], &rows[1], &rows[2], &rows[3], &ones];
     // Full normal equations over all five columns; subsets are read from them.
     let mut full = [[0.0; 5]; 5];
     let mut full_rhs = [0.0; 5];
     for i in 0..5 {
-        full_rhs[i] = dot(&columns[i], y);
+        full_rhs[i] = dot(columns[i], y);
         for j in i..5 {
-            full[i][j] = dot(&columns[i], &columns[j]);
+            full[i][j] = dot(columns[i], columns[j]);
             full[j][i] = full[i][j];
         }
     }
@@ -167,6 +167,7 @@ pub(super) fn initial_parameters(
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::gaussian_row;
     use super::super::tests::{grid, planted};
     use super::*;
 
