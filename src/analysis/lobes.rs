@@ -50,17 +50,21 @@ pub struct LobeResolution {
 /// The noise σ of white noise on a smooth curve sampled finely: 1.4826 · MAD of the second
 /// differences / √6 over the finite triples. NaN with fewer than 5 such triples.
 pub fn white_noise_sigma(y: &[f64]) -> f64 {
-    let mut d: Vec<f64> = y
-        .windows(3)
-        .map(|w| w[0] - 2.0 * w[1] + w[2])
-        .filter(|v| v.is_finite())
-        .collect();
+    let mut d: Vec<f64> = Vec::with_capacity(y.len().saturating_sub(2));
+    d.extend(
+        y.windows(3)
+            .map(|w| w[0] - 2.0 * w[1] + w[2])
+            .filter(|v| v.is_finite()),
+    );
     if d.len() < 5 {
         return f64::NAN;
     }
     let m = super::quality::median(&mut d);
-    let mut dev: Vec<f64> = d.iter().map(|v| (v - m).abs()).collect();
-    1.4826 * super::quality::median(&mut dev) / 6f64.sqrt()
+    // The deviations in place: the median's order does not matter to the next median.
+    for v in &mut d {
+        *v = (*v - m).abs();
+    }
+    1.4826 * super::quality::median(&mut d) / 6f64.sqrt()
 }
 
 /// The shell lobes of G(r) at r ≥ `r_from`, in order: the positive runs merged by the rules of

@@ -26,26 +26,19 @@ use crate::model::{Pattern, interpolate_into};
 
 /// ΔS(Q) = S(Q) − S_ref(Q) on `pattern`'s grid (NaN where the reference does not reach).
 pub fn difference_from_reference(pattern: &Pattern, reference: &Pattern) -> Vec<f64> {
-    if pattern.x == reference.x {
-        return pattern
-            .y
-            .iter()
-            .zip(&reference.y)
-            .map(|(a, b)| a - b)
-            .collect();
+    difference_on_grid(&pattern.x, &pattern.y, &reference.x, &reference.y)
+}
+
+/// y − y_ref on the grid `x`, the reference (`ref_x`, `ref_y`) interpolated onto it when the
+/// grids differ (NaN outside its range): [`difference_from_reference`] on bare values.
+pub fn difference_on_grid(x: &[f64], y: &[f64], ref_x: &[f64], ref_y: &[f64]) -> Vec<f64> {
+    if x == ref_x {
+        return y.iter().zip(ref_y).map(|(a, b)| a - b).collect();
     }
-    let mut reference_on_grid = vec![f64::NAN; pattern.x.len()];
+    let mut reference_on_grid = vec![f64::NAN; x.len()];
     let mut outside = 0;
-    interpolate_into(
-        &reference.x,
-        &reference.y,
-        &pattern.x,
-        &mut reference_on_grid,
-        &mut outside,
-    );
-    pattern
-        .y
-        .iter()
+    interpolate_into(ref_x, ref_y, x, &mut reference_on_grid, &mut outside);
+    y.iter()
         .zip(&reference_on_grid)
         .map(|(a, b)| a - b)
         .collect()

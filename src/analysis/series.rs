@@ -351,11 +351,7 @@ pub fn real_space_stage(
     let delta_rms = reference
         .and_then(|r| sq_from_pattern(r).ok().map(|rs| (r, rs)))
         .map_or(f64::NAN, |(r, rs)| {
-            let mut rp = r.clone();
-            rp.y = rs;
-            let mut pp = p.clone();
-            pp.y = s.clone();
-            let d = super::difference_from_reference(&pp, &rp);
+            let d = super::difference_on_grid(&p.x, &s, &r.x, &rs);
             let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
             if finite.is_empty() {
                 f64::NAN

@@ -44,6 +44,24 @@ pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     total + tail
 }
 
+/// Σ aₖ with the lanes of [`dot`]: exactly `dot(a, ones)` (x · 1 = x), for half the loads.
+#[inline(always)]
+pub(super) fn sum(a: &[f64]) -> f64 {
+    let (ca, ta) = a.as_chunks::<16>();
+    let tail: f64 = ta.iter().copied().sum();
+    let mut acc = [0.0; 16];
+    for x in ca {
+        for l in 0..16 {
+            acc[l] += x[l];
+        }
+    }
+    let mut total = 0.0;
+    for v in acc {
+        total += v;
+    }
+    total + tail
+}
+
 /// JᵀJ (np × np) and Jᵀv from a column-major Jacobian: dot products of contiguous columns.
 #[inline(always)]
 pub(super) fn normal_equations(
@@ -216,6 +234,16 @@ mod tests {
         assert_eq!(cholesky_solve(&[0.0], &[1.0], 1), None);
         assert_eq!(cholesky_solve(&[f64::NAN], &[1.0], 1), None);
         assert_eq!(invert_spd(&[1.0, 1.0, 1.0, 1.0], 2), None);
+    }
+
+    #[test]
+    fn the_sum_is_the_dot_with_ones_bit_for_bit() {
+        let mut rng = SplitMix64(3);
+        for n in [0usize, 1, 15, 16, 17, 31, 271, 1000] {
+            let a: Vec<f64> = (0..n).map(|_| rng.normal() * 1e3).collect();
+            let ones = vec![1.0; n];
+            assert_eq!(sum(&a).to_bits(), dot(&a, &ones).to_bits(), "n {n}");
+        }
     }
 
     #[test]

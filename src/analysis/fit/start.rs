@@ -11,17 +11,36 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::linalg::{cholesky_solve, dot};
+use super::linalg::{cholesky_solve, dot, sum};
 use super::model::{Layout, gaussian_rows};
 use super::{FitParams, ModeFit};
 
+/// Σ y² and Σ y of the data, shared by every width a scan tries.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct YMoments {
+    pub squares: f64,
+    pub sum: f64,
+}
+
+impl YMoments {
+    #[inline(always)]
+    pub fn of(y: &[f64]) -> Self {
+        YMoments {
+            squares: dot(y, y),
+            sum: sum(y),
+        }
+    }
+}
+
 /// Best non-negative amplitudes (and baseline) at fixed centres and width, by a small active set.
 /// Returns the amplitudes, the baseline (0 without one) and the residual sum of squares.
+/// `y_moments` are those of `y`.
 #[inline(always)]
 pub(super) fn linear_start(
     r: &[f64],
     grid_step: Option<f64>,
     y: &[f64],
+    y_moments: &YMoments,
     centres: &[f64; 4],
     width: f64,
     baseline: bool,
@@ -30,19 +49,23 @@ pub(super) fn linear_start(
     let n = r.len();
     let mut rows: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; n]);
     gaussian_rows(r, grid_step, *centres, [width; 4], &mut rows);
-    let ones = vec![1.0; n];
-    let columns = [&rows[0], &rows[1], &rows[2], &rows[3], &ones];
-    // Full normal equations over all five columns; subsets are read from them.
+    // Full normal equations over all five columns; subsets are read from them. The constant
+    // column's products are sums (the same bits as dot products with ones), and those with y
+    // alone are the caller's.
     let mut full = [[0.0; 5]; 5];
     let mut full_rhs = [0.0; 5];
-    for i in 0..5 {
-        full_rhs[i] = dot(columns[i], y);
-        for j in i..5 {
-            full[i][j] = dot(columns[i], columns[j]);
+    for i in 0..4 {
+        full_rhs[i] = dot(&rows[i], y);
+        for j in i..4 {
+            full[i][j] = dot(&rows[i], &rows[j]);
             full[j][i] = full[i][j];
         }
+        full[i][4] = sum(&rows[i]);
+        full[4][i] = full[i][4];
     }
-    let yy = dot(y, y);
+    full[4][4] = n as f64;
+    full_rhs[4] = y_moments.sum;
+    let yy = y_moments.squares;
     let mut active = [true; 4];
     loop {
         let mut cols: Vec<usize> = (0..4).filter(|&i| active[i]).collect();
@@ -102,8 +125,9 @@ pub(super) fn width_scan(
 ) -> ([f64; 4], f64, f64) {
     let (smin, smax) = opts.width_bounds;
     let mut best = (f64::INFINITY, [0.0; 4], 0.0, smin);
+    let moments = YMoments::of(y);
     let try_width = |w: f64, best: &mut (f64, [f64; 4], f64, f64)| {
-        let (amps, b, rss) = linear_start(r, grid_step, y, &opts.seeds, w, opts.baseline);
+        let (amps, b, rss) = linear_start(r, grid_step, y, &moments, &opts.seeds, w, opts.baseline);
         if rss < best.0 {
             *best = (rss, amps, b, w);
         }
@@ -179,7 +203,8 @@ mod tests {
         let y = planted(&r, amps, opts.seeds, [0.27; 4], 0.95);
         // The recurrence on the uniform grid and plain exponentials elsewhere.
         for step in [Some(0.01), None] {
-            let (a, b, rss) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+            let (a, b, rss) =
+                linear_start(&r, step, &y, &YMoments::of(&y), &opts.seeds, 0.27, true);
             for i in 0..4 {
                 assert!((a[i] - amps[i]).abs() < 1e-8, "{step:?} amp {i}: {}", a[i]);
             }
@@ -189,7 +214,15 @@ mod tests {
         }
         // Without a baseline (and none in the data).
         let y = planted(&r, amps, opts.seeds, [0.27; 4], 0.0);
-        let (a, b, _) = linear_start(&r, Some(0.01), &y, &opts.seeds, 0.27, false);
+        let (a, b, _) = linear_start(
+            &r,
+            Some(0.01),
+            &y,
+            &YMoments::of(&y),
+            &opts.seeds,
+            0.27,
+            false,
+        );
         assert_eq!(b, 0.0);
         assert!(a.iter().zip(&amps).all(|(x, y)| (x - y).abs() < 1e-8));
     }
@@ -218,7 +251,7 @@ mod tests {
         let step = Some(0.01);
         // A negative planted amplitude: the unconstrained fit would follow it below 0.
         let y = planted(&r, [0.3, 0.4, -0.2, 0.25], opts.seeds, [0.27; 4], 1.0);
-        let (a, b, rss) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+        let (a, b, rss) = linear_start(&r, step, &y, &YMoments::of(&y), &opts.seeds, 0.27, true);
         assert_eq!(a[2], 0.0, "{a:?}");
         assert!(a.iter().all(|&v| v >= 0.0));
         // KKT of the non-negative problem: ∂RSS/∂Aᵢ = 2 eᵢᵀ(model − y) is 0 for a positive Aᵢ
@@ -251,7 +284,7 @@ mod tests {
         assert!(res.iter().sum::<f64>().abs() < 1e-8);
         // All amplitudes negative: all held at 0, the baseline is the mean.
         let y: Vec<f64> = planted(&r, [-0.1; 4], opts.seeds, [0.27; 4], 0.5);
-        let (a, b, _) = linear_start(&r, step, &y, &opts.seeds, 0.27, true);
+        let (a, b, _) = linear_start(&r, step, &y, &YMoments::of(&y), &opts.seeds, 0.27, true);
         assert_eq!(a, [0.0; 4]);
         let mean = y.iter().sum::<f64>() / y.len() as f64;
         assert!((b - mean).abs() < 1e-9);
