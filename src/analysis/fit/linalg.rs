@@ -99,10 +99,38 @@ pub(super) fn gram(jac: &[f64], n: usize, np: usize) -> Vec<f64> {
     jtj
 }
 
-/// Solves the symmetric positive (semi)definite system `a x = b` by Cholesky; None if singular.
+/// The most parameters the fit has (four amplitudes, four centres, four widths, a baseline):
+/// systems up to this size are solved in stack buffers.
+pub(super) const MAX_PARAMETERS: usize = 13;
+
+/// A vector of at most [`MAX_PARAMETERS`] values on the stack (a step or a solution).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Small {
+    values: [f64; MAX_PARAMETERS],
+    len: usize,
+}
+
+impl Small {
+    /// n zeros.
+    pub fn zeros(n: usize) -> Self {
+        Small {
+            values: [0.0; MAX_PARAMETERS],
+            len: n.min(MAX_PARAMETERS),
+        }
+    }
+}
+
+impl std::ops::Deref for Small {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.values[..self.len]
+    }
+}
+
+/// The Cholesky factor L (row-major, n × n, lower) of `a` into `l`; false when a pivot is not
+/// positive (singular or indefinite, or NaN).
 #[inline(always)]
-pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
+fn cholesky_factor(a: &[f64], n: usize, l: &mut [f64]) -> bool {
     for i in 0..n {
         for j in 0..=i {
             let mut sum = a[i * n + j];
@@ -111,7 +139,7 @@ pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
             }
             if i == j {
                 if sum.is_nan() || sum <= 0.0 {
-                    return None;
+                    return false;
                 }
                 l[i * n + i] = sum.sqrt();
             } else {
@@ -119,7 +147,12 @@ pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
             }
         }
     }
-    let mut z = vec![0.0; n];
+    true
+}
+
+/// x = (L Lᵀ)⁻¹ b: forward then back substitution (`z` is scratch of length n).
+#[inline(always)]
+fn cholesky_substitute(l: &[f64], b: &[f64], n: usize, z: &mut [f64], x: &mut [f64]) {
     for i in 0..n {
         let mut sum = b[i];
         for k in 0..i {
@@ -127,7 +160,6 @@ pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
         }
         z[i] = sum / l[i * n + i];
     }
-    let mut x = vec![0.0; n];
     for i in (0..n).rev() {
         let mut sum = z[i];
         for k in i + 1..n {
@@ -135,6 +167,34 @@ pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>>
         }
         x[i] = sum / l[i * n + i];
     }
+}
+
+/// Solves the symmetric positive (semi)definite system `a x = b` by Cholesky; None if singular.
+/// (The fit itself uses [`cholesky_solve_small`]; the tests check both.)
+#[cfg(test)]
+pub(super) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    if !cholesky_factor(a, n, &mut l) {
+        return None;
+    }
+    let (mut z, mut x) = (vec![0.0; n], vec![0.0; n]);
+    cholesky_substitute(&l, b, n, &mut z, &mut x);
+    Some(x)
+}
+
+/// [`cholesky_solve`] without touching the heap (the same bits); n ≤ [`MAX_PARAMETERS`].
+#[inline(always)]
+pub(super) fn cholesky_solve_small(a: &[f64], b: &[f64], n: usize) -> Option<Small> {
+    let mut l = [0.0; MAX_PARAMETERS * MAX_PARAMETERS];
+    if !cholesky_factor(a, n, &mut l) {
+        return None;
+    }
+    let mut z = [0.0; MAX_PARAMETERS];
+    let mut x = Small {
+        values: [0.0; MAX_PARAMETERS],
+        len: n,
+    };
+    cholesky_substitute(&l, b, n, &mut z, &mut x.values);
     Some(x)
 }
 
@@ -146,10 +206,13 @@ pub(super) fn solve_on(
     grad: &[f64],
     np: usize,
     lambda: f64,
-) -> Option<Vec<f64>> {
+) -> Option<Small> {
     let nf = free.len();
-    let mut a = vec![0.0; nf * nf];
-    let mut b = vec![0.0; nf];
+    if nf > MAX_PARAMETERS {
+        return None;
+    }
+    let mut a = [0.0; MAX_PARAMETERS * MAX_PARAMETERS];
+    let mut b = [0.0; MAX_PARAMETERS];
     for (ii, &i) in free.iter().enumerate() {
         b[ii] = -grad[i];
         for (jj, &j) in free.iter().enumerate() {
@@ -157,16 +220,22 @@ pub(super) fn solve_on(
         }
         a[ii * nf + ii] += (lambda + 1e-12) * jtj[i * np + i].max(1e-12);
     }
-    cholesky_solve(&a, &b, nf)
+    cholesky_solve_small(&a[..nf * nf], &b[..nf], nf)
 }
 
-/// Inverse of a symmetric positive definite matrix (columns solved one by one).
+/// Inverse of a symmetric positive definite matrix: one factorisation, then the columns one by
+/// one.
 pub(super) fn invert_spd(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    if !cholesky_factor(a, n, &mut l) {
+        return None;
+    }
     let mut inv = vec![0.0; n * n];
+    let (mut e, mut z, mut x) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     for col in 0..n {
-        let mut e = vec![0.0; n];
+        e.fill(0.0);
         e[col] = 1.0;
-        let x = cholesky_solve(a, &e, n)?;
+        cholesky_substitute(&l, &e, n, &mut z, &mut x);
         for row in 0..n {
             inv[row * n + col] = x[row];
         }

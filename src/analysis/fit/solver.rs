@@ -166,7 +166,7 @@ fn gauss_newton_decrease(
         };
         let outward: Vec<usize> = free
             .iter()
-            .zip(&x)
+            .zip(x.iter())
             .filter(|&(&i, &d)| (p[i] <= lower[i] && d < 0.0) || (p[i] >= upper[i] && d > 0.0))
             .map(|(&i, _)| i)
             .collect();

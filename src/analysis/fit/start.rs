@@ -11,7 +11,7 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
-use super::linalg::{cholesky_solve, dot, sum};
+use super::linalg::{Small, cholesky_solve_small, dot, sum};
 use super::model::{Layout, gaussian_rows};
 use super::{FitParams, ModeFit};
 
@@ -68,14 +68,22 @@ pub(super) fn linear_start(
     let yy = y_moments.squares;
     let mut active = [true; 4];
     loop {
-        let mut cols: Vec<usize> = (0..4).filter(|&i| active[i]).collect();
-        let amplitudes = cols.len();
-        if baseline {
-            cols.push(4);
+        // The active columns, then the constant: at most five, on the stack.
+        let mut col_buf = [0usize; 5];
+        let mut m = 0;
+        for i in (0..4).filter(|&i| active[i]) {
+            col_buf[m] = i;
+            m += 1;
         }
-        let m = cols.len();
-        let mut ata = vec![0.0; m * m];
-        let mut aty = vec![0.0; m];
+        let amplitudes = m;
+        if baseline {
+            col_buf[m] = 4;
+            m += 1;
+        }
+        let cols = &col_buf[..m];
+        let mut ata_buf = [0.0; 25];
+        let mut aty_buf = [0.0; 5];
+        let (ata, aty) = (&mut ata_buf[..m * m], &mut aty_buf[..m]);
         for (a, &i) in cols.iter().enumerate() {
             aty[a] = full_rhs[i];
             for (b, &j) in cols.iter().enumerate() {
@@ -83,11 +91,7 @@ pub(super) fn linear_start(
             }
             ata[a * m + a] *= 1.0 + 1e-12;
         }
-        let x = if m == 0 {
-            Vec::new()
-        } else {
-            cholesky_solve(&ata, &aty, m).unwrap_or_else(|| vec![0.0; m])
-        };
+        let x = cholesky_solve_small(ata, aty, m).unwrap_or(Small::zeros(m));
         if let Some(worst) = (0..amplitudes)
             .filter(|&j| x[j] < 0.0)
             .min_by(|&a, &b| x[a].total_cmp(&x[b]))
