@@ -1,8 +1,8 @@
-//! Analysis speed: a whole 150-pattern × 1,250-point series (2,000 r points, FSDP, lobes,
-//! 150 fits, transitions; target < 30 ms on 2 cores), 2,000 × 5,000 (target < 1 s), one
-//! temperature's refit after a seed move (target < 2 ms), and the systematic-σ stage of the
-//! 150-pattern series alone (8 seed refits, 2 re-transforms and 2 refits per pattern; it runs
-//! after the main result, so it is not on the interactive path).
+//! Analysis speed (issue 15's targets on 2 cores): a whole 150-pattern × 1,250-point series
+//! (2,000 r points, FSDP, lobes, 150 fits, transitions, splines; ≤ 10 ms), 2,000 × 5,000
+//! (≤ 0.3 s), one temperature's refit after a seed move (≤ 1 ms), and the systematic-σ stage of
+//! the 150-pattern series alone (8 seed refits, 2 re-transforms and 2 refits per pattern; it
+//! runs after the main result, so it is not on the interactive path).
 
 use std::hint::black_box;
 use std::sync::Arc;
