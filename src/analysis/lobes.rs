@@ -60,7 +60,7 @@ pub fn white_noise_sigma(y: &[f64]) -> f64 {
         return f64::NAN;
     }
     let m = super::quality::median(&mut d);
-    // The deviations in place: the median's order does not matter to the next median.
+    // The deviations in place.
     for v in &mut d {
         *v = (*v - m).abs();
     }

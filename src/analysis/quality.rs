@@ -29,23 +29,46 @@ pub fn dead_frame(y: &[f64]) -> Option<String> {
     })
 }
 
-/// The median in the total order of `f64` (NaN last), by selection in linear time: the same
-/// value a full sort gives. Reorders `v`; `v` must not be empty.
+/// The median in the total order of `f64` (`f64::total_cmp`: NaN last), by selection in linear
+/// time on integer keys of that order: the same value a full sort gives. `v` must not be empty
+/// (it is left as it was).
 pub(crate) fn median(v: &mut [f64]) -> f64 {
-    let m = v.len() / 2;
-    let even = v.len().is_multiple_of(2);
-    let (below, &mut upper, _) = v.select_nth_unstable_by(m, f64::total_cmp);
+    let mut keys: Vec<u64> = v.iter().map(|&x| total_order_key(x)).collect();
+    let m = keys.len() / 2;
+    let even = keys.len().is_multiple_of(2);
+    let (below, &mut upper, _) = keys.select_nth_unstable(m);
+    let upper = from_total_order_key(upper);
     if even {
         // The element just below the middle is the largest of those before it.
         let lower = below
             .iter()
             .copied()
-            .max_by(f64::total_cmp)
-            .unwrap_or(upper);
+            .max()
+            .map_or(upper, from_total_order_key);
         0.5 * (lower + upper)
     } else {
         upper
     }
+}
+
+/// An integer whose unsigned order is the order of `f64::total_cmp` (negative values have every
+/// bit flipped, the others only the sign bit), so selection compares plain integers.
+fn total_order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// The value of a [`total_order_key`].
+fn from_total_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 /// Which values are spikes (see the module docs), in the order given.
