@@ -75,11 +75,12 @@ pub(super) fn covariance(
     np: usize,
     cost: f64,
     free: &[usize],
+    gram_at_p: Option<&[f64]>,
 ) -> Option<Vec<f64>> {
     let dof = n.saturating_sub(free.len()).max(1);
     let sigma2 = cost / dof as f64;
     let nf = free.len();
-    let inv = bread(jac, n, np, free)?;
+    let inv = bread(jac, n, np, free, gram_at_p)?;
     let mut cov = vec![0.0; np * np];
     for (ii, &i) in free.iter().enumerate() {
         for (jj, &j) in free.iter().enumerate() {
@@ -89,10 +90,24 @@ pub(super) fn covariance(
     Some(cov)
 }
 
-/// (JᵀJ)_FF⁻¹ (|F| × |F|); None if singular.
+/// (JᵀJ)_FF⁻¹ (|F| × |F|); None if singular. `gram_at_p` is JᵀJ when the solver already has
+/// it (the same dot products, so the same bits).
 #[inline(always)]
-fn bread(jac: &[f64], n: usize, np: usize, free: &[usize]) -> Option<Vec<f64>> {
-    let jtj = gram(jac, n, np);
+fn bread(
+    jac: &[f64],
+    n: usize,
+    np: usize,
+    free: &[usize],
+    gram_at_p: Option<&[f64]>,
+) -> Option<Vec<f64>> {
+    let computed;
+    let jtj = match gram_at_p {
+        Some(g) if g.len() == np * np => g,
+        _ => {
+            computed = gram(jac, n, np);
+            &computed[..]
+        }
+    };
     let nf = free.len();
     let mut sub = vec![0.0; nf * nf];
     for (ii, &i) in free.iter().enumerate() {
@@ -139,9 +154,10 @@ pub(super) fn hac_covariance(
     np: usize,
     free: &[usize],
     lag: usize,
+    gram_at_p: Option<&[f64]>,
 ) -> Option<Vec<f64>> {
     let n = residuals.len();
-    let b = bread(jac, n, np, free)?;
+    let b = bread(jac, n, np, free, gram_at_p)?;
     let nf = free.len();
     let score: Vec<Vec<f64>> = free
         .iter()
@@ -194,7 +210,8 @@ pub(super) fn bartlett_lag(n: usize, free: usize, independent: f64) -> usize {
 
 /// The covariance and standard errors at the solution `p` with `cost` = RSS, its Jacobian
 /// `jac` (column-major, n points) and `residuals`, under the at-bound and undetermined rules
-/// above; `independent` is N_ind (NaN: residuals independent, the textbook form).
+/// above; `independent` is N_ind (NaN: residuals independent, the textbook form); `gram_at_p`
+/// is JᵀJ at `p` when the solver has it.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn parameter_errors(
@@ -206,6 +223,7 @@ pub(super) fn parameter_errors(
     residuals: &[f64],
     cost: f64,
     independent: f64,
+    gram_at_p: Option<&[f64]>,
 ) -> Errors {
     let np = layout.len();
     let n = jac.len() / np;
@@ -231,9 +249,9 @@ pub(super) fn parameter_errors(
         .collect();
     let lag = bartlett_lag(n, free.len(), independent);
     let cov = if lag > 0 && residuals.len() == n {
-        hac_covariance(jac, residuals, np, &free, lag)
+        hac_covariance(jac, residuals, np, &free, lag, gram_at_p)
     } else {
-        covariance(jac, n, np, cost, &free)
+        covariance(jac, n, np, cost, &free, gram_at_p)
     };
     let (covariance, singular) = match cov {
         Some(cov) => (cov, false),
@@ -367,7 +385,7 @@ mod tests {
                 (m - y[k]).powi(2)
             })
             .sum();
-        let cov = covariance(&jac, n, 3, rss, &[0, 1, 2]).expect("regular");
+        let cov = covariance(&jac, n, 3, rss, &[0, 1, 2], None).expect("regular");
         let sigma2 = rss / (n - 3) as f64;
         for i in 0..9 {
             let expected = inv[i] * sigma2;
@@ -378,7 +396,7 @@ mod tests {
             );
         }
         // On a subset: the sub-matrix is inverted, the rest is 0, and σ² counts 2 parameters.
-        let sub = covariance(&jac, n, 3, rss, &[0, 2]).expect("regular");
+        let sub = covariance(&jac, n, 3, rss, &[0, 2], None).expect("regular");
         let (a, b, d) = (xtx[0], xtx[2], xtx[8]);
         let det = a * d - b * b;
         let s2 = rss / (n - 2) as f64;
@@ -391,7 +409,7 @@ mod tests {
     /// The Bartlett sandwich summed directly over every pair of points (the slow obvious form).
     fn hac_direct(jac: &[f64], e: &[f64], np: usize, free: &[usize], lag: usize) -> Vec<f64> {
         let n = e.len();
-        let b = bread(jac, n, np, free).expect("regular");
+        let b = bread(jac, n, np, free, None).expect("regular");
         let nf = free.len();
         let mut meat = vec![0.0; nf * nf];
         for (a, &pa) in free.iter().enumerate() {
@@ -437,7 +455,7 @@ mod tests {
             (vec![0, 2], 7),
             (vec![1], 56),
         ] {
-            let fast = hac_covariance(&jac, &e, np, &free, lag).expect("regular");
+            let fast = hac_covariance(&jac, &e, np, &free, lag, None).expect("regular");
             let slow = hac_direct(&jac, &e, np, &free, lag);
             for k in 0..np * np {
                 assert!(
@@ -453,8 +471,8 @@ mod tests {
         let e: Vec<f64> = (0..n)
             .map(|i| if i % 3 == 0 { -0.5 } else { 0.5 })
             .collect();
-        let hac = hac_covariance(&jac, &e, np, &[0, 1, 2], 0).expect("regular");
-        let textbook = covariance(&jac, n, np, 0.25 * n as f64, &[0, 1, 2]).expect("regular");
+        let hac = hac_covariance(&jac, &e, np, &[0, 1, 2], 0, None).expect("regular");
+        let textbook = covariance(&jac, n, np, 0.25 * n as f64, &[0, 1, 2], None).expect("regular");
         for k in 0..np * np {
             assert!((hac[k] - textbook[k]).abs() <= 1e-12 * textbook[k].abs().max(1e-3));
         }
@@ -463,8 +481,8 @@ mod tests {
         let alt: Vec<f64> = (0..40)
             .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
-        let short = hac_covariance(&ones, &alt, 1, &[0], 0).expect("regular")[0];
-        let long = hac_covariance(&ones, &alt, 1, &[0], 9).expect("regular")[0];
+        let short = hac_covariance(&ones, &alt, 1, &[0], 0, None).expect("regular")[0];
+        let long = hac_covariance(&ones, &alt, 1, &[0], 9, None).expect("regular")[0];
         assert!((short - 1.0 / 39.0).abs() < 1e-12, "{short}");
         assert!(long < 0.1 * short, "{long} vs {short}");
     }
@@ -505,7 +523,7 @@ mod tests {
             let centres = [s[0] - 0.03, s[1] + opts.tolerance, s[2] + 0.02, s[3] - 0.05];
             let p = layout.pack(&[0.2, 0.3, 0.35, 0.0], &centres, &[0.27; 4], 1.0);
             let jac = jacobian_at(layout, &p);
-            let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN);
+            let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN, None);
             assert!(!e.singular);
             let u = layout.unpack(&e.standard, f64::NAN);
             assert_eq!(u.amplitudes[3], 0.0, "held at its bound: 0, as in MPFIT");
@@ -549,7 +567,7 @@ mod tests {
         // A free parameter that does not move the model: the baseline's column is 0.
         let n = jac.len() / layout.len();
         jac[9 * n..].fill(0.0);
-        let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN);
+        let e = parameter_errors(&layout, &p, &lower, &upper, &jac, &[], 0.01, f64::NAN, None);
         assert!(e.singular);
         assert!(e.standard.iter().all(|v| v.is_nan()), "{:?}", e.standard);
         let (f, fe) = fractions(&layout, &[0.2, 0.3, 0.35, 0.0], &[0.27; 4], &e.covariance);

@@ -312,6 +312,7 @@ fn fit(
             &res,
             solution.cost,
             independent,
+            solution.gram.as_deref(),
         )
     } else {
         errors::Errors::unknown(np)

@@ -60,6 +60,9 @@ pub(super) struct Solution {
     pub residual: Vec<f64>,
     /// Column-major, at `p`.
     pub jacobian: Vec<f64>,
+    /// JᵀJ at `p` when the last normal equations were formed there (None when the last step
+    /// moved `p`): the errors reuse it instead of forming it again.
+    pub gram: Option<Vec<f64>>,
     pub iterations: usize,
     pub converged: bool,
 }
@@ -98,10 +101,13 @@ pub(super) fn levenberg_marquardt<M: LeastSquares>(
     let mut lambda = 1e-3;
     let mut converged = false;
     let mut iterations = 0;
+    // JᵀJ at the current p, while p has not moved since it was formed.
+    let mut gram = None;
     while iterations < settings.max_iterations {
         iterations += 1;
         // Normal equations and gradient.
         let (jtj, grad) = normal_equations(&s.jac, &s.residual, n, np);
+        gram = None;
         // Hold parameters at a bound whose gradient pushes them outwards.
         let mut held: Vec<bool> = (0..np)
             .map(|i| (s.p[i] <= lower[i] && grad[i] > 0.0) || (s.p[i] >= upper[i] && grad[i] < 0.0))
@@ -112,11 +118,13 @@ pub(super) fn levenberg_marquardt<M: LeastSquares>(
             .fold(0.0, f64::max);
         if gnorm <= 1e-14 * (1.0 + s.cost) {
             converged = true;
+            gram = Some(jtj);
             break;
         }
         let predicted = gauss_newton_decrease(&s.p, lower, upper, &jtj, &grad, &mut held);
         if predicted <= settings.convergence * s.cost {
             converged = true;
+            gram = Some(jtj);
             break;
         }
         let free: Vec<usize> = (0..np).filter(|&i| !held[i]).collect();
@@ -125,8 +133,13 @@ pub(super) fn levenberg_marquardt<M: LeastSquares>(
             // A relative change below 1e-12 in every parameter with no measurable gain is
             // working precision; and when no step lowers the cost, this is a (bounded)
             // minimum to working precision.
-            Step::Accepted { negligible: true } | Step::Rejected => {
+            Step::Accepted { negligible: true } => {
                 converged = true;
+                break;
+            }
+            Step::Rejected => {
+                converged = true;
+                gram = Some(jtj);
                 break;
             }
         }
@@ -136,6 +149,7 @@ pub(super) fn levenberg_marquardt<M: LeastSquares>(
         cost: s.cost,
         residual: s.residual,
         jacobian: s.jac,
+        gram,
         iterations,
         converged,
     }
