@@ -321,9 +321,7 @@ impl LeastSquares for ConnectionModel<'_> {
             let width_column = &mut right[..n];
             let amplitude_column = &mut left[i * n..(i + 1) * n];
             let row = &rows[i][..n];
-            for k in 0..n {
-                amplitude_column[k] = row[k];
-            }
+            amplitude_column.copy_from_slice(row);
             let centre_column = &mut left[(4 + i) * n..(5 + i) * n];
             for k in 0..n {
                 let e = row[k];
