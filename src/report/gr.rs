@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::number::push_f64;
 use super::safe_name;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{PatternAnalysis, RealSpace};
@@ -74,8 +75,11 @@ pub fn gr_file(
     };
     let _ = writeln!(s, "rstep = {step}");
     let _ = writeln!(s, "\n#### start data\n#S 1\n#L r(Å)  G(Å$^{{-2}}$)");
-    for (r, g) in rs.r.iter().zip(&rs.big_g) {
-        let _ = writeln!(s, "{r} {g}");
+    for (&r, &g) in rs.r.iter().zip(&rs.big_g) {
+        push_f64(&mut s, r);
+        s.push(' ');
+        push_f64(&mut s, g);
+        s.push('\n');
     }
     s
 }
