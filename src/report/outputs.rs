@@ -241,6 +241,8 @@ fn write_series_files(
     // tables; errors are reported in the order the files were once written one after another
     // (metrics.csv, summary.json, then gr/), and any error drops the whole staged set.
     let jobs: Vec<_> = with_gr.iter().zip(&names).collect();
+    // The r column is mostly one grid for the whole series: its text is made once.
+    let r_column = with_gr.first().map(|(_, _, rs)| gr::RColumn::new(&rs.r));
     let ((csv, json), gr_written) = crate::engine::write::join(
         || {
             let csv = metrics_csv_with(series, a, reduced);
@@ -249,7 +251,7 @@ fn write_series_files(
         },
         || {
             crate::engine::write::write_each(&jobs, &|&(&(p, pa, rs), name)| {
-                let text = gr::gr_file(series, p, pa, rs, &a.params);
+                let text = gr::gr_file_with(series, p, pa, rs, &a.params, r_column.as_ref());
                 (root.join("gr").join(name), text)
             })
         },
