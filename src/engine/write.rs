@@ -47,6 +47,15 @@ pub fn write_each<T: Sync>(
     })
 }
 
+/// Runs `a` and `b` side by side on the rayon pool (a run's tables formatted while its G(r)
+/// files are written).
+pub fn join<RA: Send, RB: Send>(
+    a: impl FnOnce() -> RA + Send,
+    b: impl FnOnce() -> RB + Send,
+) -> (RA, RB) {
+    rayon::join(a, b)
+}
+
 /// The folder `path` is in (`.` for a bare name).
 fn parent_of(path: &Path) -> &Path {
     path.parent()

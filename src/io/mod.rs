@@ -440,7 +440,7 @@ impl SeriesFiles {
         let split_notes = split_notes(&read, &groups, &origin);
         let mut loads = Vec::with_capacity(groups.len());
         for (n, (g, note)) in groups.iter().zip(split_notes).enumerate() {
-            let mut load = build_series(&read, &g.files, log.as_ref(), opts, &origin);
+            let mut load = build_series(&mut read, &g.files, log.as_ref(), opts, &origin);
             load.series.notes.extend(note);
             if load.series.sample.is_empty() {
                 load.series.sample = if n == 0 {
@@ -616,9 +616,10 @@ pub fn list_inputs(paths: &[PathBuf]) -> Vec<SeriesFiles> {
     out
 }
 
-/// Builds one series from some of the files read (indices into `read.files`).
+/// Builds one series from some of the files read (indices into `read.files`), moving their
+/// patterns out (the groups of a folder share no file).
 fn build_series(
-    read: &Read,
+    read: &mut Read,
     members: &[usize],
     log: Option<&temperature::TemperatureLog>,
     opts: &LoadOptions,
@@ -629,16 +630,16 @@ fn build_series(
     let mut samples: Vec<String> = Vec::new();
     let mut compositions: Vec<String> = Vec::new();
     for &m in members {
-        let (fd, position) = &read.files[m];
+        let (fd, position) = &mut read.files[m];
         samples.extend(fd.sample.clone());
         compositions.extend(fd.composition.clone());
-        for p in &fd.patterns {
+        for p in std::mem::take(&mut fd.patterns) {
             cands.push(temperature::Candidates {
                 header: fd.header_temperature.clone(),
                 file_name: fd.file_name_temperature,
                 position: Some(*position),
             });
-            patterns.push(p.clone());
+            patterns.push(p);
         }
     }
     for (i, p) in patterns.iter_mut().enumerate() {

@@ -143,7 +143,16 @@ fn decode_8bit(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
 /// Splits text into lines without their `\n` / `\r\n` / `\r` endings.
 pub fn split_lines(text: &str) -> Vec<&str> {
     let mut lines: Vec<&str> = Vec::with_capacity(text.len() / 16 + 1);
-    lines.extend(text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)));
+    // As `text.split('\n')`, with a vectorised search for the byte (`str::split` compares each
+    // match through `memcmp`, a call per line).
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text[start..end];
+        lines.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    let line = &text[start..];
+    lines.push(line.strip_suffix('\r').unwrap_or(line));
     if lines.last() == Some(&"") {
         lines.pop();
     }
@@ -180,7 +189,11 @@ pub fn strip_comment(line: &str) -> &str {
 /// Parses one number field: Rust float syntax, Fortran `D` exponent, and (for semicolon files)
 /// a decimal comma.
 pub fn parse_number(field: &str, sep: Separator) -> Option<f64> {
-    if let Some(v) = clinger_fast_path(field.as_bytes()) {
+    // A field of 18 bytes or more mostly holds more than 15 digits (shortest round-trip output
+    // such as `0.11760857636209979`): the fast path would scan it only to give up.
+    if field.len() < 18
+        && let Some(v) = clinger_fast_path(field.as_bytes())
+    {
         return Some(v);
     }
     if let Ok(v) = field.parse::<f64>() {
@@ -840,6 +853,40 @@ mod tests {
             Separator::Comma
         );
         assert_eq!(detect_separator(&["1,0,2", "2,0,3"]), Separator::Comma);
+    }
+
+    #[test]
+    fn lines_split_as_str_split_does() {
+        let by_split = |text: &str| -> Vec<String> {
+            let mut lines: Vec<&str> = text
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .collect();
+            if lines.last() == Some(&"") {
+                lines.pop();
+            }
+            if lines.len() == 1 && lines[0].contains('\r') {
+                return lines[0].split('\r').map(String::from).collect();
+            }
+            lines.into_iter().map(String::from).collect()
+        };
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\r\nb\r\n",
+            "a\r\n\r\nb",
+            "a\rb\rc",
+            "a\rb\rc\n",
+            "\r",
+            "\r\n",
+            "é 1,5\n€ 2\n\n  \t\n# x\r\n0.5 1e-3",
+            "1 2\n3 4\r\r\n5 6",
+        ] {
+            assert_eq!(split_lines(text), by_split(text), "{text:?}");
+        }
     }
 
     #[test]

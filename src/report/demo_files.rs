@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::number::push_f64;
 use crate::demo::DemoTruth;
 use crate::engine::write::write_atomic;
 use crate::model::{HeatingSeries, Pattern};
@@ -46,8 +47,11 @@ pub fn pattern_text(pattern: &Pattern, header: &[(String, String)]) -> String {
         crate::model::XUnit::TwoThetaDeg => "2theta(deg)",
     };
     let _ = writeln!(s, "# {x_name} {}", pattern.quantity.label());
-    for (x, y) in pattern.x.iter().zip(&pattern.y) {
-        let _ = writeln!(s, "{x} {y}");
+    for (&x, &y) in pattern.x.iter().zip(&pattern.y) {
+        push_f64(&mut s, x);
+        s.push(' ');
+        push_f64(&mut s, y);
+        s.push('\n');
     }
     s
 }

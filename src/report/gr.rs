@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::number::push_f64;
 use super::safe_name;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{PatternAnalysis, RealSpace};
@@ -23,6 +24,43 @@ pub fn gr_name(p: &Pattern) -> String {
     }
 }
 
+/// The r column of a series' G(r) files as text, made once when its patterns share one r grid:
+/// each row's `r` and the space after it.
+pub struct RColumn {
+    r: Vec<f64>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl RColumn {
+    pub fn new(r: &[f64]) -> Self {
+        let mut text = String::with_capacity(r.len() * 8);
+        let mut ends = Vec::with_capacity(r.len());
+        for &x in r {
+            push_f64(&mut text, x);
+            text.push(' ');
+            ends.push(text.len());
+        }
+        RColumn {
+            r: r.to_vec(),
+            text,
+            ends,
+        }
+    }
+
+    /// The rows' texts when `r` is this grid, bit for bit.
+    fn rows_for(&self, r: &[f64]) -> Option<impl Iterator<Item = &str>> {
+        let same = self.r.len() == r.len()
+            && self
+                .r
+                .iter()
+                .zip(r)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        same.then(|| starts.zip(&self.ends).map(|(a, &b)| &self.text[a..b]))
+    }
+}
+
 /// A G(r) file with a PDFgetX3-style header (`key = value`, `#### start data`, `#L`), which
 /// PDFgui, diffpy.morph and Glassray itself read.
 pub fn gr_file(
@@ -31,6 +69,18 @@ pub fn gr_file(
     pa: &PatternAnalysis,
     rs: &RealSpace,
     params: &AnalysisParams,
+) -> String {
+    gr_file_with(series, p, pa, rs, params, None)
+}
+
+/// [`gr_file`] with the r column taken from `r_column` when the pattern is on its grid.
+pub fn gr_file_with(
+    series: &HeatingSeries,
+    p: &Pattern,
+    pa: &PatternAnalysis,
+    rs: &RealSpace,
+    params: &AnalysisParams,
+    r_column: Option<&RColumn>,
 ) -> String {
     let mut s = String::with_capacity(rs.r.len() * 28 + 512);
     let _ = writeln!(s, "[DEFAULT]");
@@ -74,8 +124,42 @@ pub fn gr_file(
     };
     let _ = writeln!(s, "rstep = {step}");
     let _ = writeln!(s, "\n#### start data\n#S 1\n#L r(Å)  G(Å$^{{-2}}$)");
-    for (r, g) in rs.r.iter().zip(&rs.big_g) {
-        let _ = writeln!(s, "{r} {g}");
+    match r_column.and_then(|c| c.rows_for(&rs.r)) {
+        Some(rows) => {
+            for (r, &g) in rows.zip(&rs.big_g) {
+                s.push_str(r);
+                push_f64(&mut s, g);
+                s.push('\n');
+            }
+        }
+        None => {
+            for (&r, &g) in rs.r.iter().zip(&rs.big_g) {
+                push_f64(&mut s, r);
+                s.push(' ');
+                push_f64(&mut s, g);
+                s.push('\n');
+            }
+        }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_r_column_is_the_text_each_row_would_get() {
+        let r: Vec<f64> = (1..=500).map(|k| 0.01 * k as f64).collect();
+        let column = RColumn::new(&r);
+        let rows: Vec<&str> = column.rows_for(&r).expect("same grid").collect();
+        assert_eq!(rows.len(), r.len());
+        for (row, &x) in rows.iter().zip(&r) {
+            assert_eq!(*row, format!("{x} "));
+        }
+        let mut other = r.clone();
+        other[7] = f64::from_bits(other[7].to_bits() + 1);
+        assert!(column.rows_for(&other).is_none(), "one bit off");
+        assert!(column.rows_for(&r[1..]).is_none(), "shorter");
+    }
 }

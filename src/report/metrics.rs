@@ -38,7 +38,9 @@ fn has_smoothed_column(m: Metric) -> bool {
 /// A finite number in shortest round-trip form, else an empty field.
 pub(crate) fn num(v: f64) -> String {
     if v.is_finite() {
-        format!("{v}")
+        let mut s = String::with_capacity(24);
+        super::number::push_f64(&mut s, v);
+        s
     } else {
         String::new()
     }

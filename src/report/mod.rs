@@ -9,6 +9,7 @@ pub mod figures;
 pub mod gr;
 pub mod load;
 pub mod metrics;
+pub mod number;
 pub mod outputs;
 pub mod reduced;
 pub mod summary;

@@ -229,16 +229,6 @@ fn write_series_files(
         source,
     })?;
     let reduced = reduction.map(|(_, r)| r.patterns.as_slice());
-    let csv = metrics_csv_with(series, a, reduced).map_err(|source| ReportError::Csv {
-        path: dir.join("metrics.csv"),
-        source,
-    })?;
-    let json = summary::summary_json_with(series, out.skipped, out.load, a, reduction).map_err(
-        |source| ReportError::Json {
-            path: dir.join("summary.json"),
-            source,
-        },
-    )?;
     let with_gr: Vec<_> = series
         .patterns
         .iter()
@@ -247,6 +237,33 @@ fn write_series_files(
         .collect();
     let wanted: Vec<String> = with_gr.iter().map(|(p, _, _)| gr::gr_name(p)).collect();
     let names = unique_names(wanted.clone());
+    // The G(r) files (most of the bytes) formatted and written in parallel, beside the two
+    // tables; errors are reported in the order the files were once written one after another
+    // (metrics.csv, summary.json, then gr/), and any error drops the whole staged set.
+    let jobs: Vec<_> = with_gr.iter().zip(&names).collect();
+    // The r column is mostly one grid for the whole series: its text is made once.
+    let r_column = with_gr.first().map(|(_, _, rs)| gr::RColumn::new(&rs.r));
+    let ((csv, json), gr_written) = crate::engine::write::join(
+        || {
+            let csv = metrics_csv_with(series, a, reduced);
+            let json = summary::summary_json_with(series, out.skipped, out.load, a, reduction);
+            (csv, json)
+        },
+        || {
+            crate::engine::write::write_each(&jobs, &|&(&(p, pa, rs), name)| {
+                let text = gr::gr_file_with(series, p, pa, rs, &a.params, r_column.as_ref());
+                (root.join("gr").join(name), text)
+            })
+        },
+    );
+    let csv = csv.map_err(|source| ReportError::Csv {
+        path: dir.join("metrics.csv"),
+        source,
+    })?;
+    let json = json.map_err(|source| ReportError::Json {
+        path: dir.join("summary.json"),
+        source,
+    })?;
     // Plain writes: the staged folder is synced once, when it is installed.
     let write = |path: PathBuf, bytes: &[u8]| {
         std::fs::write(&path, bytes).map_err(|source| ReportError::Write {
@@ -256,13 +273,7 @@ fn write_series_files(
     };
     write(root.join("metrics.csv"), &csv)?;
     write(root.join("summary.json"), json.as_bytes())?;
-    // The G(r) files (most of the bytes) formatted and written in parallel.
-    let jobs: Vec<_> = with_gr.iter().zip(&names).collect();
-    crate::engine::write::write_each(&jobs, &|&(&(p, pa, rs), name)| {
-        let text = gr::gr_file(series, p, pa, rs, &a.params);
-        (root.join("gr").join(name), text)
-    })
-    .map_err(|(path, source)| ReportError::Write {
+    gr_written.map_err(|(path, source)| ReportError::Write {
         path: shown(&path),
         source,
     })?;

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::number::push_f64;
 use super::safe_name;
 use crate::engine::reduce::{PatternReduction, ReductionRecord};
 use crate::model::{HeatingSeries, Pattern};
@@ -106,7 +107,10 @@ pub fn reduced_file(
             Reduced::Sq => *v,
             Reduced::Fq => q * (v - 1.0),
         };
-        let _ = writeln!(s, "{q} {y}");
+        push_f64(&mut s, *q);
+        s.push(' ');
+        push_f64(&mut s, y);
+        s.push('\n');
     }
     s
 }

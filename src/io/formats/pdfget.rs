@@ -36,7 +36,15 @@ pub(super) const PDFGET_N: PdfGet = PdfGet {
 
 /// Whether a line is the `#### start data` marker.
 pub(super) fn is_marker(line: &str) -> bool {
-    // Cheap rejection first: this runs on every line of every file.
+    // Cheap rejections first: this runs on every line of every file. A line starting with an
+    // ASCII byte that is neither whitespace nor `#` (a data row) cannot start with `###`.
+    if let Some(&b) = line.as_bytes().first()
+        && b.is_ascii()
+        && b != b'#'
+        && !char::from(b).is_whitespace()
+    {
+        return false;
+    }
     if !line.as_bytes().iter().take(8).any(|&b| b == b'#') {
         return false;
     }
@@ -70,6 +78,32 @@ impl Family for PdfGet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_marker_is_found_as_before_the_cheap_rejection() {
+        let slow = |line: &str| {
+            line.as_bytes().iter().take(8).any(|&b| b == b'#') && {
+                let t = line.trim_start();
+                t.starts_with("###") && t.to_ascii_lowercase().contains("start data")
+            }
+        };
+        for line in [
+            "#### start data",
+            "  #### Start Data",
+            "\u{b}### start data",
+            "\u{a0}### start data",
+            "\u{3000}### start data",
+            "        ### start data",
+            "       ### start data",
+            "0.5 1.0",
+            "-1 ### start data",
+            "",
+            "# start data",
+            "x#### start data",
+        ] {
+            assert_eq!(is_marker(line), slow(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn the_marker_line() {
