@@ -48,7 +48,7 @@ pub const MAX_HALF_STEPS: f64 = 100.0;
 /// At most this many fine-grid steps across the breakpoints' range (the profile walks).
 pub const MAX_RANGE_STEPS: f64 = 20_000.0;
 /// The most breakpoint candidates searched exhaustively in pairs (about 80,000 pairs); a longer
-/// series is searched coarse to fine (see [`Breakpoints::grid_optimum`]).
+/// series is searched coarse to fine (see the module doc).
 pub const MAX_EXHAUSTIVE: usize = 400;
 
 /// The three transition temperatures of a heating series.
