@@ -39,6 +39,7 @@
 //! own target. Rust never fuses multiplies and adds on its own, so every clone gives the same
 //! bits.
 
+mod basis;
 #[cfg(test)]
 mod cross_check;
 mod errors;

@@ -11,8 +11,9 @@
 // Small dense linear algebra reads clearest with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
+use super::basis::basis;
 use super::linalg::{Small, cholesky_solve_small, dot, sum};
-use super::model::{Layout, gaussian_rows};
+use super::model::Layout;
 use super::{FitParams, ModeFit};
 
 /// Σ y² and Σ y of the data, shared by every width a scan tries.
@@ -45,25 +46,17 @@ pub(super) fn linear_start(
     width: f64,
     baseline: bool,
 ) -> ([f64; 4], f64, f64) {
-    // Basis columns once: four Gaussians and the constant.
-    let n = r.len();
-    let mut rows: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; n]);
-    gaussian_rows(r, grid_step, *centres, [width; 4], &mut rows);
-    // Full normal equations over all five columns; subsets are read from them. The constant
-    // column's products are sums (the same bits as dot products with ones), and those with y
-    // alone are the caller's.
-    let mut full = [[0.0; 5]; 5];
+    // The rows and every product without the data come from the kept basis of this window,
+    // centres and width (the same values a fresh build gives); the constant column's products
+    // are sums there (the same bits as dot products with ones), and those with y alone are the
+    // caller's.
+    let basis = basis(r, grid_step, *centres, width);
+    let rows = &basis.rows;
+    let full = basis.gram;
     let mut full_rhs = [0.0; 5];
     for i in 0..4 {
         full_rhs[i] = dot(&rows[i], y);
-        for j in i..4 {
-            full[i][j] = dot(&rows[i], &rows[j]);
-            full[j][i] = full[i][j];
-        }
-        full[i][4] = sum(&rows[i]);
-        full[4][i] = full[i][4];
     }
-    full[4][4] = n as f64;
     full_rhs[4] = y_moments.sum;
     let yy = y_moments.squares;
     let mut active = [true; 4];
