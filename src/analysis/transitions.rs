@@ -474,7 +474,14 @@ impl Breakpoints {
             .collect();
         let stride = keyed.len().div_ceil(MAX_EXHAUSTIVE).max(1);
         let all: Vec<usize> = (0..keyed.len()).collect();
-        let coarse: Vec<usize> = (0..keyed.len()).step_by(stride).collect();
+        // Every s-th candidate and the last: the widest pair is always tried, so the coarse
+        // pass finds a pair whenever the exhaustive search would.
+        let mut coarse: Vec<usize> = (0..keyed.len()).step_by(stride).collect();
+        if let Some(last) = keyed.len().checked_sub(1)
+            && coarse.last() != Some(&last)
+        {
+            coarse.push(last);
+        }
         let (i1, i2) = self.best_pair(&keyed, &coarse, &coarse)?;
         if stride == 1 {
             return Some((keyed[i1].0, keyed[i2].0));
@@ -742,6 +749,23 @@ mod tests {
                 "{bounded_work} vs {exhaustive_work}"
             );
         }
+    }
+
+    #[test]
+    fn a_dense_narrow_series_still_finds_the_one_wide_enough_pair() {
+        // 402 candidates spanning just over the 20 K gap (found by review): with a stride of 2
+        // the coarse pass skipped the last candidate, the only one 20 K from the first.
+        let mut t = vec![300.0];
+        t.extend((0..402).map(|i| 315.0 + 20.0001 * i as f64 / 401.0));
+        t.push(350.0002);
+        let y: Vec<f64> = t.iter().map(|x| 2.5 + 1e-4 * (x - 300.0)).collect();
+        let pts: Vec<(f64, f64)> = t.iter().copied().zip(y.iter().copied()).collect();
+        let problem = Breakpoints::new(&pts, 15.0, 20.0);
+        let pair = problem
+            .grid_optimum(&pts)
+            .expect("a pair 20 K apart exists");
+        assert!(pair.1 - pair.0 >= 20.0, "{pair:?}");
+        assert!(three_segment_fit(&t, &y, 15.0, 20.0).is_some());
     }
 
     #[test]
