@@ -10,13 +10,16 @@
 //! linear start costs four dot products with the data. A kept basis holds exactly the values a
 //! fresh one would (the same functions on the same inputs), so results keep their bits.
 //!
-//! The store is process-wide behind a mutex, keyed by the window (its length, ends and step —
-//! uniform grids only; others are not kept), the centres and the width, all by their bits. It
-//! is emptied when it reaches [`MAX_KEPT`] bases (about 9 kB each for a 271-point window), so
-//! a user dragging seeds through many values cannot grow it without bound.
+//! Each thread keeps its own store (no lock, no shared counter: a process-wide store behind a
+//! mutex made two threads queue for it and gained nothing), keyed by the window (its length,
+//! ends and step — uniform grids only; others are not kept), the centres and the width, all by
+//! their bits. A store is emptied when it reaches [`MAX_KEPT`] bases (about 9 kB each for a
+//! 271-point window), so a user dragging seeds through many values cannot grow it without
+//! bound.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::rc::Rc;
 
 use super::linalg::{dot, sum};
 use super::model::gaussian_rows;
@@ -56,18 +59,14 @@ impl Basis {
 /// (window length, first r, last r, step, centres, width), all as bits.
 type Key = (usize, u64, u64, u64, [u64; 4], u64);
 
-static KEPT: LazyLock<Mutex<HashMap<Key, Arc<Basis>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+thread_local! {
+    static KEPT: RefCell<HashMap<Key, Rc<Basis>>> = RefCell::new(HashMap::new());
+}
 
-/// The basis of (`r`, `centres`, `width`): a kept one when there is one, else built (and kept
-/// when `r` is a uniform grid).
+/// The basis of (`r`, `centres`, `width`): this thread's kept one when there is one, else built
+/// (and kept when `r` is a uniform grid).
 #[inline(always)]
-pub(super) fn basis(
-    r: &[f64],
-    grid_step: Option<f64>,
-    centres: [f64; 4],
-    width: f64,
-) -> Arc<Basis> {
+pub(super) fn basis(r: &[f64], grid_step: Option<f64>, centres: [f64; 4], width: f64) -> Rc<Basis> {
     let key = match (grid_step, r.first(), r.last()) {
         (Some(h), Some(a), Some(b)) => Some((
             r.len(),
@@ -80,25 +79,20 @@ pub(super) fn basis(
         _ => None,
     };
     let Some(key) = key else {
-        return Arc::new(Basis::build(r, grid_step, centres, width));
+        return Rc::new(Basis::build(r, grid_step, centres, width));
     };
-    // A poisoned lock only means another thread panicked while holding it; the map is still
-    // a valid map of finished bases.
-    let kept = KEPT
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .cloned();
-    if let Some(b) = kept {
-        return b;
-    }
-    let built = Arc::new(Basis::build(r, grid_step, centres, width));
-    let mut map = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= MAX_KEPT {
-        map.clear();
-    }
-    map.insert(key, Arc::clone(&built));
-    built
+    KEPT.with(|kept| {
+        if let Some(b) = kept.borrow().get(&key) {
+            return Rc::clone(b);
+        }
+        let built = Rc::new(Basis::build(r, grid_step, centres, width));
+        let mut map = kept.borrow_mut();
+        if map.len() >= MAX_KEPT {
+            map.clear();
+        }
+        map.insert(key, Rc::clone(&built));
+        built
+    })
 }
 
 #[cfg(test)]
@@ -113,7 +107,7 @@ mod tests {
         let first = basis(&r, Some(0.01), centres, 0.25);
         let again = basis(&r, Some(0.01), centres, 0.25);
         assert!(
-            Arc::ptr_eq(&first, &again),
+            Rc::ptr_eq(&first, &again),
             "the second call reuses the first basis"
         );
         for i in 0..4 {
@@ -131,7 +125,7 @@ mod tests {
         }
         // Another width, other centres or another window: other bases.
         let wider = basis(&r, Some(0.01), centres, 0.35);
-        assert!(!Arc::ptr_eq(&first, &wider));
+        assert!(!Rc::ptr_eq(&first, &wider));
         assert!(wider.gram[0][0] > first.gram[0][0]);
         let moved = basis(&r, Some(0.01), [6.0, 5.142, 4.848, 4.199], 0.25);
         assert_ne!(moved.gram[0][1].to_bits(), first.gram[0][1].to_bits());
@@ -140,7 +134,7 @@ mod tests {
         // A non-uniform window is built afresh every time.
         let a = basis(&r, None, centres, 0.25);
         let b = basis(&r, None, centres, 0.25);
-        assert!(!Arc::ptr_eq(&a, &b));
+        assert!(!Rc::ptr_eq(&a, &b));
         assert_eq!(a.gram[1][2].to_bits(), b.gram[1][2].to_bits());
     }
 }
