@@ -19,6 +19,7 @@ pub mod header;
 mod summary;
 pub mod temperature;
 pub mod text;
+pub mod watch;
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,31 @@ pub enum LoadError {
     /// Readable, but plainly not a pattern (a settings file, say): listed as ignored.
     #[error("{}: not a pattern: {reason}", path.display())]
     NotPattern { path: PathBuf, reason: String },
+}
+
+/// A copy; an I/O error is copied as its kind and message (`std::io::Error` is not `Clone`).
+impl Clone for LoadError {
+    fn clone(&self) -> Self {
+        match self {
+            LoadError::Io { path, source } => LoadError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            LoadError::Parse { path, line, reason } => LoadError::Parse {
+                path: path.clone(),
+                line: *line,
+                reason: reason.clone(),
+            },
+            LoadError::Invalid { path, reason } => LoadError::Invalid {
+                path: path.clone(),
+                reason: reason.clone(),
+            },
+            LoadError::NotPattern { path, reason } => LoadError::NotPattern {
+                path: path.clone(),
+                reason: reason.clone(),
+            },
+        }
+    }
 }
 
 impl LoadError {
@@ -189,7 +215,7 @@ pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, LoadErr
 }
 
 /// One series and everything that happened while loading it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SeriesLoad {
     pub series: HeatingSeries,
     /// Files that should have been patterns but could not be read.
@@ -402,6 +428,36 @@ impl SeriesFiles {
         results: Vec<Result<FileData, LoadError>>,
         opts: &LoadOptions,
     ) -> Vec<SeriesLoad> {
+        let read_log = |p: &Path| temperature::read_log_limited(p, opts.max_file_bytes);
+        self.assemble_with_log(results, opts, &read_log)
+    }
+
+    /// The files of folder `dir` given as a listing (a live follower's settled files, say),
+    /// classified as [`list_inputs`] classifies a folder's files, in natural file-name order.
+    pub fn of_folder(dir: &Path, mut listed: Vec<PathBuf>) -> Self {
+        listed.sort_by(|a, b| natural_cmp(&file_name(a), &file_name(b)));
+        SeriesFiles::new(
+            listed,
+            Vec::new(),
+            dir.display().to_string(),
+            Some(dir.to_path_buf()),
+        )
+    }
+
+    /// The temperature logs found among the files (the one used is chosen by
+    /// [`SeriesFiles::assemble`]).
+    pub fn logs(&self) -> &[PathBuf] {
+        &self.logs
+    }
+
+    /// [`SeriesFiles::assemble`] with the temperature log read by `read_log` (a live follower
+    /// reads only its complete lines).
+    pub fn assemble_with_log(
+        self,
+        results: Vec<Result<FileData, LoadError>>,
+        opts: &LoadOptions,
+        read_log: &dyn Fn(&Path) -> Result<temperature::TemperatureLog, LoadError>,
+    ) -> Vec<SeriesLoad> {
         let SeriesFiles {
             logs,
             mut ignored,
@@ -414,7 +470,8 @@ impl SeriesFiles {
         let mut read = Read::from_results(results, &mut ignored);
         read.failed.extend(listing_failed);
         group::settle_inferred(&mut read.files);
-        let (log, log_problems) = read_series_log(logs, &mut ignored, &mut read.failed, opts);
+        let (log, log_problems) =
+            read_series_log(logs, &mut ignored, &mut read.failed, opts, read_log);
         let groups = match folder {
             Some(_) => {
                 let keys: Vec<group::FileKey> = read.files.iter().map(file_key).collect();
@@ -548,6 +605,7 @@ fn read_series_log(
     ignored: &mut Vec<Ignored>,
     failed: &mut Vec<LoadError>,
     opts: &LoadOptions,
+    read_log: &dyn Fn(&Path) -> Result<temperature::TemperatureLog, LoadError>,
 ) -> (Option<temperature::TemperatureLog>, Vec<Diagnostic>) {
     let log_path = opts.temperature_log.clone().or_else(|| {
         let preferred = logs
@@ -575,7 +633,7 @@ fn read_series_log(
     let Some(p) = log_path else {
         return (None, Vec::new());
     };
-    match temperature::read_log_limited(&p, opts.max_file_bytes) {
+    match read_log(&p) {
         Ok(l) => {
             let problems = l.problems.clone();
             (Some(l), problems)
