@@ -69,7 +69,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UsageError> {
     let config = args.config()?;
     let mut loads = timings.time("load", || checked_loads(&config))?;
     let steps = timings.time("reduction", || {
-        reduce_loads(&mut loads, config.reduction.as_ref())
+        reduce_loads(&mut loads, config.reduction.as_ref(), None)
     });
     let samples: Vec<&str> = loads.iter().map(|l| l.series.sample.as_str()).collect();
     let (folders, renamed) = series_folders(&samples);

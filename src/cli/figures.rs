@@ -87,7 +87,7 @@ pub fn run(args: &FiguresArgs) -> Result<ExitCode, UsageError> {
         super::analyze::checked_loads_for(&config, &replaceable)
     })?;
     let steps = timings.time("reduction", || {
-        super::reduction::reduce_loads(&mut loads, config.reduction.as_ref())
+        super::reduction::reduce_loads(&mut loads, config.reduction.as_ref(), None)
     });
     let mut printer = Printer::new();
     let mut clean = true;

@@ -114,7 +114,7 @@ pub fn run(args: &ReduceCommandArgs) -> Result<ExitCode, UsageError> {
     check_out_against_inputs(&args.out, &inputs)?;
     check_replaceable(&args.out, 0)?;
     let mut loads = load_inputs(&args.paths, &load_opts);
-    let steps = reduce_loads(&mut loads, Some(&reduction));
+    let steps = reduce_loads(&mut loads, Some(&reduction), None);
     let mut printer = Printer::new();
     let staged = match StagedDir::new(&args.out) {
         Ok(s) => s,

@@ -1,35 +1,24 @@
 //! The reduction options (`--composition`, `--density`, `--energy`, `--background`,
 //! `--background-scale`, `--normalisation`, `--polarisation`, `--iterations`, `--rcut`,
-//! `--ad-hoc`, `--rpoly`) validated into
-//! [`ReductionConfig`], and the step that reduces the I(Q) patterns of loaded series before
-//! the analysis ([`reduce_loads`]).
+//! `--ad-hoc`, `--rpoly`) validated into a [`ReductionConfig`]; the step that reduces the I(Q)
+//! patterns of loaded series before the analysis is the library's [`reduce_loads`].
 
 use super::{ReduceArgs, UsageError};
 use glassray::analysis::adhoc::DEFAULT_RPOLY;
 use glassray::analysis::reduce::{NormalisationMode, ReduceSettings, ScaleMode};
 use glassray::analysis::reduction::wavelength_from_energy;
 use glassray::analysis::transform::LowQ;
-use glassray::engine::reduce::{
-    BACKGROUND_IGNORED, Background, ReductionRecord, SeriesReduction, read_background,
-    reduce_series,
-};
-use glassray::io::{MIXED_FOLDER_NOTE, ReadOptions, SeriesLoad};
-use glassray::model::Quantity;
+use glassray::engine::reduce::{ReductionRecord, read_background};
+use glassray::io::ReadOptions;
 use glassray::model::composition::Composition;
+
+pub use glassray::engine::reduce::{ReduceStep, ReductionConfig, reduce_loads};
 
 pub use glassray::analysis::reduce::{
     DENSITY_RANGE, MAX_BACKGROUND_SCALE, MAX_ITERATIONS, MAX_RPOLY, RCUT_RANGE,
 };
 /// Photon energies allowed (keV).
 pub const ENERGY_RANGE: (f64, f64) = (1.0, 1000.0);
-
-/// The reduction of a run, validated, with its background read.
-#[derive(Debug)]
-pub struct ReductionConfig {
-    pub settings: ReduceSettings,
-    pub background: Option<Background>,
-    pub record: ReductionRecord,
-}
 
 fn usage<T>(message: String) -> Result<T, UsageError> {
     Err(UsageError(message))
@@ -208,87 +197,4 @@ impl ReduceArgs {
             )),
         }
     }
-}
-
-/// What the reduction step did to one series.
-#[derive(Debug)]
-pub enum ReduceStep {
-    /// No I(Q) pattern, or nothing to do.
-    NotNeeded,
-    Done(SeriesReduction),
-    /// I(Q) patterns and no composition: the series cannot be analysed (the reason).
-    NoComposition(String),
-}
-
-/// Reduces the I(Q) patterns of every load (when a reduction is configured); with none, a
-/// series of I(Q) patterns gets the reason it cannot be analysed. A series that held only the
-/// background file (split off a folder by its name) is left out.
-pub fn reduce_loads(
-    loads: &mut Vec<SeriesLoad>,
-    reduction: Option<&ReductionConfig>,
-) -> Vec<ReduceStep> {
-    let steps: Vec<ReduceStep> = loads
-        .iter_mut()
-        .map(|load| {
-            let intensities = load
-                .series
-                .patterns
-                .iter()
-                .filter(|p| p.quantity == Quantity::Intensity)
-                .count();
-            match reduction {
-                _ if intensities == 0 => ReduceStep::NotNeeded,
-                None => ReduceStep::NoComposition(match &load.series.composition {
-                    // The headers name it: say so, ready to paste.
-                    Some(c) if Composition::parse(c).is_ok() => format!(
-                        "{intensities} pattern(s) hold raw intensities I(Q): the files' headers say composition = {c}; pass --composition {c} (and --background FILE, --density G_CM3 if known) to reduce them to S(Q)"
-                    ),
-                    _ => format!(
-                        "{intensities} pattern(s) hold raw intensities I(Q): pass --composition FORMULA (and --background FILE, --density G_CM3 if known) to reduce them to S(Q)"
-                    ),
-                }),
-                Some(r) => {
-                    let done = reduce_series(load, r.background.as_ref(), &r.settings);
-                    if load.series.composition.is_none() {
-                        load.series.composition = Some(r.record.composition.clone());
-                    }
-                    ReduceStep::Done(done)
-                }
-            }
-        })
-        .collect();
-    let only_background = |l: &SeriesLoad| {
-        l.series.is_empty()
-            && l.failed.is_empty()
-            && l.ignored
-                .iter()
-                .any(|i| i.reason.starts_with(BACKGROUND_IGNORED))
-    };
-    let keep: Vec<bool> = loads.iter().map(|l| !only_background(l)).collect();
-    let dropped: Vec<String> = loads
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| !**k)
-        .map(|(l, _)| l.origin.clone())
-        .collect();
-    let mut k = keep.iter();
-    loads.retain(|_| k.next().copied().unwrap_or(true));
-    // A folder split only because it holds the background file is one series again.
-    for origin in dropped {
-        let same: Vec<usize> = (0..loads.len())
-            .filter(|&i| loads[i].origin == origin)
-            .collect();
-        if let [only] = same[..] {
-            let notes = &mut loads[only].series.notes;
-            notes.retain(|n| !n.starts_with(MIXED_FOLDER_NOTE));
-            notes.push(
-                "the background file (--background) was taken out of the folder's patterns".into(),
-            );
-        }
-    }
-    steps
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(s, k)| k.then_some(s))
-        .collect()
 }

@@ -23,6 +23,12 @@ use crate::analysis::series::grid_groups;
 use crate::io::{LoadError, ReadOptions, SeriesLoad, read_file};
 use crate::model::{Pattern, Quantity, XUnit};
 
+mod cache;
+mod steps;
+
+pub use cache::ReduceCache;
+pub use steps::{ReduceStep, ReductionConfig, reduce_loads};
+
 /// A measured background, on its own Q grid (Å⁻¹).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Background {
@@ -225,7 +231,7 @@ pub struct SeriesReduction {
 }
 
 /// The reduction of one pattern, or why there is none.
-type Outcome = Result<Reduced, String>;
+pub(crate) type Outcome = Result<Reduced, String>;
 
 /// Reduces the I(Q) patterns of `load` in place (see the module doc).
 pub fn reduce_series(
@@ -233,6 +239,21 @@ pub fn reduce_series(
     background: Option<&Background>,
     settings: &ReduceSettings,
 ) -> SeriesReduction {
+    reduce_series_cached(load, background, settings, None)
+}
+
+/// [`reduce_series`], taking the reduction of a pattern seen before (same Q, I and σ, same
+/// settings and background) from `cache` instead of reducing it again: a followed folder
+/// reduces only the pattern that landed. The result is the same, bit for bit.
+pub fn reduce_series_cached(
+    load: &mut SeriesLoad,
+    background: Option<&Background>,
+    settings: &ReduceSettings,
+    mut cache: Option<&mut ReduceCache>,
+) -> SeriesReduction {
+    if let Some(c) = cache.as_deref_mut() {
+        c.check(settings, background);
+    }
     if let Some(b) = background {
         drop_background(load, &b.path);
     }
@@ -262,6 +283,22 @@ pub fn reduce_series(
             continue;
         };
         let q = &series.patterns[first].x;
+        let members: Vec<usize> = match cache.as_deref_mut() {
+            Some(c) => members
+                .into_iter()
+                .filter(|&i| match c.get(&series.patterns[i]) {
+                    Some(o) => {
+                        outcomes[i] = Some(o);
+                        false
+                    }
+                    None => true,
+                })
+                .collect(),
+            None => members,
+        };
+        if members.is_empty() {
+            continue;
+        }
         let prepared = prepare(q, background, settings);
         let done: Vec<(usize, Outcome)> = members
             .par_iter()
@@ -278,6 +315,9 @@ pub fn reduce_series(
             })
             .collect();
         for (i, o) in done {
+            if let Some(c) = cache.as_deref_mut() {
+                c.insert(&series.patterns[i], &o);
+            }
             outcomes[i] = Some(o);
         }
     }
