@@ -5,6 +5,7 @@
 //!   the reference's Q range are NaN (never extrapolated). Empty input gives an empty result.
 
 pub mod adhoc;
+pub mod alerts;
 pub mod eggert;
 pub mod fit;
 pub mod fsdp;

@@ -348,17 +348,7 @@ pub fn real_space_stage(
     } else if !f.area.is_finite() {
         messages.push("NaN inside the FSDP window".into());
     }
-    let delta_rms = reference
-        .and_then(|r| sq_from_pattern(r).ok().map(|rs| (r, rs)))
-        .map_or(f64::NAN, |(r, rs)| {
-            let d = super::difference_on_grid(&p.x, &s, &r.x, &rs);
-            let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
-            if finite.is_empty() {
-                f64::NAN
-            } else {
-                (finite.iter().map(|v| v * v).sum::<f64>() / finite.len() as f64).sqrt()
-            }
-        });
+    let delta_rms = delta_s_rms(p, &s, reference);
     let real = match plan {
         Some(Ok(plan)) => {
             let big_g = plan.reduced_pdf(&s);
@@ -393,6 +383,23 @@ pub fn real_space_stage(
         real_space: real,
         messages,
     }
+}
+
+/// Root-mean-square of ΔS(Q) = S(Q) − S_ref(Q) for pattern `p` with S(Q) `s` (the reference
+/// interpolated onto its grid; NaN without a reference S(Q) or without a finite difference).
+/// The one part of stage 1 that depends on another pattern.
+pub fn delta_s_rms(p: &Pattern, s: &[f64], reference: Option<&Pattern>) -> f64 {
+    reference
+        .and_then(|r| sq_from_pattern(r).ok().map(|rs| (r, rs)))
+        .map_or(f64::NAN, |(r, rs)| {
+            let d = super::difference_on_grid(&p.x, s, &r.x, &rs);
+            let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
+            if finite.is_empty() {
+                f64::NAN
+            } else {
+                (finite.iter().map(|v| v * v).sum::<f64>() / finite.len() as f64).sqrt()
+            }
+        })
 }
 
 /// The Q range a real-space pattern was transformed from, as its header states it (`qmax`,

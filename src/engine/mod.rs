@@ -7,6 +7,7 @@
 
 pub mod analyzer;
 pub mod jobs;
+pub mod live;
 pub mod load;
 pub mod pipeline;
 pub mod reduce;

@@ -330,34 +330,14 @@ pub fn systematics_all(
     }
     // Patterns with no Q grid (real space, 2θ, …): no Q-range variants.
     groups.push((0..n).filter(|&i| !in_group[i]).collect());
-    let t = &params.transform;
     for (k, g) in groups.iter().enumerate() {
         let Some(&first) = g.first() else { continue };
-        let nominal = g.iter().filter(|_| k < transformed).find_map(|&i| {
-            let rs = stage1[i].real_space.as_ref()?;
-            Some((rs.q_range?, Arc::clone(&rs.r)))
-        });
-        let plans: Vec<(Arc<TransformPlan>, (f64, f64))> = match nominal {
-            Some((range, r)) => q_range_variants(range)
-                .into_iter()
-                .filter_map(|(a, b)| {
-                    let q = &series.patterns[first].x;
-                    let plan = TransformPlan::new(
-                        q,
-                        Some(a),
-                        Some(b),
-                        t.modification,
-                        t.low_q,
-                        r.to_vec(),
-                        t.path,
-                    )
-                    .ok()?;
-                    let range = crate::analysis::series::plan_q_range(&plan, q)?;
-                    Some((plan, range))
-                })
-                .collect(),
-            None => Vec::new(),
+        let nominal = if k < transformed {
+            group_nominal(g, stage1)
+        } else {
+            None
         };
+        let plans = q_variant_plans(&series.patterns[first].x, nominal, params);
         let one = |&i: &usize| {
             if stop() {
                 return None;
@@ -382,6 +362,48 @@ pub fn systematics_all(
         }
     }
     Some(out)
+}
+
+/// A Q grid's nominal Q range (Å⁻¹) and r grid, which its Q-range variants are built from.
+pub type Nominal = ((f64, f64), Arc<Vec<f64>>);
+
+/// The nominal Q range and r grid of a group of patterns on one Q grid (indices into
+/// `stage1`): its first pattern's that has a transformed G(r).
+pub fn group_nominal(group: &[usize], stage1: &[Stage1]) -> Option<Nominal> {
+    group.iter().find_map(|&i| {
+        let rs = stage1.get(i)?.real_space.as_ref()?;
+        Some((rs.q_range?, Arc::clone(&rs.r)))
+    })
+}
+
+/// The two Q-range variant plans of the systematic σ on Q grid `q`, from the nominal Q range
+/// and r grid ([`group_nominal`]); none without a nominal or when a plan cannot be built.
+pub fn q_variant_plans(
+    q: &[f64],
+    nominal: Option<Nominal>,
+    params: &AnalysisParams,
+) -> Vec<(Arc<TransformPlan>, (f64, f64))> {
+    let t = &params.transform;
+    match nominal {
+        Some((range, r)) => q_range_variants(range)
+            .into_iter()
+            .filter_map(|(a, b)| {
+                let plan = TransformPlan::new(
+                    q,
+                    Some(a),
+                    Some(b),
+                    t.modification,
+                    t.low_q,
+                    r.to_vec(),
+                    t.path,
+                )
+                .ok()?;
+                let range = crate::analysis::series::plan_q_range(&plan, q)?;
+                Some((plan, range))
+            })
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// The analysis with each pattern's systematic σ filled in.

@@ -120,8 +120,8 @@ fn bread(
 
 /// Bartlett-filtered `s`: tᵢ = Σⱼ (1 − |i − j|/(L + 1))₊ sⱼ, with `s` zero outside its range,
 /// as two running box sums of length m = L + 1 (their convolution is the triangle m − |k|).
-#[inline(always)]
-pub(super) fn bartlett_filter(s: &[f64], lag: usize) -> Vec<f64> {
+#[cfg(test)]
+fn bartlett_filter(s: &[f64], lag: usize) -> Vec<f64> {
     let n = s.len();
     let m = lag + 1;
     // prefix[j] = Σ_{k<j} s_k.
@@ -144,6 +144,58 @@ pub(super) fn bartlett_filter(s: &[f64], lag: usize) -> Vec<f64> {
         .collect()
 }
 
+/// [`bartlett_filter`] of `LANES` vectors of one length at once, each with exactly its own
+/// arithmetic (the same bits): the running sums are chains of dependent additions, so advancing
+/// several in lockstep keeps the adder busy instead of waiting on each sum in turn.
+#[inline(always)]
+fn bartlett_filter_lanes<const LANES: usize>(s: [&[f64]; LANES], lag: usize) -> [Vec<f64>; LANES] {
+    let n = s[0].len();
+    let m = lag + 1;
+    // The running sums stay in registers (`run`), not read back from the array just written.
+    let mut prefix = vec![[0.0; LANES]; n + 1];
+    let mut run = [0.0; LANES];
+    for j in 0..n {
+        for (v, x) in run.iter_mut().zip(&s) {
+            *v += x[j];
+        }
+        prefix[j + 1] = run;
+    }
+    let at = |j: isize| prefix[j.clamp(0, n as isize) as usize];
+    let len = n + m - 1;
+    let mut u_prefix = vec![[0.0; LANES]; len + 1];
+    let mut run = [0.0; LANES];
+    for k in 0..len {
+        let l = k as isize - (m as isize - 1);
+        let (hi, lo) = (at(l + m as isize), at(l));
+        for v in 0..LANES {
+            run[v] += hi[v] - lo[v];
+        }
+        u_prefix[k + 1] = run;
+    }
+    let mut out: [Vec<f64>; LANES] = std::array::from_fn(|_| Vec::with_capacity(n));
+    for (hi, lo) in u_prefix[m..].iter().zip(&u_prefix[..n]) {
+        for v in 0..LANES {
+            out[v].push((hi[v] - lo[v]) / m as f64);
+        }
+    }
+    out
+}
+
+/// The product of two n × n row-major matrices. Each element is the sum over k in order from
+/// −0.0, as `Iterator::sum` forms it (the same bits), but the elements of a row advance together
+/// instead of one dependent chain at a time.
+fn square_product(left: &[f64], right: &[f64], n: usize) -> Vec<f64> {
+    let mut out = vec![-0.0; n * n];
+    for (row, out_row) in left.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
+        for (&l, right_row) in row.iter().zip(right.chunks_exact(n)) {
+            for (o, &r) in out_row.iter_mut().zip(right_row) {
+                *o += l * r;
+            }
+        }
+    }
+    out
+}
+
 /// The HAC sandwich B M B · n/(n − |F|) on the parameters in `free` (0 elsewhere) from the
 /// Jacobian `jac` (column-major) and the residuals at the solution, Bartlett lag `lag`;
 /// None if singular.
@@ -163,7 +215,18 @@ pub(super) fn hac_covariance(
         .iter()
         .map(|&a| (0..n).map(|i| jac[a * n + i] * residuals[i]).collect())
         .collect();
-    let filtered: Vec<Vec<f64>> = score.iter().map(|s| bartlett_filter(s, lag)).collect();
+    const LANES: usize = 4;
+    let zeros = vec![0.0; n];
+    let mut filtered: Vec<Vec<f64>> = Vec::with_capacity(nf + LANES);
+    for group in score.chunks(LANES) {
+        let lanes: [&[f64]; LANES] =
+            std::array::from_fn(|v| group.get(v).map_or(&zeros[..], |s| &s[..]));
+        filtered.extend(
+            bartlett_filter_lanes(lanes, lag)
+                .into_iter()
+                .take(group.len()),
+        );
+    }
     let mut meat = vec![0.0; nf * nf];
     for a in 0..nf {
         for c in 0..nf {
@@ -179,19 +242,11 @@ pub(super) fn hac_covariance(
         }
     }
     let scale = n as f64 / n.saturating_sub(nf).max(1) as f64;
-    let mut bm = vec![0.0; nf * nf];
-    for i in 0..nf {
-        for j in 0..nf {
-            bm[i * nf + j] = (0..nf).map(|k| b[i * nf + k] * meat[k * nf + j]).sum();
-        }
-    }
+    let bmb = square_product(&square_product(&b, &meat, nf), &b, nf);
     let mut cov = vec![0.0; np * np];
     for (ii, &i) in free.iter().enumerate() {
         for (jj, &j) in free.iter().enumerate() {
-            cov[i * np + j] = scale
-                * (0..nf)
-                    .map(|k| bm[ii * nf + k] * b[k * nf + jj])
-                    .sum::<f64>();
+            cov[i * np + j] = scale * bmb[ii * nf + jj];
         }
     }
     Some(cov)
@@ -439,6 +494,53 @@ mod tests {
             }
         }
         cov
+    }
+
+    #[test]
+    fn the_row_product_is_the_element_sums_bit_for_bit() {
+        let mut rng = SplitMix64(13);
+        for n in 1..=13 {
+            // Signed zeros among the values, so the sums' zero signs are compared too.
+            let mut value = |scale: f64| match (rng.uniform() * 5.0) as u32 {
+                0 => 0.0,
+                1 => -0.0,
+                _ => rng.normal() * scale,
+            };
+            let a: Vec<f64> = (0..n * n).map(|_| value(1e3)).collect();
+            let b: Vec<f64> = (0..n * n).map(|_| value(1e-7)).collect();
+            let got = square_product(&a, &b, n);
+            for i in 0..n {
+                for j in 0..n {
+                    let sum: f64 = (0..n).map(|k| a[i * n + k] * b[k * n + j]).sum();
+                    assert_eq!(sum.to_bits(), got[i * n + j].to_bits(), "n {n} ({i}, {j})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn filters_in_lockstep_are_the_single_filters_bit_for_bit() {
+        let mut rng = SplitMix64(11);
+        for n in [1usize, 2, 3, 17, 271, 400] {
+            let rows: Vec<Vec<f64>> = (0..4)
+                .map(|k| {
+                    (0..n)
+                        .map(|_| rng.normal() * 10f64.powi(k * 3 - 4))
+                        .collect()
+                })
+                .collect();
+            for lag in [0, 1, 5, 51, n.saturating_sub(1), n + 3] {
+                let lanes: [Vec<f64>; 4] =
+                    bartlett_filter_lanes(std::array::from_fn(|v| &rows[v][..]), lag);
+                for (row, got) in rows.iter().zip(&lanes) {
+                    let single = bartlett_filter(row, lag);
+                    assert_eq!(single.len(), got.len());
+                    for (a, b) in single.iter().zip(got) {
+                        assert_eq!(a.to_bits(), b.to_bits(), "n {n} lag {lag}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
