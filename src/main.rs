@@ -19,6 +19,17 @@ fn main() -> ExitCode {
                 ));
                 return ExitCode::from(2);
             }
+            if cli.watch {
+                return match cli.paths.as_slice() {
+                    [dir] if dir.is_dir() => watch_in_explorer(dir.clone()),
+                    _ => {
+                        cli::warn(
+                            "error: --watch follows one folder: give exactly one existing folder",
+                        );
+                        ExitCode::from(2)
+                    }
+                };
+            }
             open_explorer(cli.paths)
         }
     }
@@ -33,6 +44,26 @@ fn open_explorer(paths: Vec<std::path::PathBuf>) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn watch_in_explorer(dir: std::path::PathBuf) -> ExitCode {
+    match glassray::ui::run_watching(dir) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            cli::warn(format!("error: {message}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn watch_in_explorer(dir: std::path::PathBuf) -> ExitCode {
+    cli::warn(format!(
+        "error: this glassray was built without the `gui` feature; follow {} with `glassray watch`",
+        dir.display()
+    ));
+    ExitCode::from(2)
 }
 
 #[cfg(not(feature = "gui"))]

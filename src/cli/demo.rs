@@ -1,6 +1,8 @@
 //! `glassray demo --out DIR [--intensity]`: the embedded synthetic series written as files,
 //! as S(Q) or as the raw intensities I(Q) with an empty-cell background.
 
+mod live;
+
 use std::process::ExitCode;
 
 use super::{DemoArgs, Printer, UsageError, warn};
@@ -15,47 +17,34 @@ use glassray::report::demo_files::{pattern_text, write_demo};
 pub const EMPTY_CELL: &str = "empty-cell.xy";
 
 pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
+    if let Some(dir) = &args.live {
+        return live::run(dir, args.rate, &args.sample, (args.intensity, args.first));
+    }
+    let Some(out) = &args.out else {
+        return Err(UsageError("give --out DIR or --live DIR".into()));
+    };
     let config = DemoConfig::default();
-    let all = if args.intensity {
-        match demo_intensity_all(&config) {
-            Ok(all) => all,
-            Err(e) => {
-                warn(format!("error: {e}"));
-                return Ok(ExitCode::from(1));
-            }
-        }
-    } else {
-        demo_all(&config)
+    let Some(all) = demo_series_all(&config, args.intensity) else {
+        return Ok(ExitCode::from(1));
     };
     let truths: Vec<_> = SAMPLES.iter().map(|s| demo_truth(s, &config)).collect();
     let mut printer = Printer::new();
-    if args.intensity {
-        let path = args.out.join(EMPTY_CELL);
-        let header = [
-            ("sample".to_string(), "empty cell".to_string()),
-            (
-                "source".to_string(),
-                "Glassray synthetic demo model (glassray::demo::intensity)".to_string(),
-            ),
-        ];
-        let text = pattern_text(&empty_cell_pattern(&config), &header);
-        let written =
-            std::fs::create_dir_all(&args.out).and_then(|()| write_atomic(&path, text.as_bytes()));
-        if let Err(e) = written {
-            warn(format!("error: cannot write {}: {e}", path.display()));
-            return Ok(ExitCode::from(1));
-        }
+    if args.intensity
+        && let Err(e) = write_empty_cell(&out.join(EMPTY_CELL), &config)
+    {
+        warn(format!("error: {e}"));
+        return Ok(ExitCode::from(1));
     }
-    match write_demo(&args.out, &all, &truths) {
+    match write_demo(out, &all, &truths) {
         Ok(count) => {
             printer.line(format!(
                 "wrote {count} patterns of {} samples to {} (with each sample's truth.json: \
                  the fractions, centres, baseline, ρ0 and T_r/T_g/T_x the model planted)",
                 all.len(),
-                args.out.display()
+                out.display()
             ));
             if args.intensity {
-                let out = args.out.display();
+                let out = out.display();
                 printer.line(format!(
                     "raw intensities I(Q) = {COUNTS_PER_ELECTRON} counts per electron unit × \
                      (⟨f⟩²(S − 1) + ⟨f²⟩ + Compton) + {BACKGROUND_SCALE} × {out}/{EMPTY_CELL}; \
@@ -74,6 +63,36 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, UsageError> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// The demo's series, as S(Q) or as raw intensities I(Q); None (the error said) when the raw
+/// intensities cannot be made.
+fn demo_series_all(
+    config: &DemoConfig,
+    intensity: bool,
+) -> Option<Vec<glassray::model::HeatingSeries>> {
+    if !intensity {
+        return Some(demo_all(config));
+    }
+    demo_intensity_all(config)
+        .map_err(|e| warn(format!("error: {e}")))
+        .ok()
+}
+
+/// Writes the empty-cell background (on the demo's Q grid) to `path`, creating its folder.
+fn write_empty_cell(path: &std::path::Path, config: &DemoConfig) -> Result<(), String> {
+    let header = [
+        ("sample".to_string(), "empty cell".to_string()),
+        (
+            "source".to_string(),
+            "Glassray synthetic demo model (glassray::demo::intensity)".to_string(),
+        ),
+    ];
+    let text = pattern_text(&empty_cell_pattern(config), &header);
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| write_atomic(path, text.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The empty-cell background on the demo's Q grid, as a pattern.

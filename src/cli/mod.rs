@@ -11,6 +11,7 @@ mod figures;
 mod inspect;
 mod reduce;
 pub mod reduction;
+mod watch;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -30,18 +31,25 @@ pub struct Cli {
     /// Files or folders to open in the explorer (default: the embedded demo).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Follow the one folder given while patterns land in it (the explorer's File ▸ Watch
+    /// folder…); headless: `glassray watch`.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 const EXAMPLES: &str = "\
 Examples:
   glassray                                   open the explorer on the embedded demo
   glassray data/run42/                       open the explorer on a series folder
+  glassray beam/ --watch                     the explorer following a folder as patterns land
   glassray inspect data/run42/               list every pattern of a folder with its temperature
   glassray inspect *.chi --temps log.csv     read temperatures from a log CSV
   glassray inspect scan_*.xy --ramp 300:20/min --csv > patterns.csv
   glassray analyze --out results             analyse the embedded demo (AC, CR, HPT)
   glassray analyze data/run42/ --lorch --out results
   glassray demo --out demo-data              write the synthetic AC, CR and HPT series as files
+  glassray demo --live beam --rate 2         a simulated experiment: the AC series lands in beam/, 2 patterns/s
+  glassray watch beam/ --out results         analyse each pattern as it lands, keep results/ current
   glassray figures data/run42/ --out figs    the study's Figs. 3–6 and the heat map (SVG, PDF, PNG)
   glassray analyze raw/ --composition Zr52.5Cu17.9Ni14.6Al10Ti5 --background empty.xy --out results
   glassray reduce raw/ --composition Mg2SiO4 --background bkg.xy --out sq   I(Q) → .sq/.fq files";
@@ -67,6 +75,29 @@ pub enum Command {
     /// file per pattern (PDFgetX3-style, the settings in the header), which every command
     /// reads back as S(Q).
     Reduce(Box<ReduceCommandArgs>),
+    /// Follow a folder while the sample heats: each new pattern is read once complete,
+    /// reduced from I(Q) (with --composition), transformed and fitted as it lands, and
+    /// metrics.csv, summary.json and gr/ in --out are kept current (rewritten whole, at most
+    /// once a second and at the end). One line per new pattern, one when T_r, T_g or T_x is
+    /// first detected. Takes the options of `analyze` (except --timings) and exactly one
+    /// folder.
+    Watch(Box<WatchArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub analysis: AnalyzeArgs,
+    /// Stop once no file has changed for this long (seconds); default: run until interrupted.
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub exit_after_idle: Option<f64>,
+    /// Scan the folder on a clock instead of waiting for file-system events (network file
+    /// systems; used anyway where events are not available).
+    #[arg(long)]
+    pub poll: bool,
+    /// How long a file must be still before it is read (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 400, hide = true)]
+    pub settle_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -304,13 +335,33 @@ pub struct InspectArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Output folder; each sample goes to `OUT/<sample>/`.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "live")]
+    pub out: Option<PathBuf>,
     /// Write raw intensities I(Q), as a beamline records them before any reduction, plus the
-    /// empty-cell background as `OUT/empty-cell.xy` (reduce them with `--composition` and
-    /// `--background`).
+    /// empty-cell background as `OUT/empty-cell.xy` (with --live: `DIR/background/empty-cell.xy`;
+    /// reduce them with `--composition` and `--background`).
     #[arg(long)]
     pub intensity: bool,
+    /// A simulated experiment: one sample's series lands in DIR (itself, no sub-folder) at
+    /// --rate, each file written as detector software does (header, then the rows a moment
+    /// later) and temperatures.csv growing line by line. Watch it with `glassray watch DIR`.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub live: Option<PathBuf>,
+    /// Patterns per second of --live.
+    #[arg(
+        long,
+        value_name = "PER_S",
+        default_value_t = 2.0,
+        requires = "live",
+        allow_hyphen_values = true
+    )]
+    pub rate: f64,
+    /// The sample --live writes: AC, CR or HPT.
+    #[arg(long, value_name = "NAME", default_value = "AC", requires = "live")]
+    pub sample: String,
+    /// Only the first N patterns of --live (a short run; the tests').
+    #[arg(long, value_name = "N", requires = "live", hide = true)]
+    pub first: Option<usize>,
 }
 
 /// A usage error: bad option values (exit code 2).
@@ -386,6 +437,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Figures(args) => figures::run(&args),
         Command::Reduce(args) => reduce::run(&args),
+        Command::Watch(args) => watch::run(&args),
     };
     match result {
         Ok(code) => code,

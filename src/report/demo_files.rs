@@ -56,6 +56,36 @@ pub fn pattern_text(pattern: &Pattern, header: &[(String, String)]) -> String {
     s
 }
 
+/// The file name of a demo pattern: `<sample>_NNNN.xy`.
+pub fn demo_file_name(series: &HeatingSeries, p: &Pattern) -> String {
+    format!("{}_{:04}.xy", series.sample, p.index)
+}
+
+/// The header of a demo pattern file: sample, composition, T, time, source and ρ0.
+pub fn demo_header(series: &HeatingSeries, p: &Pattern) -> Vec<(String, String)> {
+    let kelvin = p.kelvin().unwrap_or(f64::NAN);
+    let time = p.time_s.unwrap_or(f64::NAN);
+    let mut header = vec![
+        ("sample".to_string(), series.sample.clone()),
+        (
+            "composition".to_string(),
+            series.composition.clone().unwrap_or_default(),
+        ),
+        ("T".to_string(), format!("{kelvin} K")),
+        ("time".to_string(), format!("{time} s")),
+        (
+            "source".to_string(),
+            "Glassray synthetic demo model (glassray::demo)".to_string(),
+        ),
+    ];
+    // The model's own number density at this temperature (thermal expansion lowers it),
+    // which the analysis reads from the header exactly as the app uses it.
+    if let Some(rho) = p.metadata_number("rho0") {
+        header.push(("rho0".to_string(), format!("{rho}")));
+    }
+    header
+}
+
 /// Writes each series as `out/<sample>/<sample>_NNNN.xy` plus `out/<sample>/temperatures.csv`
 /// (`index,filename,T_K,time_s`), and the truth planted in a sample, when there is one for it
 /// (matched by sample name), as `out/<sample>/truth.json`. Returns the number of pattern files.
@@ -79,28 +109,10 @@ pub fn write_demo(
         log.write_record(["index", "filename", "T_K", "time_s"])
             .map_err(csv_error)?;
         for p in &series.patterns {
-            let name = format!("{}_{:04}.xy", series.sample, p.index);
+            let name = demo_file_name(series, p);
             let kelvin = p.kelvin().unwrap_or(f64::NAN);
             let time = p.time_s.unwrap_or(f64::NAN);
-            let header = vec![
-                ("sample".to_string(), series.sample.clone()),
-                (
-                    "composition".to_string(),
-                    series.composition.clone().unwrap_or_default(),
-                ),
-                ("T".to_string(), format!("{kelvin} K")),
-                ("time".to_string(), format!("{time} s")),
-                (
-                    "source".to_string(),
-                    "Glassray synthetic demo model (glassray::demo)".to_string(),
-                ),
-            ];
-            // The model's own number density at this temperature (thermal expansion lowers
-            // it), which the analysis reads from the header exactly as the app uses it.
-            let mut header = header;
-            if let Some(rho) = p.metadata_number("rho0") {
-                header.push(("rho0".to_string(), format!("{rho}")));
-            }
+            let header = demo_header(series, p);
             let text = pattern_text(p, &header);
             let path = dir.join(&name);
             write_atomic(&path, text.as_bytes())

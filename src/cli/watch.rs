@@ -1,0 +1,323 @@
+//! `glassray watch DIR --out OUT [--exit-after-idle S] [--poll]`: the live follower
+//! ([`glassray::engine::live`]) headless. Each new pattern prints one line (its position, file,
+//! T, FSDP first moment, connection-mode fractions and any problem), each transition one line
+//! when first detected. OUT holds what `glassray analyze DIR --out OUT` would write for the
+//! files so far, replaced whole (staged and swapped) at most once a second while patterns
+//! land, and once more when the folder goes idle and at the end. Exit code 0 when every file
+//! loaded and every write succeeded, 1 when a file had a problem or a write failed, 2 on bad
+//! usage.
+
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::config::{AnalyzeConfig, check_out_against_inputs};
+use super::reduction::ReduceStep;
+use super::{Printer, UsageError, WatchArgs, warn};
+use glassray::engine::live::{LiveEvent, LiveFolder, LiveOptions, LiveSnapshot, LiveUpdate, watch};
+use glassray::model::file_name;
+use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
+
+/// Least time between two rewrites of OUT while patterns land.
+const REWRITE_EVERY: Duration = Duration::from_secs(1);
+
+pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
+    let config = args.analysis.config()?;
+    let dir = match config.paths.as_slice() {
+        [dir] if dir.is_dir() => dir.clone(),
+        [other] => {
+            return Err(UsageError(format!(
+                "{}: not a folder (watch follows one folder)",
+                other.display()
+            )));
+        }
+        _ => {
+            return Err(UsageError(
+                "watch follows exactly one folder: give DIR".into(),
+            ));
+        }
+    };
+    if config.timings {
+        return Err(UsageError(
+            "--timings: not for watch (each update is one pattern; see `cargo bench --bench live`)"
+                .into(),
+        ));
+    }
+    let idle = match args.exit_after_idle {
+        None => None,
+        Some(s) if (0.0..1e9).contains(&s) => Some(Duration::from_secs_f64(s)),
+        Some(s) => {
+            return Err(UsageError(format!(
+                "--exit-after-idle {s}: give seconds, 0 or more"
+            )));
+        }
+    };
+    let inputs: Vec<_> = std::iter::once(dir.clone())
+        .chain(config.load.temperature_log.clone())
+        .collect();
+    check_out_against_inputs(&config.out, &inputs)?;
+    check_replaceable(&config.out).map_err(|e| UsageError(format!("--out: {e}")))?;
+    let options = LiveOptions {
+        settle: Duration::from_millis(args.settle_ms),
+        poll: args.poll,
+        ..LiveOptions::default()
+    };
+    let folder = LiveFolder::new(
+        &dir,
+        config.load.clone(),
+        config.params.clone(),
+        config.marks,
+        &options,
+    )
+    .with_reduction(config.reduction.clone());
+    let handle = match watch(folder, &options, None) {
+        Ok(h) => h,
+        Err(e) => {
+            warn(format!(
+                "error: cannot start following {}: {e}",
+                dir.display()
+            ));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut printer = Printer::new();
+    printer.line(format!(
+        "watching {} ({}); outputs in {}",
+        dir.display(),
+        handle.mode,
+        config.out.display()
+    ));
+    let mut state = State::default();
+    loop {
+        if let Some(event) = handle.recv_timeout(Duration::from_millis(100)) {
+            match event {
+                LiveEvent::Update(u) => state.take(&u, &mut printer),
+                LiveEvent::Error(m) => {
+                    warn(format!("error: {m}"));
+                    state.errors += 1;
+                }
+            }
+        }
+        let idle_for = handle.idle_for();
+        let quiet = idle_for >= REWRITE_EVERY;
+        if state.dirty && (quiet || state.written.is_none_or(|t| t.elapsed() >= REWRITE_EVERY)) {
+            state.write(&config);
+        }
+        if idle.is_some_and(|d| idle_for >= d) || !handle.is_running() {
+            break;
+        }
+    }
+    handle.stop();
+    if state.dirty {
+        state.write(&config);
+    }
+    match &state.latest {
+        Some(snap) => {
+            let n: usize = snap.series.iter().map(|s| s.load.series.len()).sum();
+            if state.series_written > 0 {
+                printer.line(format!("{n} patterns; outputs in {}", config.out.display()));
+            } else {
+                warn(format!(
+                    "{n} patterns; no series could be analysed: nothing was written to {}",
+                    config.out.display()
+                ));
+            }
+            for s in &snap.series {
+                let name = &s.load.series.sample;
+                if let ReduceStep::Done(done) = &s.reduction {
+                    for message in &done.messages {
+                        printer.line(format!("{name}: {message}"));
+                    }
+                }
+                let report = LoadReport::of(&s.load);
+                printer.line(format!("  loaded: {}", report.counts_line()));
+                if config.verbose {
+                    for line in report.detail_lines() {
+                        printer.line(format!("    {line}"));
+                    }
+                }
+            }
+        }
+        None => warn(format!(
+            "{}: no pattern arrived; nothing was written",
+            dir.display()
+        )),
+    }
+    let printed = printer.finish();
+    Ok(
+        if !printed || state.errors > 0 || state.failed_writes > 0 || !state.clean {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// What the command has seen and written.
+#[derive(Default)]
+struct State {
+    latest: Option<std::sync::Arc<LiveSnapshot>>,
+    /// The latest snapshot is not in OUT yet.
+    dirty: bool,
+    written: Option<Instant>,
+    failed_writes: usize,
+    errors: usize,
+    /// The latest snapshot loaded every file cleanly.
+    clean: bool,
+    /// Transitions already announced: (series, which).
+    announced: HashSet<(usize, usize)>,
+    /// Why a series is not analysed, and files left out of a series, already said.
+    said: HashSet<String>,
+    /// Series in OUT after the last write.
+    series_written: usize,
+}
+
+impl State {
+    /// Prints what an update brought and keeps its snapshot for the next write.
+    fn take(&mut self, u: &LiveUpdate, printer: &mut Printer) {
+        let snap = &u.snapshot;
+        let several = snap.series.len() > 1;
+        for s in &snap.series {
+            if let ReduceStep::NoComposition(reason) = &s.reduction {
+                let line = format!("{}: not analysed: {reason}", s.load.series.sample);
+                if self.said.insert(line.clone()) {
+                    warn(line);
+                }
+            }
+            // A pattern that could not be reduced leaves its series as a skipped file.
+            for failed in &s.load.failed {
+                let line = format!("skipped: {failed}");
+                if self.said.insert(line.clone()) {
+                    warn(line);
+                }
+            }
+        }
+        for &(k, i) in u.added.iter().chain(&u.replaced) {
+            let Some(s) = snap.series.get(k) else {
+                continue;
+            };
+            if matches!(s.reduction, ReduceStep::NoComposition(_)) {
+                continue;
+            }
+            let (Some(p), Some(a)) = (s.load.series.patterns.get(i), s.analysis.patterns.get(i))
+            else {
+                continue;
+            };
+            let again = if u.replaced.contains(&(k, i)) {
+                " (replaced, read again)"
+            } else {
+                ""
+            };
+            let prefix = if several {
+                format!("{}: ", s.load.series.sample)
+            } else {
+                String::new()
+            };
+            let t = p
+                .kelvin()
+                .map_or("T=?".to_string(), |t| format!("T={t:.1} K"));
+            let f = a.fit.fractions;
+            let mut problems: Vec<String> = p.problems.iter().map(ToString::to_string).collect();
+            problems.extend(a.messages.iter().cloned());
+            let problem = if problems.is_empty() {
+                String::new()
+            } else {
+                format!("  problem: {}", problems.join("; "))
+            };
+            printer.line(format!(
+                "{prefix}{i:>4}  {}  {t}  Q1={:.4} 1/Å  fractions 1:{:.2} 2:{:.2} 3:{:.2} 4:{:.2}{again}{problem}",
+                file_name(&p.source),
+                a.fsdp.first_moment,
+                f[0],
+                f[1],
+                f[2],
+                f[3]
+            ));
+        }
+        for problem in &u.problems {
+            let line = format!("skipped: {problem}");
+            if self.said.insert(line.clone()) {
+                warn(line);
+            }
+        }
+        for path in &u.removed {
+            printer.line(format!(
+                "removed: {} (no longer in the folder, nor in the series)",
+                path.display()
+            ));
+        }
+        for &(k, which, kelvin) in &u.detected {
+            if self.announced.insert((k, which.index())) {
+                let n = snap.series.get(k).map_or(0, |s| s.load.series.len());
+                let prefix = match snap.series.get(k) {
+                    Some(s) if snap.series.len() > 1 => format!("{}: ", s.load.series.sample),
+                    _ => String::new(),
+                };
+                printer.line(format!(
+                    "{prefix}{} first detected: {kelvin:.1} K (after {n} patterns)",
+                    which.name()
+                ));
+            }
+        }
+        self.clean = snap.series.iter().all(|s| {
+            LoadReport::of(&s.load).is_clean()
+                && !matches!(s.reduction, ReduceStep::NoComposition(_))
+        });
+        self.latest = Some(std::sync::Arc::clone(snap));
+        self.dirty = true;
+    }
+
+    /// Replaces OUT with the latest snapshot's outputs (as `analyze` writes them).
+    fn write(&mut self, config: &AnalyzeConfig) {
+        self.dirty = false;
+        self.written = Some(Instant::now());
+        let Some(snap) = &self.latest else { return };
+        match write_snapshot(snap, config) {
+            Ok(n) => self.series_written = n,
+            Err(e) => {
+                warn(format!("error: {e}"));
+                self.failed_writes += 1;
+            }
+        }
+    }
+}
+
+/// Writes every series that could be analysed into a staged copy of `out` and swaps it in.
+/// How many series were written (0: nothing was, OUT is left as it was).
+fn write_snapshot(snap: &LiveSnapshot, config: &AnalyzeConfig) -> Result<usize, String> {
+    let out = &config.out;
+    let samples: Vec<&str> = snap
+        .series
+        .iter()
+        .map(|s| s.load.series.sample.as_str())
+        .collect();
+    let (folders, _) = series_folders(&samples);
+    let staged = StagedRun::new(out).map_err(|e| e.to_string())?;
+    let mut written = 0;
+    for (s, folder) in snap.series.iter().zip(&folders) {
+        let report = LoadReport::of(&s.load);
+        if report.fatal.is_some() || matches!(s.reduction, ReduceStep::NoComposition(_)) {
+            continue;
+        }
+        let reduction = match (&s.reduction, &config.reduction) {
+            (ReduceStep::Done(done), Some(r)) => Some((&r.record, done)),
+            _ => None,
+        };
+        let skipped: Vec<String> = s.load.failed.iter().map(ToString::to_string).collect();
+        let outputs = SeriesOutputs {
+            series: &s.load.series,
+            analysis: &s.analysis,
+            load: &report,
+            skipped: &skipped,
+        };
+        staged
+            .write_with(folder, &outputs, reduction)
+            .map_err(|e| e.to_string())?;
+        written += 1;
+    }
+    if written == 0 {
+        return Ok(0);
+    }
+    staged.commit().map_err(|e| e.to_string())?;
+    Ok(written)
+}
