@@ -99,6 +99,14 @@ pub enum Action {
         sample: usize,
         choice: Box<super::reduction::ReductionChoice>,
     },
+    /// Follow a folder as patterns land in it (File ▸ Watch folder…).
+    Watch(PathBuf),
+    StopWatching,
+    /// The live alert on or off, and its distance from the glass trend in σ.
+    SetAlert {
+        on: bool,
+        sigmas: f64,
+    },
     Quit,
 }
 
@@ -261,6 +269,9 @@ impl GlassrayApp {
             Action::WhatIf(params) => self.build_what_if(*params),
             Action::RemoveWhatIf => self.remove_what_if(),
             Action::SetReduction { sample, choice } => self.set_reduction(sample, *choice),
+            Action::Watch(dir) => self.start_watch(dir),
+            Action::StopWatching => self.stop_watch(),
+            Action::SetAlert { on, sigmas } => self.set_alert(on, sigmas),
             Action::Quit => self.view.quit = true,
         }
     }
@@ -319,6 +330,7 @@ impl GlassrayApp {
         }
         let at = (self.workspace.active, self.workspace.cursor);
         worker.analyse(requests, preview.then_some(at));
+        self.live_params_changed();
     }
 
     /// Starts loading `paths` in the background (replacing any load in progress).
@@ -339,6 +351,7 @@ impl GlassrayApp {
         self.workspace.sources = paths.clone();
         self.workspace.loaded_log = opts.temperature_log.clone();
         self.workspace.loads_started += 1;
+        self.stop_watch();
         let job = LoadJob::files(paths, opts, Arc::clone(&self.jobs.repaint));
         self.view.status = format!("loading {}…", job.label);
         // Replacing the job drops the old one, which stops its reading.
@@ -346,6 +359,7 @@ impl GlassrayApp {
     }
 
     pub(super) fn open_demo(&mut self) {
+        self.stop_watch();
         self.workspace.sources.clear();
         self.workspace.loaded_log = None;
         self.workspace.loads_started += 1;
@@ -355,6 +369,12 @@ impl GlassrayApp {
 
     /// Replaces the samples with `loads` and analyses them.
     pub(super) fn install(&mut self, loads: Vec<SeriesLoad>) {
+        self.install_with(loads, true);
+    }
+
+    /// Replaces the samples with `loads`, analysing them when `analyse` (else their analyses
+    /// come from elsewhere: a watched folder's follower).
+    pub(super) fn install_with(&mut self, loads: Vec<SeriesLoad>, analyse: bool) {
         let patterns: usize = loads.iter().map(|l| l.series.len()).sum();
         let failed: usize = loads.iter().map(|l| l.failed.len()).sum();
         self.view.status = format!(
@@ -401,7 +421,9 @@ impl GlassrayApp {
             series,
             Arc::clone(&self.jobs.repaint),
         ));
-        self.analyse_all(false);
+        if analyse {
+            self.analyse_all(false);
+        }
         self.find_planted();
     }
 
@@ -643,6 +665,7 @@ impl GlassrayApp {
             self.on_event(event);
         }
         self.poll_what_if();
+        self.poll_live();
         let mut outcomes = Vec::new();
         self.jobs.tasks.retain_mut(|t| match t.take() {
             Some(Ok(o)) => {

@@ -137,6 +137,9 @@ impl GlassrayApp {
             let undo = (h.can_undo(), h.can_redo());
             self.panels.menu.ui(ui, loading, undo, actions)
         });
+        if self.jobs.live.is_some() {
+            egui::Panel::top("live").show(ui, |ui| self.live_bar(ui, actions));
+        }
         super::save_plot::ask_window(ui.ctx(), &mut self.view.asking, actions);
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {

@@ -151,6 +151,22 @@ impl Menu {
                 None => self.fall_back(Task::Open, "no folder chosen", actions),
             }
         }
+        if ui
+            .button("Watch folder…")
+            .on_hover_text(
+                "Follow a folder while the sample heats: each pattern is analysed as it lands",
+            )
+            .clicked()
+        {
+            ui.close();
+            let picked = rfd::FileDialog::new()
+                .set_title("Watch a folder as patterns land in it")
+                .pick_folder();
+            match picked {
+                Some(dir) => actions.push(Action::Watch(dir)),
+                None => self.fall_back(Task::Open, "no folder watched", actions),
+            }
+        }
         if loading {
             ui.weak("(loading… Paths… can replace it)");
         }
@@ -278,9 +294,18 @@ impl Menu {
         ui.horizontal(|ui| {
             if ui.add_enabled(ok, egui::Button::new("Open path")).clicked() || (enter && ok) {
                 actions.push(Action::Open {
-                    paths,
+                    paths: paths.clone(),
                     log: self.log_path(),
                 });
+            }
+            let one = paths.len() == 1;
+            if ui
+                .add_enabled(one, egui::Button::new("Watch path"))
+                .on_hover_text("Follow this folder as patterns land in it")
+                .clicked()
+                && let Some(dir) = paths.first()
+            {
+                actions.push(Action::Watch(dir.clone()));
             }
             if loading {
                 ui.weak("a load is running; opening replaces it");

@@ -18,6 +18,7 @@ mod help;
 mod history;
 mod intensity;
 mod layout;
+mod live;
 mod menu;
 mod model;
 mod pattern;
@@ -344,8 +345,12 @@ impl GlassrayApp {
 impl eframe::App for GlassrayApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        self.poll();
         self.view.now = ctx.input(|i| i.time);
+        self.poll();
+        if self.jobs.live.is_some() {
+            // The "newest … s ago" count, and scans that end without a file-system event.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
         if let Some(left) = self.start_reductions() {
             ctx.request_repaint_after(Duration::from_secs_f64(left.max(0.01)));
         }
@@ -401,6 +406,15 @@ pub fn last_session_path() -> Option<PathBuf> {
 
 /// Opens the explorer window.
 pub fn run(paths: Vec<PathBuf>) -> Result<(), RunError> {
+    run_explorer(paths, None)
+}
+
+/// The explorer following folder `dir` as patterns land in it (`glassray DIR --watch`).
+pub fn run_watching(dir: PathBuf) -> Result<(), RunError> {
+    run_explorer(Vec::new(), Some(dir))
+}
+
+fn run_explorer(paths: Vec<PathBuf>, watch: Option<PathBuf>) -> Result<(), RunError> {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(RunError::NoDisplay);
     }
@@ -417,6 +431,12 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), RunError> {
         Box::new(move |cc| {
             // The last session reopens when no paths are given; either way the session on
             // exit is kept there.
+            if let Some(dir) = watch {
+                let mut app = GlassrayApp::blank(&cc.egui_ctx);
+                app.start_watch(dir);
+                app.keep_session_at(last_session_path());
+                return Ok(Box::new(app));
+            }
             Ok(Box::new(match (paths.is_empty(), last_session_path()) {
                 (true, Some(last)) => GlassrayApp::with_autosave(&cc.egui_ctx, last),
                 (false, last) => {

@@ -111,6 +111,28 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Takes a grown or re-read load of the same series (a watched folder): its patterns and
+    /// what loading said; the colour, visibility, marks and analysis stay until replaced.
+    pub(super) fn update_load(&mut self, load: SeriesLoad) {
+        self.series_problems = load.problems().iter().map(ToString::to_string).collect();
+        let SeriesLoad {
+            series,
+            failed,
+            ignored,
+            log: _,
+            log_problems,
+            origin,
+        } = load;
+        self.axis = series.axis_values();
+        self.series = Arc::new(series);
+        self.origin = origin;
+        self.failed = failed;
+        self.ignored = ignored;
+        self.log_problems = log_problems;
+        self.fresh.clear();
+        self.revision += 1;
+    }
+
     pub(super) fn new(load: SeriesLoad, colour: egui::Color32) -> Self {
         let series_problems = load.problems().iter().map(ToString::to_string).collect();
         let (failed_count, ignored_count) = (load.failed.len(), load.ignored.len());
@@ -338,6 +360,9 @@ pub struct Jobs {
     pub(super) next_save: Option<(Session, PathBuf, bool)>,
     /// The what-if series being generated (dropping it stops the work).
     pub(super) what_if: Option<WhatIfJob>,
+    /// The folder followed (File ▸ Watch folder…), and how folders are followed.
+    pub(super) live: Option<super::live::Live>,
+    pub(super) live_options: crate::engine::live::LiveOptions,
     pub(super) repaint: RepaintHook,
 }
 
@@ -351,6 +376,8 @@ impl Jobs {
             saving: false,
             next_save: None,
             what_if: None,
+            live: None,
+            live_options: Default::default(),
             repaint,
         }
     }

@@ -81,6 +81,9 @@ type Mark = (Transition, f64, bool);
 #[derive(Default)]
 pub struct VersusPanel {
     generation: u64,
+    /// Patterns of the shown samples when last drawn: when a watched folder's series grows,
+    /// the axes are fitted to it again (each panel's stored view is reset once).
+    patterns_drawn: usize,
     samples: Vec<Option<SampleCurves>>,
     drag: Option<Handle>,
 }
@@ -159,6 +162,8 @@ impl VersusPanel {
             });
         let cursor_t = ws.current_axis_value();
         let active = ws.active_sample();
+        let patterns: usize = shown.iter().map(|(_, s)| s.axis().len()).sum();
+        let grown = patterns != std::mem::replace(&mut self.patterns_drawn, patterns);
         for panel in Panel::ALL {
             let named = self.readout_curves(panel, &shown);
             let curves: Vec<(&str, &[PlotPoint])> =
@@ -179,6 +184,9 @@ impl VersusPanel {
                 Some(text)
             };
             let mut plot = movable(Plot::new(panel.id()), settings.move_mode);
+            if grown {
+                plot = plot.reset();
+            }
             // The whole T range of the shown samples, whatever is drawn where.
             for t in t_range.iter().flat_map(|&(a, b)| [a, b]) {
                 plot = plot.include_x(t);
