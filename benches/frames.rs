@@ -1,6 +1,7 @@
 //! UI frame times (CPU: the app's frame logic, egui layout and tessellation; no GPU here)
 //! while dragging the temperature slider and while dragging a fit seed in move mode, with a
-//! 150-pattern and a 2,000-pattern series loaded and analysed. 60 fps needs < 16.7 ms.
+//! 150-pattern and a 2,000-pattern series loaded and analysed, and the frame that takes a
+//! watched folder's update. 60 fps needs < 16.7 ms.
 
 use std::time::Duration;
 
@@ -9,8 +10,10 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use glassray::demo::{DemoConfig, SAMPLES, demo_series};
+use glassray::engine::live::LiveOptions;
 use glassray::io::SeriesLoad;
-use glassray::ui::GlassrayApp;
+use glassray::report::demo_files::{demo_file_name, demo_header, pattern_text};
+use glassray::ui::{Action, GlassrayApp};
 
 fn harness(patterns: usize) -> Harness<'static, GlassrayApp> {
     let step = 450.0 / (patterns - 1) as f64;
@@ -121,5 +124,79 @@ fn bench_frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_frames);
+/// The frame that takes a watched folder's update (issue 16: ≤ 16 ms while patterns land at
+/// 20 per second): the new pattern put into the sample, the follower's analysis installed and
+/// every plot rebuilt from it, on a 150-pattern series. Patterns land one at a time (after the
+/// last, each is written again in place, which is read again); only the frame that takes the
+/// update is timed, the frames at 60 fps before it are ordinary frames (above).
+fn bench_live(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frames");
+    group.sample_size(10);
+    group.sampling_mode(criterion::SamplingMode::Flat);
+    group.warm_up_time(Duration::from_millis(100));
+    group.measurement_time(Duration::from_millis(100));
+    let series = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let write = |i: usize, scale: f64| {
+        let mut p = series.patterns[i].clone();
+        p.y.iter_mut().for_each(|v| *v *= scale);
+        let text = pattern_text(&p, &demo_header(&series, &p));
+        std::fs::write(dir.path().join(demo_file_name(&series, &p)), text).expect("write");
+    };
+    for i in 0..149 {
+        write(i, 1.0);
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(|cc| {
+            let mut app = GlassrayApp::with_loads(&cc.egui_ctx, Vec::new());
+            app.set_live_options(LiveOptions {
+                settle: Duration::from_millis(20),
+                poll_interval: Duration::from_millis(5),
+                ..Default::default()
+            });
+            app
+        });
+    h.state_mut().apply(Action::Watch(dir.path().to_path_buf()));
+    let taken = |h: &Harness<'static, GlassrayApp>, n: u64| h.state().live_updates() > n;
+    for _ in 0..20_000 {
+        h.step();
+        if h.state().watching().is_some_and(|(_, k, _)| k == 149) && !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut next = 149usize;
+    group.bench_function("live_update_150_patterns", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let before = h.state().live_updates();
+                let i = next % series.len();
+                write(
+                    i,
+                    if next < series.len() {
+                        1.0
+                    } else {
+                        1.0 + 1e-6 * next as f64
+                    },
+                );
+                next += 1;
+                for _ in 0..2_000 {
+                    let started = std::time::Instant::now();
+                    frame(&mut h);
+                    if taken(&h, before) {
+                        timed += started.elapsed();
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(16));
+                }
+            }
+            timed
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_frames, bench_live);
 criterion_main!(benches);

@@ -10,6 +10,10 @@ mod formats;
 mod house;
 #[cfg(feature = "gui")]
 mod kit;
+mod live;
+mod live_alerts;
+mod live_log;
+mod live_reduce;
 mod readers;
 mod real_data;
 mod reduce_cli;
@@ -20,6 +24,8 @@ mod reduction;
 mod ui;
 #[cfg(feature = "gui")]
 mod ui_export;
+#[cfg(feature = "gui")]
+mod ui_live;
 #[cfg(feature = "gui")]
 mod ui_versus;
 mod uncertainty;
