@@ -284,7 +284,7 @@ fn print_load(printer: &mut Printer, report: &LoadReport, verbose: bool) {
 }
 
 /// A transition in K, or as a pattern index on a series without temperatures.
-fn show(t: Option<&TransitionEstimate>, on_index: bool) -> String {
+pub(super) fn show(t: Option<&TransitionEstimate>, on_index: bool) -> String {
     match t {
         None => "not found".into(),
         Some(t) if on_index => format!("at pattern {:.1} ± {:.1}", t.kelvin, t.uncertainty),

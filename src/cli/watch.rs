@@ -1,21 +1,25 @@
 //! `glassray watch DIR --out OUT [--exit-after-idle S] [--poll]`: the live follower
 //! ([`glassray::engine::live`]) headless. Each new pattern prints one line (its position, file,
 //! T, FSDP first moment, connection-mode fractions and any problem), each transition one line
-//! when first detected. OUT holds what `glassray analyze DIR --out OUT` would write for the
+//! when first detected, again when it moves well beyond its uncertainty or is lost (an early
+//! estimate on a few patterns is seldom the last), and the end one line per series with the
+//! transitions in OUT, as `analyze` prints them. OUT holds what `glassray analyze DIR --out OUT` would write for the
 //! files so far, replaced whole (staged and swapped) at most once a second while patterns
 //! land, and once more when the folder goes idle and at the end. Exit code 0 when every file
 //! loaded and every write succeeded, 1 when a file had a problem or a write failed, 2 on bad
 //! usage.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use super::analyze::show;
 use super::config::{AnalyzeConfig, check_out_against_inputs};
 use super::reduction::ReduceStep;
 use super::{Printer, UsageError, WatchArgs, warn};
+use glassray::analysis::transitions::{Transition, TransitionEstimate};
 use glassray::engine::live::{LiveEvent, LiveFolder, LiveOptions, LiveSnapshot, LiveUpdate, watch};
-use glassray::model::file_name;
+use glassray::model::{TemperatureAxis, file_name};
 use glassray::report::{LoadReport, SeriesOutputs, StagedRun, check_replaceable, series_folders};
 
 /// Least time between two rewrites of OUT while patterns land.
@@ -124,6 +128,18 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
             }
             for s in &snap.series {
                 let name = &s.load.series.sample;
+                if !matches!(s.reduction, ReduceStep::NoComposition(_)) {
+                    let on_index = s.load.series.axis == TemperatureAxis::Index;
+                    let t = &s.analysis.transitions;
+                    let show = |x| show(t.used(x), on_index);
+                    printer.line(format!(
+                        "{name}: {} patterns; T_r {}, T_g {}, T_x {}",
+                        s.load.series.len(),
+                        show(Transition::Relaxation),
+                        show(Transition::Glass),
+                        show(Transition::Crystallization),
+                    ));
+                }
                 if let ReduceStep::Done(done) = &s.reduction {
                     for message in &done.messages {
                         printer.line(format!("{name}: {message}"));
@@ -164,8 +180,8 @@ struct State {
     errors: usize,
     /// The latest snapshot loaded every file cleanly.
     clean: bool,
-    /// Transitions already announced: (series, which).
-    announced: HashSet<(usize, usize)>,
+    /// Transitions announced, (series, which) → the value printed last.
+    announced: HashMap<(usize, usize), f64>,
     /// Why a series is not analysed, and files left out of a series, already said.
     said: HashSet<String>,
     /// Series in OUT after the last write.
@@ -246,17 +262,55 @@ impl State {
                 path.display()
             ));
         }
-        for &(k, which, kelvin) in &u.detected {
-            if self.announced.insert((k, which.index())) {
-                let n = snap.series.get(k).map_or(0, |s| s.load.series.len());
-                let prefix = match snap.series.get(k) {
-                    Some(s) if snap.series.len() > 1 => format!("{}: ", s.load.series.sample),
-                    _ => String::new(),
+        for (k, s) in snap.series.iter().enumerate() {
+            if matches!(s.reduction, ReduceStep::NoComposition(_)) {
+                continue;
+            }
+            let n = s.load.series.len();
+            let on_index = s.load.series.axis == TemperatureAxis::Index;
+            let prefix = if several {
+                format!("{}: ", s.load.series.sample)
+            } else {
+                String::new()
+            };
+            for which in Transition::ALL {
+                let key = (k, which.index());
+                let now = s.analysis.transitions.detected(which);
+                let Some(news) = transition_news(self.announced.get(&key).copied(), now) else {
+                    continue;
                 };
-                printer.line(format!(
-                    "{prefix}{} first detected: {kelvin:.1} K (after {n} patterns)",
-                    which.name()
-                ));
+                let name = which.name();
+                let at = |x: f64| {
+                    if on_index {
+                        format!("pattern {x:.1}")
+                    } else {
+                        format!("{x:.1} K")
+                    }
+                };
+                let line = match news {
+                    News::First(t) => {
+                        format!(
+                            "{name} first detected: {} (after {n} patterns)",
+                            show(Some(t), on_index)
+                        )
+                    }
+                    News::Revised { now: t, was } => format!(
+                        "{name} revised: {} (was {}; after {n} patterns)",
+                        show(Some(t), on_index),
+                        at(was)
+                    ),
+                    News::Lost { was } => {
+                        format!(
+                            "{name} no longer detected (was {}; after {n} patterns)",
+                            at(was)
+                        )
+                    }
+                };
+                match now {
+                    Some(t) => self.announced.insert(key, t.kelvin),
+                    None => self.announced.remove(&key),
+                };
+                printer.line(format!("{prefix}{line}"));
             }
         }
         self.clean = snap.series.iter().all(|s| {
@@ -320,4 +374,94 @@ fn write_snapshot(snap: &LiveSnapshot, config: &AnalyzeConfig) -> Result<usize, 
     }
     staged.commit().map_err(|e| e.to_string())?;
     Ok(written)
+}
+
+/// What a transition's new state says against the value printed last.
+#[derive(Debug, PartialEq)]
+enum News<'a> {
+    First(&'a TransitionEstimate),
+    /// Moved by more than [`revised_beyond`] from the value printed last.
+    Revised {
+        now: &'a TransitionEstimate,
+        was: f64,
+    },
+    Lost {
+        was: f64,
+    },
+}
+
+/// How far a detected transition must move from the value printed last to be printed again:
+/// twice its uncertainty, and at least 5 K (or 5 patterns), so a value that settles as
+/// patterns arrive is not printed at every step.
+fn revised_beyond(t: &TransitionEstimate) -> f64 {
+    let u = if t.uncertainty.is_finite() {
+        t.uncertainty
+    } else {
+        0.0
+    };
+    (2.0 * u).max(5.0)
+}
+
+fn transition_news(printed: Option<f64>, now: Option<&TransitionEstimate>) -> Option<News<'_>> {
+    match (printed, now) {
+        (None, Some(t)) => Some(News::First(t)),
+        (Some(was), Some(t)) if (t.kelvin - was).abs() > revised_beyond(t) => {
+            Some(News::Revised { now: t, was })
+        }
+        (Some(was), None) => Some(News::Lost { was }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(kelvin: f64, uncertainty: f64) -> TransitionEstimate {
+        TransitionEstimate {
+            kelvin,
+            uncertainty,
+            method: "test".into(),
+        }
+    }
+
+    #[test]
+    fn a_transition_is_printed_when_found_when_it_moves_well_beyond_its_uncertainty_and_when_lost()
+    {
+        let early = at(316.0, 4.0);
+        assert_eq!(
+            transition_news(None, Some(&early)),
+            Some(News::First(&early))
+        );
+        assert_eq!(transition_news(None, None), None);
+        // Within twice the uncertainty (and 5 K): the same news.
+        assert_eq!(transition_news(Some(316.0), Some(&at(323.9, 4.0))), None);
+        assert_eq!(transition_news(Some(316.0), Some(&at(311.5, 1.0))), None);
+        let moved = at(324.1, 4.0);
+        assert_eq!(
+            transition_news(Some(316.0), Some(&moved)),
+            Some(News::Revised {
+                now: &moved,
+                was: 316.0
+            })
+        );
+        let late = at(590.0, 6.0);
+        assert_eq!(
+            transition_news(Some(316.0), Some(&late)),
+            Some(News::Revised {
+                now: &late,
+                was: 316.0
+            })
+        );
+        // A NaN uncertainty falls back to 5 K, never to "always" or "never".
+        assert_eq!(
+            transition_news(Some(316.0), Some(&at(320.0, f64::NAN))),
+            None
+        );
+        assert!(transition_news(Some(316.0), Some(&at(322.0, f64::NAN))).is_some());
+        assert_eq!(
+            transition_news(Some(590.0), None),
+            Some(News::Lost { was: 590.0 })
+        );
+    }
 }

@@ -520,3 +520,100 @@ fn a_quiet_folder_is_not_scanned_in_a_loop() {
     );
     handle.stop();
 }
+
+/// The value and uncertainty of a "612.3 ± 2.0 K" following `key` in `line`.
+fn kelvin_after(line: &str, key: &str) -> Option<(f64, f64)> {
+    let rest = &line[line.find(key)? + key.len()..];
+    let mut words = rest.split_whitespace();
+    let value = words.next()?.parse().ok()?;
+    let u = words.nth(1)?.parse().ok()?;
+    Some((value, u))
+}
+
+#[test]
+fn watch_prints_a_transition_when_found_again_when_it_moves_and_ends_on_the_values_in_out() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let watched = tmp.path().join("beam");
+    std::fs::create_dir(&watched).expect("mkdir");
+    let series = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let n = series.len();
+    let early = 18;
+    let live_out = tmp.path().join("live");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glassray"))
+        .args(["watch", s(&watched), "--out", s(&live_out)])
+        .args(["--exit-after-idle", "2.5", "--settle-ms", "150"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn glassray watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line.clone()).is_err() {
+                break;
+            }
+        }
+    });
+    // The first patterns, then the rest once they were analysed: an estimate made on the
+    // glass alone is seldom the one the whole run gives.
+    write_patterns(&watched, &series, &(0..early).collect::<Vec<_>>());
+    let mut lines = Vec::new();
+    let started = Instant::now();
+    while lines
+        .iter()
+        .filter(|l: &&String| l.contains(".xy  T="))
+        .count()
+        < early
+    {
+        assert!(started.elapsed() < Duration::from_secs(60), "{lines:?}");
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(line);
+        }
+    }
+    write_patterns(&watched, &series, &(early..n).collect::<Vec<_>>());
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    lines.extend(rx.try_iter());
+    let text = lines.join("\n");
+    assert!(status.success(), "{text}");
+    let batch_out = tmp.path().join("batch");
+    let out = glassray(&["analyze", s(&watched), "--out", s(&batch_out)]);
+    assert!(out.status.success(), "{out:?}");
+    assert_same_outputs(&live_out, &batch_out);
+    // The last line on the series says what `analyze` says (and summary.json holds).
+    let analyzed = String::from_utf8_lossy(&out.stdout);
+    let batch_line = analyzed
+        .lines()
+        .find(|l| l.starts_with("AC: "))
+        .and_then(|l| l.split(" → ").next())
+        .expect("analyze's series line");
+    let final_line = lines
+        .iter()
+        .find(|l| l.starts_with("AC: "))
+        .unwrap_or_else(|| panic!("watch's series line: {text}"));
+    assert_eq!(final_line, batch_line);
+    for name in ["T_r", "T_g", "T_x"] {
+        // Every news line of this transition, in order; the last printed value is the final
+        // one within what `watch` calls a move (twice the uncertainty, at least 5 K).
+        let news: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{name} ")))
+            .collect();
+        assert!(
+            news.first().is_some_and(|l| l.contains("first detected")),
+            "{name}: {text}"
+        );
+        let last = news.last().expect("news");
+        let (printed, _) = kelvin_after(last, ": ").unwrap_or_else(|| panic!("{last}"));
+        let (at_end, u) = kelvin_after(final_line, &format!("{name} ")).expect("final value");
+        assert!(
+            (printed - at_end).abs() <= (2.0 * u).max(5.0) + 0.05,
+            "{name}: printed {printed} K last, {at_end} ± {u} K at the end\n{text}"
+        );
+    }
+}

@@ -22,7 +22,7 @@
 //! [`LiveOptions`]), start it with [`watch`] and a repaint hook, and on each frame drain
 //! [`LiveHandle::try_recv`]: each [`LiveEvent::Update`] carries an `Arc<`[`LiveSnapshot`]`>`
 //! (every series with its load and analysis, as `analyze` would give them) and what changed
-//! (added, replaced, removed, problems, transitions first detected). Dropping the handle, or
+//! (added, replaced, removed, problems). Dropping the handle, or
 //! [`LiveHandle::stop`], ends the thread; other parameters mean a new [`LiveFolder`].
 
 pub mod incremental;
@@ -39,7 +39,7 @@ pub use watcher::{LiveEvent, LiveHandle, watch};
 
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::SeriesAnalysis;
-use crate::analysis::transitions::{Marks, Transition};
+use crate::analysis::transitions::Marks;
 use crate::io::watch::{Change, FolderScan};
 use crate::io::{FileData, LoadError, LoadOptions, SeriesFiles, SeriesLoad, read_file_limited};
 use crate::model::TemperatureAxis;
@@ -107,8 +107,6 @@ pub struct LiveUpdate {
     pub problems: Vec<String>,
     /// Files taken into the series before that are gone from the folder.
     pub removed: Vec<PathBuf>,
-    /// Transitions found for the first time: (series, which, kelvin).
-    pub detected: Vec<(usize, Transition, f64)>,
     /// Patterns whose stage 1 or fit was computed by this update (the rest were reused).
     pub computed: usize,
 }
@@ -356,17 +354,6 @@ impl LiveFolder {
             }
         }
         added.sort_unstable();
-        let mut detected = Vec::new();
-        for (k, s) in series.iter().enumerate() {
-            let old = self.snapshot.series.get(k);
-            for t in Transition::ALL {
-                let now = s.analysis.transitions.detected[t.index()].as_ref();
-                let was = old.and_then(|o| o.analysis.transitions.detected[t.index()].as_ref());
-                if let (Some(now), None) = (now, was) {
-                    detected.push((k, t, now.kelvin));
-                }
-            }
-        }
         self.snapshot = Arc::new(LiveSnapshot {
             series,
             generation: self.snapshot.generation + 1,
@@ -379,7 +366,6 @@ impl LiveFolder {
             replaced,
             problems,
             removed: Vec::new(),
-            detected,
             computed,
         }
     }
