@@ -22,7 +22,7 @@ use crate::analysis::fit::ModeFit;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
     PatternAnalysis, SeriesAnalysis, Stage1, delta_s_rms, fit_one, grid_groups, pattern_result,
-    plan_for, plan_messages, real_space_stage, shared_r,
+    plan_for, plan_messages, real_space_stage, same_bits, shared_r,
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic};
 use crate::analysis::transform::{TransformError, TransformPlan, sq_from_pattern};
@@ -37,11 +37,15 @@ type Plan = Result<Arc<TransformPlan>, TransformError>;
 type Variants = Vec<(Arc<TransformPlan>, (f64, f64))>;
 /// What a pattern's Q-range variants were built from: the grid's first Q grid and the
 /// nominal Q range.
-type VariantKey = (Vec<f64>, (f64, f64));
+type VariantKey = Arc<(Vec<f64>, (f64, f64))>;
 
-/// Whether two slices hold the same bits (NaN equal to itself).
-fn same_bits(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+/// Whether two variant keys are the same: the same kept key, or equal values.
+fn same_key(a: Option<&VariantKey>, b: Option<&VariantKey>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+        _ => false,
+    }
 }
 
 /// Whether two patterns give the same stage 1, fit and systematic σ: everything read from
@@ -245,20 +249,22 @@ impl IncrementalCache {
                 continue;
             };
             let q = &series.patterns[g[0]].x;
-            let key = (q.clone(), range);
-            let k = match self.variants.iter().position(|((grid, rg), _)| {
+            let k = match self.variants.iter().position(|(key, _)| {
+                let (grid, rg) = &**key;
                 same_bits(grid, q) && same_bits(&[rg.0, rg.1], &[range.0, range.1])
             }) {
                 Some(k) => k,
                 None => {
                     let plans = q_variant_plans(q, Some((range, r)), params);
-                    self.variants.push((key.clone(), plans));
+                    self.variants.push((Arc::new((q.clone(), range)), plans));
                     self.variants.len() - 1
                 }
             };
+            // The kept key itself, so that an entry made with it compares by pointer.
+            let key = &self.variants[k].0;
             for &i in g {
                 variant_of[i] = Some(k);
-                keys[i] = Some(key.clone());
+                keys[i] = Some(Arc::clone(key));
             }
         }
         let empty: Variants = Vec::new();
@@ -269,7 +275,7 @@ impl IncrementalCache {
             .zip(variant_of.into_par_iter().zip(keys))
             .map(|((e, p), (k, key))| {
                 if let Some((used, s)) = &e.systematic
-                    && *used == key
+                    && same_key(used.as_ref(), key.as_ref())
                 {
                     return *s;
                 }
