@@ -129,11 +129,7 @@ pub fn departure(
 /// [`departure`] on a series' analysis: the rule's metric versus T, suspect patterns skipped,
 /// T_g as detected (or marked).
 pub fn series_alert(analysis: &SeriesAnalysis, rule: &AlertRule) -> Option<Alert> {
-    let t: Vec<f64> = analysis
-        .patterns
-        .iter()
-        .map(|p| p.kelvin.unwrap_or(p.index as f64))
-        .collect();
+    let t = axis(analysis.patterns.iter().map(|p| (p.index, p.kelvin)));
     let v = &analysis.curve(rule.metric)?.values;
     let excluded: Vec<bool> = analysis
         .patterns
@@ -142,6 +138,20 @@ pub fn series_alert(analysis: &SeriesAnalysis, rule: &AlertRule) -> Option<Alert
         .collect();
     let t_g = analysis.transitions.kelvin(Transition::Glass);
     departure(&t, v, &excluded, t_g, rule)
+}
+
+/// Each pattern's place on the alert's axis, as the versus-T panels plot it: T in K, NaN
+/// (skipped) for a pattern whose T has not come yet (a log row that lags its file); the index
+/// only on a series without any temperature.
+fn axis(patterns: impl Iterator<Item = (usize, Option<f64>)> + Clone) -> Vec<f64> {
+    let kelvin = patterns.clone().any(|(_, t)| t.is_some());
+    patterns
+        .map(|(i, t)| match t {
+            Some(t) => t,
+            None if kelvin => f64::NAN,
+            None => i as f64,
+        })
+        .collect()
 }
 
 /// Least-squares line through the points: (intercept, slope); None if the T are all equal.
@@ -182,6 +192,16 @@ mod tests {
             .map(|&x| 1.0 + 2e-4 * (x - 300.0) + rise * (x - onset).max(0.0) + sigma * rng.normal())
             .collect();
         (t, v)
+    }
+
+    #[test]
+    fn a_pattern_without_its_temperature_yet_is_left_out_not_placed_at_its_index() {
+        let with_t = [(0, Some(300.0)), (1, Some(303.0)), (2, None)];
+        let t = axis(with_t.iter().copied());
+        assert_eq!(&t[..2], &[300.0, 303.0]);
+        assert!(t[2].is_nan(), "not 2 K: {t:?}");
+        let without = [(0, None), (1, None)];
+        assert_eq!(axis(without.iter().copied()), vec![0.0, 1.0]);
     }
 
     #[test]
