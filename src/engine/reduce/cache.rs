@@ -1,9 +1,11 @@
 //! Reductions already made, kept for a folder that is followed: at each update the series is
 //! assembled again from what was read and reduced again, and only a pattern not seen before
 //! (new, or written again with other values) is reduced; the others take their outcome from
-//! here. A pattern is found by its exact Q, I and σ (compared whole, not only by a digest),
-//! under the settings and background the outcomes were made with: other settings or another
-//! background empty the cache. Entries not used by an update are dropped at its end
+//! here. A pattern is found by its exact Q, I and σ (compared whole, not only by a digest) and
+//! the exact Q grid its plan was built on (the first I(Q) pattern of its grid group, which a
+//! late file can change), under the settings and background the outcomes were made with:
+//! other settings or another background empty the cache. Only reductions that succeeded are
+//! kept (a failure's reason names its file, and two files can hold the same values). Entries not used by an update are dropped at its end
 //! ([`ReduceCache::sweep`]), so the cache holds one series' worth.
 
 use std::collections::HashMap;
@@ -11,6 +13,7 @@ use std::hash::{Hash as _, Hasher as _};
 
 use super::{Background, Outcome};
 use crate::analysis::reduce::ReduceSettings;
+use crate::analysis::series::same_bits;
 use crate::model::Pattern;
 
 /// Outcomes of reduced patterns, by their input (see the module doc).
@@ -26,6 +29,8 @@ pub struct ReduceCache {
 
 #[derive(Debug)]
 struct Entry {
+    /// The grid the reduction plan was built on.
+    plan_grid: Vec<f64>,
     x: Vec<f64>,
     y: Vec<f64>,
     dy: Option<Vec<f64>>,
@@ -34,11 +39,10 @@ struct Entry {
 }
 
 impl Entry {
-    fn is(&self, p: &Pattern) -> bool {
-        let same = |a: &[f64], b: &[f64]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(u, v)| u.to_bits() == v.to_bits())
-        };
-        same(&self.x, &p.x)
+    fn is(&self, p: &Pattern, plan_grid: &[f64]) -> bool {
+        let same = same_bits;
+        same(&self.plan_grid, plan_grid)
+            && same(&self.x, &p.x)
             && same(&self.y, &p.y)
             && match (&self.dy, &p.dy) {
                 (None, None) => true,
@@ -70,21 +74,27 @@ impl ReduceCache {
         }
     }
 
-    /// The outcome of a pattern with these values, reduced before (marked used).
-    pub(super) fn get(&mut self, p: &Pattern) -> Option<Outcome> {
+    /// The outcome of a pattern with these values, reduced before on a plan of `plan_grid`
+    /// (marked used).
+    pub(super) fn get(&mut self, p: &Pattern, plan_grid: &[f64]) -> Option<Outcome> {
         let generation = self.generation;
         let entry = self
             .entries
             .get_mut(&digest(p))?
             .iter_mut()
-            .find(|e| e.is(p))?;
+            .find(|e| e.is(p, plan_grid))?;
         entry.used = generation;
         Some(entry.outcome.clone())
     }
 
-    pub(super) fn insert(&mut self, p: &Pattern, outcome: &Outcome) {
+    /// Counts a reduction made, and keeps it when it succeeded.
+    pub(super) fn insert(&mut self, p: &Pattern, plan_grid: &[f64], outcome: &Outcome) {
         self.reduced += 1;
+        if outcome.is_err() {
+            return;
+        }
         let entry = Entry {
+            plan_grid: plan_grid.to_vec(),
             x: p.x.clone(),
             y: p.y.clone(),
             dy: p.dy.clone(),

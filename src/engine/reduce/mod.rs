@@ -286,7 +286,7 @@ pub fn reduce_series_cached(
         let members: Vec<usize> = match cache.as_deref_mut() {
             Some(c) => members
                 .into_iter()
-                .filter(|&i| match c.get(&series.patterns[i]) {
+                .filter(|&i| match c.get(&series.patterns[i], q) {
                     Some(o) => {
                         outcomes[i] = Some(o);
                         false
@@ -316,7 +316,7 @@ pub fn reduce_series_cached(
             .collect();
         for (i, o) in done {
             if let Some(c) = cache.as_deref_mut() {
-                c.insert(&series.patterns[i], &o);
+                c.insert(&series.patterns[i], q, &o);
             }
             outcomes[i] = Some(o);
         }
