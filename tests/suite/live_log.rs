@@ -77,3 +77,143 @@ fn a_log_with_no_complete_row_yet_is_not_reported() {
     );
     assert_eq!(s.load.log.as_deref(), Some(log.as_path()));
 }
+
+/// `n` patterns of a short demo series written into `dir` without a temperature in their
+/// headers (the log gives it), and the log rows `index,filename,T_K` for them.
+fn patterns_without_t(dir: &std::path::Path, n: usize) -> Vec<String> {
+    let series = demo_series(
+        &SAMPLES[0],
+        &DemoConfig {
+            t_end: 318.0,
+            ..Default::default()
+        },
+    );
+    assert!(series.len() >= n);
+    (0..n)
+        .map(|i| {
+            let p = &series.patterns[i];
+            let header: Vec<(String, String)> = demo_header(&series, p)
+                .into_iter()
+                .filter(|(k, _)| k != "T" && k != "time")
+                .collect();
+            let name = demo_file_name(&series, p);
+            std::fs::write(dir.join(&name), pattern_text(p, &header)).expect("pattern");
+            format!("{i},{name},{}", p.kelvin().expect("T"))
+        })
+        .collect()
+}
+
+/// Steps `folder` on a clock for `seconds`, 100 ms at a time; the last update.
+fn run_for(
+    folder: &mut LiveFolder,
+    clock: &mut Instant,
+    seconds: f64,
+) -> Option<glassray::engine::live::LiveUpdate> {
+    let mut last = None;
+    for _ in 0..(seconds * 10.0) as usize {
+        *clock += Duration::from_millis(100);
+        if let Some(u) = folder.step(*clock).expect("scan") {
+            last = Some(u);
+        }
+    }
+    last
+}
+
+/// What `analyze` loads from the same folder and log.
+fn batch_temperatures(dir: &std::path::Path, load: &LoadOptions) -> Vec<Option<f64>> {
+    let loads = glassray::engine::load_inputs(&[dir.to_path_buf()], load);
+    loads[0]
+        .series
+        .patterns
+        .iter()
+        .map(|p| p.kelvin())
+        .collect()
+}
+
+#[test]
+fn a_temps_log_outside_the_folder_is_followed_and_its_last_row_counts_without_a_newline() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (dir, elsewhere) = (tmp.path().join("beam"), tmp.path().join("control"));
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    let rows = patterns_without_t(&dir, 5);
+    let log = elsewhere.join("run42.csv");
+    // The controller's log lags: rows for the first three patterns only.
+    std::fs::write(
+        &log,
+        format!("index,filename,T_K\n{}\n", rows[..3].join("\n")),
+    )
+    .expect("log");
+    let load = LoadOptions {
+        temperature_log: Some(log.clone()),
+        ..Default::default()
+    };
+    let mut folder = LiveFolder::new(
+        &dir,
+        load.clone(),
+        AnalysisParams::default(),
+        Marks::default(),
+        &LiveOptions::default(),
+    );
+    let mut clock = Instant::now();
+    let u = run_for(&mut folder, &mut clock, 1.0).expect("the patterns settled");
+    let temps = |u: &glassray::engine::live::LiveUpdate| -> Vec<Option<f64>> {
+        u.snapshot.series[0]
+            .load
+            .series
+            .patterns
+            .iter()
+            .map(|p| p.kelvin())
+            .collect()
+    };
+    assert_eq!(temps(&u)[3], None, "no row yet");
+    // Nothing in the folder changes; the log outside it gets the last two rows, the very last
+    // without its newline (written by a script that joins its lines).
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("open");
+    f.write_all(format!("{}\n{}", rows[3], rows[4]).as_bytes())
+        .expect("rows");
+    f.flush().expect("flush");
+    drop(f);
+    let u = run_for(&mut folder, &mut clock, 1.0).expect("the log changed: an update");
+    let batch = batch_temperatures(&dir, &load);
+    assert!(batch.iter().all(Option::is_some), "{batch:?}");
+    assert_eq!(
+        temps(&u),
+        batch,
+        "every row, the last one too, as analyze reads them"
+    );
+    assert!(folder.is_quiet());
+}
+
+#[test]
+fn a_log_in_the_folder_whose_last_row_has_no_newline_is_read_whole_once_still() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = patterns_without_t(dir.path(), 4);
+    std::fs::write(
+        dir.path().join("temperatures.csv"),
+        format!("index,filename,T_K\n{}", rows.join("\n")),
+    )
+    .expect("log");
+    let mut folder = LiveFolder::new(
+        dir.path(),
+        LoadOptions::default(),
+        AnalysisParams::default(),
+        Marks::default(),
+        &LiveOptions::default(),
+    );
+    let mut clock = Instant::now();
+    let u = run_for(&mut folder, &mut clock, 1.5).expect("settled");
+    let temps: Vec<Option<f64>> = u.snapshot.series[0]
+        .load
+        .series
+        .patterns
+        .iter()
+        .map(|p| p.kelvin())
+        .collect();
+    let batch = batch_temperatures(dir.path(), &LoadOptions::default());
+    assert!(batch[3].is_some());
+    assert_eq!(temps, batch);
+}

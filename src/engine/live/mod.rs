@@ -26,6 +26,7 @@
 //! [`LiveHandle::stop`], ends the thread; other parameters mean a new [`LiveFolder`].
 
 pub mod incremental;
+mod log;
 pub mod simulate;
 pub mod watcher;
 
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use incremental::IncrementalCache;
+use log::{ExternalLog, read_log};
 pub use watcher::{LiveEvent, LiveHandle, watch};
 
 use crate::analysis::params::AnalysisParams;
@@ -119,7 +121,11 @@ pub struct LiveFolder {
     params: AnalysisParams,
     marks: Marks,
     give_up: Duration,
+    /// How long a file must be still before it is read (and a log read whole).
+    settle: Duration,
     scan: FolderScan,
+    /// A `--temps` log outside the folder, watched on each step.
+    external_log: Option<ExternalLog>,
     /// Files taken into the series (read patterns, the log, ignored files).
     settled: BTreeSet<PathBuf>,
     reads: HashMap<PathBuf, Result<FileData, LoadError>>,
@@ -141,13 +147,17 @@ impl LiveFolder {
         marks: Marks,
         options: &LiveOptions,
     ) -> Self {
+        let external_log =
+            ExternalLog::outside(dir, load.temperature_log.as_deref(), Instant::now());
         LiveFolder {
             dir: dir.to_path_buf(),
             load,
             params,
             marks,
             give_up: options.give_up,
+            settle: options.settle,
             scan: FolderScan::new(dir, options.settle),
+            external_log,
             settled: BTreeSet::new(),
             reads: HashMap::new(),
             expected_points: BTreeSet::new(),
@@ -181,9 +191,10 @@ impl LiveFolder {
         Arc::clone(&self.snapshot)
     }
 
-    /// Whether every file has been read at its present size (nothing is settling).
+    /// Whether every file has been read at its present size (nothing is settling), a
+    /// `--temps` log outside the folder included.
     pub fn is_quiet(&self) -> bool {
-        self.scan.is_quiet()
+        self.scan.is_quiet() && self.external_log.as_ref().is_none_or(ExternalLog::is_quiet)
     }
 
     /// Analyses with new parameters and marks from now on: every pattern read so far is
@@ -198,7 +209,7 @@ impl LiveFolder {
         for cache in &mut self.caches {
             cache.clear();
         }
-        Some(self.update(Vec::new(), Vec::new()))
+        Some(self.update(Vec::new(), Vec::new(), Instant::now()))
     }
 
     /// Scans the folder and, when something changed, updates the series and its analysis.
@@ -226,7 +237,7 @@ impl LiveFolder {
                 // Until its first complete row has landed, a growing log is not read (a log
                 // caught as a header alone is not a problem).
                 Change::Growing(p) if is_log(&self.dir, &p) => {
-                    if read_complete_log(&p, self.load.max_file_bytes).is_ok() {
+                    if read_log(&p, self.load.max_file_bytes, false).is_ok() {
                         self.settled.insert(p);
                         dirty = true;
                     }
@@ -234,10 +245,13 @@ impl LiveFolder {
                 Change::Growing(_) => {}
             }
         }
+        if let Some(log) = self.external_log.as_mut() {
+            dirty |= log.changed(now, self.settle);
+        }
         if !dirty {
             return Ok(None);
         }
-        let mut update = self.update(arrived, problems);
+        let mut update = self.update(arrived, problems, now);
         update.removed = removed;
         Ok(Some(update))
     }
@@ -293,7 +307,12 @@ impl LiveFolder {
     }
 
     /// Assembles the series from what was read and analyses what changed.
-    fn update(&mut self, arrived: Vec<(PathBuf, bool)>, problems: Vec<String>) -> LiveUpdate {
+    fn update(
+        &mut self,
+        arrived: Vec<(PathBuf, bool)>,
+        problems: Vec<String>,
+        now: Instant,
+    ) -> LiveUpdate {
         let mut listed: Vec<PathBuf> = self.settled.iter().cloned().collect();
         listed.extend(unfollowed_entries(&self.dir));
         let files = SeriesFiles::of_folder(&self.dir, listed);
@@ -302,15 +321,25 @@ impl LiveFolder {
             .iter()
             .map(|p| match self.reads.get(p) {
                 Some(r) => r.clone(),
-                None => Err(LoadError::Invalid {
-                    path: p.clone(),
-                    reason: "not read yet".into(),
-                }),
+                // An entry the scan cannot follow (a dangling link, say): read now, for the
+                // reason `analyze` gives.
+                None => read_file_limited(p, &self.load.read, self.load.max_file_bytes),
             })
             .collect();
         let max = self.load.max_file_bytes;
+        // A log still for the settle time is read whole, as `analyze` reads it; one changing
+        // up to its last complete line.
+        let whole = |p: &Path| match &self.external_log {
+            Some(log) if log.path == p => log.read_whole(),
+            _ => {
+                self.scan
+                    .stable_for(p, now)
+                    .is_some_and(|d| d >= self.settle)
+                    && self.scan.unchanged_since_scan(p)
+            }
+        };
         let mut loads =
-            files.assemble_with_log(results, &self.load, &|p| read_complete_log(p, max));
+            files.assemble_with_log(results, &self.load, &|p| read_log(p, max, whole(p)));
         let steps = reduce_loads(
             &mut loads,
             self.reduction.as_ref(),
@@ -383,7 +412,9 @@ fn unfollowed_entries(dir: &Path) -> Vec<PathBuf> {
             let is_dir = e
                 .file_type()
                 .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()));
-            is_dir || e.file_name().to_string_lossy().starts_with('.')
+            // What cannot be followed is listed too (a dangling link): `analyze` reports it.
+            let unreadable = std::fs::metadata(e.path()).is_err();
+            is_dir || unreadable || e.file_name().to_string_lossy().starts_with('.')
         })
         .map(|e| e.path())
         .collect()
@@ -399,14 +430,4 @@ fn is_log(dir: &Path, path: &Path) -> bool {
         && !SeriesFiles::of_folder(dir, vec![path.to_path_buf()])
             .logs()
             .is_empty()
-}
-
-/// A temperature log read up to its last complete line (a line being written is left for
-/// the next read).
-fn read_complete_log(path: &Path, max_bytes: u64) -> Result<crate::io::TemperatureLog, LoadError> {
-    let mut bytes = crate::io::read_regular_file(path, max_bytes)?;
-    if let Some(end) = bytes.iter().rposition(|&b| b == b'\n') {
-        bytes.truncate(end + 1);
-    }
-    crate::io::temperature::parse_log(path, &bytes)
 }
