@@ -5,12 +5,14 @@
 //! estimate on a few patterns is seldom the last), and the end one line per series with the
 //! transitions in OUT, as `analyze` prints them. OUT holds what `glassray analyze DIR --out OUT` would write for the
 //! files so far, replaced whole (staged and swapped) at most once a second while patterns
-//! land, and once more when the folder goes idle and at the end. Exit code 0 when every file
-//! loaded and every write succeeded, 1 when a file had a problem or a write failed, 2 on bad
-//! usage.
+//! land, and once more when the folder goes idle and at the end (Ctrl-C ends it the same
+//! way). Exit code from the state at the end: 0 when every file loaded, the folder could be
+//! listed and the last write succeeded, 1 otherwise, 2 on bad usage.
 
 use std::collections::{HashMap, HashSet};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::analyze::show;
@@ -74,7 +76,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
         &options,
     )
     .with_reduction(config.reduction.clone());
-    let handle = match watch(folder, &options, None) {
+    let mut handle = match watch(folder, &options, None) {
         Ok(h) => h,
         Err(e) => {
             warn(format!(
@@ -92,26 +94,40 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
         config.out.display()
     ));
     let mut state = State::default();
+    let interrupted = on_ctrl_c();
     loop {
         if let Some(event) = handle.recv_timeout(Duration::from_millis(100)) {
             match event {
                 LiveEvent::Update(u) => state.take(&u, &mut printer),
-                LiveEvent::Error(m) => {
-                    warn(format!("error: {m}"));
-                    state.errors += 1;
-                }
+                LiveEvent::Error(m) => warn(format!("error: {m}")),
             }
         }
         let idle_for = handle.idle_for();
-        let quiet = idle_for >= REWRITE_EVERY;
+        let quiet = idle_for.is_some_and(|t| t >= REWRITE_EVERY);
         if state.dirty && (quiet || state.written.is_none_or(|t| t.elapsed() >= REWRITE_EVERY)) {
             state.write(&config);
         }
-        if idle.is_some_and(|d| idle_for >= d) || !handle.is_running() {
+        if idle.is_some_and(|d| idle_for.is_some_and(|t| t >= d)) || !handle.is_running() {
+            break;
+        }
+        if interrupted.load(Ordering::SeqCst) {
+            printer.line(
+                "interrupted: the last write, then the summary (Ctrl-C again to quit at once)"
+                    .to_owned(),
+            );
             break;
         }
     }
     handle.stop();
+    // The update of a scan that was running when the loop ended.
+    while let Some(event) = handle.try_recv() {
+        match event {
+            LiveEvent::Update(u) => state.take(&u, &mut printer),
+            LiveEvent::Error(m) => warn(format!("error: {m}")),
+        }
+    }
+    // A folder that could not be listed for a while, then could, ends clean.
+    let failing = handle.failing();
     if state.dirty {
         state.write(&config);
     }
@@ -161,12 +177,31 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
     }
     let printed = printer.finish();
     Ok(
-        if !printed || state.errors > 0 || state.failed_writes > 0 || !state.clean {
+        if !printed || failing || state.last_write_failed || !state.clean {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// A flag Ctrl-C sets, so the loop ends as on its idle limit (the final write, the summary,
+/// the exit code); a second Ctrl-C quits at once (exit code 130). Where no handler can be
+/// set, Ctrl-C keeps its default (OUT is still a complete set: every write is a swap).
+fn on_ctrl_c() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = Arc::clone(&flag);
+    let handler = ctrlc::set_handler(move || {
+        if set.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = handler {
+        warn(format!(
+            "note: Ctrl-C will stop watch without its last write and summary ({e})"
+        ));
+    }
+    flag
 }
 
 /// What the command has seen and written.
@@ -176,8 +211,10 @@ struct State {
     /// The latest snapshot is not in OUT yet.
     dirty: bool,
     written: Option<Instant>,
-    failed_writes: usize,
-    errors: usize,
+    /// The latest write failed (it is tried again, at most once a second, and at the end);
+    /// its message, said once while it repeats.
+    last_write_failed: bool,
+    write_error: Option<String>,
     /// The latest snapshot loaded every file cleanly.
     clean: bool,
     /// Transitions announced, (series, which) → the value printed last.
@@ -323,14 +360,25 @@ impl State {
 
     /// Replaces OUT with the latest snapshot's outputs (as `analyze` writes them).
     fn write(&mut self, config: &AnalyzeConfig) {
-        self.dirty = false;
         self.written = Some(Instant::now());
-        let Some(snap) = &self.latest else { return };
+        let Some(snap) = &self.latest else {
+            self.dirty = false;
+            return;
+        };
         match write_snapshot(snap, config) {
-            Ok(n) => self.series_written = n,
+            Ok(n) => {
+                self.series_written = n;
+                self.dirty = false;
+                self.last_write_failed = false;
+                self.write_error = None;
+            }
             Err(e) => {
-                warn(format!("error: {e}"));
-                self.failed_writes += 1;
+                // Still dirty: written again on the next turn and at the end.
+                self.last_write_failed = true;
+                if self.write_error.as_ref() != Some(&e) {
+                    warn(format!("error: {e}"));
+                    self.write_error = Some(e);
+                }
             }
         }
     }

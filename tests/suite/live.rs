@@ -498,10 +498,13 @@ fn a_quiet_folder_is_not_scanned_in_a_loop() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_patterns(dir.path(), &series, &[0, 1, 2]);
     let options = LiveOptions::default();
-    let handle =
+    let mut handle =
         glassray::engine::live::watch(live_folder(dir.path()), &options, None).expect("follow");
     let started = Instant::now();
-    while handle.idle_for() < Duration::from_millis(1500) {
+    while handle
+        .idle_for()
+        .is_none_or(|t| t < Duration::from_millis(1500))
+    {
         assert!(started.elapsed() < Duration::from_secs(60), "never quiet");
         let _ = handle.recv_timeout(Duration::from_millis(50));
     }
@@ -616,4 +619,110 @@ fn watch_prints_a_transition_when_found_again_when_it_moves_and_ends_on_the_valu
             "{name}: printed {printed} K last, {at_end} ± {u} K at the end\n{text}"
         );
     }
+}
+
+#[test]
+fn watch_with_no_idle_time_reads_a_finished_folder_whole_and_reports_a_dangling_link_as_analyze() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let watched = tmp.path().join("beam");
+    std::fs::create_dir(&watched).expect("mkdir");
+    let series = small_series();
+    write_patterns(&watched, &series, &(0..series.len()).collect::<Vec<_>>());
+    // A detector's "latest" link whose target is gone.
+    std::os::unix::fs::symlink(tmp.path().join("gone.xy"), watched.join("latest.xy"))
+        .expect("symlink");
+    let (live_out, batch_out) = (tmp.path().join("live"), tmp.path().join("batch"));
+    let out = glassray(&[
+        "watch",
+        s(&watched),
+        "--out",
+        s(&live_out),
+        "--exit-after-idle",
+        "0",
+        "--settle-ms",
+        "150",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let pattern_lines = text.lines().filter(|l| l.contains(".xy  T=")).count();
+    assert_eq!(pattern_lines, series.len(), "{text}");
+    let batch = glassray(&["analyze", s(&watched), "--out", s(&batch_out)]);
+    assert_eq!(out.status.code(), batch.status.code(), "{out:?}\n{batch:?}");
+    assert_eq!(batch.status.code(), Some(1), "the link is a skipped file");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("latest.xy"),
+        "{out:?}"
+    );
+    assert_same_outputs(&live_out, &batch_out);
+}
+
+#[test]
+fn ctrl_c_ends_watch_with_its_last_write_summary_and_exit_code() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let watched = tmp.path().join("beam");
+    std::fs::create_dir(&watched).expect("mkdir");
+    let series = small_series();
+    let n = series.len();
+    write_patterns(&watched, &series, &(0..n).collect::<Vec<_>>());
+    let (live_out, batch_out) = (tmp.path().join("live"), tmp.path().join("batch"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glassray"))
+        .args([
+            "watch",
+            s(&watched),
+            "--out",
+            s(&live_out),
+            "--settle-ms",
+            "150",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn glassray watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let started = Instant::now();
+    while lines
+        .iter()
+        .filter(|l: &&String| l.contains(".xy  T="))
+        .count()
+        < n
+    {
+        assert!(started.elapsed() < Duration::from_secs(60), "{lines:?}");
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(line);
+        }
+    }
+    // At once: the rewrite of OUT may still be waiting for its once-a-second turn.
+    let pid = child.id().to_string();
+    let kill = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    lines.extend(rx.try_iter());
+    let text = lines.join("\n");
+    assert!(status.success(), "{status:?}\n{text}");
+    assert!(text.contains("interrupted"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("AC: {n} patterns; T_r"))),
+        "{text}"
+    );
+    let batch = glassray(&["analyze", s(&watched), "--out", s(&batch_out)]);
+    assert!(batch.status.success(), "{batch:?}");
+    assert_same_outputs(&live_out, &batch_out);
 }

@@ -53,18 +53,24 @@ impl LiveHandle {
         self.events.recv_timeout(timeout).ok()
     }
 
-    /// How long no file has changed (nor been waiting to settle); zero while a scan or its
-    /// analysis runs (reading and reducing a folder full of files can take seconds).
-    pub fn idle_for(&self) -> Duration {
+    /// How long no file has changed; None (not idle at all) before the first scan, while a
+    /// scan or its analysis runs (reading and reducing a folder full of files can take
+    /// seconds) and while a file is still settling (being written).
+    pub fn idle_for(&self) -> Option<Duration> {
         let a = *self
             .last_activity
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if a.working {
-            Duration::ZERO
-        } else {
-            a.last.elapsed()
-        }
+        (!a.working && !a.settling).then(|| a.last.elapsed())
+    }
+
+    /// Whether the latest scan failed (the folder could not be listed): the state a run ends
+    /// in, where a failure that passed does not count.
+    pub fn failing(&self) -> bool {
+        self.last_activity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .failing
     }
 
     /// Analyses with these parameters and marks from now on (everything read so far is
@@ -87,20 +93,24 @@ impl LiveHandle {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
-    /// Stops the thread and waits for it (a scan in progress finishes first).
-    pub fn stop(mut self) {
+    /// Stops the thread and waits for it (a scan in progress finishes first, and its update
+    /// can still be taken with [`LiveHandle::try_recv`]).
+    pub fn stop(&mut self) {
         self.halt();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 
     fn halt(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.wake.send(());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
+/// Dropping the handle tells the thread to stop and does not wait: a window that stops
+/// following is not held up by a scan reading a folder full of files (the thread ends after
+/// it, its update unsent).
 impl Drop for LiveHandle {
     fn drop(&mut self) {
         self.halt();
@@ -120,7 +130,10 @@ pub fn watch(
     let scans = Arc::new(AtomicU64::new(0));
     let last_activity = Arc::new(Mutex::new(Activity {
         last: Instant::now(),
-        working: false,
+        // Not idle before the first scan.
+        working: true,
+        settling: false,
+        failing: false,
     }));
     let (watcher, mode) = if options.poll {
         (None, "polling")
@@ -169,11 +182,14 @@ pub fn watch(
     })
 }
 
-/// When a file last changed, and whether a step is running.
+/// When a file last changed, whether a step is running, whether files are still settling
+/// and whether the latest scan failed.
 #[derive(Debug, Clone, Copy)]
 struct Activity {
     last: Instant,
     working: bool,
+    settling: bool,
+    failing: bool,
 }
 
 /// What the loop needs besides the folder.
@@ -202,6 +218,11 @@ fn run(
             a.last = Instant::now();
         }
     };
+    let set_state = |settling: bool, failing: bool| {
+        let mut a = l.last.lock().unwrap_or_else(PoisonError::into_inner);
+        a.settling = settling;
+        a.failing = failing;
+    };
     while !l.stop.load(Ordering::SeqCst) {
         set_working(true, false);
         l.scans.fetch_add(1, Ordering::Relaxed);
@@ -219,9 +240,18 @@ fn run(
                 r();
             }
         }
-        let event = match folder.step(now) {
-            Ok(Some(update)) => Some(LiveEvent::Update(update)),
-            Ok(None) => None,
+        let stepped = folder.step(now);
+        set_state(!folder.is_quiet(), stepped.is_err());
+        let event = match stepped {
+            Ok(Some(update)) => {
+                last_error = None;
+                Some(LiveEvent::Update(update))
+            }
+            Ok(None) => {
+                // A failure that passed is said again if it comes back.
+                last_error = None;
+                None
+            }
             Err(e) => {
                 let message = e.to_string();
                 (last_error.as_ref() != Some(&message)).then(|| {
