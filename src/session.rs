@@ -35,6 +35,10 @@ pub struct Session {
     pub cursor: usize,
     /// The real-space panel shows g(r) rather than G(r).
     pub show_pair_g: bool,
+    /// The one folder in `sources` was being watched (File ▸ Watch folder…): reopening the
+    /// session follows it again. Absent in older sessions (false).
+    #[serde(default)]
+    pub watching: bool,
     /// What opening the file found unusable and replaced by defaults (not saved).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -52,6 +56,7 @@ impl Default for Session {
             active: None,
             cursor: 0,
             show_pair_g: false,
+            watching: false,
             warnings: Vec::new(),
         }
     }
@@ -192,6 +197,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_session_written_before_watching_existed_opens_unwatched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.ron");
+        let s = Session {
+            sources: vec![PathBuf::from("/beam")],
+            watching: true,
+            ..Default::default()
+        };
+        s.save(&path).expect("save");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let older: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("watching:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_ne!(older, text, "the field is written");
+        std::fs::write(&path, older).expect("write");
+        let back = Session::load(&path).expect("an older session loads");
+        assert!(!back.watching);
+        assert_eq!(back.sources, s.sources);
+    }
+
+    #[test]
     fn a_session_round_trips_through_ron_on_disk() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("nested/s.ron");
@@ -202,6 +230,7 @@ mod tests {
             cursor: 17,
             show_pair_g: true,
             hidden: vec!["CR".into()],
+            watching: true,
             ..Default::default()
         };
         s.params.fit.seeds[1] = 5.2;

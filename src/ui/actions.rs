@@ -467,6 +467,7 @@ impl GlassrayApp {
             active: ws.active_sample().map(|s| s.series().sample.clone()),
             cursor: ws.cursor,
             show_pair_g: self.settings.show_pair_g,
+            watching: self.jobs.live.is_some(),
             ..Default::default()
         }
     }
@@ -565,8 +566,15 @@ impl GlassrayApp {
             .set_log_path(session.temperature_log.as_deref());
         let sources = session.sources.clone();
         let log = session.temperature_log.clone();
+        let watched = match &sources[..] {
+            [dir] if session.watching && dir.is_dir() => Some(dir.clone()),
+            _ => None,
+        };
         self.workspace.pending_session = Some(session);
-        if sources.is_empty() {
+        if let Some(dir) = watched {
+            // Followed again: its first update installs the samples and the session's view.
+            self.start_watch(dir);
+        } else if sources.is_empty() {
             self.open_demo();
         } else {
             self.open_with_log(sources, log);

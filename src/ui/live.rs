@@ -96,7 +96,8 @@ impl GlassrayApp {
                 live.dir.display(),
                 live.patterns
             );
-            live.handle.stop();
+            // Dropping the handle stops the follower without waiting for a scan in progress.
+            drop(live);
         }
     }
 
@@ -165,9 +166,18 @@ impl GlassrayApp {
             let loads = snapshot.series.iter().map(|s| s.load.clone()).collect();
             self.install_with(loads, !same_params);
             if same_params {
+                let mut stale = false;
                 for (sample, live) in self.workspace.samples.iter_mut().zip(&snapshot.series) {
-                    sample.analysis = Some(Arc::new(live.analysis.clone()));
-                    sample.revision += 1;
+                    // A reopened session's marks are not the follower's (it has none).
+                    if sample.marks == live.analysis.marks {
+                        sample.analysis = Some(Arc::new(live.analysis.clone()));
+                        sample.revision += 1;
+                    } else {
+                        stale = true;
+                    }
+                }
+                if stale {
+                    self.analyse_all(false);
                 }
             }
         } else {
@@ -246,7 +256,7 @@ impl GlassrayApp {
         let Some(live) = self.jobs.live.take() else {
             return;
         };
-        live.handle.stop();
+        // Stopped when `live` is dropped, without waiting for a scan in progress.
         let note = format!(
             "not watched: {} holds raw intensities I(Q), which the window does not reduce as \
              they land; the files there were loaded as they were. To follow raw files during a \

@@ -236,3 +236,75 @@ fn a_watched_folder_of_raw_intensities_is_loaded_not_followed_and_says_how() {
     let raw = h.state().samples()[0].reduction().map(|r| r.raw().len());
     assert_eq!(raw, Some(5));
 }
+
+/// File ▸ Paths…, the session file typed, then `button` (Save/Open session from path).
+fn session_via_menu(h: &mut App, path: &Path, button: &str) {
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Paths…").click();
+    h.run_steps(2);
+    type_into(h, "Session file", &path.display().to_string());
+    h.get_by_label(button).click();
+    h.run_steps(2);
+}
+
+#[test]
+fn a_session_saved_while_watching_reopens_following_the_folder_with_its_marks() {
+    let series = demo_series(&SAMPLES[0], &DemoConfig::default());
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let beam = tmp.path().join("beam");
+    std::fs::create_dir(&beam).expect("mkdir");
+    let session = tmp.path().join("run.ron");
+    write_patterns(&beam, &series, 0..30);
+
+    let mut h = harness(vec![]);
+    wait_for(&mut h, "the demo", settled);
+    watch_via_menu(&mut h, &beam);
+    wait_patterns(&mut h, 30);
+    // A mark set while watching is kept in the session beside the watched folder.
+    h.get_by_label("Override T_r").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::SpinButton, "T_r (K)")
+        .set_value_accesskit(350.0);
+    h.run_steps(2);
+    let with_mark = |app: &GlassrayApp| {
+        settled(app)
+            && app.samples()[0].analysis().is_some_and(|a| {
+                a.transitions
+                    .used(glassray::analysis::transitions::Transition::Relaxation)
+                    .map(|t| t.kelvin)
+                    == Some(350.0)
+            })
+    };
+    wait_for(&mut h, "the mark analysed", with_mark);
+    session_via_menu(&mut h, &session, "Save session to path");
+    wait_for(&mut h, "the session written", |app| {
+        !app.is_busy() && session.exists()
+    });
+    let text = std::fs::read_to_string(&session).expect("session");
+    assert!(text.contains("watching: true"), "{text}");
+    drop(h);
+
+    // A new window opens it: the folder is followed again, with the mark.
+    let mut h = harness(vec![]);
+    wait_for(&mut h, "the demo", settled);
+    session_via_menu(&mut h, &session, "Open session from path");
+    wait_patterns(&mut h, 30);
+    wait_for(&mut h, "the session's mark in the analysis", with_mark);
+    assert_eq!(
+        h.state().watching().map(|(dir, _, _)| dir.to_path_buf()),
+        Some(beam.clone())
+    );
+    write_patterns(&beam, &series, 30..34);
+    wait_patterns(&mut h, 34);
+    wait_for(&mut h, "the mark kept as patterns land", with_mark);
+
+    // Stopped: a session saved now reopens the folder as files, not followed.
+    h.get_by_role_and_label(Role::Button, "Stop watching")
+        .click();
+    h.run_steps(2);
+    assert!(h.state().watching().is_none());
+    let later = h.state().session();
+    assert!(!later.watching);
+    assert_eq!(later.sources, vec![beam.clone()]);
+}
