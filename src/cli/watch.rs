@@ -131,6 +131,25 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
     if state.dirty {
         state.write(&config);
     }
+    print_summary(&state, &config, &dir, &mut printer);
+    let printed = printer.finish();
+    Ok(
+        if !printed || failing || state.last_write_failed || !state.clean {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// The end of a run: the patterns seen, each series' transitions (as `analyze` prints them),
+/// what the reduction said and the load's counts.
+fn print_summary(
+    state: &State,
+    config: &AnalyzeConfig,
+    dir: &std::path::Path,
+    printer: &mut Printer,
+) {
     match &state.latest {
         Some(snap) => {
             let n: usize = snap.series.iter().map(|s| s.load.series.len()).sum();
@@ -175,14 +194,6 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode, UsageError> {
             dir.display()
         )),
     }
-    let printed = printer.finish();
-    Ok(
-        if !printed || failing || state.last_write_failed || !state.clean {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        },
-    )
 }
 
 /// A flag Ctrl-C sets, so the loop ends as on its idle limit (the final write, the summary,
