@@ -413,7 +413,9 @@ fn unfollowed_entries(dir: &Path) -> Vec<PathBuf> {
                 .file_type()
                 .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()));
             // What cannot be followed is listed too (a dangling link): `analyze` reports it.
-            let unreadable = std::fs::metadata(e.path()).is_err();
+            // Only links are looked through (a stat per file would cost every update).
+            let unreadable =
+                e.file_type().is_ok_and(|t| t.is_symlink()) && std::fs::metadata(e.path()).is_err();
             is_dir || unreadable || e.file_name().to_string_lossy().starts_with('.')
         })
         .map(|e| e.path())
