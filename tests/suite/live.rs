@@ -300,6 +300,22 @@ fn a_half_written_file_waits_and_a_file_that_never_completes_is_reported() {
         u.problems
     );
     assert_matches_batch_failed(dir.path(), &u);
+    // Written again (still only a header: offered again while it may be being written),
+    // then deleted before it settles: it leaves the series, as from a batch load.
+    std::fs::write(&path, format!("{head}# again\n")).expect("rewrite");
+    clock += Duration::from_millis(100);
+    folder.step(clock).expect("scan");
+    clock += Duration::from_secs(1);
+    folder.step(clock).expect("scan");
+    std::fs::remove_file(&path).expect("delete");
+    clock += Duration::from_millis(100);
+    let u = folder
+        .step(clock)
+        .expect("scan")
+        .expect("the failed file is gone: an update");
+    assert!(u.removed.contains(&path), "{:?}", u.removed);
+    assert!(u.snapshot.series[0].load.failed.is_empty());
+    assert_matches_batch_failed(dir.path(), &u);
 }
 
 /// The live load lists the same failed files as a batch load.

@@ -245,6 +245,21 @@ impl LiveFolder {
                 Change::Growing(_) => {}
             }
         }
+        // A failed file offered again (it may be being rewritten) is no longer one the scan
+        // reports as removed: one that is gone leaves the series here, as from `analyze`.
+        let gone: Vec<PathBuf> = self
+            .reads
+            .iter()
+            .filter(|(p, r)| r.is_err() && !p.exists())
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in gone {
+            self.reads.remove(&p);
+            if self.settled.remove(&p) {
+                removed.push(p);
+                dirty = true;
+            }
+        }
         if let Some(log) = self.external_log.as_mut() {
             dirty |= log.changed(now, self.settle);
         }
