@@ -4,6 +4,10 @@
 //! the 150-pattern series alone (8 seed refits, 2 re-transforms and 2 refits per pattern; it
 //! runs after the main result, so it is not on the interactive path).
 
+// The allocator of the `glassray` binary (src/main.rs), so the timings are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::sync::Arc;
 

@@ -4,6 +4,10 @@
 //! splines, transitions) — through the incremental cache `glassray watch` uses. Reading the
 //! file and assembling the series are not included (the `load` bench times reading).
 
+// The allocator of the `glassray` binary (src/main.rs), so the timings are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

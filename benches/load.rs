@@ -2,6 +2,10 @@
 //! 2 cores), and one 5,000-point file parsed from memory. Files are written the way pyFAI writes
 //! them: two `%14.6e` columns under a `#` header.
 
+// The allocator of the `glassray` binary (src/main.rs), so the timings are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 

@@ -8,6 +8,10 @@
 //! ([`glassray::engine::analyze`], as `benches/analysis.rs`) — against analysing the already
 //! reduced S(Q) series, so that the time the reduction adds can be read off (issue 13: ≤ 5 ms).
 
+// The allocator of the `glassray` binary (src/main.rs), so the timings are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 
