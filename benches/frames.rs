@@ -1,7 +1,8 @@
 //! UI frame times (CPU: the app's frame logic, egui layout and tessellation; no GPU here)
 //! while dragging the temperature slider and while dragging a fit seed in move mode, with a
 //! 150-pattern and a 2,000-pattern series loaded and analysed, and the frame that takes a
-//! watched folder's update. 60 fps needs < 16.7 ms.
+//! watched folder's update, and frames while a 10,000-pattern series is being analysed. 60 fps
+//! needs < 16.7 ms.
 
 // The allocator of the `glassray` binary (src/main.rs), so the timings are the app's.
 #[global_allocator]
@@ -202,5 +203,76 @@ fn bench_live(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_frames, bench_live);
+/// Frames while a 10,000-pattern series (1,250 Q points) is being analysed on the pool (issue
+/// 15: the UI is not blocked): the slider is dragged one pattern per frame, and whenever the
+/// analysis ends the FSDP window is nudged, which starts it again, so every timed frame runs
+/// beside a whole-series analysis using both cores. Only with `--bench` (the set-up takes
+/// about a minute).
+fn bench_during_analysis(c: &mut Criterion) {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let mut group = c.benchmark_group("frames");
+    group.sample_size(30);
+    let n = 10_000;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            let step = 450.0 / (n - 1) as f64;
+            let series = demo_series(
+                &SAMPLES[0],
+                &DemoConfig {
+                    t_step: step,
+                    t_end: 300.0 + step * (n - 1) as f64 + 1e-6,
+                    ..Default::default()
+                },
+            );
+            GlassrayApp::with_loads(&cc.egui_ctx, vec![SeriesLoad::from_series(series)])
+        });
+    // The first analysis shows the panels; the timed frames run beside the later ones.
+    for _ in 0..200_000 {
+        h.step();
+        if !h.state().is_analysing() && h.state().samples()[0].analysis().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(h.state().samples()[0].analysis().is_some(), "analysed");
+    let mut nudge = 0usize;
+    let mut restart = |h: &mut Harness<'static, GlassrayApp>| {
+        nudge += 1;
+        let lo = 2.2 + 0.001 * (nudge % 2) as f64;
+        h.state_mut().apply(Action::SetFsdpWindow((lo, 3.0)));
+        h.step();
+    };
+    restart(&mut h);
+    let mut k = 0usize;
+    let mut beside = 0usize;
+    group.bench_function("slider_drag_while_analysing_10000_patterns", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                if !h.state().is_analysing() {
+                    restart(&mut h);
+                }
+                k += 1;
+                let key = if (k / (n - 1)).is_multiple_of(2) {
+                    egui::Key::ArrowRight
+                } else {
+                    egui::Key::ArrowLeft
+                };
+                h.key_press(key);
+                let started = std::time::Instant::now();
+                frame(&mut h);
+                timed += started.elapsed();
+                beside += usize::from(h.state().is_analysing());
+            }
+            timed
+        })
+    });
+    group.finish();
+    eprintln!("frames beside a running analysis: {beside} of {k}");
+}
+
+criterion_group!(benches, bench_frames, bench_live, bench_during_analysis);
 criterion_main!(benches);

@@ -14,6 +14,7 @@
 
 mod actions;
 mod controls;
+mod decimate;
 mod help;
 mod history;
 mod intensity;

@@ -5,7 +5,7 @@
 //! move mode a drag near a mark moves (overrides) it.
 //!
 //! Each sample's points are built once per analysis revision (and as streamed fits arrive) and
-//! borrowed every frame.
+//! borrowed every frame; a long series is drawn a few points per pixel ([`super::decimate`]).
 
 use eframe::egui;
 use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, VLine};
@@ -13,6 +13,7 @@ use egui_plot::{Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotU
 use super::controls::{
     Handle, dense_y_axis, grab, mark_colour, mark_style, movable, readout, sample_style,
 };
+use super::decimate::PixelSize;
 use super::realspace::MODE_COLOURS;
 use super::state::{Sample, Settings, Workspace, nearest};
 use super::versus_curves::{SHAPES, SampleCurves, panel_series};
@@ -86,6 +87,8 @@ pub struct VersusPanel {
     patterns_drawn: usize,
     samples: Vec<Option<SampleCurves>>,
     drag: Option<Handle>,
+    /// Each panel's pixel size in data units when last drawn: long series are thinned for it.
+    scales: [Option<PixelSize>; Panel::ALL.len()],
 }
 
 impl VersusPanel {
@@ -165,6 +168,7 @@ impl VersusPanel {
         let patterns: usize = shown.iter().map(|(_, s)| s.axis().len()).sum();
         let grown = patterns != std::mem::replace(&mut self.patterns_drawn, patterns);
         for panel in Panel::ALL {
+            self.thin(panel, &shown);
             let named = self.readout_curves(panel, &shown);
             let curves: Vec<(&str, &[PlotPoint])> =
                 named.iter().map(|(n, p)| (n.as_str(), *p)).collect();
@@ -212,6 +216,10 @@ impl VersusPanel {
                     self.draw(plot_ui, panel, &shown, ws.active);
                     decorations(plot_ui, cursor_t, &marks, &dsc);
                 });
+            let scale = PixelSize::new(
+                response.transform.dvalue_dpos(),
+                ui.ctx().pixels_per_point(),
+            );
             self.paint_beyond(ui, &response.transform, panel, &shown);
             mark_labels(ui, &response.transform, &marks, &dsc);
             if let (true, Some(p)) = (settings.show_planted, active.and_then(|s| s.planted())) {
@@ -244,6 +252,7 @@ impl VersusPanel {
                 .response
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, title.clone()));
             self.interact(&response, ws, settings, &marks, actions);
+            self.scales[panel as usize] = scale;
         }
     }
 
@@ -280,6 +289,21 @@ impl VersusPanel {
         out
     }
 
+    /// Thins what each shown sample draws on `panel` for the panel's last scale.
+    fn thin(&mut self, panel: Panel, shown: &[(usize, &Sample)]) {
+        let scale = self.scales[panel as usize];
+        for &(i, s) in shown {
+            let Some(Some(cache)) = self.samples.get_mut(i) else {
+                continue;
+            };
+            for (metric, ..) in panel_series(panel, i, s) {
+                if let Some(c) = cache.curves.get_mut(&metric) {
+                    c.thin_for(scale);
+                }
+            }
+        }
+    }
+
     /// The points and splines of one panel for every shown sample.
     fn draw<'a>(
         &'a self,
@@ -297,15 +321,17 @@ impl VersusPanel {
                     continue;
                 };
                 plot_ui.points(
-                    Points::new(label.as_str(), PlotPoints::Borrowed(&c.glass))
+                    Points::new(label.as_str(), PlotPoints::Borrowed(c.drawn_markers()))
                         .color(colour)
                         .shape(marker)
                         .radius(2.5),
                 );
-                let spline =
-                    Line::new(format!("{label} spline"), PlotPoints::Borrowed(&c.smoothed))
-                        .color(colour)
-                        .style(sample_style(i));
+                let spline = Line::new(
+                    format!("{label} spline"),
+                    PlotPoints::Borrowed(c.drawn_line()),
+                )
+                .color(colour)
+                .style(sample_style(i));
                 plot_ui.line(if matches!(panel, Panel::Lobes | Panel::Fractions) {
                     spline
                 } else {

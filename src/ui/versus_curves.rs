@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use eframe::egui;
 use egui_plot::{MarkerShape, PlotPoint};
 
+use super::decimate::{self, PixelSize};
 use super::realspace::MODE_COLOURS;
 use super::state::Sample;
 use super::versus::Panel;
@@ -37,6 +38,42 @@ pub(super) struct Curve {
     /// (they would flatten the glass's trends to a line); seen where they fall in range.
     pub(super) beyond: Vec<PlotPoint>,
     pub(super) smoothed: Vec<PlotPoint>,
+    /// What is drawn of `glass` and `smoothed` at the panel's last scale (a long series
+    /// thinned to a few points per pixel: [`super::decimate`]).
+    drawn: Drawn,
+}
+
+/// The thinned markers and spline of a [`Curve`] and the pixel size they were made for.
+#[derive(Default)]
+struct Drawn {
+    scale: Option<PixelSize>,
+    markers: Option<Vec<PlotPoint>>,
+    line: Option<Vec<PlotPoint>>,
+}
+
+impl Curve {
+    /// Thins what is drawn for pixels of `scale` (None: the plot's scale is not known yet,
+    /// everything is drawn), unless it already was for that scale.
+    pub(super) fn thin_for(&mut self, scale: Option<PixelSize>) {
+        if self.drawn.scale == scale && scale.is_some() {
+            return;
+        }
+        self.drawn = Drawn {
+            scale,
+            markers: scale.and_then(|px| decimate::markers(&self.glass, px)),
+            line: scale.and_then(|px| decimate::line(&self.smoothed, px)),
+        };
+    }
+
+    /// The glass's markers to draw.
+    pub(super) fn drawn_markers(&self) -> &[PlotPoint] {
+        self.drawn.markers.as_deref().unwrap_or(&self.glass)
+    }
+
+    /// The spline's vertices to draw.
+    pub(super) fn drawn_line(&self) -> &[PlotPoint] {
+        self.drawn.line.as_deref().unwrap_or(&self.smoothed)
+    }
 }
 
 /// A sample's versus-T points, for one revision of its analysis.
@@ -98,6 +135,7 @@ impl SampleCurves {
                         glass,
                         beyond,
                         smoothed: point_list(t, c.smoothed.iter().copied()),
+                        drawn: Drawn::default(),
                     },
                 ))
             })
