@@ -59,6 +59,8 @@ fn frame(h: &mut Harness<'static, GlassrayApp>) {
 }
 
 fn bench_frames(c: &mut Criterion) {
+    // As the window sets it up (ui::run): the analysis pool yields the CPU to the frames.
+    glassray::engine::priority::background_pool();
     let mut group = c.benchmark_group("frames");
     group.sample_size(30);
     // `cargo test --benches` runs each bench once: skip the 2,000-pattern set-up there.

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod live;
 pub mod load;
 pub mod pipeline;
+pub mod priority;
 pub mod reduce;
 pub mod timing;
 pub mod whatif;

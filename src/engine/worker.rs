@@ -100,6 +100,8 @@ impl AnalysisWorker {
         let counters = Arc::new(Counters::default());
         let (token, c) = (cancel.clone(), Arc::clone(&counters));
         std::thread::spawn(move || {
+            // Its systematic stage runs here, beside the window: a background thread.
+            super::priority::lower_this_thread();
             let mut analyzers: Vec<Analyzer> = series.into_iter().map(Analyzer::new).collect();
             let send = |generation: u64, e: Event| {
                 let ok = outbox.send((generation, e)).is_ok();

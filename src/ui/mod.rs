@@ -419,6 +419,8 @@ fn run_explorer(paths: Vec<PathBuf>, watch: Option<PathBuf>) -> Result<(), RunEr
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(RunError::NoDisplay);
     }
+    // The analysis pool yields the CPU to the window (before any parallel work).
+    crate::engine::priority::background_pool();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Glassray")
