@@ -36,7 +36,7 @@ fn harness(patterns: usize) -> Harness<'static, GlassrayApp> {
         .build_eframe(move |cc| {
             GlassrayApp::with_loads(&cc.egui_ctx, vec![SeriesLoad::from_series(series)])
         });
-    for _ in 0..20_000 {
+    for _ in 0..200_000 {
         h.step();
         if !h.state().is_analysing() && h.state().samples()[0].analysis().is_some() {
             break;
@@ -217,29 +217,8 @@ fn bench_during_analysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("frames");
     group.sample_size(30);
     let n = 10_000;
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| {
-            let step = 450.0 / (n - 1) as f64;
-            let series = demo_series(
-                &SAMPLES[0],
-                &DemoConfig {
-                    t_step: step,
-                    t_end: 300.0 + step * (n - 1) as f64 + 1e-6,
-                    ..Default::default()
-                },
-            );
-            GlassrayApp::with_loads(&cc.egui_ctx, vec![SeriesLoad::from_series(series)])
-        });
     // The first analysis shows the panels; the timed frames run beside the later ones.
-    for _ in 0..200_000 {
-        h.step();
-        if !h.state().is_analysing() && h.state().samples()[0].analysis().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    assert!(h.state().samples()[0].analysis().is_some(), "analysed");
+    let mut h = harness(n);
     let mut nudge = 0usize;
     let mut restart = |h: &mut Harness<'static, GlassrayApp>| {
         nudge += 1;
