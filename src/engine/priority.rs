@@ -12,9 +12,12 @@ pub const BACKGROUND_NICE: i32 = 10;
 pub fn lower_this_thread() {
     #[cfg(target_os = "linux")]
     {
-        // On Linux a nice value belongs to one thread, named by its thread id.
-        let _ =
-            rustix::process::setpriority_process(Some(rustix::thread::gettid()), BACKGROUND_NICE);
+        // On Linux a nice value belongs to one thread, named by its thread id. A thread already
+        // at a lower priority (a process started with `nice -n 15`) keeps it.
+        let me = Some(rustix::thread::gettid());
+        if rustix::process::getpriority_process(me).is_ok_and(|now| now < BACKGROUND_NICE) {
+            let _ = rustix::process::setpriority_process(me, BACKGROUND_NICE);
+        }
     }
 }
 
@@ -33,6 +36,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_thread_already_below_the_background_priority_keeps_it() {
+        let after = std::thread::spawn(|| {
+            let me = Some(rustix::thread::gettid());
+            rustix::process::setpriority_process(me, BACKGROUND_NICE + 5).expect("raise nice");
+            lower_this_thread();
+            rustix::process::getpriority_process(me)
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(after.ok(), Some(BACKGROUND_NICE + 5));
+    }
+
+    #[test]
     fn a_background_thread_runs_at_the_background_nice_value() {
         let nice = std::thread::spawn(|| {
             let before = rustix::process::getpriority_process(Some(rustix::thread::gettid()));
@@ -45,7 +61,7 @@ mod tests {
         let (Ok(before), Ok(after)) = nice else {
             panic!("getpriority: {nice:?}")
         };
-        // Raising one's nice value is always allowed; it never lowers it.
+        // Raising one's nice value is always allowed; a higher one is kept.
         assert_eq!(after, before.max(BACKGROUND_NICE), "{before} → {after}");
         // Only that thread: this one is as it was.
         let here = rustix::process::getpriority_process(Some(rustix::thread::gettid()));
