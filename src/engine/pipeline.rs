@@ -481,10 +481,24 @@ pub fn analyze_timed(
 
 /// Analyses a whole series on the pool with a sample's marks (no caching:
 /// [`super::Analyzer`] caches and cancels). No systematic σ: [`analyze_with_systematics`].
+///
+/// Each pattern's transform, fit and per-pattern results run in one parallel pass (its
+/// intermediate stages are not kept), so no pass waits for the slowest pattern of another.
 pub fn analyze(series: &HeatingSeries, params: &AnalysisParams, marks: &Marks) -> SeriesAnalysis {
     let never = || false;
-    let quiet = |_| {};
-    let (stage1, messages, fits) =
-        stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
-    combine(series, &stage1, &fits, params, marks, messages)
+    if params.fit.sequential {
+        let quiet = |_| {};
+        let (stage1, messages, fits) =
+            stage1_and_fits_all(series, params, &never, &quiet, &|_, _| {}).unwrap_or_default();
+        return combine(series, &stage1, &fits, params, marks, messages);
+    }
+    let r_shared = shared_r(params);
+    let reference = series.patterns.get(params.transform.reference);
+    let (patterns, messages) = per_pattern(series, params, &never, &|_, p, plan| {
+        let s = real_space_stage(p, reference, plan, &r_shared, params);
+        let f = fit_one(s.real_space.as_deref(), params, None);
+        pattern_result(p, &s, &f, params)
+    })
+    .unwrap_or_default();
+    finish(series, patterns, params.clone(), *marks, messages)
 }

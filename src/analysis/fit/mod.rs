@@ -52,7 +52,7 @@ use serde::{Deserialize, Serialize};
 
 use errors::{fractions, parameter_errors};
 use model::{ConnectionModel, Layout};
-use solver::{LeastSquares, Settings, levenberg_marquardt};
+use solver::{Settings, levenberg_marquardt};
 use start::initial_parameters;
 
 /// Seeds at 2R, √3R, √(8/3)R, √2R: 1-, 2-, 3-, 4-atom connections.
@@ -302,15 +302,14 @@ fn fit(
     let solution = levenberg_marquardt(&mut model, p0, &lower, &upper, settings);
     let independent = independent_points(rw[n - 1] - rw[0], q_max);
     let errors = if with_errors {
-        let mut res = vec![0.0; n];
-        model.residuals(&solution.p, &mut res);
+        // The solver's residual is r(p) at its final p (the same function of the same p).
         parameter_errors(
             &layout,
             &solution.p,
             &lower,
             &upper,
             &solution.jacobian,
-            &res,
+            &solution.residual,
             solution.cost,
             independent,
             solution.gram.as_deref(),

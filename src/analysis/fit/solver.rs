@@ -55,8 +55,7 @@ pub(super) struct Solution {
     pub p: Vec<f64>,
     /// ‖r(p)‖².
     pub cost: f64,
-    /// r(p); the fit itself needs only the cost, the tests check it.
-    #[allow(dead_code, reason = "part of the solution; used by the tests")]
+    /// r(p), bit for bit what the model's residuals give at `p` (the errors use it).
     pub residual: Vec<f64>,
     /// Column-major, at `p`.
     pub jacobian: Vec<f64>,
