@@ -574,12 +574,64 @@ pub fn versus_t(series: &HeatingSeries, patterns: &[PatternAnalysis]) -> VersusT
     }
 }
 
-/// A smoothing spline through one quantity versus T (fitted to `kept`, the values with
-/// suspect patterns as NaN), evaluated at each pattern's T; `values` are kept as they are.
+/// Smoothing splines through quantities versus T, each `(metric, values, kept)`: fitted to
+/// `kept` (the values with suspect patterns as NaN), evaluated at each pattern's T; `values`
+/// are kept as they are. Each curve is bit for bit what it is smoothed alone; curves on the
+/// same knots have their λ searched together ([`SmoothingSpline::fit_many`]).
 ///
-/// With `glass_until` (T_x in K) the spline follows the glass only: it is fitted to the
+/// With `glass_until` (T_x in K) a spline follows the glass only: it is fitted to the
 /// patterns at T ≤ T_x and is NaN above. Crystallization is a break, not a trend: one spline
 /// across it swings past the few crystallising points (and bends the glass's curve near T_x).
+pub fn smooth_many(
+    t: &[f64],
+    curves: Vec<(Metric, Vec<f64>, Vec<f64>)>,
+    smoothing: &SmoothingParams,
+    glass_until: Option<f64>,
+) -> Vec<SmoothedCurve> {
+    let glass = |x: f64| glass_until.is_none_or(|tx| x <= tx);
+    let fitted: Vec<Vec<f64>> = curves
+        .iter()
+        .map(|(_, _, kept)| {
+            t.iter()
+                .zip(kept)
+                .map(|(&x, &v)| if glass(x) { v } else { f64::NAN })
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[f64]> = fitted.iter().map(Vec::as_slice).collect();
+    let splines = SmoothingSpline::fit_many(t, &refs, smoothing.lambda);
+    curves
+        .into_iter()
+        .zip(splines)
+        .map(|((metric, values, _), spline)| match spline {
+            Some(s) => SmoothedCurve {
+                metric,
+                smoothed: t
+                    .iter()
+                    .map(|&x| {
+                        if x.is_finite() && glass(x) {
+                            s.at(x)
+                        } else {
+                            f64::NAN
+                        }
+                    })
+                    .collect(),
+                values,
+                lambda: s.lambda,
+                edf: s.edf,
+            },
+            None => SmoothedCurve {
+                metric,
+                smoothed: vec![f64::NAN; values.len()],
+                values,
+                lambda: f64::NAN,
+                edf: f64::NAN,
+            },
+        })
+        .collect()
+}
+
+/// [`smooth_many`] of one quantity.
 pub fn smooth(
     t: &[f64],
     metric: Metric,
@@ -588,37 +640,13 @@ pub fn smooth(
     smoothing: &SmoothingParams,
     glass_until: Option<f64>,
 ) -> SmoothedCurve {
-    let glass = |x: f64| glass_until.is_none_or(|tx| x <= tx);
-    let fitted: Vec<f64> = t
-        .iter()
-        .zip(kept)
-        .map(|(&x, &v)| if glass(x) { v } else { f64::NAN })
-        .collect();
-    match SmoothingSpline::fit(t, &fitted, smoothing.lambda) {
-        Some(s) => SmoothedCurve {
-            metric,
-            smoothed: t
-                .iter()
-                .map(|&x| {
-                    if x.is_finite() && glass(x) {
-                        s.at(x)
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect(),
-            values,
-            lambda: s.lambda,
-            edf: s.edf,
-        },
-        None => SmoothedCurve {
-            metric,
-            smoothed: vec![f64::NAN; values.len()],
-            values,
-            lambda: f64::NAN,
-            edf: f64::NAN,
-        },
-    }
+    let mut one = smooth_many(
+        t,
+        vec![(metric, values, kept.to_vec())],
+        smoothing,
+        glass_until,
+    );
+    one.remove(0)
 }
 
 #[cfg(test)]

@@ -269,11 +269,12 @@ impl<const K: usize> Lanes<K> {
 }
 
 impl Problem {
-    /// GCV(λ) = n · RSS/(n − tr A)² for K values of λ at once, ∞ where M is not positive
-    /// definite or tr A ≥ n − 1e-9. Each lane performs the operations of [`Problem::solve`]
-    /// (and of [`Banded`]'s factorisation, substitution and inverse band) in their order, so
-    /// it has their bits; the tests check that.
-    fn gcv<const K: usize>(&self, lambda: Lanes<K>) -> Lanes<K> {
+    /// GCV(λ) = n · RSS/(n − tr A)² for K values of λ at once, lane k for the curve in lane k
+    /// of `curves` (on this problem's knots and weights), ∞ where M is not positive definite or
+    /// tr A ≥ n − 1e-9. Each lane performs the operations of [`Problem::solve`] (and of
+    /// [`Banded`]'s factorisation, substitution and inverse band) in their order, so it has
+    /// their bits; the tests check that.
+    fn gcv<const K: usize>(&self, lambda: Lanes<K>, curves: &CurveLanes<K>) -> Lanes<K> {
         let n = self.x.len();
         let m = n - 2;
         let s = Lanes::<K>::splat;
@@ -305,7 +306,7 @@ impl Problem {
             d[i] = v;
         }
         // γ = M⁻¹ Qᵀy.
-        let mut z: Vec<Lanes<K>> = self.qty.iter().map(|&v| s(v)).collect();
+        let mut z = curves.qty.clone();
         for i in 0..m {
             if i >= 1 {
                 z[i] = z[i] - l1[i] * z[i - 1];
@@ -326,7 +327,7 @@ impl Problem {
             }
         }
         // f = y − λ W⁻¹ Q γ and the RSS.
-        let mut f: Vec<Lanes<K>> = self.y.iter().map(|&v| s(v)).collect();
+        let mut f = curves.y.clone();
         for j in 0..m {
             let (hj, hk) = (self.h[j], self.h[j + 1]);
             let g = lambda * z[j];
@@ -336,7 +337,7 @@ impl Problem {
         }
         let mut rss = s(-0.0);
         for i in 0..n {
-            let e = s(self.y[i]) - f[i];
+            let e = curves.y[i] - f[i];
             rss = rss + s(self.w[i]) * (e * e);
         }
         // The band of M⁻¹, then tr A = n − λ tr(M⁻¹ QᵀW⁻¹Q).
@@ -369,74 +370,174 @@ impl Problem {
     }
 }
 
+/// The data of K curves on the same knots and weights, lane by lane: y and Qᵀy.
+struct CurveLanes<const K: usize> {
+    y: Vec<Lanes<K>>,
+    qty: Vec<Lanes<K>>,
+}
+
+impl<const K: usize> CurveLanes<K> {
+    /// Lane k holds `problems[k]`'s curve (all on the same knots and weights).
+    fn of(problems: [&Problem; K]) -> Self {
+        let lanes = |v: fn(&Problem) -> &Vec<f64>| -> Vec<Lanes<K>> {
+            (0..v(problems[0]).len())
+                .map(|i| Lanes(std::array::from_fn(|k| v(problems[k])[i])))
+                .collect()
+        };
+        CurveLanes {
+            y: lanes(|p| &p.y),
+            qty: lanes(|p| &p.qty),
+        }
+    }
+}
+
+/// The GCV search's log grid: 16 decades around the natural scale of the knots, 0.8-decade
+/// steps.
+fn gcv_grid(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    let scale = (x[n - 1] - x[0]).powi(3) / n as f64;
+    (0..=20)
+        .map(|k| scale * 10f64.powf(-10.0 + 0.8 * k as f64))
+        .collect()
+}
+
+/// λ by GCV for the K curves of `curves` (on `problem`'s knots and weights), each lane its own
+/// search: the log grid, then a golden-section search (one new evaluation per step) between
+/// the best grid point's neighbours, down to a bracket of 1.6 · 0.618²⁰ ≈ 1e-4 decades. The
+/// search has a fixed number of steps, so the lanes move in step; each lane's λ is the one a
+/// search of its curve alone finds. A single curve has its grid evaluated four λ at a time.
+fn gcv_search<const K: usize>(problem: &Problem, curves: &CurveLanes<K>) -> [f64; K] {
+    let grid = gcv_grid(&problem.x);
+    let mut on_grid: Vec<[f64; K]> = Vec::with_capacity(grid.len());
+    if K == 1 {
+        let one = CurveLanes::<4>::of([problem; 4]);
+        for group in grid.chunks(4) {
+            let mut l = [group[group.len() - 1]; 4];
+            l[..group.len()].copy_from_slice(group);
+            let v = problem.gcv(Lanes(l), &one);
+            on_grid.extend(v.0[..group.len()].iter().map(|&x| [x; K]));
+        }
+    } else {
+        on_grid.extend(grid.iter().map(|&l| problem.gcv(Lanes::splat(l), curves).0));
+    }
+    let best_k: [usize; K] = std::array::from_fn(|lane| {
+        let (mut best_k, mut best) = (0, f64::INFINITY);
+        for (k, v) in on_grid.iter().enumerate() {
+            if v[lane] < best {
+                best = v[lane];
+                best_k = k;
+            }
+        }
+        best_k
+    });
+    let mut a = best_k.map(|k| grid[k.saturating_sub(1)].ln());
+    let mut b = best_k.map(|k| grid[(k + 1).min(grid.len() - 1)].ln());
+    let phi = 0.5 * (5f64.sqrt() - 1.0);
+    let mut c: [f64; K] = std::array::from_fn(|l| b[l] - phi * (b[l] - a[l]));
+    let mut d: [f64; K] = std::array::from_fn(|l| a[l] + phi * (b[l] - a[l]));
+    let gcv = |at: [f64; K]| problem.gcv(Lanes(at.map(f64::exp)), curves).0;
+    let (mut fc, mut fd) = (gcv(c), gcv(d));
+    for _ in 0..20 {
+        let mut next = [0.0; K];
+        let mut left = [false; K];
+        for l in 0..K {
+            if fc[l] < fd[l] {
+                b[l] = d[l];
+                d[l] = c[l];
+                fd[l] = fc[l];
+                c[l] = b[l] - phi * (b[l] - a[l]);
+                (next[l], left[l]) = (c[l], true);
+            } else {
+                a[l] = c[l];
+                c[l] = d[l];
+                fc[l] = fd[l];
+                d[l] = a[l] + phi * (b[l] - a[l]);
+                next[l] = d[l];
+            }
+        }
+        let v = gcv(next);
+        for l in 0..K {
+            if left[l] {
+                fc[l] = v[l];
+            } else {
+                fd[l] = v[l];
+            }
+        }
+    }
+    std::array::from_fn(|l| (0.5 * (a[l] + b[l])).exp())
+}
+
 impl SmoothingSpline {
     /// Fits with λ chosen by GCV (`lambda = None`) or the given λ.
     pub fn fit(x: &[f64], y: &[f64], lambda: Option<f64>) -> Option<Self> {
-        let (xs, ys, ws) = prepare(x, y);
-        let n = xs.len();
-        if n == 0 {
-            return None;
-        }
-        if n < 3 {
-            return Some(SmoothingSpline {
-                gamma: vec![0.0; n],
-                f: ys,
-                edf: n as f64,
-                x: xs,
-                lambda: 0.0,
-            });
-        }
-        let problem = Problem::new(xs, ys, ws);
-        let scale = (problem.x[n - 1] - problem.x[0]).powi(3) / n as f64;
-        let chosen = match lambda {
-            Some(l) => l.max(0.0),
-            None => {
-                let gcv = |l: f64| -> f64 { problem.gcv(Lanes([l])).0[0] };
-                // Log grid over 16 decades around the natural scale (0.8-decade steps), then a
-                // golden-section search (one new evaluation per step) between the neighbours,
-                // down to a bracket of 1.6 · 0.618²⁰ ≈ 1e-4 decades.
-                let grid: Vec<f64> = (0..=20)
-                    .map(|k| scale * 10f64.powf(-10.0 + 0.8 * k as f64))
-                    .collect();
-                // The grid four λ at a time (the last group padded with its last λ).
-                let mut on_grid = Vec::with_capacity(grid.len());
-                for group in grid.chunks(4) {
-                    let mut l = [group[group.len() - 1]; 4];
-                    l[..group.len()].copy_from_slice(group);
-                    on_grid.extend_from_slice(&problem.gcv(Lanes(l)).0[..group.len()]);
-                }
-                let (mut best_k, mut best) = (0, f64::INFINITY);
-                for (k, &v) in on_grid.iter().enumerate() {
-                    if v < best {
-                        best = v;
-                        best_k = k;
-                    }
-                }
-                let (mut a, mut b) = (
-                    grid[best_k.saturating_sub(1)].ln(),
-                    grid[(best_k + 1).min(grid.len() - 1)].ln(),
-                );
-                let phi = 0.5 * (5f64.sqrt() - 1.0);
-                let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
-                let (mut fc, mut fd) = (gcv(c.exp()), gcv(d.exp()));
-                for _ in 0..20 {
-                    if fc < fd {
-                        b = d;
-                        d = c;
-                        fd = fc;
-                        c = b - phi * (b - a);
-                        fc = gcv(c.exp());
-                    } else {
-                        a = c;
-                        c = d;
-                        fc = fd;
-                        d = a + phi * (b - a);
-                        fd = gcv(d.exp());
-                    }
-                }
-                (0.5 * (a + b)).exp()
+        Self::fit_many(x, &[y], lambda).pop().flatten()
+    }
+
+    /// [`SmoothingSpline::fit`] of each of `ys` against `x`, each result bit for bit the one
+    /// `fit` gives alone. Curves whose knots and weights are the same (the quantities of one
+    /// series, as a rule) have their λ searched four at a time, in the lanes of one vector.
+    pub fn fit_many(x: &[f64], ys: &[&[f64]], lambda: Option<f64>) -> Vec<Option<Self>> {
+        let mut out: Vec<Option<Self>> = Vec::with_capacity(ys.len());
+        // The curves still to search, with their problems.
+        let mut searched: Vec<(usize, Problem)> = Vec::new();
+        for y in ys {
+            let (xs, ys, ws) = prepare(x, y);
+            let n = xs.len();
+            if n == 0 {
+                out.push(None);
+                continue;
             }
+            if n < 3 {
+                out.push(Some(SmoothingSpline {
+                    gamma: vec![0.0; n],
+                    f: ys,
+                    edf: n as f64,
+                    x: xs,
+                    lambda: 0.0,
+                }));
+                continue;
+            }
+            let problem = Problem::new(xs, ys, ws);
+            match lambda {
+                Some(l) => out.push(Self::with_lambda(problem, l.max(0.0))),
+                None => {
+                    out.push(None);
+                    searched.push((out.len() - 1, problem));
+                }
+            }
+        }
+        // Groups of up to four on the same knots and weights (by their bits).
+        let same = |p: &Problem, q: &Problem| {
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            bits(&p.x) == bits(&q.x) && bits(&p.w) == bits(&q.w)
         };
+        while let Some((first, problem)) = searched.pop() {
+            let mut group = vec![(first, problem)];
+            let mut k = searched.len();
+            while k > 0 && group.len() < 4 {
+                k -= 1;
+                if same(&group[0].1, &searched[k].1) {
+                    group.push(searched.remove(k));
+                }
+            }
+            let chosen: Vec<f64> = if group.len() == 1 {
+                gcv_search(&group[0].1, &CurveLanes::of([&group[0].1])).to_vec()
+            } else {
+                // Unused lanes repeat the last curve.
+                let lanes: [&Problem; 4] =
+                    std::array::from_fn(|l| &group[l.min(group.len() - 1)].1);
+                gcv_search(&group[0].1, &CurveLanes::of(lanes)).to_vec()
+            };
+            for ((slot, problem), l) in group.into_iter().zip(chosen) {
+                out[slot] = Self::with_lambda(problem, l);
+            }
+        }
+        out
+    }
+
+    /// The spline of `problem` at λ.
+    fn with_lambda(problem: Problem, chosen: f64) -> Option<Self> {
+        let n = problem.x.len();
         let (f, gamma, _, edf) = problem.solve(chosen)?;
         let mut full_gamma = vec![0.0; n];
         full_gamma[1..n - 1].copy_from_slice(&gamma);
@@ -522,10 +623,10 @@ mod tests {
             for group in lambdas.chunks(4) {
                 let mut l = [group[group.len() - 1]; 4];
                 l[..group.len()].copy_from_slice(group);
-                let four = p.gcv(Lanes(l));
+                let four = p.gcv(Lanes(l), &CurveLanes::of([&p; 4]));
                 for (k, &lk) in l.iter().enumerate() {
                     let expected = scalar_gcv(&p, lk);
-                    let one = p.gcv(Lanes([lk])).0[0];
+                    let one = p.gcv(Lanes([lk]), &CurveLanes::of([&p])).0[0];
                     assert_eq!(one.to_bits(), expected.to_bits(), "trial {trial} λ {lk}");
                     assert_eq!(
                         four.0[k].to_bits(),
@@ -538,6 +639,92 @@ mod tests {
             // The comparison covers real values, not only the ∞ of failed factorisations.
             assert!(finite >= 10 || n < 5, "trial {trial}: {finite}");
         }
+    }
+
+    /// λ by the scalar search as it was before lanes: the grid, then the golden section.
+    fn scalar_search(p: &Problem) -> f64 {
+        let grid = gcv_grid(&p.x);
+        let (mut best_k, mut best) = (0, f64::INFINITY);
+        for (k, &l) in grid.iter().enumerate() {
+            let v = scalar_gcv(p, l);
+            if v < best {
+                best = v;
+                best_k = k;
+            }
+        }
+        let (mut a, mut b) = (
+            grid[best_k.saturating_sub(1)].ln(),
+            grid[(best_k + 1).min(grid.len() - 1)].ln(),
+        );
+        let phi = 0.5 * (5f64.sqrt() - 1.0);
+        let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
+        let (mut fc, mut fd) = (scalar_gcv(p, c.exp()), scalar_gcv(p, d.exp()));
+        for _ in 0..20 {
+            if fc < fd {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - phi * (b - a);
+                fc = scalar_gcv(p, c.exp());
+            } else {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + phi * (b - a);
+                fd = scalar_gcv(p, d.exp());
+            }
+        }
+        (0.5 * (a + b)).exp()
+    }
+
+    #[test]
+    fn curves_searched_together_get_the_bits_of_the_scalar_search_alone() {
+        let mut rng = crate::analysis::rng::SplitMix64(21);
+        let n = 151;
+        let x: Vec<f64> = (0..n).map(|i| 300.0 + 3.0 * i as f64).collect();
+        // Seven curves of different shape and noise on the same knots (a group of four and one
+        // of three), one with a gap (other knots: searched alone) and one too short to smooth.
+        let mut ys: Vec<Vec<f64>> = (0..7)
+            .map(|c| {
+                let sigma = 0.01 * 3f64.powi(c);
+                x.iter()
+                    .map(|t| (t / (30.0 + 20.0 * c as f64)).sin() + sigma * rng.normal())
+                    .collect()
+            })
+            .collect();
+        let mut gap = ys[0].clone();
+        gap[40] = f64::NAN;
+        ys.push(gap);
+        let mut short = vec![f64::NAN; n];
+        short[3] = 1.0;
+        ys.push(short);
+        let refs: Vec<&[f64]> = ys.iter().map(|y| y.as_slice()).collect();
+        let many = SmoothingSpline::fit_many(&x, &refs, None);
+        assert_eq!(many.len(), ys.len());
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (k, y) in ys.iter().enumerate() {
+            let got = many[k].as_ref().expect("fits");
+            let alone = SmoothingSpline::fit(&x, y, None).expect("fits");
+            assert_eq!(got.lambda.to_bits(), alone.lambda.to_bits(), "curve {k}");
+            assert_eq!(bits(&got.f), bits(&alone.f), "curve {k}");
+            assert_eq!(got.edf.to_bits(), alone.edf.to_bits(), "curve {k}");
+            let (xs, ys, ws) = prepare(&x, y);
+            if xs.len() >= 3 {
+                let expected = scalar_search(&Problem::new(xs, ys, ws));
+                assert_eq!(got.lambda.to_bits(), expected.to_bits(), "curve {k}");
+            }
+        }
+        // The curves differ, so their λ do: the lanes did not share a search.
+        let lambdas: Vec<f64> = many[..7].iter().flatten().map(|s| s.lambda).collect();
+        for i in 0..lambdas.len() {
+            for j in 0..i {
+                assert_ne!(lambdas[i], lambdas[j], "curves {i} and {j}");
+            }
+        }
+        // A given λ gives the same spline either way.
+        let fixed = SmoothingSpline::fit_many(&x, &refs, Some(1e4));
+        let alone = SmoothingSpline::fit(&x, &ys[2], Some(1e4)).expect("fits");
+        assert_eq!(fixed[2].as_ref().map(|s| bits(&s.f)), Some(bits(&alone.f)));
     }
 
     #[test]

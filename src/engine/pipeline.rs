@@ -15,7 +15,7 @@ use crate::analysis::lobes::lobe_count_warning;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
     PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
-    plan_for, plan_messages, real_space_stage, shared_r, smooth, versus_t,
+    plan_for, plan_messages, real_space_stage, shared_r, smooth_many, versus_t,
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic, q_range_variants};
 use crate::analysis::transform::{TransformError, TransformPlan};
@@ -269,14 +269,19 @@ fn finish_timed(
         },
         || {
             let started = std::time::Instant::now();
-            let out = v
+            // Four quantities per task: their λ are searched together, in the lanes of one
+            // vector.
+            let curves: Vec<_> = v
                 .quantities
-                .clone()
-                .into_par_iter()
+                .iter()
                 .enumerate()
-                .map(|(k, (metric, values))| {
-                    smooth(&v.t, metric, values, &v.kept(k), &params.smoothing, t_x)
-                })
+                .map(|(k, (metric, values))| (*metric, values.clone(), v.kept(k)))
+                .collect();
+            let groups: Vec<Vec<_>> = curves.chunks(4).map(<[_]>::to_vec).collect();
+            let out = groups
+                .into_par_iter()
+                .map(|group| smooth_many(&v.t, group, &params.smoothing, t_x))
+                .flatten()
                 .collect();
             timed("splines (beside the transitions)", started);
             out
