@@ -213,8 +213,17 @@ pub fn grid_groups(series: &HeatingSeries) -> Vec<Vec<usize>> {
 
 /// Builds the transform plan for patterns on Q grid `q`.
 pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>, TransformError> {
+    plan_for_joined(q, params, &super::transform::in_turn)
+}
+
+/// [`plan_for`], its two halves built through `join` ([`TransformPlan::new_joined`]).
+pub fn plan_for_joined(
+    q: &[f64],
+    params: &AnalysisParams,
+    join: super::transform::Join<'_>,
+) -> Result<Arc<TransformPlan>, TransformError> {
     let t = &params.transform;
-    TransformPlan::new(
+    TransformPlan::new_joined(
         q,
         t.q_min,
         t.q_max,
@@ -222,6 +231,7 @@ pub fn plan_for(q: &[f64], params: &AnalysisParams) -> Result<Arc<TransformPlan>
         t.low_q,
         r_grid(t.r_min, t.r_max, t.dr)?,
         t.path,
+        join,
     )
 }
 

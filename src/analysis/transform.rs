@@ -361,6 +361,16 @@ pub fn is_uniform(x: &[f64]) -> bool {
             .all(|(i, &v)| (v - (x[0] + step * i as f64)).abs() <= tol)
 }
 
+/// Runs two pieces of work, one after the other or at once (the engine passes its pool's
+/// join; the analysis starts no threads of its own).
+pub type Join<'a> = &'a (dyn Fn(&mut (dyn FnMut() + Send), &mut (dyn FnMut() + Send)) + Sync);
+
+/// A [`Join`] that runs the first piece, then the second.
+pub fn in_turn(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    a();
+    b();
+}
+
 impl TransformPlan {
     /// Plans the transform of patterns on grid `q` with the given limits onto `r`.
     pub fn new(
@@ -371,6 +381,22 @@ impl TransformPlan {
         low_q: LowQ,
         r: Vec<f64>,
         path: TransformPath,
+    ) -> Result<Arc<Self>, TransformError> {
+        Self::new_joined(q, q_min, q_max, modification, low_q, r, path, &in_turn)
+    }
+
+    /// [`TransformPlan::new`], building the kernel and the low-Q kernels through `join` (at
+    /// once when it runs them so: about half the time on two cores, the same values).
+    #[allow(clippy::too_many_arguments, reason = "new's arguments and the join")]
+    pub fn new_joined(
+        q: &[f64],
+        q_min: Option<f64>,
+        q_max: Option<f64>,
+        modification: Modification,
+        low_q: LowQ,
+        r: Vec<f64>,
+        path: TransformPath,
+        join: Join<'_>,
     ) -> Result<Arc<Self>, TransformError> {
         let lo = q_min.unwrap_or(f64::NEG_INFINITY);
         let hi = q_max.unwrap_or(f64::INFINITY);
@@ -415,36 +441,47 @@ impl TransformPlan {
             TransformPath::Auto => TransformPath::Direct,
             p => p,
         };
-        let kernel = match chosen {
-            TransformPath::Fft => {
-                if !is_uniform(qs) {
-                    return Err(TransformError::NotUniform);
-                }
-                if !is_uniform(&r) {
-                    return Err(TransformError::RNotUniform);
-                }
-                Kernel::Czt(Czt::new(qs, &r))
-            }
-            _ => {
-                if n.saturating_mul(r.len()) > MAX_SINE_TABLE {
-                    return Err(TransformError::TooLarge {
-                        q_points: n,
-                        r_points: r.len(),
-                        megabytes: n.saturating_mul(r.len()).saturating_mul(8) >> 20,
-                    });
-                }
-                let mut table = Array2::<f64>::zeros((r.len(), n));
-                for (j, mut row) in table.rows_mut().into_iter().enumerate() {
-                    let rj = r[j];
-                    for (i, t) in row.iter_mut().enumerate() {
-                        *t = coefficients[i] * (qs[i] * rj).sin();
+        let build_kernel = || -> Result<Kernel, TransformError> {
+            Ok(match chosen {
+                TransformPath::Fft => {
+                    if !is_uniform(qs) {
+                        return Err(TransformError::NotUniform);
                     }
+                    if !is_uniform(&r) {
+                        return Err(TransformError::RNotUniform);
+                    }
+                    Kernel::Czt(Czt::new(qs, &r, join))
                 }
-                Kernel::Direct(table)
-            }
+                _ => {
+                    if n.saturating_mul(r.len()) > MAX_SINE_TABLE {
+                        return Err(TransformError::TooLarge {
+                            q_points: n,
+                            r_points: r.len(),
+                            megabytes: n.saturating_mul(r.len()).saturating_mul(8) >> 20,
+                        });
+                    }
+                    let mut table = Array2::<f64>::zeros((r.len(), n));
+                    for (j, mut row) in table.rows_mut().into_iter().enumerate() {
+                        let rj = r[j];
+                        for (i, t) in row.iter_mut().enumerate() {
+                            *t = coefficients[i] * (qs[i] * rj).sin();
+                        }
+                    }
+                    Kernel::Direct(table)
+                }
+            })
         };
-        let low_q_kernels = (low_q != LowQ::None && qs[0] > 0.0)
-            .then(|| low_q_kernels(qs[0], q_top, modification, &r));
+        let build_low_q = || {
+            (low_q != LowQ::None && qs[0] > 0.0)
+                .then(|| low_q_kernels(qs[0], q_top, modification, &r))
+        };
+        let (mut kernel, mut low) = (None, None);
+        join(&mut || kernel = Some(build_kernel()), &mut || {
+            low = Some(build_low_q())
+        });
+        // (A join that skipped a piece leaves it to be built here.)
+        let kernel = kernel.unwrap_or_else(build_kernel)?;
+        let low_q_kernels = low.unwrap_or_else(build_low_q);
         Ok(Arc::new(TransformPlan {
             q_top,
             first,
@@ -563,7 +600,9 @@ struct Czt {
 }
 
 impl Czt {
-    fn new(q: &[f64], r: &[f64]) -> Self {
+    /// The plan; the chirps after the transform (`post`) are computed through `join` beside
+    /// the rest.
+    fn new(q: &[f64], r: &[f64], join: Join<'_>) -> Self {
         let n = q.len();
         let m = r.len();
         let dq = if n > 1 {
@@ -583,33 +622,45 @@ impl Czt {
             let angle = (0.5 * theta * (j as f64) * (j as f64)).rem_euclid(std::f64::consts::TAU);
             Complex64::from_polar(1.0, angle)
         };
-        let pre: Vec<Complex64> = (0..n)
-            .map(|i| {
-                Complex64::from_polar(
-                    1.0,
-                    (i as f64 * dq * r[0]).rem_euclid(std::f64::consts::TAU),
-                ) * chirp(i)
-            })
-            .collect();
-        let mut b = vec![Complex64::new(0.0, 0.0); len];
-        for (j, slot) in b.iter_mut().enumerate().take(m) {
-            *slot = chirp(j).conj();
-        }
-        for j in 1..n {
-            b[len - j] = chirp(j).conj();
-        }
-        let mut planner = FftPlanner::<f64>::new();
-        let fft = planner.plan_fft_forward(len);
-        let ifft = planner.plan_fft_inverse(len);
-        fft.process(&mut b);
-        let post: Vec<Complex64> = (0..m)
-            .map(|k| {
-                Complex64::from_polar(
-                    1.0 / len as f64,
-                    (q[0] * r[k]).rem_euclid(std::f64::consts::TAU),
-                ) * chirp(k)
-            })
-            .collect();
+        let spectrum = || {
+            let pre: Vec<Complex64> = (0..n)
+                .map(|i| {
+                    Complex64::from_polar(
+                        1.0,
+                        (i as f64 * dq * r[0]).rem_euclid(std::f64::consts::TAU),
+                    ) * chirp(i)
+                })
+                .collect();
+            let mut b = vec![Complex64::new(0.0, 0.0); len];
+            for (j, slot) in b.iter_mut().enumerate().take(m) {
+                *slot = chirp(j).conj();
+            }
+            for j in 1..n {
+                b[len - j] = chirp(j).conj();
+            }
+            let mut planner = FftPlanner::<f64>::new();
+            let fft = planner.plan_fft_forward(len);
+            let ifft = planner.plan_fft_inverse(len);
+            fft.process(&mut b);
+            (pre, b, fft, ifft)
+        };
+        let post = || -> Vec<Complex64> {
+            (0..m)
+                .map(|k| {
+                    Complex64::from_polar(
+                        1.0 / len as f64,
+                        (q[0] * r[k]).rem_euclid(std::f64::consts::TAU),
+                    ) * chirp(k)
+                })
+                .collect()
+        };
+        let (mut first, mut second) = (None, None);
+        join(&mut || first = Some(spectrum()), &mut || {
+            second = Some(post())
+        });
+        // (A join that skipped a piece leaves it to be built here.)
+        let (pre, b, fft, ifft) = first.unwrap_or_else(spectrum);
+        let post = second.unwrap_or_else(post);
         Czt {
             len,
             fft,

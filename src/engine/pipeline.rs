@@ -15,7 +15,7 @@ use crate::analysis::lobes::lobe_count_warning;
 use crate::analysis::params::AnalysisParams;
 use crate::analysis::series::{
     PatternAnalysis, SeriesAnalysis, Stage1, fit_one, flag_spikes, grid_groups, pattern_result,
-    plan_for, plan_messages, real_space_stage, shared_r, smooth_many, versus_t,
+    plan_for_joined, plan_messages, real_space_stage, shared_r, smooth_many, versus_t,
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic, q_range_variants};
 use crate::analysis::transform::{TransformError, TransformPlan};
@@ -100,7 +100,7 @@ fn per_pattern<R: Send>(
         let round = &groups[start..end];
         let plans: Vec<Result<Arc<TransformPlan>, TransformError>> = round
             .par_iter()
-            .map(|g| plan_for(&series.patterns[g[0]].x, params))
+            .map(|g| plan_for_joined(&series.patterns[g[0]].x, params, &pool_join))
             .collect();
         let indices: Vec<usize> = round.iter().flatten().copied().collect();
         slot.fill(None);
@@ -124,6 +124,11 @@ fn per_pattern<R: Send>(
     let messages = plan_messages(series, &groups, &outcomes);
     let out: Option<Vec<R>> = results.into_iter().collect();
     out.map(|o| (o, messages))
+}
+
+/// The pool's join for the analysis's two-piece work (a transform plan's halves).
+fn pool_join(a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
+    rayon::join(a, b);
 }
 
 /// Stage 1 for every pattern, in parallel. None when stopped.
