@@ -274,6 +274,7 @@ impl Problem {
     /// tr A ≥ n − 1e-9. Each lane performs the operations of [`Problem::solve`] (and of
     /// [`Banded`]'s factorisation, substitution and inverse band) in their order, so it has
     /// their bits; the tests check that.
+    #[inline(always)]
     fn gcv<const K: usize>(&self, lambda: Lanes<K>, curves: &CurveLanes<K>) -> Lanes<K> {
         let n = self.x.len();
         let m = n - 2;
@@ -406,6 +407,10 @@ fn gcv_grid(x: &[f64]) -> Vec<f64> {
 /// the best grid point's neighbours, down to a bracket of 1.6 · 0.618²⁰ ≈ 1e-4 decades. The
 /// search has a fixed number of steps, so the lanes move in step; each lane's λ is the one a
 /// search of its curve alone finds. A single curve has its grid evaluated four λ at a time.
+///
+/// Compiled for AVX2 and AVX as well as the baseline, chosen at run time (four lanes are one
+/// AVX vector); the operations are the same in each, so the bits are.
+#[multiversion::multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
 fn gcv_search<const K: usize>(problem: &Problem, curves: &CurveLanes<K>) -> [f64; K] {
     let grid = gcv_grid(&problem.x);
     let mut on_grid: Vec<[f64; K]> = Vec::with_capacity(grid.len());
