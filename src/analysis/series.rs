@@ -195,20 +195,27 @@ pub fn same_grid(a: &[f64], b: &[f64]) -> bool {
 /// of first appearance: each group shares one plan, and every pattern is transformed on its
 /// own grid, so one odd file never changes another's G(r).
 pub fn grid_groups(series: &HeatingSeries) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Each group with whether its first grid is finite everywhere, which is [`same_grid`]'s
+    // answer for a grid with the same bits: known once per group, not looked up per pattern.
+    let mut groups: Vec<(Vec<usize>, bool)> = Vec::new();
     for (i, p) in series.patterns.iter().enumerate() {
         if p.x_unit != XUnit::QInvAngstrom || p.quantity.is_real_space() {
             continue;
         }
-        match groups
-            .iter_mut()
-            .find(|g| same_grid(&series.patterns[g[0]].x, &p.x))
-        {
-            Some(g) => g.push(i),
-            None => groups.push(vec![i]),
+        let same = |(g, finite): &&mut (Vec<usize>, bool)| {
+            let first = &series.patterns[g[0]].x;
+            if same_bits(first, &p.x) {
+                *finite
+            } else {
+                same_grid(first, &p.x)
+            }
+        };
+        match groups.iter_mut().find(same) {
+            Some((g, _)) => g.push(i),
+            None => groups.push((vec![i], p.x.iter().all(|v| v.is_finite()))),
         }
     }
-    groups
+    groups.into_iter().map(|(g, _)| g).collect()
 }
 
 /// Builds the transform plan for patterns on Q grid `q`.
@@ -767,7 +774,38 @@ mod smooth_tests {
 
 #[cfg(test)]
 mod grid_tests {
-    use super::{same_bits, same_grid};
+    use super::{grid_groups, same_bits, same_grid};
+    use crate::model::{HeatingSeries, Pattern};
+
+    #[test]
+    fn grids_group_as_same_grid_says() {
+        let q: Vec<f64> = (0..1250).map(|i| 0.02 * i as f64).collect();
+        let mut rounded = q.clone();
+        rounded[1249] = f64::from_bits(rounded[1249].to_bits() + 1);
+        let shifted: Vec<f64> = q.iter().map(|v| v + 0.001).collect();
+        let mut bad = q.clone();
+        bad[3] = f64::NAN;
+        let grids = [&q, &bad, &q, &shifted, &rounded, &bad, &shifted, &q];
+        let series = HeatingSeries::new(
+            "s",
+            None,
+            grids
+                .iter()
+                .map(|g| Pattern::for_test(g.to_vec(), vec![1.0; g.len()], None))
+                .collect(),
+        );
+        // As the first grid of each group found with same_grid, pattern by pattern.
+        let mut expected: Vec<Vec<usize>> = Vec::new();
+        for (i, g) in grids.iter().enumerate() {
+            match expected.iter_mut().find(|e| same_grid(grids[e[0]], g)) {
+                Some(e) => e.push(i),
+                None => expected.push(vec![i]),
+            }
+        }
+        assert_eq!(grid_groups(&series), expected);
+        // A grid that is not finite matches nothing, itself included.
+        assert_eq!(expected, [vec![0, 2, 4, 7], vec![1], vec![3, 6], vec![5]]);
+    }
 
     #[test]
     fn same_bits_and_same_grid_on_equal_and_unequal_grids() {
