@@ -512,10 +512,10 @@ impl SmoothingSpline {
             }
         }
         // Groups of up to four on the same knots and weights (by their bits).
-        let same = |p: &Problem, q: &Problem| {
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            bits(&p.x) == bits(&q.x) && bits(&p.w) == bits(&q.w)
+        let bits_equal = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(u, v)| u.to_bits() == v.to_bits())
         };
+        let same = |p: &Problem, q: &Problem| bits_equal(&p.x, &q.x) && bits_equal(&p.w, &q.w);
         while let Some((first, problem)) = searched.pop() {
             let mut group = vec![(first, problem)];
             let mut k = searched.len();
