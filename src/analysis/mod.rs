@@ -23,6 +23,8 @@ pub mod transform;
 pub mod transitions;
 pub mod window;
 
+use std::borrow::Cow;
+
 use crate::model::{Pattern, interpolate_into};
 
 /// ΔS(Q) = S(Q) − S_ref(Q) on `pattern`'s grid (NaN where the reference does not reach).
@@ -33,16 +35,22 @@ pub fn difference_from_reference(pattern: &Pattern, reference: &Pattern) -> Vec<
 /// y − y_ref on the grid `x`, the reference (`ref_x`, `ref_y`) interpolated onto it when the
 /// grids differ (NaN outside its range): [`difference_from_reference`] on bare values.
 pub fn difference_on_grid(x: &[f64], y: &[f64], ref_x: &[f64], ref_y: &[f64]) -> Vec<f64> {
-    if x == ref_x {
-        return y.iter().zip(ref_y).map(|(a, b)| a - b).collect();
-    }
-    let mut reference_on_grid = vec![f64::NAN; x.len()];
-    let mut outside = 0;
-    interpolate_into(ref_x, ref_y, x, &mut reference_on_grid, &mut outside);
     y.iter()
-        .zip(&reference_on_grid)
+        .zip(&*reference_on_grid(x, ref_x, ref_y))
         .map(|(a, b)| a - b)
         .collect()
+}
+
+/// The reference (`ref_x`, `ref_y`) on the grid `x`: its own values when the grids are equal,
+/// else linearly interpolated (NaN outside its range).
+pub fn reference_on_grid<'a>(x: &[f64], ref_x: &[f64], ref_y: &'a [f64]) -> Cow<'a, [f64]> {
+    if x == ref_x {
+        return Cow::Borrowed(ref_y);
+    }
+    let mut on_grid = vec![f64::NAN; x.len()];
+    let mut outside = 0;
+    interpolate_into(ref_x, ref_y, x, &mut on_grid, &mut outside);
+    Cow::Owned(on_grid)
 }
 
 #[cfg(test)]

@@ -30,8 +30,7 @@ use super::quality::{dead_frame, spikes};
 use super::spline::SmoothingSpline;
 use super::systematics::Systematic;
 use super::transform::{
-    TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid,
-    sq_from_pattern,
+    TransformError, TransformPath, TransformPlan, big_g_from_g, g_from_big_g, r_grid, sq_view,
 };
 use super::transitions::{Marks, Transitions};
 use crate::model::{HeatingSeries, Pattern, Quantity, XUnit};
@@ -358,7 +357,7 @@ pub fn real_space_stage(
             messages,
         };
     }
-    let s = match sq_from_pattern(p) {
+    let s = match sq_view(p) {
         Ok(s) => s,
         Err(e) => {
             messages.push(e.to_string());
@@ -421,17 +420,24 @@ pub fn real_space_stage(
 /// interpolated onto its grid; NaN without a reference S(Q) or without a finite difference).
 /// The one part of stage 1 that depends on another pattern.
 pub fn delta_s_rms(p: &Pattern, s: &[f64], reference: Option<&Pattern>) -> f64 {
-    reference
-        .and_then(|r| sq_from_pattern(r).ok().map(|rs| (r, rs)))
-        .map_or(f64::NAN, |(r, rs)| {
-            let d = super::difference_on_grid(&p.x, s, &r.x, &rs);
-            let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
-            if finite.is_empty() {
-                f64::NAN
-            } else {
-                (finite.iter().map(|v| v * v).sum::<f64>() / finite.len() as f64).sqrt()
-            }
-        })
+    let Some((r, rs)) = reference.and_then(|r| sq_view(r).ok().map(|rs| (r, rs))) else {
+        return f64::NAN;
+    };
+    // One pass, nothing collected: the finite differences squared and summed in grid order.
+    let mut finite = 0usize;
+    let sum: f64 = s
+        .iter()
+        .zip(&*super::reference_on_grid(&p.x, &r.x, &rs))
+        .map(|(a, b)| a - b)
+        .filter(|v| v.is_finite())
+        .inspect(|_| finite += 1)
+        .map(|v| v * v)
+        .sum();
+    if finite == 0 {
+        f64::NAN
+    } else {
+        (sum / finite as f64).sqrt()
+    }
 }
 
 /// The Q range a real-space pattern was transformed from, as its header states it (`qmax`,
@@ -827,5 +833,92 @@ mod grid_tests {
             assert!(same_bits(&g, &g.clone()));
             assert!(!same_grid(&g, &g.clone()), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod delta_tests {
+    use super::*;
+    use crate::analysis::difference_on_grid;
+    use crate::analysis::transform::sq_from_pattern;
+
+    /// The root-mean-square as it was computed before the one-pass form: the differences
+    /// collected, the finite ones collected, their squares summed.
+    fn collected(p: &Pattern, s: &[f64], reference: Option<&Pattern>) -> f64 {
+        let Some(r) = reference else {
+            return f64::NAN;
+        };
+        let Ok(rs) = sq_from_pattern(r) else {
+            return f64::NAN;
+        };
+        let d = difference_on_grid(&p.x, s, &r.x, &rs);
+        let finite: Vec<f64> = d.into_iter().filter(|v| v.is_finite()).collect();
+        if finite.is_empty() {
+            f64::NAN
+        } else {
+            (finite.iter().map(|v| v * v).sum::<f64>() / finite.len() as f64).sqrt()
+        }
+    }
+
+    #[test]
+    fn the_one_pass_delta_s_rms_is_the_collected_one_bit_for_bit() {
+        let q: Vec<f64> = (0..300).map(|i| 0.5 + 0.05 * i as f64).collect();
+        let wavy = |shift: f64| -> Vec<f64> {
+            q.iter()
+                .map(|x| 1.0 + 0.3 * (x * 2.1 + shift).sin() / x)
+                .collect()
+        };
+        let reference = Pattern::for_test(q.clone(), wavy(0.0), Some(300.0));
+        let mut holes = wavy(0.4);
+        holes[7] = f64::NAN;
+        holes[200] = f64::INFINITY;
+        let shifted: Vec<f64> = q.iter().map(|x| x + 0.013).collect();
+        let mut as_fq = Pattern::for_test(q.clone(), vec![0.0; q.len()], None);
+        as_fq.quantity = Quantity::ReducedStructureFunction;
+        as_fq.y = q
+            .iter()
+            .zip(wavy(0.1))
+            .map(|(x, s)| x * (s - 1.0))
+            .collect();
+        let mut intensity = reference.clone();
+        intensity.quantity = Quantity::Intensity;
+        let cases: Vec<(Pattern, Option<&Pattern>)> = vec![
+            // The same grid, the reference's S(Q) borrowed.
+            (
+                Pattern::for_test(q.clone(), wavy(0.4), None),
+                Some(&reference),
+            ),
+            (Pattern::for_test(q.clone(), holes, None), Some(&reference)),
+            // Another grid: the reference interpolated, NaN past its end.
+            (
+                Pattern::for_test(shifted, wavy(0.4), None),
+                Some(&reference),
+            ),
+            // A reference holding F(Q): its S(Q) computed.
+            (Pattern::for_test(q.clone(), wavy(0.4), None), Some(&as_fq)),
+            // No S(Q) in the reference, no reference, nothing finite.
+            (
+                Pattern::for_test(q.clone(), wavy(0.4), None),
+                Some(&intensity),
+            ),
+            (Pattern::for_test(q.clone(), wavy(0.4), None), None),
+            (
+                Pattern::for_test(q.clone(), vec![f64::NAN; q.len()], None),
+                Some(&reference),
+            ),
+        ];
+        for (k, (p, r)) in cases.iter().enumerate() {
+            let one_pass = delta_s_rms(p, &p.y, *r);
+            assert_eq!(
+                one_pass.to_bits(),
+                collected(p, &p.y, *r).to_bits(),
+                "case {k}: {one_pass}"
+            );
+            assert_eq!(one_pass.is_nan(), k >= 4, "case {k}: {one_pass}");
+        }
+        // And the value is the root-mean-square: S − S_ref = 0.05 everywhere.
+        let offset: Vec<f64> = reference.y.iter().map(|v| v + 0.05).collect();
+        let p = Pattern::for_test(q.clone(), offset, None);
+        assert!((delta_s_rms(&p, &p.y, Some(&reference)) - 0.05).abs() < 1e-12);
     }
 }

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use super::fit::{FitParams, ModeFit, fit_fractions};
 use super::series::RealSpace;
-use super::transform::{TransformPlan, g_from_big_g, sq_from_pattern};
+use super::transform::{TransformPlan, g_from_big_g, sq_view};
 use crate::model::Pattern;
 
 /// What `summary.json` says about the systematic σ.
@@ -159,7 +159,7 @@ pub fn q_variant_fractions(
     plan: &TransformPlan,
     fit: &FitParams,
 ) -> [f64; 4] {
-    let Ok(s) = sq_from_pattern(p) else {
+    let Ok(s) = sq_view(p) else {
         return [f64::NAN; 4];
     };
     let big_g = plan.reduced_pdf(&s);

@@ -38,6 +38,7 @@
 //! except at a point of zero weight: F(Q) or S(Q) − 1 starting at Q = 0 gives S(0) undefined,
 //! and that point contributes nothing to the sum anyway.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
@@ -183,18 +184,24 @@ pub enum NoStructureFactor {
 /// S(Q) from what a pattern holds: S(Q) as is, 1 + F(Q)/Q, 1 + (S − 1). Intensities need
 /// normalisation first and real-space patterns have no S(Q): both are errors with the reason.
 pub fn sq_from_pattern(p: &Pattern) -> Result<Vec<f64>, NoStructureFactor> {
+    sq_view(p).map(Cow::into_owned)
+}
+
+/// [`sq_from_pattern`] without a copy when the pattern holds S(Q) itself (the usual case: the
+/// analysis reads every pattern's S(Q), and the reference's once per pattern).
+pub fn sq_view(p: &Pattern) -> Result<Cow<'_, [f64]>, NoStructureFactor> {
     if p.x_unit != XUnit::QInvAngstrom {
         return Err(NoStructureFactor::NotQ(p.x_unit));
     }
     match p.quantity {
-        Quantity::StructureFactor => Ok(p.y.clone()),
-        Quantity::ReducedStructureFunction => Ok(p
-            .x
-            .iter()
-            .zip(&p.y)
-            .map(|(q, f)| if *q > 0.0 { 1.0 + f / q } else { f64::NAN })
-            .collect()),
-        Quantity::Interference => Ok(p.y.iter().map(|v| 1.0 + v).collect()),
+        Quantity::StructureFactor => Ok(Cow::Borrowed(&p.y)),
+        Quantity::ReducedStructureFunction => Ok(Cow::Owned(
+            p.x.iter()
+                .zip(&p.y)
+                .map(|(q, f)| if *q > 0.0 { 1.0 + f / q } else { f64::NAN })
+                .collect(),
+        )),
+        Quantity::Interference => Ok(Cow::Owned(p.y.iter().map(|v| 1.0 + v).collect())),
         Quantity::Intensity => Err(NoStructureFactor::Intensity),
         Quantity::Unknown => Err(NoStructureFactor::UnknownQuantity),
         q => Err(NoStructureFactor::RealSpace(q)),

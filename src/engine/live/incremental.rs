@@ -25,7 +25,7 @@ use crate::analysis::series::{
     plan_for, plan_messages, real_space_stage, same_bits, shared_r,
 };
 use crate::analysis::systematics::{Systematic, pattern_systematic};
-use crate::analysis::transform::{TransformError, TransformPlan, sq_from_pattern};
+use crate::analysis::transform::{TransformError, TransformPlan, sq_view};
 use crate::analysis::transitions::Marks;
 use crate::engine::pipeline::{finish, group_nominal, q_variant_plans, with_systematics};
 use crate::model::{HeatingSeries, Pattern};
@@ -320,7 +320,7 @@ fn stage_one(
     {
         if !same_ref(&e) {
             // Only ΔS depends on the reference.
-            e.stage1.delta_s_rms = match sq_from_pattern(p) {
+            e.stage1.delta_s_rms = match sq_view(p) {
                 Ok(s) => delta_s_rms(p, &s, reference_pattern),
                 Err(_) => f64::NAN,
             };
