@@ -449,6 +449,14 @@ impl Breakpoints {
             .map_or(f64::INFINITY, |r| r.0)
     }
 
+    /// [`Breakpoints::eval`] with each breakpoint's scaled value and `above` index known.
+    fn eval_at(&self, (b1, k1): (f64, (usize, f64)), (b2, k2): (f64, (usize, f64))) -> f64 {
+        if b2 - b1 < self.min_gap {
+            return f64::INFINITY;
+        }
+        self.sums.rss_at(k1, k2).map_or(f64::INFINITY, |r| r.0)
+    }
+
     fn to_scaled(&self, k: f64) -> f64 {
         (k - self.centre) / self.scale
     }
@@ -529,19 +537,31 @@ impl Breakpoints {
             .collect()
     }
 
-    fn fit(&self, pts: &[(f64, f64)]) -> Option<HingeFit> {
-        let (g1, g2) = self.grid_optimum(pts)?;
-        // Refine on the fine grid within one data step around the grid optimum.
+    /// (RSS, b₁, b₂) of the best pair on the fine grid within one data step of the grid
+    /// optimum (`g1`, `g2`), scanning b₁ then b₂ in order, the optimum itself kept on ties.
+    /// Each fine breakpoint's scaled value and `above` index are found once, not per pair.
+    fn refine(&self, g1: f64, g2: f64) -> (f64, f64, f64) {
         let mut refined = (self.eval(g1, g2), g1, g2);
-        for b1 in self.fine(g1, self.step) {
-            for b2 in self.fine(g2, self.step) {
-                let rss = self.eval(b1, b2);
+        let keyed = |b: f64| {
+            let scaled = self.to_scaled(b);
+            (b, (self.sums.above(scaled), scaled))
+        };
+        let seconds: Vec<(f64, (usize, f64))> =
+            self.fine(g2, self.step).into_iter().map(keyed).collect();
+        for (b1, k1) in self.fine(g1, self.step).into_iter().map(keyed) {
+            for &(b2, k2) in &seconds {
+                let rss = self.eval_at((b1, k1), (b2, k2));
                 if rss < refined.0 {
                     refined = (rss, b1, b2);
                 }
             }
         }
-        let (rss_min, b1, b2) = refined;
+        refined
+    }
+
+    fn fit(&self, pts: &[(f64, f64)]) -> Option<HingeFit> {
+        let (g1, g2) = self.grid_optimum(pts)?;
+        let (rss_min, b1, b2) = self.refine(g1, g2);
         let n = pts.len();
         let (_, beta) = self.sums.rss(self.to_scaled(b1), self.to_scaled(b2))?;
         // Residuals in temperature order: a smooth misfit (the curve is not exactly three lines)
@@ -748,6 +768,46 @@ mod tests {
                 bounded_work * 10 < exhaustive_work,
                 "{bounded_work} vs {exhaustive_work}"
             );
+        }
+    }
+
+    #[test]
+    fn the_fine_scan_on_keyed_breakpoints_is_the_plain_scan_bit_for_bit() {
+        // The refinement finds each fine breakpoint's index once; the plain scan (the code
+        // before) evaluated every pair from the temperatures. Same pair, same RSS bits, same
+        // work, on series with ties, a gap near the minimum and coarse and fine steps.
+        for (seed, step, count) in [(1, 3.0, 131), (2, 0.5, 400), (3, 7.0, 40), (4, 3.0, 90)] {
+            let mut n = noise(seed);
+            let t: Vec<f64> = (0..count).map(|i| 300.0 + step * i as f64).collect();
+            let y: Vec<f64> = t
+                .iter()
+                .map(|&x| {
+                    let y = 2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - 420.0).max(0.0)
+                        - 9e-5 * (x - 470.0).max(0.0);
+                    // Seed 4 is noiseless and flat in places, so many pairs tie.
+                    if seed == 4 { y } else { y + 2e-5 * n() }
+                })
+                .collect();
+            let pts: Vec<(f64, f64)> = t.iter().copied().zip(y.iter().copied()).collect();
+            let problem = Breakpoints::new(&pts, 15.0, 20.0);
+            let (g1, g2) = problem.grid_optimum(&pts).expect("grid optimum");
+            let before = problem.sums.evaluations.get();
+            let keyed = problem.refine(g1, g2);
+            let keyed_work = problem.sums.evaluations.get() - before;
+            let mut plain = (problem.eval(g1, g2), g1, g2);
+            for b1 in problem.fine(g1, problem.step) {
+                for b2 in problem.fine(g2, problem.step) {
+                    let rss = problem.eval(b1, b2);
+                    if rss < plain.0 {
+                        plain = (rss, b1, b2);
+                    }
+                }
+            }
+            let plain_work = problem.sums.evaluations.get() - before - keyed_work;
+            let bits = |r: (f64, f64, f64)| (r.0.to_bits(), r.1.to_bits(), r.2.to_bits());
+            assert_eq!(bits(keyed), bits(plain), "seed {seed}");
+            assert_eq!(keyed_work, plain_work, "seed {seed}");
+            assert!(keyed_work > 100, "{keyed_work}");
         }
     }
 
