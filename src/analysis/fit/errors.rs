@@ -172,10 +172,14 @@ fn bartlett_filter_lanes<const LANES: usize>(s: [&[f64]; LANES], lag: usize) -> 
         }
         u_prefix[k + 1] = run;
     }
-    let mut out: [Vec<f64>; LANES] = std::array::from_fn(|_| Vec::with_capacity(n));
-    for (hi, lo) in u_prefix[m..].iter().zip(&u_prefix[..n]) {
-        for v in 0..LANES {
-            out[v].push((hi[v] - lo[v]) / m as f64);
+    // The lanes' quotients as one vector operation (division is the costly step), then each
+    // stored in its own output.
+    let mf = m as f64;
+    let mut out: [Vec<f64>; LANES] = std::array::from_fn(|_| vec![0.0; n]);
+    for (i, (hi, lo)) in u_prefix[m..].iter().zip(&u_prefix[..n]).enumerate() {
+        let quotient: [f64; LANES] = std::array::from_fn(|v| (hi[v] - lo[v]) / mf);
+        for (o, q) in out.iter_mut().zip(quotient) {
+            o[i] = q;
         }
     }
     out
