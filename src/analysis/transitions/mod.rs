@@ -38,7 +38,13 @@
 
 use std::cell::Cell;
 
+mod solve;
+use solve::{solve4, solve4_lanes};
+
 use serde::{Deserialize, Serialize};
+
+/// Candidate pairs solved side by side ([`solve::solve4_lanes`]).
+const LANES: usize = 4;
 
 /// The finest grid of the breakpoint refinement and profiles (K).
 const FINE_STEP_K: f64 = 0.1;
@@ -299,18 +305,9 @@ impl Sums {
     /// [`Sums::rss`] with each breakpoint's [`Sums::above`] index already known.
     fn rss_at(&self, (k1, b1): (usize, f64), (k2, b2): (usize, f64)) -> Option<(f64, [f64; 4])> {
         self.evaluations.set(self.evaluations.get() + 1);
-        let h = |k: usize, b: f64| {
-            // Σh, Σh², Σt h, Σy h for h = (t − b)₊.
-            (
-                self.s1[k] - b * self.s0[k],
-                self.s2[k] - 2.0 * b * self.s1[k] + b * b * self.s0[k],
-                self.s2[k] - b * self.s1[k],
-                self.sy1[k] - b * self.sy0[k],
-            )
-        };
-        let (h1, h1h1, th1, yh1) = h(k1, b1);
-        let (h2, h2h2, th2, yh2) = h(k2, b2);
-        let h1h2 = self.s2[k2] - (b1 + b2) * self.s1[k2] + b1 * b2 * self.s0[k2];
+        let (h1, h1h1, th1, yh1) = self.hinge(k1, b1);
+        let (h2, h2h2, th2, yh2) = self.hinge(k2, b2);
+        let h1h2 = self.cross(k2, b1, b2);
         let a = [
             [self.s0[0], self.s1[0], h1, h2],
             [self.s1[0], self.s2[0], th1, th2],
@@ -321,6 +318,57 @@ impl Sums {
         let beta = solve4(a, rhs)?;
         let fitted: f64 = (0..4).map(|i| beta[i] * rhs[i]).sum();
         Some(((self.yy - fitted).max(0.0), beta))
+    }
+
+    /// Σh, Σh², Σt h, Σy h for the hinge h = (t − b)₊ (`k` its [`Sums::above`] index).
+    #[inline(always)]
+    fn hinge(&self, k: usize, b: f64) -> (f64, f64, f64, f64) {
+        (
+            self.s1[k] - b * self.s0[k],
+            self.s2[k] - 2.0 * b * self.s1[k] + b * b * self.s0[k],
+            self.s2[k] - b * self.s1[k],
+            self.sy1[k] - b * self.sy0[k],
+        )
+    }
+
+    /// Σ h₁h₂ for b₁ < b₂ (`k2` the index of b₂).
+    #[inline(always)]
+    fn cross(&self, k2: usize, b1: f64, b2: f64) -> f64 {
+        self.s2[k2] - (b1 + b2) * self.s1[k2] + b1 * b2 * self.s0[k2]
+    }
+
+    /// The RSS of [`Sums::rss_at`] for one first breakpoint and `L` second ones side by side,
+    /// each lane with the bits of `rss_at` for its pair (None where it gives None). Counts
+    /// `real` evaluations: lanes past `real` repeat a pair to fill the vector.
+    fn rss_lanes<const L: usize>(
+        &self,
+        (k1, b1): (usize, f64),
+        second: [(usize, f64); L],
+        real: usize,
+    ) -> [Option<f64>; L] {
+        self.evaluations.set(self.evaluations.get() + real);
+        let (h1, h1h1, th1, yh1) = self.hinge(k1, b1);
+        let two = second.map(|(k2, b2)| (self.hinge(k2, b2), self.cross(k2, b1, b2)));
+        let lane = |f: &dyn Fn(usize) -> f64| -> [f64; L] { std::array::from_fn(f) };
+        let h2 = lane(&|l| two[l].0.0);
+        let h2h2 = lane(&|l| two[l].0.1);
+        let th2 = lane(&|l| two[l].0.2);
+        let yh2 = lane(&|l| two[l].0.3);
+        let h1h2 = lane(&|l| two[l].1);
+        let all = |v: f64| [v; L];
+        let a = [
+            [all(self.s0[0]), all(self.s1[0]), all(h1), h2],
+            [all(self.s1[0]), all(self.s2[0]), all(th1), th2],
+            [all(h1), all(th1), all(h1h1), h1h2],
+            [h2, th2, h1h2, h2h2],
+        ];
+        let rhs = [all(self.sy0[0]), all(self.sy1[0]), all(yh1), yh2];
+        let betas = solve4_lanes(a, rhs);
+        std::array::from_fn(|l| {
+            let beta = betas[l]?;
+            let fitted: f64 = (0..4).map(|i| beta[i] * rhs[i][l]).sum();
+            Some((self.yy - fitted).max(0.0))
+        })
     }
 }
 
@@ -342,31 +390,6 @@ pub fn lag_one_autocorrelation(e: &[f64]) -> f64 {
     }
     let lagged: f64 = e.windows(2).map(|w| w[0] * w[1]).sum();
     (lagged / ss).clamp(0.0, 0.9)
-}
-
-/// Solves a 4×4 linear system by Gaussian elimination with partial pivoting.
-fn solve4(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
-    for col in 0..4 {
-        let pivot = (col..4).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..4 {
-            let f = a[row][col] / a[col][col];
-            for k in col..4 {
-                a[row][k] -= f * a[col][k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; 4];
-    for row in (0..4).rev() {
-        let s: f64 = (row + 1..4).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row][row];
-    }
-    Some(x)
 }
 
 /// Continuous three-segment fit of y(t) (points in any order; NaN skipped).
@@ -449,14 +472,6 @@ impl Breakpoints {
             .map_or(f64::INFINITY, |r| r.0)
     }
 
-    /// [`Breakpoints::eval`] with each breakpoint's scaled value and `above` index known.
-    fn eval_at(&self, (b1, k1): (f64, (usize, f64)), (b2, k2): (f64, (usize, f64))) -> f64 {
-        if b2 - b1 < self.min_gap {
-            return f64::INFINITY;
-        }
-        self.sums.rss_at(k1, k2).map_or(f64::INFINITY, |r| r.0)
-    }
-
     fn to_scaled(&self, k: f64) -> f64 {
         (k - self.centre) / self.scale
     }
@@ -511,17 +526,24 @@ impl Breakpoints {
         second: &[usize],
     ) -> Option<(usize, usize)> {
         let mut best: Option<(f64, usize, usize)> = None;
+        let mut allowed: Vec<usize> = Vec::with_capacity(second.len());
         for &i in first {
             let (b1, k1) = keyed[i];
-            for &j in second {
-                let (b2, k2) = keyed[j];
-                if j <= i || b2 - b1 < self.min_gap {
-                    continue;
-                }
-                if let Some((rss, _)) = self.sums.rss_at(k1, k2)
-                    && best.is_none_or(|b| rss < b.0)
-                {
-                    best = Some((rss, i, j));
+            allowed.clear();
+            // Exactly the pairs the one-by-one scan skipped are left out (NaN included).
+            let skipped = |j: usize| j <= i || keyed[j].0 - b1 < self.min_gap;
+            allowed.extend(second.iter().copied().filter(|&j| !skipped(j)));
+            // Four pairs per solve, then taken in scan order.
+            for group in allowed.chunks(LANES) {
+                let pairs: [_; LANES] =
+                    std::array::from_fn(|l| keyed[group[l.min(group.len() - 1)]].1);
+                let rss = self.sums.rss_lanes(k1, pairs, group.len());
+                for (&j, rss) in group.iter().zip(rss) {
+                    if let Some(rss) = rss
+                        && best.is_none_or(|b| rss < b.0)
+                    {
+                        best = Some((rss, i, j));
+                    }
                 }
             }
         }
@@ -548,11 +570,20 @@ impl Breakpoints {
         };
         let seconds: Vec<(f64, (usize, f64))> =
             self.fine(g2, self.step).into_iter().map(keyed).collect();
+        let mut allowed: Vec<(f64, (usize, f64))> = Vec::with_capacity(seconds.len());
         for (b1, k1) in self.fine(g1, self.step).into_iter().map(keyed) {
-            for &(b2, k2) in &seconds {
-                let rss = self.eval_at((b1, k1), (b2, k2));
-                if rss < refined.0 {
-                    refined = (rss, b1, b2);
+            // A pair closer than the minimum gap is infinite (never lower): skipped.
+            let too_close = |b2: f64| b2 - b1 < self.min_gap;
+            allowed.clear();
+            allowed.extend(seconds.iter().filter(|(b2, _)| !too_close(*b2)));
+            for group in allowed.chunks(LANES) {
+                let pairs: [_; LANES] = std::array::from_fn(|l| group[l.min(group.len() - 1)].1);
+                let rss = self.sums.rss_lanes(k1, pairs, group.len());
+                for (&(b2, _), rss) in group.iter().zip(rss) {
+                    let rss = rss.unwrap_or(f64::INFINITY);
+                    if rss < refined.0 {
+                        refined = (rss, b1, b2);
+                    }
                 }
             }
         }
@@ -808,6 +839,62 @@ mod tests {
             assert_eq!(bits(keyed), bits(plain), "seed {seed}");
             assert_eq!(keyed_work, plain_work, "seed {seed}");
             assert!(keyed_work > 100, "{keyed_work}");
+        }
+    }
+
+    #[test]
+    fn the_pair_search_in_lanes_is_the_one_by_one_scan() {
+        // best_pair solves four pairs at once; the scan before solved them one by one. Same
+        // pair (ties go to the first in scan order) and the same count of evaluations, over
+        // the whole candidate set, coarse strides and overlapping neighbourhoods.
+        for (seed, step, count) in [(5, 3.0, 150), (6, 1.0, 300), (7, 3.0, 60), (8, 3.0, 90)] {
+            let mut n = noise(seed);
+            let t: Vec<f64> = (0..count).map(|i| 300.0 + step * i as f64).collect();
+            let y: Vec<f64> = t
+                .iter()
+                .map(|&x| {
+                    let y = 2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - 420.0).max(0.0)
+                        - 9e-5 * (x - 470.0).max(0.0);
+                    // Seed 8 is noiseless: many pairs on the straight stretches tie.
+                    if seed == 8 { y } else { y + 2e-5 * n() }
+                })
+                .collect();
+            let pts: Vec<(f64, f64)> = t.iter().copied().zip(y.iter().copied()).collect();
+            let problem = Breakpoints::new(&pts, 15.0, 20.0);
+            let keyed: Vec<(f64, (usize, f64))> = t
+                .iter()
+                .filter(|&&v| v >= problem.lo && v <= problem.hi)
+                .map(|&b| {
+                    let scaled = problem.to_scaled(b);
+                    (b, (problem.sums.above(scaled), scaled))
+                })
+                .collect();
+            let all: Vec<usize> = (0..keyed.len()).collect();
+            let odd: Vec<usize> = all.iter().copied().step_by(3).collect();
+            let near: Vec<usize> = all[all.len() / 3..all.len() / 2].to_vec();
+            for (first, second) in [(&all, &all), (&odd, &odd), (&near, &all), (&all, &near)] {
+                let before = problem.sums.evaluations.get();
+                let lanes = problem.best_pair(&keyed, first, second);
+                let lanes_work = problem.sums.evaluations.get() - before;
+                let mut plain: Option<(f64, usize, usize)> = None;
+                for &i in first {
+                    for &j in second {
+                        let ((b1, k1), (b2, k2)) = (keyed[i], keyed[j]);
+                        if j <= i || b2 - b1 < problem.min_gap {
+                            continue;
+                        }
+                        if let Some((rss, _)) = problem.sums.rss_at(k1, k2)
+                            && plain.is_none_or(|b| rss < b.0)
+                        {
+                            plain = Some((rss, i, j));
+                        }
+                    }
+                }
+                let plain_work = problem.sums.evaluations.get() - before - lanes_work;
+                assert_eq!(lanes, plain.map(|(_, i, j)| (i, j)), "seed {seed}");
+                assert_eq!(lanes_work, plain_work, "seed {seed}");
+                assert!(lanes.is_some(), "seed {seed}");
+            }
         }
     }
 
