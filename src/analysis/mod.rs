@@ -11,6 +11,7 @@ pub mod fit;
 pub mod fsdp;
 pub mod lobes;
 pub mod metric;
+pub mod noise;
 pub mod params;
 pub mod quality;
 pub mod reduce;

@@ -522,14 +522,21 @@ impl TransformPlan {
         };
         let mut variance = 0.0;
         let mut any = false;
-        for (block, gains) in used
+        let blocks: Vec<(&[f64], &[f64])> = used
             .chunks(NOISE_BLOCK)
             .zip(self.coefficients.chunks(NOISE_BLOCK))
-        {
-            let sigma = super::lobes::white_noise_sigma(block);
-            if sigma.is_finite() {
-                variance += 0.5 * sigma * sigma * gains.iter().map(|c| c * c).sum::<f64>();
-                any = true;
+            .collect();
+        // σ of several blocks at once (the same bits as one by one), summed in block order.
+        for group in blocks.chunks(super::noise::LANES) {
+            let lanes = std::array::from_fn(|l| group.get(l).map_or(&[][..], |b| b.0));
+            for ((_, gains), sigma) in group
+                .iter()
+                .zip(super::noise::white_noise_sigma_lanes(lanes))
+            {
+                if sigma.is_finite() {
+                    variance += 0.5 * sigma * sigma * gains.iter().map(|c| c * c).sum::<f64>();
+                    any = true;
+                }
             }
         }
         if any { variance.sqrt() } else { f64::NAN }
