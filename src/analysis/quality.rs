@@ -53,7 +53,7 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
 
 /// An integer whose unsigned order is the order of `f64::total_cmp` (negative values have every
 /// bit flipped, the others only the sign bit), so selection compares plain integers.
-pub(crate) fn total_order_key(x: f64) -> u64 {
+fn total_order_key(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits >> 63 == 1 {
         !bits
@@ -63,7 +63,7 @@ pub(crate) fn total_order_key(x: f64) -> u64 {
 }
 
 /// The value of a [`total_order_key`].
-pub(crate) fn from_total_order_key(key: u64) -> f64 {
+fn from_total_order_key(key: u64) -> f64 {
     f64::from_bits(if key >> 63 == 1 {
         key & !(1 << 63)
     } else {
