@@ -148,7 +148,7 @@ pub fn white_noise_sigma_lanes(blocks: [&[f64]; LANES]) -> [f64; LANES] {
     let h: [usize; LANES] = std::array::from_fn(|l| len[l] / 2);
     let m: [f64; LANES] = std::array::from_fn(|l| match (len[l], h[l]) {
         (0, _) => f64::NAN,
-        (n, h) if n % 2 == 0 => 0.5 * (x(h - 1, l) + x(h, l)),
+        (n, h) if n.is_multiple_of(2) => 0.5 * (x(h - 1, l) + x(h, l)),
         (_, h) => x(h, l),
     });
     // The deviations |x − m| of the sorted values fall, then rise (rounded subtraction is
@@ -166,7 +166,7 @@ pub fn white_noise_sigma_lanes(blocks: [&[f64]; LANES]) -> [f64; LANES] {
             return f64::NAN;
         }
         let d = |i: usize| deviations[i][l];
-        let mad = if n % 2 == 0 {
+        let mad = if n.is_multiple_of(2) {
             0.5 * (d(h[l] - 1) + d(h[l]))
         } else {
             d(h[l])
@@ -273,7 +273,7 @@ mod tests {
                     *v = f64::NAN;
                 }
             }
-            0 if kind % 2 == 0 => {
+            0 if kind.is_multiple_of(2) => {
                 // Signed zeros: differences of −0 and +0, the median a zero of either sign.
                 for (i, v) in y.iter_mut().enumerate() {
                     *v = match i % 4 {
