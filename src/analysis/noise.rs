@@ -29,37 +29,16 @@ pub const WIDTH: usize = 64;
 
 const _: () = assert!(super::transform::NOISE_BLOCK - 2 <= WIDTH);
 
-/// The compare-exchanges of Batcher's odd–even merge sort of [`WIDTH`] values, in order.
-const NETWORK: [(u8, u8); comparator_count()] = comparators();
+/// The compare-exchanges of Batcher's odd–even merge sort of [`WIDTH`] values, in order (543
+/// for 64 values).
+static NETWORK: &[(u8, u8)] = BATCHER.0.split_at(BATCHER.1).0;
 
-/// How many compare-exchanges the network has (543 for 64 values).
-const fn comparator_count() -> usize {
-    let mut count = 0;
-    let mut p = 1;
-    while p < WIDTH {
-        let mut k = p;
-        while k >= 1 {
-            let mut j = k % p;
-            while j + k < WIDTH {
-                let mut i = 0;
-                while i < k && i + j + k < WIDTH {
-                    if (i + j) / (2 * p) == (i + j + k) / (2 * p) {
-                        count += 1;
-                    }
-                    i += 1;
-                }
-                j += 2 * k;
-            }
-            k /= 2;
-        }
-        p *= 2;
-    }
-    count
-}
+/// [`NETWORK`] in a buffer wide enough for any network of [`WIDTH`] values, and its length.
+static BATCHER: ([(u8, u8); WIDTH * WIDTH], usize) = batcher();
 
 /// The pairs (lower, upper) of the network, in order (Knuth, TAOCP 3, 5.3.4, algorithm M).
-const fn comparators() -> [(u8, u8); comparator_count()] {
-    let mut out = [(0u8, 0u8); comparator_count()];
+const fn batcher() -> ([(u8, u8); WIDTH * WIDTH], usize) {
+    let mut out = [(0u8, 0u8); WIDTH * WIDTH];
     let mut n = 0;
     let mut p = 1;
     while p < WIDTH {
@@ -81,7 +60,7 @@ const fn comparators() -> [(u8, u8); comparator_count()] {
         }
         p *= 2;
     }
-    out
+    (out, n)
 }
 
 /// The compare-exchanges of a bitonic merger of [`WIDTH`] values: it sorts any sequence that
@@ -122,7 +101,7 @@ fn exchange_all(values: &mut [[f64; LANES]; WIDTH], network: &[(u8, u8)]) {
 /// The values of each lane sorted ascending, in place.
 #[inline(always)]
 fn sort_lanes(values: &mut [[f64; LANES]; WIDTH]) {
-    exchange_all(values, &NETWORK);
+    exchange_all(values, NETWORK);
 }
 
 /// [`super::lobes::white_noise_sigma`] of each block (each at most [`WIDTH`] + 2 points), with

@@ -802,24 +802,30 @@ mod tests {
         }
     }
 
+    /// `count` temperatures from 300 K every `step`, and a first moment with hinges at 420 and
+    /// 470 K, with noise of seed `seed` unless `noiseless`.
+    fn hinged(seed: u64, step: f64, count: usize, noiseless: bool) -> (Vec<f64>, Vec<(f64, f64)>) {
+        let mut n = noise(seed);
+        let t: Vec<f64> = (0..count).map(|i| 300.0 + step * i as f64).collect();
+        let pts = t
+            .iter()
+            .map(|&x| {
+                let y = 2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - 420.0).max(0.0)
+                    - 9e-5 * (x - 470.0).max(0.0);
+                (x, if noiseless { y } else { y + 2e-5 * n() })
+            })
+            .collect();
+        (t, pts)
+    }
+
     #[test]
     fn the_fine_scan_on_keyed_breakpoints_is_the_plain_scan_bit_for_bit() {
         // The refinement finds each fine breakpoint's index once; the plain scan (the code
         // before) evaluated every pair from the temperatures. Same pair, same RSS bits, same
         // work, on series with ties, a gap near the minimum and coarse and fine steps.
         for (seed, step, count) in [(1, 3.0, 131), (2, 0.5, 400), (3, 7.0, 40), (4, 3.0, 90)] {
-            let mut n = noise(seed);
-            let t: Vec<f64> = (0..count).map(|i| 300.0 + step * i as f64).collect();
-            let y: Vec<f64> = t
-                .iter()
-                .map(|&x| {
-                    let y = 2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - 420.0).max(0.0)
-                        - 9e-5 * (x - 470.0).max(0.0);
-                    // Seed 4 is noiseless and flat in places, so many pairs tie.
-                    if seed == 4 { y } else { y + 2e-5 * n() }
-                })
-                .collect();
-            let pts: Vec<(f64, f64)> = t.iter().copied().zip(y.iter().copied()).collect();
+            // Seed 4 is noiseless and flat in places, so many pairs tie.
+            let (_, pts) = hinged(seed, step, count, seed == 4);
             let problem = Breakpoints::new(&pts, 15.0, 20.0);
             let (g1, g2) = problem.grid_optimum(&pts).expect("grid optimum");
             let before = problem.sums.evaluations.get();
@@ -848,18 +854,8 @@ mod tests {
         // pair (ties go to the first in scan order) and the same count of evaluations, over
         // the whole candidate set, coarse strides and overlapping neighbourhoods.
         for (seed, step, count) in [(5, 3.0, 150), (6, 1.0, 300), (7, 3.0, 60), (8, 3.0, 90)] {
-            let mut n = noise(seed);
-            let t: Vec<f64> = (0..count).map(|i| 300.0 + step * i as f64).collect();
-            let y: Vec<f64> = t
-                .iter()
-                .map(|&x| {
-                    let y = 2.55 - 3e-5 * (x - 300.0) + 6e-5 * (x - 420.0).max(0.0)
-                        - 9e-5 * (x - 470.0).max(0.0);
-                    // Seed 8 is noiseless: many pairs on the straight stretches tie.
-                    if seed == 8 { y } else { y + 2e-5 * n() }
-                })
-                .collect();
-            let pts: Vec<(f64, f64)> = t.iter().copied().zip(y.iter().copied()).collect();
+            // Seed 8 is noiseless: many pairs on the straight stretches tie.
+            let (t, pts) = hinged(seed, step, count, seed == 8);
             let problem = Breakpoints::new(&pts, 15.0, 20.0);
             let keyed: Vec<(f64, (usize, f64))> = t
                 .iter()
